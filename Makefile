@@ -1,0 +1,85 @@
+# LKT developer tasks. `make demo` runs the app on SQLite; `make test` is what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+# The stamp is newer than pyproject.toml once its dependencies are installed, so re-runs skip pip.
+STAMP := $(VENV)/.installed
+PYTHON := $(shell command -v python3.11 || command -v python3)
+
+# Tests talk to the real PostgreSQL and Redis; override either from the environment.
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_URL ?= redis://127.0.0.1:6379/0
+# DJANGO_ALLOW_ASYNC_UNSAFE: Playwright's sync API runs an event loop inside pytest-django tests.
+TEST_ENV = DATABASE_URL='$(DATABASE_URL)' REDIS_URL='$(REDIS_URL)' DJANGO_ALLOW_ASYNC_UNSAFE=true \
+	CHROMIUM_PATH="$$(command -v chromium)"
+
+# The demo needs no services: SQLite, and with no REDIS_URL the settings run Celery eagerly.
+DEMO_ENV = env -u REDIS_URL DATABASE_URL=sqlite:///var/demo.sqlite3 DEBUG=true
+
+# apt-get needs root; use sudo only when we are not root and it exists.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+# Front-end packages pinned in package.json; their built files are committed under static/vendor/.
+DS := node_modules/@digdir/designsystemet-css
+HTMX := node_modules/htmx.org
+VENDOR := static/vendor
+
+.PHONY: help venv install demo chromium services lint typecheck test vendor format
+
+help:
+	@echo "make demo       run the demo on http://127.0.0.1:8000 (SQLite, no services)"
+	@echo "make test       lint, typecheck and pytest against PostgreSQL and Redis (what CI runs)"
+	@echo "make format     ruff format + ruff check --fix"
+	@echo "make vendor     refresh static/vendor/ from the npm registry at the pinned versions"
+	@echo "make services   check that PostgreSQL and Redis answer"
+	@echo "make chromium   install Debian's chromium for the browser tests"
+
+venv install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e ".[dev]"
+	touch $@
+
+demo: $(STAMP)
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Playwright must not download its own browser (no network for that); it drives Debian's.
+chromium:
+	@command -v chromium >/dev/null || { \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+# Fail early with one line saying how to start what is missing, not with a wall of test errors.
+services: $(STAMP)
+	$(TEST_ENV) $(BIN)/python scripts/check_services.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# mypy loads lkt.settings through django-stubs, so it gets the same environment as the tests.
+typecheck: $(STAMP)
+	$(TEST_ENV) $(BIN)/mypy .
+
+test: $(STAMP) chromium services
+	$(MAKE) --no-print-directory lint typecheck
+	$(TEST_ENV) $(BIN)/pytest
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# npm ci keeps the lock file authoritative; the copies are committed so no machine needs Node.js.
+vendor:
+	if [ -f package-lock.json ]; then npm ci; else npm install; fi
+	install -D -m 644 $(DS)/dist/src/index.css $(VENDOR)/designsystemet/index.css
+	install -D -m 644 $(DS)/dist/theme/designsystemet.css $(VENDOR)/designsystemet/theme.css
+	install -D -m 644 $(DS)/LICENSE $(VENDOR)/designsystemet/LICENSE
+	install -D -m 644 $(HTMX)/dist/htmx.min.js $(VENDOR)/htmx/htmx.min.js
+	install -D -m 644 $(HTMX)/LICENSE $(VENDOR)/htmx/LICENSE

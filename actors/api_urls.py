@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from actors import api
+
+app_name = "api"
+
+urlpatterns = [
+    path("organisasjoner/", api.OrganisationListApi.as_view(), name="organisation-list"),
+    path("pasienter/", api.PatientListApi.as_view(), name="patient-list"),
+    path("aktorfellesskap/", api.TeamListApi.as_view(), name="team-list"),
+    path("aktorfellesskap/<int:pk>/", api.TeamDetailApi.as_view(), name="team-detail"),
+    path(
+        "aktorfellesskap/<int:pk>/medlemmer/", api.MemberCreateApi.as_view(), name="member-create"
+    ),
+]

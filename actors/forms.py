@@ -1,0 +1,121 @@
+"""Forms: validation of user input with clear Norwegian messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from actors import services
+from actors.models import Consent, Member, Organisation, RelativeLink, Role, User
+from actors.validators import validate_national_id
+from lkt.forms import StyledFormMixin
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class LoginForm(StyledFormMixin, AuthenticationForm):
+    """Django's login form with lock-out after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "locked": _(
+            "Kontoen er midlertidig låst etter for mange mislykkede forsøk. Prøv igjen senere."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username")
+        locked = User.objects.filter(username=username, locked_until__isnull=False).first()
+        if locked and services.login_is_locked(locked):
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if username:
+                services.login_failed(username=username)
+            raise
+        if self.user_cache is not None:
+            services.login_succeeded(user=self.user_cache)
+        return cleaned
+
+
+class PatientRegisterForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label=_("Navn"), max_length=200)
+    national_id = forms.CharField(
+        label=_("Fødselsnummer eller D-nummer"),
+        help_text=_("11 siffer"),
+        max_length=13,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_national_id(self) -> str:
+        value = self.cleaned_data["national_id"].replace(" ", "")
+        validate_national_id(value)
+        return value
+
+
+class MemberAddForm(StyledFormMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Ansatt med tilgang til LKT"),
+        queryset=User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by(
+            "first_name", "last_name"
+        ),
+        required=False,
+    )
+    external_name = forms.CharField(label=_("Eller: navn på ekstern kontakt"), required=False)
+    external_phone = forms.CharField(label=_("Telefon"), required=False)
+    external_email = forms.EmailField(label=_("E-post"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
+    )
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+    involvement = forms.ChoiceField(
+        label=_("Deltakelse"), choices=Member.Involvement.choices, initial=Member.Involvement.CORE
+    )
+    joined_on = forms.DateField(label=_("Med fra"), required=False, widget=DateInput)
+    expected_leave_on = forms.DateField(
+        label=_("Forventet slutt"), required=False, widget=DateInput
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].error_messages["invalid_choice"] = _(
+            "Ukjent rolle: velg en rolle fra listen."
+        )
+
+
+class ConsentForm(StyledFormMixin, forms.Form):
+    scope = forms.ChoiceField(label=_("Samtykke til"), choices=Consent.Scope.choices)
+    method = forms.ChoiceField(label=_("Form"), choices=Consent.Method.choices)
+    given_by = forms.ChoiceField(
+        label=_("Gitt av"), choices=Consent.GivenBy.choices, initial=Consent.GivenBy.PATIENT
+    )
+    note = forms.CharField(
+        label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RelativeLinkForm(StyledFormMixin, forms.Form):
+    relative = forms.ModelChoiceField(
+        label=_("Pårørende"),
+        queryset=User.objects.filter(kind=User.Kind.RELATIVE, is_active=True),
+    )
+    relation = forms.ChoiceField(label=_("Relasjon"), choices=RelativeLink.Relation.choices)
+    may_see_team = forms.BooleanField(label=_("Kan se hvem som er i teamet"), required=False)
+    may_see_goals = forms.BooleanField(label=_("Kan se Min gode dag og mål"), required=False)
+    may_see_plan = forms.BooleanField(label=_("Kan se planen og kriseplanen"), required=False)
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the field it names, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,179 @@
+"""Reads for the people and team pages. Each is filtered by the access policy and audited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import (
+    MANDATORY_ROLES,
+    Consent,
+    Level,
+    Member,
+    Patient,
+    RelativeLink,
+    Role,
+    Team,
+    User,
+)
+from lkt import audit
+from lkt.access import Action, authorize, visible_patients, visible_teams
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+    from lkt.access import AnyUser, Standing
+
+
+def _has_role(role: Role) -> Exists:
+    return Exists(Member.objects.filter(team=OuterRef("pk"), role=role, left_on__isnull=True))
+
+
+def _with_role_flags(teams: QuerySet[Team]) -> QuerySet[Team]:
+    return teams.annotate(**{f"has_{role.value}": _has_role(role) for role in MANDATORY_ROLES})
+
+
+def missing_roles(team: Team) -> list[Role]:
+    """Mandatory roles without an active member; needs ``_with_role_flags`` or members loaded."""
+    if hasattr(team, f"has_{Role.COORDINATOR.value}"):
+        return [r for r in MANDATORY_ROLES if not getattr(team, f"has_{r.value}")]
+    held = {m.role for m in team.members.all() if m.left_on is None}
+    return [r for r in MANDATORY_ROLES if r not in held]
+
+
+def team_list_for_member(user: User) -> list[Team]:
+    """The coordinator's home "Mine aktørfellesskap": open teams where the user is an active
+    member and may see the patient, with flags for missing mandatory roles."""
+    teams = list(
+        _with_role_flags(
+            visible_teams(user).filter(members__user=user, members__left_on__isnull=True).distinct()
+        )
+        .select_related("patient")
+        .order_by("patient__name")
+    )
+    audit.record_list(user=user, objects=((t.patient, t) for t in teams))
+    return teams
+
+
+def team_count_awaiting_consent(user: User) -> int:
+    """Teams the user is in but may not see yet, because sharing consent is missing."""
+    return (
+        Team.objects.exclude(status=Team.Status.CLOSED)
+        .filter(members__user=user, members__left_on__isnull=True)
+        .exclude(pk__in=visible_teams(user).values("pk"))
+        .distinct()
+        .count()
+    )
+
+
+@dataclass
+class LevelGroup:
+    level: str
+    label: StrOrPromise
+    members: list[Member] = field(default_factory=list)
+
+
+@dataclass
+class TeamPage:
+    team: Team
+    standing: Standing
+    groups: list[LevelGroup]
+    missing_roles: list[Role]
+    consents: list[Consent]
+    former_members: list[Member]
+
+    @property
+    def team_sharing_consent(self) -> Consent | None:
+        return next(
+            (
+                c
+                for c in self.consents
+                if c.scope == Consent.Scope.TEAM_SHARING and c.withdrawn_at is None
+            ),
+            None,
+        )
+
+
+_LEVEL_ORDER: list[tuple[str, StrOrPromise]] = [
+    *Level.choices,
+    ("", _("Privat nettverk og andre")),
+]
+
+
+def team_get(user: AnyUser, pk: int) -> TeamPage:
+    """The team page: members grouped by level, missing roles and consent status."""
+    team = (
+        Team.objects.select_related("patient")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Member.objects.select_related("user", "organisation").order_by(
+                    "role", "joined_on"
+                ),
+            ),
+            Prefetch("patient__consents", queryset=Consent.objects.order_by("-given_at")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if team is None:
+        raise Http404
+    standing = authorize(user, Action.VIEW_TEAM, team.patient, obj=team)
+    members = list(team.members.all())
+    groups = [LevelGroup(level=value, label=label) for value, label in _LEVEL_ORDER]
+    by_level = {g.level: g for g in groups}
+    for member in members:
+        if member.left_on is None:
+            by_level.get(member.level, by_level[""]).members.append(member)
+    return TeamPage(
+        team=team,
+        standing=standing,
+        groups=[g for g in groups if g.members],
+        missing_roles=missing_roles(team),
+        consents=list(team.patient.consents.all()),
+        former_members=[m for m in members if m.left_on is not None],
+    )
+
+
+_DIGITS = re.compile(r"^\d[\d ]*$")
+
+
+def patient_search(user: AnyUser, query: str) -> list[Patient]:
+    """Search by name or national id, only among patients the user may see."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    if _DIGITS.match(query):
+        condition = Q(national_id__startswith=query.replace(" ", ""))
+    else:
+        condition = Q(name__icontains=query)
+    patients = list(
+        visible_patients(user)
+        .filter(condition)
+        .prefetch_related(
+            Prefetch("teams", queryset=Team.objects.exclude(status=Team.Status.CLOSED))
+        )
+        .order_by("name")[:50]
+    )
+    if isinstance(user, User):
+        audit.record_list(user=user, objects=((p, p) for p in patients))
+    return patients
+
+
+def relative_link_list_for_relative(user: User) -> list[RelativeLink]:
+    """A relative's home: the patients who gave them access (and still do), and to what."""
+    links = list(
+        RelativeLink.objects.filter(relative=user, patient__in=visible_patients(user))
+        .select_related("patient")
+        .prefetch_related(
+            Prefetch("patient__teams", queryset=Team.objects.exclude(status=Team.Status.CLOSED))
+        )
+        .order_by("patient__name")
+    )
+    audit.record_list(user=user, objects=((link.patient, link) for link in links))
+    return links

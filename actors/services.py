@@ -1,0 +1,246 @@
+"""Every write about people, teams, relatives and consent. One function per use case.
+
+Each runs in one transaction, checks access through ``lkt.access.authorize`` (which also writes
+the audit record) and validates with the model's own constraints first, so a bad input gets a
+clear message and nothing is half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Team, User
+from actors.validators import birth_date_from_national_id, normalize_phone, validate_national_id
+from lkt import audit
+from lkt.access import Action, authorize
+
+# Under 16 the parents consent on the child's behalf (pasient- og brukerrettighetsloven § 4-3).
+AGE_OF_HEALTH_CONSENT = 16
+
+
+def _require_staff(actor: User) -> None:
+    if actor.kind != User.Kind.STAFF:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def patient_register(*, actor: User, name: str, national_id: str) -> Team:
+    """Register a patient and open their team (status "under etablering") with the actor as
+    its creator, who may then see identity and consent status and ask for consent."""
+    _require_staff(actor)
+    national_id = national_id.strip().replace(" ", "")
+    validate_national_id(national_id)
+    patient = Patient(
+        name=name.strip(),
+        national_id=national_id,
+        birth_date=birth_date_from_national_id(national_id),
+    )
+    patient.full_clean()
+    patient.save()
+    team = Team(patient=patient, created_by=actor, established_on=timezone.localdate())
+    team.full_clean()
+    team.save()
+    audit.record(user=actor, patient=patient, action=audit.CHANGE, obj=patient)
+    return team
+
+
+@transaction.atomic
+def team_open(*, actor: User, patient: Patient) -> Team:
+    """Open a new team for a patient whose earlier team is closed."""
+    authorize(actor, Action.MANAGE_TEAM, patient)
+    team = Team(patient=patient, created_by=actor, established_on=timezone.localdate())
+    team.full_clean()
+    team.save()
+    return team
+
+
+@transaction.atomic
+def member_add(
+    *,
+    actor: User,
+    team: Team,
+    role: str,
+    user: User | None = None,
+    external_name: str = "",
+    external_phone: str = "",
+    external_email: str = "",
+    organisation: Organisation | None = None,
+    involvement: str = Member.Involvement.CORE,
+    joined_on: dt.date | None = None,
+    expected_leave_on: dt.date | None = None,
+) -> Member:
+    authorize(actor, Action.MANAGE_TEAM, team.patient, obj=team)
+    if team.status == Team.Status.CLOSED:
+        raise ValidationError(_("Aktørfellesskapet er avsluttet."))
+    if user is not None and user.kind != User.Kind.STAFF:
+        raise ValidationError({"user": _("Bare ansatte kan legges til som brukere i teamet.")})
+    if user is None and not external_name.strip():
+        raise ValidationError(
+            {"external_name": _("Velg en ansatt eller oppgi navnet på en ekstern kontakt.")}
+        )
+    if external_phone and not user:
+        try:
+            external_phone = normalize_phone(external_phone)
+        except ValidationError as error:
+            raise ValidationError({"external_phone": error.messages}) from None
+    member = Member(
+        team=team,
+        user=user,
+        external_name="" if user else external_name.strip(),
+        external_phone="" if user else external_phone,
+        external_email="" if user else external_email.strip(),
+        organisation=organisation or (user.organisation if user else None),
+        role=role,
+        involvement=involvement,
+        joined_on=joined_on or timezone.localdate(),
+        expected_leave_on=expected_leave_on,
+    )
+    if expected_leave_on and expected_leave_on < member.joined_on:
+        raise ValidationError(
+            {"expected_leave_on": _("Forventet slutt kan ikke være før personen ble med.")}
+        )
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_end(*, actor: User, member: Member, left_on: dt.date | None = None) -> Member:
+    """End a membership. History is kept: the row stays with its leave date."""
+    authorize(actor, Action.MANAGE_TEAM, member.team.patient, obj=member)
+    if member.left_on is not None:
+        raise ValidationError(_("Medlemskapet er allerede avsluttet."))
+    member.left_on = left_on or timezone.localdate()
+    member.full_clean()
+    member.save(update_fields=["left_on"])
+    return member
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    actor: User,
+    patient: Patient,
+    scope: str,
+    method: str,
+    given_by: str = Consent.GivenBy.PATIENT,
+    given_at: dt.datetime | None = None,
+    note: str = "",
+) -> Consent:
+    authorize(actor, Action.RECORD_CONSENT, patient)
+    given_at = given_at or timezone.now()
+    if (
+        patient.age_on(timezone.localtime(given_at).date()) < AGE_OF_HEALTH_CONSENT
+        and given_by != Consent.GivenBy.GUARDIAN
+    ):
+        raise ValidationError(
+            {"given_by": _("Pasienten er under 16 år: foreldre eller verge må samtykke.")}
+        )
+    consent = Consent(
+        patient=patient,
+        scope=scope,
+        method=method,
+        given_by=given_by,
+        given_at=given_at,
+        recorded_by=actor,
+        note=note,
+    )
+    consent.full_clean()
+    consent.save()
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
+    """Withdrawal takes effect at once; the consent row stays as history."""
+    authorize(actor, Action.RECORD_CONSENT, consent.patient, obj=consent)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("Samtykket er allerede trukket tilbake."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = actor
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return consent
+
+
+@transaction.atomic
+def relative_link_create(
+    *,
+    actor: User,
+    patient: Patient,
+    relative: User,
+    relation: str,
+    may_see_team: bool = False,
+    may_see_goals: bool = False,
+    may_see_plan: bool = False,
+) -> RelativeLink:
+    """Link a relative with the access the patient gives. Only the patient or the team's
+    coordinator may do it: a relative can never link themselves."""
+    if actor == relative or relative == patient.user:
+        raise ValidationError(
+            {"relative": _("En pårørende kan ikke knytte seg selv til pasienten.")}
+        )
+    authorize(actor, Action.MANAGE_RELATIVES, patient)
+    if relative.kind != User.Kind.RELATIVE:
+        raise ValidationError({"relative": _("Brukeren er ikke registrert som pårørende.")})
+    link = RelativeLink(
+        patient=patient,
+        relative=relative,
+        relation=relation,
+        may_see_team=may_see_team,
+        may_see_goals=may_see_goals,
+        may_see_plan=may_see_plan,
+        created_by=actor,
+    )
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def relative_link_update(
+    *,
+    actor: User,
+    link: RelativeLink,
+    excluded: bool,
+    may_see_team: bool,
+    may_see_goals: bool,
+    may_see_plan: bool,
+) -> RelativeLink:
+    """The patient changes what a relative sees, or excludes them; it takes effect at once."""
+    authorize(actor, Action.MANAGE_RELATIVES, link.patient, obj=link)
+    link.excluded = excluded
+    link.may_see_team = may_see_team and not excluded
+    link.may_see_goals = may_see_goals and not excluded
+    link.may_see_plan = may_see_plan and not excluded
+    link.save(update_fields=["excluded", "may_see_team", "may_see_goals", "may_see_plan"])
+    return link
+
+
+def login_is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > timezone.now()
+
+
+@transaction.atomic
+def login_failed(*, username: str) -> None:
+    """Count a failed login; lock the account for a while after too many in a row."""
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None:
+        return
+    user.failed_login_count += 1
+    if user.failed_login_count >= settings.LKT_LOGIN_MAX_FAILURES:
+        user.locked_until = timezone.now() + dt.timedelta(
+            minutes=settings.LKT_LOGIN_LOCKOUT_MINUTES
+        )
+        user.failed_login_count = 0
+    user.save(update_fields=["failed_login_count", "locked_until"])
+
+
+def login_succeeded(*, user: User) -> None:
+    if user.failed_login_count or user.locked_until:
+        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)

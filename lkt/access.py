@@ -1,0 +1,255 @@
+"""The one access policy of LKT. Default deny.
+
+Team membership, role, consent and relationship decide:
+- Staff see a patient's clinical content only while they are an active member of an open team
+  around the patient **and** consent to sharing in the team stands (helsepersonelloven § 21,
+  "need to know"). The coordinator and the team's creator also see identity and consent status
+  before consent exists: they need it to obtain consent.
+- A patient sees their own team; a relative sees exactly what the patient allowed, and only while
+  the patient's consent to inform relatives stands; an excluded relative sees nothing.
+- A leader sees aggregate figures for their organisation, never clinical text.
+
+Views answer 404 for what the user may not see and 403 for forbidden actions on what they may
+see. ``authorize`` is the single choke point: it decides and writes the audit record together, so
+no patient data is read or changed without a trace.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Role, Team, User
+from lkt import audit
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Model
+
+    AnyUser = User | AnonymousUser
+
+
+class Action(StrEnum):
+    VIEW_IDENTITY = "view_identity"  # name, national id, consent status
+    VIEW_TEAM = "view_team"  # who is in the team, with contacts
+    VIEW_GOALS = "view_goals"  # Min gode dag and goals
+    VIEW_PLAN = "view_plan"  # the plan for cooperation and the crisis plan
+    VIEW_CLINICAL = "view_clinical"  # everything else the team shares
+    MANAGE_TEAM = "manage_team"  # members, status
+    RECORD_CONSENT = "record_consent"
+    MANAGE_RELATIVES = "manage_relatives"
+
+
+_CHANGES = {Action.MANAGE_TEAM, Action.RECORD_CONSENT, Action.MANAGE_RELATIVES}
+_OPEN_TEAM = ~Q(status=Team.Status.CLOSED)
+
+
+def _standing_consent(scope: Consent.Scope, patient_ref: str = "pk") -> Exists:
+    return Exists(
+        Consent.objects.filter(
+            patient=OuterRef(patient_ref), scope=scope, withdrawn_at__isnull=True
+        )
+    )
+
+
+def _membership(user: User, patient_ref: str = "pk", *, role: Role | None = None) -> Exists:
+    members = Member.objects.filter(
+        team__patient=OuterRef(patient_ref),
+        team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
+        user=user,
+        left_on__isnull=True,
+    )
+    if role is not None:
+        members = members.filter(role=role)
+    return Exists(members)
+
+
+def _creator(user: User, patient_ref: str = "pk") -> Exists:
+    return Exists(Team.objects.filter(_OPEN_TEAM, patient=OuterRef(patient_ref), created_by=user))
+
+
+def _relative_link(user: User, patient_ref: str = "pk") -> QuerySet[RelativeLink]:
+    return RelativeLink.objects.filter(patient=OuterRef(patient_ref), relative=user, excluded=False)
+
+
+def as_user(user: AnyUser) -> User | None:
+    """The logged-in, active user, or None for anyone else."""
+    if isinstance(user, User) and user.is_authenticated and user.is_active:
+        return user
+    return None
+
+
+def visible_patients(who: AnyUser) -> QuerySet[Patient]:
+    """Patients whose identity the user may see."""
+    user: User | None = as_user(who)
+    if user is None:
+        return Patient.objects.none()
+    if user.kind == User.Kind.STAFF:
+        return Patient.objects.filter(
+            (_membership(user) & _standing_consent(Consent.Scope.TEAM_SHARING))
+            | _membership(user, role=Role.COORDINATOR)
+            | _creator(user)
+        )
+    if user.kind == User.Kind.PATIENT:
+        return Patient.objects.filter(user=user)
+    return Patient.objects.filter(
+        Exists(_relative_link(user)), _standing_consent(Consent.Scope.RELATIVES)
+    )
+
+
+def clinical_patients(who: AnyUser) -> QuerySet[Patient]:
+    """Patients whose clinical content the user may see (staff in the team, with consent)."""
+    user: User | None = as_user(who)
+    if user is None:
+        return Patient.objects.none()
+    if user.kind == User.Kind.STAFF:
+        return Patient.objects.filter(
+            _membership(user), _standing_consent(Consent.Scope.TEAM_SHARING)
+        )
+    if user.kind == User.Kind.PATIENT:
+        return Patient.objects.filter(user=user)
+    return Patient.objects.none()
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one user is to one patient, read in a single query."""
+
+    is_self: bool = False
+    is_member: bool = False
+    is_coordinator: bool = False
+    is_creator: bool = False
+    team_consent: bool = False
+    relative: RelativeLink | None = None
+
+    @property
+    def clinical(self) -> bool:
+        return self.is_self or (self.is_member and self.team_consent)
+
+    @property
+    def manages(self) -> bool:
+        return self.is_coordinator or self.is_creator
+
+
+def standing(who: AnyUser, patient: Patient) -> Standing:
+    user: User | None = as_user(who)
+    if user is None:
+        return Standing()
+    if user.kind == User.Kind.PATIENT:
+        return Standing(is_self=patient.user_id == user.pk)
+    if user.kind == User.Kind.RELATIVE:
+        link = (
+            RelativeLink.objects.filter(patient=patient, relative=user, excluded=False)
+            .filter(_standing_consent(Consent.Scope.RELATIVES, "patient"))
+            .first()
+        )
+        return Standing(relative=link)
+    flags = (
+        Patient.objects.filter(pk=patient.pk)
+        .annotate(
+            is_member=_membership(user),
+            is_coordinator=_membership(user, role=Role.COORDINATOR),
+            is_creator=_creator(user),
+            team_consent=_standing_consent(Consent.Scope.TEAM_SHARING),
+        )
+        .values("is_member", "is_coordinator", "is_creator", "team_consent")
+        .first()
+    )
+    return Standing(**flags) if flags else Standing()
+
+
+def _allows(s: Standing, action: Action) -> bool:
+    link = s.relative
+    match action:
+        case Action.VIEW_IDENTITY:
+            return s.clinical or s.manages or link is not None
+        case Action.VIEW_TEAM:
+            return s.clinical or s.manages or bool(link and link.may_see_team)
+        case Action.VIEW_GOALS:
+            return s.clinical or bool(link and link.may_see_goals)
+        case Action.VIEW_PLAN:
+            return s.clinical or bool(link and link.may_see_plan)
+        case Action.VIEW_CLINICAL:
+            return s.clinical
+        case Action.MANAGE_TEAM | Action.RECORD_CONSENT:
+            return s.manages
+        case Action.MANAGE_RELATIVES:
+            return s.is_self or s.manages
+    return False
+
+
+def can(user: AnyUser, action: Action, patient: Patient) -> bool:
+    return _allows(standing(user, patient), action)
+
+
+def authorize(
+    user: AnyUser,
+    action: Action,
+    patient: Patient,
+    *,
+    obj: Model | None = None,
+    reason: str = "",
+) -> Standing:
+    """Allow the action or raise; record the access in the audit log when allowed.
+
+    Raises Http404 when the user may not even know the patient is there, PermissionDenied when
+    they may see the patient but not do this.
+    """
+    s = standing(user, patient)
+    if not _allows(s, Action.VIEW_IDENTITY):
+        raise Http404
+    actor = as_user(user)
+    if actor is None or not _allows(s, action):
+        raise PermissionDenied
+    audit.record(
+        user=actor,
+        patient=patient,
+        action=audit.CHANGE if action in _CHANGES else audit.VIEW,
+        obj=obj or patient,
+        reason=reason,
+    )
+    return s
+
+
+def visible_teams(who: AnyUser) -> QuerySet[Team]:
+    """Teams whose page the user may open (identity and team view)."""
+    user: User | None = as_user(who)
+    if user is None:
+        return Team.objects.none()
+    if user.kind == User.Kind.STAFF:
+        return Team.objects.filter(
+            _OPEN_TEAM,
+            (
+                _membership(user, "patient")
+                & _standing_consent(Consent.Scope.TEAM_SHARING, "patient")
+            )
+            | _membership(user, "patient", role=Role.COORDINATOR)
+            | Q(created_by=user),
+        )
+    if user.kind == User.Kind.PATIENT:
+        return Team.objects.filter(patient__user=user)
+    return Team.objects.filter(
+        _OPEN_TEAM,
+        Exists(_relative_link(user, "patient").filter(may_see_team=True)),
+        _standing_consent(Consent.Scope.RELATIVES, "patient"),
+    )
+
+
+def leader_organisations(who: AnyUser) -> QuerySet[Organisation]:
+    """Organisations whose aggregate figures the user may see: their own and those below it."""
+    user: User | None = as_user(who)
+    if user is None or not (user.is_leader and user.organisation_id):
+        return Organisation.objects.none()
+    root = user.organisation_id
+    # Organisation trees are shallow (helseforetak → klinikk → avdeling); three levels suffice.
+    return Organisation.objects.filter(
+        Q(pk=root)
+        | Q(parent_id=root)
+        | Q(parent__parent_id=root)
+        | Q(parent__parent__parent_id=root)
+    )

@@ -1,0 +1,49 @@
+"""Writing the audit trail. Called from ``lkt.access.authorize`` and from list selectors only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from lkt.models import AccessLog
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+    from actors.models import Patient, User
+
+VIEW = AccessLog.Action.VIEW
+CHANGE = AccessLog.Action.CHANGE
+EXPORT = AccessLog.Action.EXPORT
+BREAK_GLASS = AccessLog.Action.BREAK_GLASS
+
+
+def _object_type(obj: Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def record(*, user: User, patient: Patient, action: str, obj: Model, reason: str = "") -> AccessLog:
+    return AccessLog.objects.create(
+        user=user,
+        patient=patient,
+        action=action,
+        object_type=_object_type(obj),
+        object_id=str(obj.pk or ""),
+        reason=reason,
+    )
+
+
+def record_list(
+    *, user: User, objects: Iterable[tuple[Patient, Model]], action: str = VIEW
+) -> None:
+    """One row per patient shown on a list page, written in a single query."""
+    AccessLog.objects.bulk_create(
+        AccessLog(
+            user=user,
+            patient=patient,
+            action=action,
+            object_type=_object_type(obj),
+            object_id=str(obj.pk),
+        )
+        for patient, obj in objects
+    )

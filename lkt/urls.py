@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from actors.forms import LoginForm
+from lkt import health, views
+
+admin.site.site_header = _("LKT – administrasjon")
+admin.site.site_title = _("LKT")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "konto/logg-inn/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("konto/logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("helse/", health.health, name="health"),
+    path("api/v1/", include("actors.api_urls")),
+    path("admin/", admin.site.urls),
+    path("", include("actors.urls")),
+]

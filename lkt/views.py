@@ -1,0 +1,26 @@
+"""Entry points shared by every kind of user: the front door sends each to their own home."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from actors.models import Team, User
+from lkt.access import as_user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = as_user(request.user)
+    if user is None:
+        raise PermissionDenied
+    if user.kind == User.Kind.PATIENT:
+        team = Team.objects.filter(patient__user=user).exclude(status=Team.Status.CLOSED).first()
+        if team is None:
+            return render(request, "lkt/no_team.html")
+        return redirect("actors:team-detail", pk=team.pk)
+    if user.kind == User.Kind.RELATIVE:
+        return redirect("actors:relative-home")
+    return redirect("actors:team-list")

@@ -1,0 +1,123 @@
+"""The named cast every test can use. Everyone is invented.
+
+Kari Nordvik is the patient. Her team (aktørfellesskap) is led by the coordinator Cecilie; the
+team member Tor is a nurse in the same team. Kari has consented to sharing in the team and to
+informing relatives.
+- ``coordinator`` (Cecilie): leads Kari's team, sees everything the team shares.
+- ``member`` (Tor): active nurse in Kari's team, sees her team and clinical content.
+- ``outsider`` (Nina): a nurse in another kommune, in no team of Kari's: sees nothing of her.
+- ``patient`` (Kari): sees her own team.
+- ``other_patient`` (Ola): a patient with his own team; sees nothing of Kari's.
+- ``relative`` (Per, Kari's father): Kari allows him to see the team and her goals.
+- ``excluded_relative`` (Lise, Kari's sister): Kari has excluded her; she sees nothing.
+- ``leader`` (Leif): leads the kommune's health service; sees aggregates, never Kari's data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from actors.models import Consent, Level, Organisation, Role, Team, User
+from tests.factories import (
+    ConsentFactory,
+    MemberFactory,
+    OrganisationFactory,
+    PatientFactory,
+    RelativeLinkFactory,
+    StaffFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http_and_static(settings):  # type: ignore[no-untyped-def]
+    """Tests talk plain HTTP to the test client and need no collected static files."""
+    settings.SECURE_SSL_REDIRECT = False
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@dataclass
+class Cast:
+    kommune: Organisation
+    other_kommune: Organisation
+    coordinator: User
+    member: User
+    outsider: User
+    patient: User
+    other_patient: User
+    relative: User
+    excluded_relative: User
+    leader: User
+    team: Team
+    other_team: Team
+
+    def user(self, role: str) -> User | None:
+        return None if role == "anonymous" else getattr(self, role)
+
+
+@pytest.fixture
+def cast(db) -> Cast:  # type: ignore[no-untyped-def]
+    kommune = OrganisationFactory(name="Fjordvik kommune", kind=Organisation.Kind.KOMMUNE)
+    other_kommune = OrganisationFactory(name="Havbu kommune", kind=Organisation.Kind.KOMMUNE)
+    coordinator = StaffFactory(username="cecilie", first_name="Cecilie", organisation=kommune)
+    member = StaffFactory(username="tor", first_name="Tor", organisation=kommune)
+    outsider = StaffFactory(username="nina", first_name="Nina", organisation=other_kommune)
+    leader = StaffFactory(username="leif", first_name="Leif", organisation=kommune, is_leader=True)
+    kari_user = UserFactory(username="kari", first_name="Kari", kind=User.Kind.PATIENT)
+    ola_user = UserFactory(username="ola", first_name="Ola", kind=User.Kind.PATIENT)
+    per = UserFactory(username="per", first_name="Per", kind=User.Kind.RELATIVE)
+    lise = UserFactory(username="lise", first_name="Lise", kind=User.Kind.RELATIVE)
+
+    kari = PatientFactory(name="Kari Nordvik", user=kari_user)
+    team = TeamFactory(patient=kari, created_by=coordinator, status=Team.Status.ACTIVE)
+    MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
+    MemberFactory(team=team, user=member, role=Role.NURSE)
+    ConsentFactory(patient=kari, recorded_by=coordinator, scope=Consent.Scope.TEAM_SHARING)
+    ConsentFactory(patient=kari, recorded_by=coordinator, scope=Consent.Scope.RELATIVES)
+    RelativeLinkFactory(
+        patient=kari, relative=per, may_see_team=True, may_see_goals=True, created_by=kari_user
+    )
+    RelativeLinkFactory(
+        patient=kari, relative=lise, excluded=True, may_see_team=False, created_by=kari_user
+    )
+
+    ola = PatientFactory(name="Ola Havbu", user=ola_user)
+    other_coordinator = StaffFactory(organisation=other_kommune)
+    other_team = TeamFactory(patient=ola, created_by=other_coordinator)
+    MemberFactory(team=other_team, user=other_coordinator, role=Role.COORDINATOR)
+    ConsentFactory(patient=ola, recorded_by=other_coordinator)
+    return Cast(
+        kommune=kommune,
+        other_kommune=other_kommune,
+        coordinator=coordinator,
+        member=member,
+        outsider=outsider,
+        patient=kari_user,
+        other_patient=ola_user,
+        relative=per,
+        excluded_relative=lise,
+        leader=leader,
+        team=team,
+        other_team=other_team,
+    )
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def spesialist() -> Organisation:
+    return OrganisationFactory(
+        name="Vestfjord DPS", kind=Organisation.Kind.DPS, level=Level.SPESIALIST
+    )
