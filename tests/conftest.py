@@ -34,7 +34,7 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _plain_http_and_static(settings):  # type: ignore[no-untyped-def]
+def _plain_http_and_static(settings):
     """Tests talk plain HTTP to the test client and need no collected static files."""
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {
@@ -63,7 +63,7 @@ class Cast:
 
 
 @pytest.fixture
-def cast(db) -> Cast:  # type: ignore[no-untyped-def]
+def cast(db) -> Cast:
     kommune = OrganisationFactory(name="Fjordvik kommune", kind=Organisation.Kind.KOMMUNE)
     other_kommune = OrganisationFactory(name="Havbu kommune", kind=Organisation.Kind.KOMMUNE)
     coordinator = StaffFactory(username="cecilie", first_name="Cecilie", organisation=kommune)

@@ -47,19 +47,13 @@ class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"bruker{n}")
     first_name = factory.Sequence(lambda n: f"Fornavn{n}")
     last_name = "Testesen"
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.no")
     kind = User.Kind.STAFF
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:
-            self.save()
+    password = factory.django.Password(PASSWORD)
 
 
 class StaffFactory(UserFactory):

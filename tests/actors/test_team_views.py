@@ -3,10 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from actors.models import Role
-from lkt.models import AccessLog
 from tests.conftest import client_for
-from tests.factories import MemberFactory, StaffFactory, TeamFactory, ConsentFactory
 
 pytestmark = pytest.mark.django_db
 
