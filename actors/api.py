@@ -19,7 +19,7 @@ from actors.serializers import (
     PatientSerializer,
     TeamSerializer,
 )
-from lkt.access import as_user
+from lkt.access import Action, as_user, check
 
 
 def _user(request: Request) -> User:
@@ -62,6 +62,8 @@ class PatientListApi(APIView):
 class TeamListApi(APIView):
     def get(self, request: Request) -> Response:
         user = _user(request)
+        if user.kind != User.Kind.STAFF:
+            raise PermissionDenied
         teams = selectors.team_list_for_member(user)
         return Response(
             [
@@ -84,8 +86,9 @@ class TeamDetailApi(APIView):
 
 class MemberCreateApi(APIView):
     def post(self, request: Request, pk: int) -> Response:
-        # The service decides access: 404 when the team is hidden, 403 when it may not be changed.
+        # 404 when the team is hidden, 403 when it may not be changed, before input is judged.
         team = get_object_or_404(Team.objects.select_related("patient"), pk=pk)
+        check(request.user, Action.MANAGE_TEAM, team.patient)
         serializer = MemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}

@@ -51,6 +51,7 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
             "left_on",
         ]
         read_only_fields = ["left_on"]
+        extra_kwargs: dict[str, dict[str, object]] = {"joined_on": {"required": False}}
 
 
 class TeamSerializer(serializers.ModelSerializer[Team]):

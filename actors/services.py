@@ -52,11 +52,21 @@ def patient_register(*, actor: User, name: str, national_id: str) -> Team:
 
 @transaction.atomic
 def team_open(*, actor: User, patient: Patient) -> Team:
-    """Open a new team for a patient whose earlier team is closed."""
-    authorize(actor, Action.MANAGE_TEAM, patient)
+    """Open a new team for a patient whose earlier team is closed.
+
+    The kommune's koordinerende enhet is responsible for establishing teams, so its staff may
+    do it for any patient; anyone else only where they manage the patient's team already.
+    """
+    _require_staff(actor)
+    at_coordinating_unit = bool(
+        actor.organisation and actor.organisation.kind == Organisation.Kind.KOORDINERENDE_ENHET
+    )
+    if not at_coordinating_unit:
+        authorize(actor, Action.MANAGE_TEAM, patient)
     team = Team(patient=patient, created_by=actor, established_on=timezone.localdate())
     team.full_clean()
     team.save()
+    audit.record(user=actor, patient=patient, action=audit.CHANGE, obj=team)
     return team
 
 

@@ -187,6 +187,17 @@ def can(user: AnyUser, action: Action, patient: Patient) -> bool:
     return _allows(standing(user, patient), action)
 
 
+def check(user: AnyUser, action: Action, patient: Patient) -> Standing:
+    """Raise Http404 or PermissionDenied like ``authorize``, without an audit record: for a
+    pre-check before input is validated, when the service that follows will authorize."""
+    s = standing(user, patient)
+    if not _allows(s, Action.VIEW_IDENTITY):
+        raise Http404
+    if not _allows(s, action):
+        raise PermissionDenied
+    return s
+
+
 def authorize(
     user: AnyUser,
     action: Action,
@@ -200,11 +211,9 @@ def authorize(
     Raises Http404 when the user may not even know the patient is there, PermissionDenied when
     they may see the patient but not do this.
     """
-    s = standing(user, patient)
-    if not _allows(s, Action.VIEW_IDENTITY):
-        raise Http404
+    s = check(user, action, patient)
     actor = as_user(user)
-    if actor is None or not _allows(s, action):
+    if actor is None:
         raise PermissionDenied
     audit.record(
         user=actor,

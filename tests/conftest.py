@@ -35,7 +35,9 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def _plain_http_and_static(settings):
-    """Tests talk plain HTTP to the test client and need no collected static files."""
+    """Tests talk plain HTTP to the test client and need no collected static files; a fast
+    password hasher keeps the cast's logins from dominating the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,0 +1,614 @@
+"""Load the fictional demo data for ``make demo``: two kommuner, one helseforetak, four teams
+(aktørfellesskap) and one login for every kind of user.
+
+Everyone and everything here is invented. National ids are synthetic (month + 80, so they can
+never belong to a real person), organisation numbers merely have a valid check digit, and the
+places do not exist.
+
+Rows are made with the ORM directly: the services need an acting user with rights, which an
+empty database does not have. Every row still goes through ``full_clean()``, so the demo obeys
+the same validators as real data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import textwrap
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+from django.utils import timezone
+
+from actors.models import (
+    Consent,
+    Level,
+    Member,
+    Organisation,
+    Patient,
+    RelativeLink,
+    Role,
+    Team,
+    User,
+)
+from actors.validators import org_number_with_check_digit, synthetic_national_id
+
+# One published password for every demo login; the demo never runs with real people.
+DEMO_PASSWORD = "demo-passord-lkt"  # noqa: S105
+
+_ModelT = TypeVar("_ModelT", bound=models.Model)
+_K = Organisation.Kind
+
+
+@dataclass(frozen=True)
+class OrgSpec:
+    key: str
+    name: str
+    kind: Organisation.Kind
+    level: Level
+    parent: str | None = None
+
+
+# Parents come before their children, so one pass can create them.
+ORGANISATIONS: tuple[OrgSpec, ...] = (
+    OrgSpec("fjordvik", "Fjordvik kommune", _K.KOMMUNE, Level.KOMMUNE),
+    OrgSpec("fjordvik_lege", "Fjordvik legekontor", _K.LEGEKONTOR, Level.KOMMUNE, "fjordvik"),
+    OrgSpec(
+        "fjordvik_hjemme", "Fjordvik hjemmetjeneste", _K.HJEMMETJENESTE, Level.KOMMUNE, "fjordvik"
+    ),
+    OrgSpec(
+        "fjordvik_rus",
+        "Fjordvik psykisk helse og rus",
+        _K.PSYKISK_HELSE_RUS,
+        Level.KOMMUNE,
+        "fjordvik",
+    ),
+    OrgSpec(
+        "fjordvik_ke",
+        "Fjordvik koordinerende enhet",
+        _K.KOORDINERENDE_ENHET,
+        Level.KOMMUNE,
+        "fjordvik",
+    ),
+    # NAV is a partnership of state and kommune: the "other sector" level in the actor map.
+    OrgSpec("fjordvik_nav", "NAV Fjordvik", _K.NAV, Level.ANNEN, "fjordvik"),
+    OrgSpec("havbu", "Havbu kommune", _K.KOMMUNE, Level.KOMMUNE),
+    OrgSpec("havbu_lege", "Havbu legekontor", _K.LEGEKONTOR, Level.KOMMUNE, "havbu"),
+    OrgSpec("havbu_hjemme", "Havbu hjemmetjeneste", _K.HJEMMETJENESTE, Level.KOMMUNE, "havbu"),
+    OrgSpec(
+        "havbu_rus", "Havbu psykisk helse og rus", _K.PSYKISK_HELSE_RUS, Level.KOMMUNE, "havbu"
+    ),
+    OrgSpec(
+        "havbu_ke", "Havbu koordinerende enhet", _K.KOORDINERENDE_ENHET, Level.KOMMUNE, "havbu"
+    ),
+    OrgSpec("havbu_nav", "NAV Havbu", _K.NAV, Level.ANNEN, "havbu"),
+    OrgSpec("hf", "Helse Vestfjord HF", _K.HELSEFORETAK, Level.SPESIALIST),
+    OrgSpec("dps", "Vestfjord DPS", _K.DPS, Level.SPESIALIST, "hf"),
+    OrgSpec(
+        "medisin",
+        "Medisinsk avdeling, Vestfjord sjukehus",
+        _K.SYKEHUSAVDELING,
+        Level.SPESIALIST,
+        "hf",
+    ),
+    # A 15-year-old belongs in child and adolescent psychiatry, not at the adult DPS.
+    OrgSpec("bup", "BUP Vestfjord", _K.SYKEHUSAVDELING, Level.SPESIALIST, "hf"),
+)
+
+
+@dataclass(frozen=True)
+class Login:
+    """A demo user, and the text the login table prints about them."""
+
+    username: str
+    first_name: str
+    last_name: str
+    kind: User.Kind
+    who: str
+    sees: str
+    organisation: str | None = None
+    is_leader: bool = False
+    is_admin: bool = False
+
+
+_STAFF = User.Kind.STAFF
+LOGINS: tuple[Login, ...] = (
+    Login(
+        "cecilie",
+        "Cecilie",
+        "Strandvik",
+        _STAFF,
+        "Koordinator i Fjordvik kommune (koordinerende enhet), leder Kari- og Emma-teamet",
+        "Kari og Emma: hele teamet og alt teamet deler; kan endre medlemmer, samtykke og pårørende",
+        organisation="fjordvik_ke",
+    ),
+    Login(
+        "fredrik",
+        "Fredrik",
+        "Lyngmo",
+        _STAFF,
+        "Fastlege ved Fjordvik legekontor, i Kari- og Emma-teamet",
+        "Kari og Emma: teamet og alt teamet deler",
+        organisation="fjordvik_lege",
+    ),
+    Login(
+        "tor",
+        "Tor",
+        "Skjelvik",
+        _STAFF,
+        "Psykiatrisk sykepleier, Fjordvik psykisk helse og rus; i Kari-teamet, slutter om 3 uker",
+        "Kari: teamet og alt teamet deler",
+        organisation="fjordvik_rus",
+    ),
+    Login(
+        "kristin",
+        "Kristin",
+        "Vadheim",
+        _STAFF,
+        "Psykolog ved Vestfjord DPS, kontaktpsykolog i Kari- og Jonas-teamet",
+        "Kari. Jonas først når han har samtykket til deling",
+        organisation="dps",
+    ),
+    Login(
+        "ingrid",
+        "Ingrid",
+        "Bremnes",
+        _STAFF,
+        "Intern koordinator ved Vestfjord DPS, i Kari-, Emma- og Jonas-teamet",
+        "Kari og Emma. Jonas først når han har samtykket til deling",
+        organisation="dps",
+    ),
+    Login(
+        "bjorn",
+        "Bjørn",
+        "Eidsnes",
+        _STAFF,
+        "Psykologspesialist ved BUP Vestfjord, kontaktpsykolog i Emma-teamet",
+        "Emma: teamet og alt teamet deler",
+        organisation="bup",
+    ),
+    Login(
+        "hanne",
+        "Hanne",
+        "Kvalsund",
+        _STAFF,
+        "Koordinator i Havbu kommune (koordinerende enhet), leder Ola- og Jonas-teamet",
+        "Ola: hele teamet og alt teamet deler. Jonas: teamet og samtykkestatus (samtykke "
+        "mangler), ingen kliniske opplysninger",
+        organisation="havbu_ke",
+    ),
+    Login(
+        "gunnar",
+        "Gunnar",
+        "Ryfjord",
+        _STAFF,
+        "Fastlege ved Havbu legekontor, i Ola- og Jonas-teamet",
+        "Ola. Jonas først når han har samtykket til deling",
+        organisation="havbu_lege",
+    ),
+    Login(
+        "sigrid",
+        "Sigrid",
+        "Holmefjell",
+        _STAFF,
+        "Overlege ved Medisinsk avdeling, Vestfjord sjukehus; kontaktlege i Ola-teamet",
+        "Ola: teamet og alt teamet deler",
+        organisation="medisin",
+    ),
+    Login(
+        "astrid",
+        "Astrid",
+        "Nesbø",
+        _STAFF,
+        "Sykepleier i Havbu hjemmetjeneste, i Ola-teamet",
+        "Ola: teamet og alt teamet deler",
+        organisation="havbu_hjemme",
+    ),
+    Login(
+        "nina",
+        "Nina",
+        "Torvhaug",
+        _STAFF,
+        "Sykepleier i Havbu hjemmetjeneste, i ingen team",
+        "Ingen pasienter",
+        organisation="havbu_hjemme",
+    ),
+    Login(
+        "leif",
+        "Leif",
+        "Marhaug",
+        _STAFF,
+        "Kommunalsjef helse og omsorg, leder i Fjordvik kommune",
+        "Samlede tall for Fjordvik kommune, aldri pasientopplysninger",
+        organisation="fjordvik",
+        is_leader=True,
+    ),
+    Login(
+        "kari",
+        "Kari",
+        "Solstrand",
+        User.Kind.PATIENT,
+        "Pasient i Fjordvik (psykisk helse og rus)",
+        "Sitt eget team, sin plan og Min gode dag",
+    ),
+    Login(
+        "ola",
+        "Ola",
+        "Havbakken",
+        User.Kind.PATIENT,
+        "Pasient i Havbu (eldre, flere kroniske sykdommer); teamet mangler intern koordinator",
+        "Sitt eget team, sin plan og Min gode dag",
+    ),
+    Login(
+        "emma",
+        "Emma",
+        "Lid",
+        User.Kind.PATIENT,
+        "Pasient i Fjordvik, 15 år: foreldrene samtykket (pbrl. § 4-3)",
+        "Sitt eget team, sin plan og Min gode dag",
+    ),
+    Login(
+        "per",
+        "Per",
+        "Solstrand",
+        User.Kind.RELATIVE,
+        "Pårørende, Karis far (begrenset tilgang)",
+        "Kari: hvem som er i teamet og Min gode dag, ikke planen",
+    ),
+    Login(
+        "lise",
+        "Lise",
+        "Solstrand",
+        User.Kind.RELATIVE,
+        "Pårørende, Karis søster; Kari har utelukket henne",
+        "Ingenting",
+    ),
+    Login(
+        "marte",
+        "Marte",
+        "Lid",
+        User.Kind.RELATIVE,
+        "Pårørende, Emmas mor",
+        "Emma: teamet, Min gode dag og planen",
+    ),
+    Login(
+        "admin",
+        "Demo",
+        "Administrator",
+        _STAFF,
+        "Systemadministrator (superbruker) for Django-admin på /admin/",
+        "Alle data i Django-admin; ingen pasienter i selve appen",
+        is_admin=True,
+    ),
+)
+
+
+def _org_number(index: int) -> str:
+    """A stable organisation number with a valid check digit for the index-th organisation."""
+    n = 98_600_000 + index * 10
+    while not (number := org_number_with_check_digit(f"{n:08d}")):
+        n += 1
+    return number
+
+
+def _phone(serial: int) -> str:
+    """+47 4000 xxxx: a valid Norwegian mobile number, invented for the demo."""
+    return f"+474000{serial:04d}"
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one
+        return day.replace(year=day.year - years, day=28)
+
+
+def _saved(obj: _ModelT) -> _ModelT:
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+class _Seed:
+    """Creates the demo rows and remembers them by key, so each team can refer to its people."""
+
+    def __init__(self) -> None:
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.orgs: dict[str, Organisation] = {}
+        self.users: dict[str, User] = {}
+        self._serial = 0
+
+    def organisations(self) -> None:
+        for index, spec in enumerate(ORGANISATIONS):
+            self.orgs[spec.key] = _saved(
+                Organisation(
+                    name=spec.name,
+                    org_number=_org_number(index),
+                    kind=spec.kind,
+                    level=spec.level,
+                    parent=self.orgs[spec.parent] if spec.parent else None,
+                )
+            )
+
+    def logins(self) -> None:
+        # Hash once: everyone shares the published password, and hashing is slow on purpose.
+        password = make_password(DEMO_PASSWORD)
+        for index, spec in enumerate(LOGINS, start=1):
+            self.users[spec.username] = _saved(
+                User(
+                    username=spec.username,
+                    password=password,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    email=f"{spec.username}@lkt-demo.example",
+                    kind=spec.kind,
+                    phone=_phone(index),
+                    organisation=self.orgs[spec.organisation] if spec.organisation else None,
+                    is_leader=spec.is_leader,
+                    is_staff=spec.is_admin,
+                    is_superuser=spec.is_admin,
+                )
+            )
+
+    def patient(self, name: str, birth_date: dt.date, user: str | None = None) -> Patient:
+        self._serial += 1
+        return _saved(
+            Patient(
+                name=name,
+                national_id=synthetic_national_id(birth_date, self._serial),
+                birth_date=birth_date,
+                user=self.users[user] if user else None,
+            )
+        )
+
+    def team(self, patient: Patient, creator: str, status: Team.Status, days_ago: int) -> Team:
+        established = self.today - dt.timedelta(days=days_ago)
+        return _saved(
+            Team(
+                patient=patient,
+                status=status,
+                established_on=established,
+                activated_on=established + dt.timedelta(days=14)
+                if status == Team.Status.ACTIVE
+                else None,
+                created_by=self.users[creator],
+            )
+        )
+
+    def member(self, team: Team, role: Role, user: str, **extra: Any) -> Member:
+        staff = self.users[user]
+        return _saved(
+            Member(
+                team=team,
+                user=staff,
+                organisation=staff.organisation,
+                role=role,
+                joined_on=team.established_on,
+                **extra,
+            )
+        )
+
+    def external(
+        self, team: Team, role: Role, name: str, phone: str, organisation: str | None = None
+    ) -> Member:
+        """A private-network or other-sector contact without a login."""
+        return _saved(
+            Member(
+                team=team,
+                external_name=name,
+                external_phone=phone,
+                organisation=self.orgs[organisation] if organisation else None,
+                role=role,
+                involvement=Member.Involvement.AS_NEEDED,
+                joined_on=team.established_on,
+            )
+        )
+
+    def consent(
+        self,
+        patient: Patient,
+        scope: Consent.Scope,
+        recorded_by: str,
+        days_ago: int,
+        given_by: Consent.GivenBy = Consent.GivenBy.PATIENT,
+        note: str = "",
+    ) -> Consent:
+        return _saved(
+            Consent(
+                patient=patient,
+                scope=scope,
+                method=Consent.Method.WRITTEN,
+                given_by=given_by,
+                given_at=self.now - dt.timedelta(days=days_ago),
+                recorded_by=self.users[recorded_by],
+                note=note,
+            )
+        )
+
+    def relative(
+        self,
+        patient: Patient,
+        relative: str,
+        relation: RelativeLink.Relation,
+        created_by: str,
+        **access: bool,
+    ) -> RelativeLink:
+        return _saved(
+            RelativeLink(
+                patient=patient,
+                relative=self.users[relative],
+                relation=relation,
+                created_by=self.users[created_by],
+                **access,
+            )
+        )
+
+
+def _kari(seed: _Seed) -> None:
+    """Complete team across both levels, a member about to leave, limited and excluded relatives."""
+    kari = seed.patient("Kari Solstrand", dt.date(1993, 5, 14), user="kari")
+    team = seed.team(kari, "cecilie", Team.Status.ACTIVE, days_ago=200)
+    seed.member(team, Role.COORDINATOR, "cecilie")
+    seed.member(team, Role.GP, "fredrik")
+    seed.member(team, Role.SPECIALIST_CONTACT, "kristin")
+    seed.member(team, Role.INTERNAL_COORDINATOR, "ingrid")
+    # Leaving within weeks: the actor map's "who leaves next" scenario has something to show.
+    seed.member(
+        team,
+        Role.PSYCHIATRIC_NURSE,
+        "tor",
+        expected_leave_on=seed.today + dt.timedelta(days=21),
+    )
+    seed.external(team, Role.NAV_ADVISER, "Nora Fjellstad", _phone(101), "fjordvik_nav")
+    seed.external(team, Role.OTHER, "Jonny Berget (støttekontakt)", _phone(102))
+    seed.consent(kari, Consent.Scope.TEAM_SHARING, "cecilie", days_ago=190)
+    seed.consent(kari, Consent.Scope.RELATIVES, "cecilie", days_ago=190)
+    seed.consent(kari, Consent.Scope.CRISIS_PLAN, "cecilie", days_ago=150)
+    seed.relative(
+        kari,
+        "per",
+        RelativeLink.Relation.PARENT,
+        created_by="kari",
+        may_see_team=True,
+        may_see_goals=True,
+        may_see_plan=False,
+    )
+    seed.relative(kari, "lise", RelativeLink.Relation.SIBLING, created_by="kari", excluded=True)
+
+
+def _ola(seed: _Seed) -> None:
+    """The incomplete team: no intern koordinator at the hospital, so the page must warn."""
+    ola = seed.patient("Ola Havbakken", dt.date(1940, 11, 2), user="ola")
+    team = seed.team(ola, "hanne", Team.Status.ACTIVE, days_ago=120)
+    seed.member(team, Role.COORDINATOR, "hanne")
+    seed.member(team, Role.GP, "gunnar")
+    seed.member(team, Role.SPECIALIST_CONTACT, "sigrid")
+    seed.member(team, Role.NURSE, "astrid")
+    seed.external(team, Role.OTHER, "Randi Moe (besøksvenn, frivilligsentralen)", _phone(103))
+    seed.consent(ola, Consent.Scope.TEAM_SHARING, "hanne", days_ago=115)
+    seed.consent(ola, Consent.Scope.RELATIVES, "hanne", days_ago=115)
+
+
+def _emma(seed: _Seed) -> None:
+    """A 15-year-old: her parents consent on her behalf (pasient- og brukerrettighetsloven
+    § 4-3), and her mother, as a relative, may see the plan too."""
+    emma = seed.patient(
+        "Emma Lid", _years_before(seed.today, 15) - dt.timedelta(days=120), user="emma"
+    )
+    team = seed.team(emma, "cecilie", Team.Status.ACTIVE, days_ago=60)
+    seed.member(team, Role.COORDINATOR, "cecilie")
+    seed.member(team, Role.GP, "fredrik")
+    seed.member(team, Role.SPECIALIST_CONTACT, "bjorn")
+    seed.member(team, Role.INTERNAL_COORDINATOR, "ingrid")
+    seed.external(team, Role.TEACHER, "Silje Haugland (kontaktlærer)", _phone(104))
+    guardian_note = "Foreldrene samtykket; Emma er hørt og er enig."
+    for scope in (Consent.Scope.TEAM_SHARING, Consent.Scope.RELATIVES):
+        seed.consent(
+            emma,
+            scope,
+            "cecilie",
+            days_ago=55,
+            given_by=Consent.GivenBy.GUARDIAN,
+            note=guardian_note,
+        )
+    seed.relative(
+        emma,
+        "marte",
+        RelativeLink.Relation.PARENT,
+        created_by="cecilie",
+        may_see_team=True,
+        may_see_goals=True,
+        may_see_plan=True,
+    )
+
+
+def _jonas(seed: _Seed) -> None:
+    """A team being set up: all roles filled, but no consent yet ("samtykke mangler"), so only
+    the coordinator sees him. He has no portal login."""
+    jonas = seed.patient("Jonas Brekkestø", dt.date(1987, 9, 23))
+    team = seed.team(jonas, "hanne", Team.Status.ESTABLISHING, days_ago=5)
+    seed.member(team, Role.COORDINATOR, "hanne")
+    seed.member(team, Role.GP, "gunnar")
+    seed.member(team, Role.SPECIALIST_CONTACT, "kristin")
+    seed.member(team, Role.INTERNAL_COORDINATOR, "ingrid")
+    seed.external(team, Role.NAV_ADVISER, "Nils Vikane", _phone(105), "havbu_nav")
+
+
+def _load() -> None:
+    seed = _Seed()
+    seed.organisations()
+    seed.logins()
+    for build_team in (_kari, _ola, _emma, _jonas):
+        build_team(seed)
+
+
+def _already_loaded() -> bool:
+    # Fjordvik kommune's organisation number marks the demo: it is created with everything else.
+    return Organisation.objects.filter(org_number=_org_number(0)).exists()
+
+
+# Column widths of the login table; the two text columns wrap so it fits a terminal.
+_USER_WIDTH = max(len("Brukernavn"), *(len(login.username) for login in LOGINS))
+_PASSWORD_WIDTH = max(len("Passord"), len(DEMO_PASSWORD))
+_WHO_WIDTH = 44
+_SEES_WIDTH = 46
+_TABLE_WIDTH = _USER_WIDTH + _PASSWORD_WIDTH + _WHO_WIDTH + _SEES_WIDTH + 6
+
+
+def _login_rows(username: str, password: str, who: str, sees: str) -> list[str]:
+    """One row of the login table, as many lines as its longest wrapped column needs."""
+    columns = itertools.zip_longest(
+        [username], [password], textwrap.wrap(who, _WHO_WIDTH), textwrap.wrap(sees, _SEES_WIDTH)
+    )
+    return [
+        f"{user or '':<{_USER_WIDTH}}  {pw or '':<{_PASSWORD_WIDTH}}  "
+        f"{who_line or '':<{_WHO_WIDTH}}  {sees_line or ''}".rstrip()
+        for user, pw, who_line, sees_line in columns
+    ]
+
+
+def _login_table() -> list[str]:
+    rule = "-" * _TABLE_WIDTH
+    lines = [rule, *_login_rows("Brukernavn", "Passord", "Hvem", "Ser"), rule]
+    for login in LOGINS:
+        lines += _login_rows(login.username, DEMO_PASSWORD, login.who, login.sees)
+    return [*lines, rule]
+
+
+class Command(BaseCommand):
+    help = "Laster fiktive demodata og skriver ut demo-innloggingene."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.LKT_SYNTHETIC_IDS:
+            raise CommandError(
+                "Demodata bruker syntetiske fødselsnummer: sett LKT_SYNTHETIC_IDS=true."
+            )
+        if _already_loaded():
+            self.stdout.write("Demo data already loaded (demodata finnes allerede).")
+        else:
+            self._refuse_username_clash()
+            with transaction.atomic():
+                _load()
+            self.stdout.write(self.style.SUCCESS("Demodata lastet inn."))
+        self.stdout.write("")
+        self.stdout.write(f"Demo-innlogginger (samme passord for alle: {DEMO_PASSWORD}):")
+        for line in _login_table():
+            self.stdout.write(line)
+
+    def _refuse_username_clash(self) -> None:
+        """A database with someone else's "admin" is not a demo database: say so, not crash."""
+        taken = sorted(
+            User.objects.filter(username__in=[login.username for login in LOGINS]).values_list(
+                "username", flat=True
+            )
+        )
+        if taken:
+            raise CommandError(
+                "Kan ikke laste demodata: brukernavnene finnes allerede: "
+                f"{', '.join(taken)}. Bruk en tom database."
+            )

@@ -1,0 +1,193 @@
+"""The demo data: every kind of user, the deliberate gaps, valid ids, and a safe second run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from actors.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
+from actors.models import (
+    Consent,
+    Level,
+    Member,
+    Organisation,
+    Patient,
+    RelativeLink,
+    Role,
+    Team,
+    User,
+)
+from actors.selectors import missing_roles
+from actors.validators import validate_national_id, validate_org_number
+from lkt.access import visible_patients
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo() -> str:
+    return seed()
+
+
+def counts() -> dict[str, int]:
+    models = (Organisation, User, Patient, Team, Member, Consent, RelativeLink)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_organisations_two_kommuner_and_one_helseforetak(demo):
+    assert Organisation.objects.filter(kind=Organisation.Kind.KOMMUNE).count() == 2
+    hf = Organisation.objects.get(kind=Organisation.Kind.HELSEFORETAK)
+    assert hf.level == Level.SPESIALIST
+    assert {o.kind for o in hf.children.all()} >= {
+        Organisation.Kind.DPS,
+        Organisation.Kind.SYKEHUSAVDELING,
+    }
+    assert all(o.level == Level.SPESIALIST for o in hf.children.all())
+    for kommune in Organisation.objects.filter(kind=Organisation.Kind.KOMMUNE):
+        assert {o.kind for o in kommune.children.all()} == {
+            Organisation.Kind.LEGEKONTOR,
+            Organisation.Kind.HJEMMETJENESTE,
+            Organisation.Kind.PSYKISK_HELSE_RUS,
+            Organisation.Kind.KOORDINERENDE_ENHET,
+            Organisation.Kind.NAV,
+        }
+    for org in Organisation.objects.all():
+        validate_org_number(org.org_number)
+        org.full_clean()
+
+
+def test_at_least_three_teams_across_both_levels(demo):
+    assert Team.objects.count() >= 3
+    kommuner = set(
+        Member.objects.filter(role=Role.COORDINATOR).values_list(
+            "organisation__parent__name", flat=True
+        )
+    )
+    assert kommuner == {"Fjordvik kommune", "Havbu kommune"}
+    assert Member.objects.filter(user__isnull=False, organisation__level=Level.KOMMUNE).exists()
+    assert Member.objects.filter(user__isnull=False, organisation__level=Level.SPESIALIST).exists()
+
+
+def test_every_kind_of_user(demo):
+    assert Member.objects.filter(role=Role.COORDINATOR, organisation__level=Level.KOMMUNE).exists()
+    assert Member.objects.filter(
+        role=Role.GP, organisation__kind=Organisation.Kind.LEGEKONTOR
+    ).exists()
+    for role in (Role.SPECIALIST_CONTACT, Role.INTERNAL_COORDINATOR):
+        assert Member.objects.filter(role=role, organisation__kind=Organisation.Kind.DPS).exists()
+    assert Patient.objects.filter(user__kind=User.Kind.PATIENT).count() >= 2, (
+        "patients with portal users"
+    )
+    assert User.objects.filter(
+        kind=User.Kind.STAFF, is_leader=True, organisation__kind=Organisation.Kind.KOMMUNE
+    ).exists()
+    assert User.objects.filter(
+        kind=User.Kind.STAFF,
+        memberships__isnull=True,
+        is_leader=False,
+        is_superuser=False,
+        organisation__isnull=False,
+    ).exists(), "a staff user in no team"
+    admin = User.objects.get(is_superuser=True)
+    assert admin.is_staff
+    assert not User.objects.filter(is_staff=True).exclude(pk=admin.pk).exists()
+
+
+def test_relatives_one_limited_one_excluded(demo):
+    limited = RelativeLink.objects.filter(
+        excluded=False, may_see_team=True, may_see_goals=True, may_see_plan=False
+    )
+    assert limited.count() == 1
+    assert RelativeLink.objects.filter(excluded=True).count() == 1
+
+
+def test_external_members_and_one_leaving_soon(demo):
+    external = Member.objects.filter(user__isnull=True)
+    assert external.exists()
+    assert all(m.external_name and m.external_phone for m in external)
+    today = timezone.localdate()
+    assert Member.objects.filter(
+        user__isnull=False,
+        expected_leave_on__gte=today,
+        expected_leave_on__lte=today + dt.timedelta(days=30),
+    ).exists()
+
+
+def test_minor_consent_given_by_guardian(demo):
+    today = timezone.localdate()
+    minors = [p for p in Patient.objects.all() if p.age_on(today) < 16]
+    assert len(minors) == 1
+    assert minors[0].age_on(today) == 15
+    consents = Consent.objects.filter(patient=minors[0])
+    assert consents.exists()
+    assert all(c.given_by == Consent.GivenBy.GUARDIAN for c in consents)
+
+
+def test_one_team_lacks_sharing_consent(demo):
+    without = Team.objects.exclude(
+        patient__consents__scope=Consent.Scope.TEAM_SHARING,
+        patient__consents__withdrawn_at__isnull=True,
+    )
+    assert [t.patient.name for t in without] == ["Jonas Brekkestø"]
+
+
+def test_exactly_the_incomplete_team_is_detected(demo):
+    incomplete = {
+        t.patient.name: missing_roles(t)
+        for t in Team.objects.select_related("patient").prefetch_related("members")
+        if missing_roles(t)
+    }
+    assert incomplete == {"Ola Havbakken": [Role.INTERNAL_COORDINATOR]}
+
+
+def test_national_ids_are_synthetic_and_valid(demo):
+    for patient in Patient.objects.all():
+        validate_national_id(patient.national_id)
+        assert int(patient.national_id[2:4]) > 80, "month + 80: never a real person"
+
+
+def test_every_person_logs_in_with_the_demo_password(demo):
+    assert len(DEMO_PASSWORD) >= 12
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert usernames == {login.username for login in LOGINS}
+    for username in usernames:
+        assert Client().login(username=username, password=DEMO_PASSWORD), username
+
+
+def test_login_table_is_printed(demo):
+    assert DEMO_PASSWORD in demo
+    for login in LOGINS:
+        assert login.username in demo
+
+
+def test_access_of_relatives_and_leader(demo):
+    users = {u.username: u for u in User.objects.all()}
+    excluded = RelativeLink.objects.get(excluded=True).relative
+    limited = RelativeLink.objects.get(may_see_team=True, may_see_plan=False).relative
+    assert not visible_patients(excluded).exists()
+    assert list(visible_patients(limited).values_list("name", flat=True)) == ["Kari Solstrand"]
+    leader = User.objects.get(is_leader=True)
+    assert not visible_patients(leader).exists()
+    assert not visible_patients(users["nina"]).exists()
+    # Without sharing consent only Jonas's coordinator sees him.
+    assert "Jonas Brekkestø" in visible_patients(users["hanne"]).values_list("name", flat=True)
+    assert "Jonas Brekkestø" not in visible_patients(users["gunnar"]).values_list("name", flat=True)
+
+
+def test_second_run_is_idempotent(demo):
+    before = counts()
+    again = seed()
+    assert "already" in again
+    assert DEMO_PASSWORD in again
+    assert counts() == before
