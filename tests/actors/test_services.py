@@ -182,7 +182,7 @@ def test_under_16_the_guardian_consents(cast):
 
 
 def test_a_relative_cannot_link_themselves(cast):
-    newcomer = UserFactory(kind=User.Kind.RELATIVE)
+    newcomer = UserFactory.create(kind=User.Kind.RELATIVE)
     with pytest.raises(ValidationError, match="kan ikke knytte seg selv"):
         services.relative_link_create(
             actor=newcomer, patient=cast.team.patient, relative=newcomer, relation="friend"
@@ -191,7 +191,7 @@ def test_a_relative_cannot_link_themselves(cast):
 
 
 def test_the_patient_links_a_relative_and_later_excludes_her(cast):
-    sister = UserFactory(kind=User.Kind.RELATIVE)
+    sister = UserFactory.create(kind=User.Kind.RELATIVE)
     link = services.relative_link_create(
         actor=cast.patient,
         patient=cast.team.patient,

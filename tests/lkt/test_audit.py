@@ -1,0 +1,89 @@
+"""The audit log is append-only, in the model and (on PostgreSQL) in the database itself."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.urls import reverse
+
+from lkt.models import AccessLog, AppendOnlyError
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def entry(cast) -> AccessLog:
+    return AccessLog.objects.create(
+        user=cast.member, patient=cast.team.patient, action="view", object_type="actors.team"
+    )
+
+
+def test_the_model_refuses_to_update_an_entry(entry):
+    entry.reason = "skjult"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.filter(pk=entry.pk).update(reason="skjult")
+
+
+def test_the_model_refuses_to_delete_an_entry(entry):
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AccessLog.objects.filter(pk=entry.pk).delete()
+    assert AccessLog.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE lkt_accesslog SET reason = 'skjult' WHERE id = %s",
+        "DELETE FROM lkt_accesslog WHERE id = %s",
+    ],
+)
+def test_the_database_refuses_update_and_delete_behind_the_orm(entry, sql):
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [entry.pk])
+    assert AccessLog.objects.filter(pk=entry.pk, reason="").exists()
+
+
+def test_reading_the_team_page_is_logged_with_who_what_and_when(cast):
+    client_for(cast.member).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    log = AccessLog.objects.get(user=cast.member)
+    assert (log.patient, log.action, log.object_type, log.object_id) == (
+        cast.team.patient,
+        "view",
+        "actors.team",
+        str(cast.team.pk),
+    )
+
+
+def test_a_refused_read_leaves_no_view_entry(cast):
+    response = client_for(cast.outsider).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    assert response.status_code == 404
+    assert not AccessLog.objects.filter(user=cast.outsider).exists()
+
+
+def test_the_home_list_logs_one_view_per_patient_shown(cast):
+    client_for(cast.coordinator).get(reverse("actors:team-list"))
+    assert list(
+        AccessLog.objects.filter(user=cast.coordinator).values_list("patient", flat=True)
+    ) == [cast.team.patient.pk]
+
+
+def test_a_change_is_logged_as_change(cast):
+    client_for(cast.coordinator).post(
+        reverse(
+            "actors:member-end", args=[cast.team.pk, cast.team.members.get(user=cast.member).pk]
+        )
+    )
+    assert AccessLog.objects.filter(
+        user=cast.coordinator, action="change", object_type="actors.member"
+    ).exists()
