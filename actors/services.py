@@ -35,7 +35,10 @@ def patient_register(*, actor: User, name: str, national_id: str) -> Team:
     its creator, who may then see identity and consent status and ask for consent."""
     _require_staff(actor)
     national_id = national_id.strip().replace(" ", "")
-    validate_national_id(national_id)
+    try:
+        validate_national_id(national_id)
+    except ValidationError as error:
+        raise ValidationError({"national_id": error.messages}) from None
     patient = Patient(
         name=name.strip(),
         national_id=national_id,

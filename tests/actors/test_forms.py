@@ -1,0 +1,121 @@
+"""Bad input through the pages and the API: a clear Norwegian message, nothing half-saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import Member, Organisation, Patient, Role
+from actors.validators import synthetic_national_id
+from tests.conftest import client_for
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_form_shows_the_checksum_error_on_the_field(cast):
+    response = client_for(cast.coordinator).post(
+        reverse("actors:patient-register"), {"name": "Siv", "national_id": "17859000186"}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "kontrollsifrene stemmer ikke" in body
+    assert 'aria-invalid="true"' in body
+    assert not Patient.objects.filter(name="Siv").exists()
+
+
+def test_register_form_creates_patient_and_team_and_opens_it(cast):
+    national_id = synthetic_national_id(dt.date(1960, 1, 1), 4)
+    spaced = f"{national_id[:6]} {national_id[6:]}"
+    response = client_for(cast.coordinator).post(
+        reverse("actors:patient-register"), {"name": "Siv Fjelltun", "national_id": spaced}
+    )
+    patient = Patient.objects.get(name="Siv Fjelltun")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("actors:team-detail", args=[patient.teams.get().pk])
+
+
+def test_member_form_names_an_unknown_role(cast):
+    response = client_for(cast.coordinator).post(
+        reverse("actors:member-add", args=[cast.team.pk]),
+        {"external_name": "Nabo", "role": "trollmann", "involvement": "core"},
+    )
+    assert response.status_code == 200
+    assert "Ukjent rolle" in response.content.decode()
+    assert not Member.objects.filter(external_name="Nabo").exists()
+
+
+def test_htmx_member_form_rerenders_only_the_form_with_the_duplicate_error(cast):
+    response = client_for(cast.coordinator).post(
+        reverse("actors:member-add", args=[cast.team.pk]),
+        {"user": cast.member.pk, "role": Role.GP, "involvement": "core"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200  # htmx swaps 200 bodies only
+    assert "allerede aktivt medlem" in body
+    assert "<html" not in body
+    assert 'id="member-form"' in body
+    assert "HX-Trigger" not in response
+
+
+def test_team_page_as_htmx_partial_is_the_members_fragment_only(cast):
+    response = client_for(cast.coordinator).get(
+        reverse("actors:team-detail", args=[cast.team.pk]), HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="members">')
+    assert "Tor" in body
+    assert "HX-Request" in response["Vary"]
+
+
+def test_consent_form_requires_the_guardian_for_a_child(cast):
+    birth = timezone.localdate() - dt.timedelta(days=10 * 365)
+    client = client_for(cast.coordinator)
+    client.post(
+        reverse("actors:patient-register"),
+        {"name": "Lille Mia", "national_id": synthetic_national_id(birth, 1)},
+    )
+    team = Patient.objects.get(name="Lille Mia").teams.get()
+    response = client.post(
+        reverse("actors:consent-record", args=[team.pk]),
+        {"scope": "team_sharing", "method": "written", "given_by": "patient"},
+    )
+    assert response.status_code == 200
+    assert "foreldre eller verge må samtykke" in response.content.decode()
+
+
+def test_api_refuses_a_malformed_national_id_with_field_errors(cast):
+    response = client_for(cast.coordinator).post(
+        reverse("api:patient-list"),
+        {"name": "Siv", "national_id": "12345678901"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "national_id" in response.json()
+
+
+def test_api_refuses_a_malformed_organisation_number(cast):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    response = client_for(admin).post(
+        reverse("api:organisation-list"),
+        {"name": "Feil AS", "org_number": "123456789", "kind": "other", "level": "annen"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "kontrollsifferet" in response.json()["org_number"][0]
+    assert not Organisation.objects.filter(name="Feil AS").exists()
+
+
+def test_api_refuses_an_unknown_role_and_a_duplicate_membership(cast):
+    client = client_for(cast.coordinator)
+    url = reverse("api:member-create", args=[cast.team.pk])
+    unknown = client.post(url, {"external_name": "Nabo", "role": "trollmann"}, "application/json")
+    assert unknown.status_code == 400
+    assert "trollmann" in unknown.json()["role"][0]
+    duplicate = client.post(url, {"user": cast.member.pk, "role": Role.GP}, "application/json")
+    assert duplicate.status_code == 400, duplicate.json()
+    assert "allerede aktivt medlem" in duplicate.json()["non_field_errors"][0]

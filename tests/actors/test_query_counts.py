@@ -1,0 +1,73 @@
+"""Query budgets of the list pages, pinned at two data sizes to catch N+1 queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from actors.models import Consent, Role
+from tests.conftest import client_for
+from tests.factories import (
+    ConsentFactory,
+    MemberFactory,
+    OrganisationFactory,
+    StaffFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The home page "Mine aktørfellesskap":
+#  1 session, 2 user, 3 teams with patient and mandatory-role flags (one query, Exists per role),
+#  4 the audit rows for the patients shown (one bulk insert), 5 the count of teams awaiting consent.
+HOME_QUERIES = 5
+# The team page: 1 session, 2 user, 3 team with patient, 4 members with user and organisation,
+#  5 consents, 6 the viewer's standing (membership, role, creator, consent flags in one query),
+#  7 the audit row.
+TEAM_QUERIES = 7
+
+
+def _teams_for(coordinator, count: int) -> None:
+    for _ in range(count):
+        team = TeamFactory(created_by=coordinator)
+        MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
+        ConsentFactory(patient=team.patient, recorded_by=coordinator)
+
+
+@pytest.mark.parametrize("teams", [1, 50])
+def test_home_page_uses_the_same_queries_for_1_and_50_teams(teams, django_assert_num_queries):
+    coordinator = StaffFactory()
+    _teams_for(coordinator, teams)
+    client = client_for(coordinator)
+    with django_assert_num_queries(HOME_QUERIES):
+        response = client.get(reverse("actors:team-list"))
+    assert response.content.decode().count("Mangler 3 roller") == teams
+
+
+@pytest.mark.parametrize("members", [3, 40])
+def test_team_page_uses_the_same_queries_for_3_and_40_members(members, django_assert_num_queries):
+    coordinator = StaffFactory()
+    team = TeamFactory(created_by=coordinator)
+    ConsentFactory(patient=team.patient, recorded_by=coordinator, scope=Consent.Scope.TEAM_SHARING)
+    MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
+    organisations = [OrganisationFactory() for _ in range(3)]
+    for i in range(members - 1):
+        MemberFactory(team=team, organisation=organisations[i % 3], role=Role.NURSE)
+    client = client_for(coordinator)
+    with django_assert_num_queries(TEAM_QUERIES):
+        response = client.get(reverse("actors:team-detail", args=[team.pk]))
+    body = response.content.decode()
+    assert body.count("Testesen") >= members  # every member's name is on the page
+
+
+@pytest.mark.parametrize("patients", [5, 50])
+def test_patient_search_uses_the_same_queries_for_5_and_50_hits(
+    patients, django_assert_num_queries
+):
+    coordinator = StaffFactory()
+    _teams_for(coordinator, patients)
+    client = client_for(coordinator)
+    # 1 session, 2 user, 3 patients, 4 their open teams, 5 audit rows.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("actors:patient-search"), {"q": "Pasient"})
+    assert response.content.decode().count("/aktorfellesskap/") >= patients
