@@ -47,7 +47,7 @@ def test_home_page_uses_the_same_queries_for_1_and_50_teams(teams, django_assert
 @pytest.mark.parametrize("members", [3, 40])
 def test_team_page_uses_the_same_queries_for_3_and_40_members(members, django_assert_num_queries):
     coordinator = StaffFactory()
-    team = TeamFactory(created_by=coordinator)
+    team = TeamFactory.create(created_by=coordinator)
     ConsentFactory(patient=team.patient, recorded_by=coordinator, scope=Consent.Scope.TEAM_SHARING)
     MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
     organisations = [OrganisationFactory() for _ in range(3)]
