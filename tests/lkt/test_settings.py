@@ -1,0 +1,57 @@
+"""The environment decides: no Redis means the embedded demo with eager Celery; with Redis the
+tasks go through the real broker."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+from lkt.celery import app
+
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL, "
+    "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND']]))"
+)
+
+
+def _settings_with(env: dict[str, str]) -> list[object]:
+    base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    result = subprocess.run(  # noqa: S603 – our own settings module
+        [sys.executable, "-c", PROBE],
+        cwd=settings.BASE_DIR,
+        env={**base, "DJANGO_SETTINGS_MODULE": "lkt.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(json.loads(result.stdout))
+
+
+def test_without_an_environment_the_demo_runs_on_sqlite_with_eager_tasks():
+    eager, broker, engine, cache = _settings_with({})
+    assert eager is True
+    assert broker == "memory://"
+    assert engine == "django.db.backends.sqlite3"
+    assert cache.endswith("LocMemCache")
+
+
+def test_with_redis_tasks_go_through_the_broker():
+    eager, broker, engine, cache = _settings_with(
+        {"REDIS_URL": "redis://127.0.0.1:6379/0", "DATABASE_URL": "postgres://u@h:5432/d"}
+    )
+    assert eager is False
+    assert broker == "redis://127.0.0.1:6379/0"
+    assert engine == "django.db.backends.postgresql"
+    assert cache.endswith("RedisCache")
+
+
+def test_the_celery_app_reaches_the_real_broker_in_the_test_run():
+    assert settings.REDIS_URL, "make test runs against real Redis"
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1)
+        assert connection.connected
