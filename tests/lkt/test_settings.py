@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 from django.conf import settings
 
@@ -19,7 +20,7 @@ PROBE = (
 )
 
 
-def _settings_with(env: dict[str, str]) -> list[object]:
+def _settings_with(env: dict[str, str]) -> list[Any]:
     base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
     result = subprocess.run(  # noqa: S603 – our own settings module
         [sys.executable, "-c", PROBE],
