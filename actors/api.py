@@ -19,14 +19,7 @@ from actors.serializers import (
     PatientSerializer,
     TeamSerializer,
 )
-from lkt.access import Action, as_user, check
-
-
-def _user(request: Request) -> User:
-    user = as_user(request.user)
-    if user is None:
-        raise PermissionDenied
-    return user
+from lkt.access import Action, check, require_user
 
 
 class OrganisationListApi(APIView):
@@ -55,13 +48,15 @@ class PatientListApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = PatientSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        team = services.patient_register(actor=_user(request), **serializer.validated_data)
+        team = services.patient_register(
+            actor=require_user(request.user), **serializer.validated_data
+        )
         return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
 
 
 class TeamListApi(APIView):
     def get(self, request: Request) -> Response:
-        user = _user(request)
+        user = require_user(request.user)
         if user.kind != User.Kind.STAFF:
             raise PermissionDenied
         teams = selectors.team_list_for_member(user)
@@ -92,5 +87,5 @@ class MemberCreateApi(APIView):
         serializer = MemberSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}
-        member = services.member_add(actor=_user(request), team=team, **data)
+        member = services.member_add(actor=require_user(request.user), team=team, **data)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -10,9 +11,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actors import services
-from actors.models import Consent, Member, Organisation, RelativeLink, Role, User
+from actors.models import (
+    Closeness,
+    Consent,
+    Member,
+    NetworkLevel,
+    Organisation,
+    RelativeLink,
+    Role,
+    User,
+)
 from actors.validators import validate_national_id
 from lkt.forms import StyledFormMixin
+
+T = TypeVar("T")
 
 
 class DateInput(forms.DateInput):
@@ -75,6 +87,15 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
     )
     role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+    level = forms.ChoiceField(
+        label=_("Nivå i aktørkartet"),
+        help_text=_("Tomt: hentes fra organisasjonen, ellers privat nettverk."),
+        choices=[("", "–"), *NetworkLevel.choices],
+        required=False,
+    )
+    closeness = forms.ChoiceField(
+        label=_("Nærhet til pasienten"), choices=Closeness.choices, initial=Closeness.MONTHLY
+    )
     involvement = forms.ChoiceField(
         label=_("Deltakelse"), choices=Member.Involvement.choices, initial=Member.Involvement.CORE
     )
@@ -88,6 +109,59 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         self.fields["role"].error_messages["invalid_choice"] = _(
             "Ukjent rolle: velg en rolle fra listen."
         )
+
+
+class MemberEditForm(StyledFormMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
+    )
+    level = forms.ChoiceField(label=_("Nivå i aktørkartet"), choices=NetworkLevel.choices)
+    closeness = forms.ChoiceField(label=_("Nærhet til pasienten"), choices=Closeness.choices)
+    involvement = forms.ChoiceField(label=_("Deltakelse"), choices=Member.Involvement.choices)
+    expected_leave_on = forms.DateField(
+        label=_("Forventet slutt"), required=False, widget=DateInput
+    )
+    external_phone = forms.CharField(label=_("Telefon (ekstern kontakt)"), required=False)
+    external_email = forms.EmailField(label=_("E-post (ekstern kontakt)"), required=False)
+
+    @classmethod
+    def for_member(cls, member: Member, data: Any = None) -> MemberEditForm:
+        form = cls(
+            data,
+            initial={
+                "role": member.role,
+                "organisation": member.organisation_id,
+                "level": member.level,
+                "closeness": member.closeness,
+                "involvement": member.involvement,
+                "expected_leave_on": member.expected_leave_on,
+                "external_phone": member.external_phone,
+                "external_email": member.external_email,
+            },
+        )
+        if member.user_id:  # a user's contact details live on their account
+            del form.fields["external_phone"], form.fields["external_email"]
+        return form
+
+
+class MemberEndForm(StyledFormMixin, forms.Form):
+    left_on = forms.DateField(label=_("Sluttdato"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Hvorfor slutter personen?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TeamActivateForm(StyledFormMixin, forms.Form):
+    missing_roles_reason = forms.CharField(
+        label=_("Hvorfor mangler obligatoriske roller?"),
+        help_text=_("Bare nødvendig når en obligatorisk rolle mangler."),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ConsentForm(StyledFormMixin, forms.Form):
@@ -109,7 +183,22 @@ class RelativeLinkForm(StyledFormMixin, forms.Form):
     relation = forms.ChoiceField(label=_("Relasjon"), choices=RelativeLink.Relation.choices)
     may_see_team = forms.BooleanField(label=_("Kan se hvem som er i teamet"), required=False)
     may_see_goals = forms.BooleanField(label=_("Kan se Min gode dag og mål"), required=False)
+    may_edit_goals = forms.BooleanField(label=_("Kan skrive i Min gode dag"), required=False)
     may_see_plan = forms.BooleanField(label=_("Kan se planen og kriseplanen"), required=False)
+
+
+def submit(form: forms.Form, service: Callable[[dict[str, Any]], T]) -> T | None:
+    """Validate the form and call the service with its data; a ValidationError from the
+    service lands on the form, so the user sees it where they typed. The service's result
+    when saved, else None. An unbound form (a GET) is never valid, so views may call this for
+    every request."""
+    if not form.is_valid():
+        return None
+    try:
+        return service(form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import datetime as dt
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -15,9 +15,6 @@ from actors.validators import (
     validate_org_number,
     validate_phone,
 )
-
-if TYPE_CHECKING:
-    import datetime as dt
 
 
 class User(AbstractUser):
@@ -72,6 +69,24 @@ class Level(models.TextChoices):
     KOMMUNE = "kommune", _("Kommune")
     SPESIALIST = "spesialist", _("Spesialisthelsetjenesten")
     ANNEN = "annen", _("Annen sektor")
+
+
+class NetworkLevel(models.TextChoices):
+    """Where an actor stands in the aktørkart: an organisation's level, or the private network."""
+
+    KOMMUNE = "kommune", _("Kommune")
+    SPESIALIST = "spesialist", _("Spesialisthelsetjenesten")
+    ANNEN = "annen", _("Annen sektor")
+    PRIVAT = "privat", _("Privat nettverk")
+
+
+class Closeness(models.TextChoices):
+    """Nærhet: how often the actor is close to the patient (the rings of the aktørkart)."""
+
+    DAILY = "daily", _("Daglig")
+    WEEKLY = "weekly", _("Ukentlig")
+    MONTHLY = "monthly", _("Månedlig")
+    RARELY = "rarely", _("Sjeldnere")
 
 
 class Organisation(models.Model):
@@ -167,6 +182,10 @@ class Team(models.Model):
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("opprettet av")
     )
+    # Recorded by the coordinator when the team goes active without all mandatory roles.
+    missing_roles_reason = models.TextField(
+        _("hvorfor obligatoriske roller mangler"), max_length=1000, blank=True
+    )
 
     class Meta:
         verbose_name = _("aktørfellesskap")
@@ -207,7 +226,12 @@ class Role(models.TextChoices):
     TEACHER = "laerer", _("Lærer")
     CHILD_WELFARE = "barnevern", _("Barnevernskontakt")
     HOUSING = "bolig", _("Boligkontakt")
+    POLICE = "politi", _("Politikontakt")
+    DENTAL = "tannhelse", _("Tannhelse")
     RELATIVE_CONTACT = "parorende_kontakt", _("Pårørende-kontakt")
+    FAMILY = "familie", _("Familie")
+    FRIEND = "venn", _("Venn")
+    NEIGHBOUR = "nabo", _("Nabo")
     OTHER = "annen", _("Annen rolle")
 
 
@@ -218,6 +242,16 @@ MANDATORY_ROLES: tuple[Role, ...] = (
     Role.SPECIALIST_CONTACT,
     Role.INTERNAL_COORDINATOR,
 )
+
+
+# Who "leaves soon" on the team page; scenarios look further ahead (six months).
+LEAVING_SOON_DAYS = 60
+
+
+class MemberStatus(models.TextChoices):
+    ACTIVE = "active", _("Aktiv")
+    LEAVING = "leaving", _("Slutter snart")
+    LEFT = "left", _("Sluttet")
 
 
 class Member(models.Model):
@@ -256,12 +290,19 @@ class Member(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("rolle"), max_length=32, choices=Role.choices)
+    level = models.CharField(_("nivå"), max_length=16, choices=NetworkLevel.choices)
+    closeness = models.CharField(
+        _("nærhet"), max_length=16, choices=Closeness.choices, default=Closeness.MONTHLY
+    )
     involvement = models.CharField(
         _("deltakelse"), max_length=16, choices=Involvement.choices, default=Involvement.CORE
     )
     joined_on = models.DateField(_("med fra"))
     expected_leave_on = models.DateField(_("forventet slutt"), null=True, blank=True)
     left_on = models.DateField(_("sluttet"), null=True, blank=True)
+    end_reason = models.TextField(
+        _("grunn til at medlemskapet ble avsluttet"), max_length=500, blank=True
+    )
 
     class Meta:
         verbose_name = _("medlem")
@@ -306,12 +347,16 @@ class Member(models.Model):
         return self.user.email if self.user_id and self.user else self.external_email
 
     @property
-    def level(self) -> str:
-        return self.organisation.level if self.organisation_id and self.organisation else ""
-
-    @property
     def is_active(self) -> bool:
         return self.left_on is None
+
+    def status_on(self, day: dt.date) -> MemberStatus:
+        """Aktiv, slutter snart (expected to leave within LEAVING_SOON_DAYS) or sluttet."""
+        if self.left_on is not None and self.left_on <= day:
+            return MemberStatus.LEFT
+        if self.expected_leave_on and (self.expected_leave_on - day).days <= LEAVING_SOON_DAYS:
+            return MemberStatus.LEAVING
+        return MemberStatus.ACTIVE
 
 
 class RelativeLink(models.Model):
@@ -341,6 +386,7 @@ class RelativeLink(models.Model):
     excluded = models.BooleanField(_("utelukket av pasienten"), default=False)
     may_see_team = models.BooleanField(_("kan se hvem som er i teamet"), default=False)
     may_see_goals = models.BooleanField(_("kan se Min gode dag og mål"), default=False)
+    may_edit_goals = models.BooleanField(_("kan skrive i Min gode dag"), default=False)
     may_see_plan = models.BooleanField(_("kan se planen og kriseplanen"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -413,3 +459,143 @@ class Consent(models.Model):
     @property
     def is_standing(self) -> bool:
         return self.withdrawn_at is None
+
+
+class CommunicationLine(models.Model):
+    """Who talks with whom in the team, how and how often (aktørkart, element B)."""
+
+    class Channel(models.TextChoices):
+        MEETING = "meeting", _("Møte")
+        PHONE = "phone", _("Telefon")
+        DIALOGUE_MESSAGE = "dialogmelding", _("Dialogmelding")
+        EMAIL = "email", _("E-post")
+        VIDEO = "video", _("Video")
+        # The patient carrying messages between services: a known failure, warned about.
+        VIA_PATIENT = "via_patient", _("Via pasienten")
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Daglig")
+        WEEKLY = "weekly", _("Ukentlig")
+        MONTHLY = "monthly", _("Månedlig")
+        RARELY = "rarely", _("Sjeldnere")
+        AS_NEEDED = "as_needed", _("Ved behov")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="communication_lines")
+    from_member = models.ForeignKey(
+        Member, verbose_name=_("fra"), on_delete=models.PROTECT, related_name="lines_out"
+    )
+    to_member = models.ForeignKey(
+        Member, verbose_name=_("til"), on_delete=models.PROTECT, related_name="lines_in"
+    )
+    channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices)
+    frequency = models.CharField(_("hvor ofte"), max_length=16, choices=Frequency.choices)
+    note = models.CharField(_("merknad"), max_length=300, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_on = models.DateField(_("avsluttet"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kommunikasjonslinje")
+        verbose_name_plural = _("kommunikasjonslinjer")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_member=models.F("to_member")),
+                name="line_between_two_actors",
+                violation_error_message=_("En linje må gå mellom to ulike aktører."),
+            ),
+            models.UniqueConstraint(
+                fields=["from_member", "to_member", "channel"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_line_per_pair_and_channel",
+                violation_error_message=_("Denne linjen finnes allerede."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_member_id} → {self.to_member_id} ({self.channel})"
+
+
+class Perspective(models.Model):
+    """How one actor sees one of the patient's challenges, and how important it is to them."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="perspectives")
+    challenge = models.ForeignKey(
+        "careplans.Challenge", on_delete=models.PROTECT, related_name="perspectives"
+    )
+    text = models.CharField(_("slik ser jeg det"), max_length=500)
+    importance = models.PositiveSmallIntegerField(_("viktighet (1–5)"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("perspektiv")
+        verbose_name_plural = _("perspektiver")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "challenge"], name="one_perspective_per_actor"
+            ),
+            models.CheckConstraint(
+                condition=Q(importance__gte=1, importance__lte=5),
+                name="importance_on_the_scale",
+                violation_error_message=_("Viktighet må være fra 1 til 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on {self.challenge_id}: {self.importance}"
+
+
+class Scenario(models.Model):
+    """A change the team must prepare for ("hva da?"): an actor leaving, an age transition
+    (16: the patient consents alone; 18: adult services), a discharge or a school change."""
+
+    class Kind(models.TextChoices):
+        MEMBER_LEAVING = "member_leaving", _("Aktør slutter")
+        TURNING_16 = "turning_16", _("Pasienten fyller 16 år")
+        TURNING_18 = "turning_18", _("Pasienten fyller 18 år")
+        DISCHARGE = "discharge", _("Utskrivning")
+        SCHOOL_CHANGE = "school_change", _("Skolebytte")
+        OTHER = "other", _("Annen planlagt overgang")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="scenarios")
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expected_on = models.DateField(_("når"))
+    description = models.CharField(_("beskrivelse"), max_length=300, blank=True)
+    what_then = models.TextField(_("hva gjør vi da?"), max_length=2000, blank=True)
+    responsible = models.ForeignKey(
+        Member,
+        verbose_name=_("ansvarlig"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_for_scenarios",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("scenario")
+        verbose_name_plural = _("scenarier")
+        ordering = ["expected_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "kind", "member"],
+                condition=Q(member__isnull=False),
+                name="one_scenario_per_leaving_member",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "kind"],
+                condition=Q(kind__in=["turning_16", "turning_18"]),
+                name="one_scenario_per_age_transition",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.expected_on}"
+
+    @property
+    def is_prepared(self) -> bool:
+        return bool(self.what_then.strip()) and self.responsible_id is not None

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 
 from actors.models import (
     MANDATORY_ROLES,
+    CommunicationLine,
     Consent,
-    Level,
     Member,
+    NetworkLevel,
     Patient,
     RelativeLink,
     Role,
@@ -22,7 +23,13 @@ from actors.models import (
     User,
 )
 from lkt import audit
-from lkt.access import Action, authorize, visible_patients, visible_teams
+from lkt.access import (
+    Action,
+    authorize,
+    leader_organisations,
+    visible_patients,
+    visible_teams,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -80,12 +87,25 @@ class LevelGroup:
 
 @dataclass
 class TeamPage:
+    """What every section of the team page starts from: read once, shared by all sections."""
+
     team: Team
     standing: Standing
+    members: list[Member]  # active and former, with user and organisation
     groups: list[LevelGroup]
     missing_roles: list[Role]
     consents: list[Consent]
     former_members: list[Member]
+
+    @property
+    def active_members(self) -> list[Member]:
+        return [m for m in self.members if m.left_on is None]
+
+    @cached_property
+    def lines(self) -> list[CommunicationLine]:
+        """Every communication line of the team, open and ended: one query, read once for the
+        aktørkart and the communication section alike."""
+        return list(CommunicationLine.objects.filter(team=self.team).order_by("pk"))
 
     @property
     def team_sharing_consent(self) -> Consent | None:
@@ -99,10 +119,16 @@ class TeamPage:
         )
 
 
-_LEVEL_ORDER: list[tuple[str, StrOrPromise]] = [
-    *Level.choices,
-    ("", _("Privat nettverk og andre")),
-]
+_LEVEL_ORDER: list[tuple[str, StrOrPromise]] = list(NetworkLevel.choices)
+
+
+def team_for_action(user: AnyUser, pk: int, action: Action) -> Team:
+    """The team, when the user may do the action on it (404/403 otherwise; audited)."""
+    team = Team.objects.select_related("patient").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    authorize(user, action, team.patient, obj=team)
+    return team
 
 
 def team_get(user: AnyUser, pk: int) -> TeamPage:
@@ -129,10 +155,11 @@ def team_get(user: AnyUser, pk: int) -> TeamPage:
     by_level = {g.level: g for g in groups}
     for member in members:
         if member.left_on is None:
-            by_level.get(member.level, by_level[""]).members.append(member)
+            by_level[member.level].members.append(member)
     return TeamPage(
         team=team,
         standing=standing,
+        members=members,
         groups=[g for g in groups if g.members],
         missing_roles=missing_roles(team),
         consents=list(team.patient.consents.all()),
@@ -177,3 +204,37 @@ def relative_link_list_for_relative(user: User) -> list[RelativeLink]:
     )
     audit.record_list(user=user, objects=((link.patient, link) for link in links))
     return links
+
+
+def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
+    """Open teams that involve the leader's organisation and miss a mandatory role.
+
+    Leaders see no patient data here: the team's number, status, missing roles and who
+    coordinates it are what they need to follow up, so no audit row is written.
+    """
+    organisations = leader_organisations(user)
+    flagged = _with_role_flags(
+        Team.objects.exclude(status=Team.Status.CLOSED).filter(
+            Exists(
+                Member.objects.filter(
+                    team=OuterRef("pk"), left_on__isnull=True, organisation__in=organisations
+                )
+            )
+        )
+    )
+    missing = Q()
+    for role in MANDATORY_ROLES:
+        missing |= Q(**{f"has_{role.value}": False})
+    return list(
+        flagged.filter(missing)
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=Member.objects.filter(
+                    role=Role.COORDINATOR, left_on__isnull=True
+                ).select_related("user"),
+                to_attr="coordinators",
+            )
+        )
+        .order_by("established_on", "pk")
+    )

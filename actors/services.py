@@ -15,7 +15,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Team, User
+from actors.models import (
+    MANDATORY_ROLES,
+    Closeness,
+    Consent,
+    Member,
+    NetworkLevel,
+    Organisation,
+    Patient,
+    RelativeLink,
+    Team,
+    User,
+)
 from actors.validators import birth_date_from_national_id, normalize_phone, validate_national_id
 from lkt import audit
 from lkt.access import Action, authorize
@@ -84,6 +95,8 @@ def member_add(
     external_phone: str = "",
     external_email: str = "",
     organisation: Organisation | None = None,
+    level: str = "",
+    closeness: str = Closeness.MONTHLY,
     involvement: str = Member.Involvement.CORE,
     joined_on: dt.date | None = None,
     expected_leave_on: dt.date | None = None,
@@ -97,6 +110,7 @@ def member_add(
         raise ValidationError(
             {"external_name": _("Velg en ansatt eller oppgi navnet på en ekstern kontakt.")}
         )
+    organisation = organisation or (user.organisation if user else None)
     if external_phone and not user:
         try:
             external_phone = normalize_phone(external_phone)
@@ -108,7 +122,9 @@ def member_add(
         external_name="" if user else external_name.strip(),
         external_phone="" if user else external_phone,
         external_email="" if user else external_email.strip(),
-        organisation=organisation or (user.organisation if user else None),
+        organisation=organisation,
+        level=level or (organisation.level if organisation else NetworkLevel.PRIVAT),
+        closeness=closeness,
         role=role,
         involvement=involvement,
         joined_on=joined_on or timezone.localdate(),
@@ -124,15 +140,89 @@ def member_add(
 
 
 @transaction.atomic
-def member_end(*, actor: User, member: Member, left_on: dt.date | None = None) -> Member:
-    """End a membership. History is kept: the row stays with its leave date."""
+def member_end(
+    *, actor: User, member: Member, reason: str, left_on: dt.date | None = None
+) -> Member:
+    """End a membership with a date and a reason. History is kept: the row stays."""
     authorize(actor, Action.MANAGE_TEAM, member.team.patient, obj=member)
     if member.left_on is not None:
         raise ValidationError(_("Medlemskapet er allerede avsluttet."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Skriv kort hvorfor medlemskapet avsluttes.")})
     member.left_on = left_on or timezone.localdate()
+    if member.left_on < member.joined_on:
+        raise ValidationError({"left_on": _("Sluttdato kan ikke være før personen ble med.")})
+    member.end_reason = reason.strip()
     member.full_clean()
-    member.save(update_fields=["left_on"])
+    member.save(update_fields=["left_on", "end_reason"])
     return member
+
+
+@transaction.atomic
+def member_update(
+    *,
+    actor: User,
+    member: Member,
+    role: str,
+    level: str,
+    closeness: str,
+    involvement: str,
+    organisation: Organisation | None = None,
+    expected_leave_on: dt.date | None = None,
+    external_phone: str = "",
+    external_email: str = "",
+) -> Member:
+    """Change an active member's role, place in the aktørkart and contact details."""
+    authorize(actor, Action.MANAGE_TEAM, member.team.patient, obj=member)
+    if member.left_on is not None:
+        raise ValidationError(_("Medlemskapet er avsluttet og kan ikke endres."))
+    if expected_leave_on and expected_leave_on < member.joined_on:
+        raise ValidationError(
+            {"expected_leave_on": _("Forventet slutt kan ikke være før personen ble med.")}
+        )
+    if member.user_id is None:
+        try:
+            member.external_phone = normalize_phone(external_phone) if external_phone else ""
+        except ValidationError as error:
+            raise ValidationError({"external_phone": error.messages}) from None
+        member.external_email = external_email.strip()
+    member.role = role
+    member.level = level
+    member.closeness = closeness
+    member.involvement = involvement
+    member.organisation = organisation
+    member.expected_leave_on = expected_leave_on
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def team_activate(*, actor: User, team: Team, missing_roles_reason: str = "") -> Team:
+    """Move a team from "under etablering" to "aktiv". All four mandatory roles must be filled,
+    unless the coordinator records why one is missing (e.g. no specialist contact right now)."""
+    authorize(actor, Action.MANAGE_TEAM, team.patient, obj=team)
+    if team.status != Team.Status.ESTABLISHING:
+        raise ValidationError(_("Bare et aktørfellesskap under etablering kan settes som aktivt."))
+    held = set(team.members.filter(left_on__isnull=True).values_list("role", flat=True).distinct())
+    missing = [role for role in MANDATORY_ROLES if role not in held]
+    if missing and not missing_roles_reason.strip():
+        names = ", ".join(str(role.label) for role in missing)
+        raise ValidationError(
+            {
+                "missing_roles_reason": _(
+                    "Disse obligatoriske rollene mangler: %(roles)s. Fyll dem, eller skriv "
+                    "hvorfor teamet likevel skal være aktivt."
+                )
+                % {"roles": names}
+            }
+        )
+    team.status = Team.Status.ACTIVE
+    team.activated_on = timezone.localdate()
+    team.missing_roles_reason = missing_roles_reason.strip() if missing else ""
+    team.full_clean()
+    team.save(update_fields=["status", "activated_on", "missing_roles_reason"])
+    return team
 
 
 @transaction.atomic
@@ -190,6 +280,7 @@ def relative_link_create(
     relation: str,
     may_see_team: bool = False,
     may_see_goals: bool = False,
+    may_edit_goals: bool = False,
     may_see_plan: bool = False,
 ) -> RelativeLink:
     """Link a relative with the access the patient gives. Only the patient or the team's
@@ -207,6 +298,7 @@ def relative_link_create(
         relation=relation,
         may_see_team=may_see_team,
         may_see_goals=may_see_goals,
+        may_edit_goals=may_edit_goals and may_see_goals,
         may_see_plan=may_see_plan,
         created_by=actor,
     )
@@ -224,14 +316,24 @@ def relative_link_update(
     may_see_team: bool,
     may_see_goals: bool,
     may_see_plan: bool,
+    may_edit_goals: bool = False,
 ) -> RelativeLink:
     """The patient changes what a relative sees, or excludes them; it takes effect at once."""
     authorize(actor, Action.MANAGE_RELATIVES, link.patient, obj=link)
     link.excluded = excluded
     link.may_see_team = may_see_team and not excluded
     link.may_see_goals = may_see_goals and not excluded
+    link.may_edit_goals = may_edit_goals and link.may_see_goals
     link.may_see_plan = may_see_plan and not excluded
-    link.save(update_fields=["excluded", "may_see_team", "may_see_goals", "may_see_plan"])
+    link.save(
+        update_fields=[
+            "excluded",
+            "may_see_team",
+            "may_see_goals",
+            "may_edit_goals",
+            "may_see_plan",
+        ]
+    )
     return link
 
 

@@ -2,17 +2,33 @@ from __future__ import annotations
 
 from django.urls import path
 
-from actors import views
+from actors import member_views, network_views, views
+from actors.team_page import SECTIONS
 
 app_name = "actors"
 
 urlpatterns = [
+    *(
+        path(
+            f"aktorfellesskap/<int:pk>/{section.key}/",
+            views.team_section,
+            {"key": section.key},
+            name=f"team-{section.key}",
+        )
+        for section in SECTIONS
+    ),
     path("aktorfellesskap/", views.team_list, name="team-list"),
     path("aktorfellesskap/<int:pk>/", views.team_detail, name="team-detail"),
-    path("aktorfellesskap/<int:pk>/medlemmer/ny/", views.member_add, name="member-add"),
+    path("aktorfellesskap/<int:pk>/aktiver/", member_views.team_activate, name="team-activate"),
+    path("aktorfellesskap/<int:pk>/medlemmer/ny/", member_views.member_add, name="member-add"),
+    path(
+        "aktorfellesskap/<int:pk>/medlemmer/<int:member_pk>/endre/",
+        member_views.member_edit,
+        name="member-edit",
+    ),
     path(
         "aktorfellesskap/<int:pk>/medlemmer/<int:member_pk>/avslutt/",
-        views.member_end,
+        member_views.member_end,
         name="member-end",
     ),
     path("aktorfellesskap/<int:pk>/samtykke/ny/", views.consent_record, name="consent-record"),
@@ -26,7 +42,30 @@ urlpatterns = [
         views.relative_link_create,
         name="relative-create",
     ),
+    # Element B on the team page: communication lines, perspectives, scenarios.
+    path(
+        "aktorfellesskap/<int:pk>/kommunikasjon/ny/",
+        network_views.communication_line_add,
+        name="communication-line-add",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/kommunikasjon/<int:line_pk>/avslutt/",
+        network_views.communication_line_end,
+        name="communication-line-end",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/perspektiver/<int:challenge_pk>/<int:member_pk>/",
+        network_views.perspective_save,
+        name="perspective-save",
+    ),
+    path("aktorfellesskap/<int:pk>/scenarier/ny/", network_views.scenario_add, name="scenario-add"),
+    path(
+        "aktorfellesskap/<int:pk>/scenarier/<slug:key>/",
+        network_views.scenario_prepare,
+        name="scenario-prepare",
+    ),
     path("pasienter/sok/", views.patient_search, name="patient-search"),
     path("pasienter/ny/", views.patient_register, name="patient-register"),
     path("parorende/", views.relative_home, name="relative-home"),
+    path("leder/ufullstendige-team/", views.incomplete_teams, name="incomplete-teams"),
 ]

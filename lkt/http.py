@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django_htmx.middleware import HtmxDetails
 
 
@@ -10,3 +10,8 @@ class HtmxHttpRequest(HttpRequest):
     """What django-htmx's middleware adds to every request."""
 
     htmx: HtmxDetails
+
+
+def form_data(request: HttpRequest) -> QueryDict | None:
+    """The POST data to bind a form to, so that an empty POST still validates (and fails)."""
+    return request.POST if request.method == "POST" else None

@@ -26,4 +26,5 @@ urlpatterns = [
     path("api/v1/", include("actors.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),
+    path("", include("careplans.urls")),
 ]

@@ -87,6 +87,7 @@ class MemberFactory(factory.django.DjangoModelFactory[Member]):
     team = factory.SubFactory(TeamFactory)
     user = factory.SubFactory(StaffFactory)
     organisation = factory.LazyAttribute(lambda m: m.user.organisation if m.user else None)
+    level = factory.LazyAttribute(lambda m: m.organisation.level if m.organisation else "privat")
     role = Role.NURSE
     joined_on = factory.LazyFunction(timezone.localdate)
 

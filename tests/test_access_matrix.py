@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actors.models import Role
+from actors.models import CommunicationLine, Role
+from careplans.models import Challenge
 from tests.conftest import Cast, client_for
 
 ROLES = [
@@ -38,6 +39,7 @@ class Row:
     query: str = ""
     data: Callable[[Cast], dict[str, Any]] = field(default=lambda cast: {})
     content_type: str | None = None
+    htmx: bool = False  # team sections answer htmx; a plain request is sent to the page
 
 
 def statuses(default: int, **overrides: int) -> dict[str, int]:
@@ -56,6 +58,32 @@ def kari_consent(cast: Cast) -> list[Any]:
     return [cast.team.pk, cast.team.patient.consents.first().pk]  # type: ignore[union-attr]
 
 
+def kari_line(cast: Cast) -> list[Any]:
+    """An open communication line Tor → Cecilie in Kari's team."""
+    members = cast.team.members
+    line = CommunicationLine.objects.create(
+        team=cast.team,
+        from_member=members.get(user=cast.member),
+        to_member=members.get(user=cast.coordinator),
+        channel=CommunicationLine.Channel.PHONE,
+        frequency=CommunicationLine.Frequency.WEEKLY,
+        created_by=cast.coordinator,
+    )
+    return [cast.team.pk, line.pk]
+
+
+def tor_perspective(cast: Cast) -> list[Any]:
+    """Tor's perspective on one of Kari's challenges."""
+    challenge = Challenge.objects.create(patient=cast.team.patient, text="Jeg sover dårlig")
+    return [cast.team.pk, challenge.pk, cast.team.members.get(user=cast.member).pk]
+
+
+def kari_patient(cast: Cast) -> list[Any]:
+    return [cast.team.patient.pk]
+
+
+# Seeing Kari's Min gode dag: herself, Per (allowed to see her goals), staff in her team.
+GOALS_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=200, coordinator=200)
 # Seeing Kari's team: herself, her allowed relative, and staff in her team.
 TEAM_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=200, coordinator=200)
 # Changing Kari's team: only the coordinator; those who may see her get 403.
@@ -64,6 +92,13 @@ LOGGED_IN_ONLY = statuses(200, anonymous=302)
 STAFF_ONLY = statuses(403, anonymous=302, member=200, outsider=200, coordinator=200, leader=200)
 API_LOGGED_IN = statuses(200, anonymous=403)
 ADMIN_ONLY = statuses(302)  # nobody in the cast is an administrator: on to the admin login
+# Kari's clinical sections: herself and staff in her team; her relative sees the team, not these.
+CLINICAL_SECTION = statuses(
+    404, anonymous=302, patient=200, relative=403, member=200, coordinator=200
+)
+# Editing the network (lines, perspectives, scenarios): active members with consent. An empty
+# form comes back with its messages (200); Kari and her relative see the team but get 403.
+NETWORK_EDIT = statuses(404, anonymous=302, patient=403, relative=403, member=200, coordinator=200)
 
 MATRIX: dict[str, Row] = {
     "home": Row("get", statuses(302)),
@@ -73,8 +108,22 @@ MATRIX: dict[str, Row] = {
     "health": Row("get", statuses(200)),
     "actors:team-list": Row("get", STAFF_ONLY),
     "actors:team-detail": Row("get", TEAM_VIEW, args=kari_team),
+    "actors:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "actors:team-aktorkart": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "actors:team-min-gode-dag": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    # Min gode dag: Kari, Per (she lets him see her goals) and staff in her team read it.
+    "careplans:good-day": Row("get", GOALS_VIEW, args=kari_patient),
+    "careplans:good-day-history": Row("get", GOALS_VIEW, args=kari_patient),
+    "careplans:good-day-diff": Row("get", GOALS_VIEW, args=kari_patient),
+    # Kari writes; the coordinator may write the first version with her; an empty form comes
+    # back with its messages (200). Per may read but not write, Tor is no co-writer: 403.
+    "careplans:good-day-save": Row(
+        "post", {**GOALS_VIEW, "relative": 403, "member": 403}, args=kari_patient
+    ),
     "actors:member-add": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
-    "actors:member-end": Row("post", {**TEAM_MANAGE, "coordinator": 302}, args=tor_membership),
+    "actors:member-edit": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=tor_membership),
+    "actors:member-end": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=tor_membership),
+    "actors:team-activate": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
     "actors:consent-record": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
     "actors:consent-withdraw": Row("post", {**TEAM_MANAGE, "coordinator": 302}, args=kari_consent),
     # The patient decides about her relatives herself.
@@ -83,6 +132,22 @@ MATRIX: dict[str, Row] = {
     ),
     "actors:patient-search": Row("get", LOGGED_IN_ONLY, query="q=Kari"),
     "actors:patient-register": Row("get", STAFF_ONLY),
+    "actors:incomplete-teams": Row("get", statuses(403, anonymous=302, leader=200)),
+    "actors:team-kommunikasjon": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "actors:team-perspektiver": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "actors:team-scenarier": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "actors:communication-line-add": Row("post", NETWORK_EDIT, args=kari_team),
+    "actors:communication-line-end": Row(
+        "post", {**NETWORK_EDIT, "member": 302, "coordinator": 302}, args=kari_line
+    ),
+    # Tor writes his own perspective; the coordinator writes only for actors without login.
+    "actors:perspective-save": Row(
+        "post", {**NETWORK_EDIT, "coordinator": 403}, args=tor_perspective
+    ),
+    "actors:scenario-add": Row("post", NETWORK_EDIT, args=kari_team),
+    "actors:scenario-prepare": Row(
+        "post", NETWORK_EDIT, args=lambda cast: [cast.team.pk, "turning_18"]
+    ),
     "actors:relative-home": Row(
         "get", statuses(403, anonymous=302, relative=200, excluded_relative=200)
     ),
@@ -140,6 +205,8 @@ def test_access(cast: Cast, name: str, role: str):
     kwargs: dict[str, Any] = {"data": row.data(cast)} if row.method == "post" else {}
     if row.content_type:
         kwargs["content_type"] = row.content_type
+    if row.htmx:
+        kwargs["headers"] = {"HX-Request": "true"}
     response = getattr(client, row.method)(url, **kwargs)
     assert response.status_code == row.expected[role], (
         f"{role} {row.method.upper()} {url}: {response.status_code}, expected {row.expected[role]}"

@@ -41,7 +41,12 @@ def test_register_form_creates_patient_and_team_and_opens_it(cast):
 def test_member_form_names_an_unknown_role(cast):
     response = client_for(cast.coordinator).post(
         reverse("actors:member-add", args=[cast.team.pk]),
-        {"external_name": "Nabo", "role": "trollmann", "involvement": "core"},
+        {
+            "external_name": "Nabo",
+            "role": "trollmann",
+            "involvement": "core",
+            "closeness": "weekly",
+        },
     )
     assert response.status_code == 200
     assert "Ukjent rolle" in response.content.decode()
@@ -51,23 +56,24 @@ def test_member_form_names_an_unknown_role(cast):
 def test_htmx_member_form_rerenders_only_the_form_with_the_duplicate_error(cast):
     response = client_for(cast.coordinator).post(
         reverse("actors:member-add", args=[cast.team.pk]),
-        {"user": cast.member.pk, "role": Role.GP, "involvement": "core"},
+        {"user": cast.member.pk, "role": Role.GP, "involvement": "core", "closeness": "weekly"},
         HTTP_HX_REQUEST="true",
     )
     body = response.content.decode()
     assert response.status_code == 200  # htmx swaps 200 bodies only
     assert "allerede aktivt medlem" in body
     assert "<html" not in body
-    assert 'id="member-form"' in body
+    assert 'hx-target="#member-panel"' in body
     assert "HX-Trigger" not in response
 
 
-def test_team_page_as_htmx_partial_is_the_members_fragment_only(cast):
+def test_members_section_as_htmx_partial_is_the_fragment_only(cast):
     response = client_for(cast.coordinator).get(
-        reverse("actors:team-detail", args=[cast.team.pk]), HTTP_HX_REQUEST="true"
+        reverse("actors:team-medlemmer", args=[cast.team.pk]), HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
-    assert body.lstrip().startswith('<div id="members">')
+    assert body.lstrip().startswith('<h2 class="ds-heading" data-size="md" id="medlemmer-heading">')
+    assert "<html" not in body
     assert "Tor" in body
     assert "HX-Request" in response["Vary"]
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actors.models import Consent, Role
+from careplans.models import Challenge, Goal, GoodDay, GoodDayVersion
 from tests.conftest import client_for
 from tests.factories import (
     ConsentFactory,
@@ -23,8 +24,10 @@ pytestmark = pytest.mark.django_db
 HOME_QUERIES = 5
 # The team page: 1 session, 2 user, 3 team with patient, 4 members with user and organisation,
 #  5 consents, 6 the viewer's standing (membership, role, creator, consent flags in one query),
-#  7 the audit row.
-TEAM_QUERIES = 7
+#  7 the audit row; then the sections: 8 the current Min gode dag version, 9 the communication
+#  lines (shared by the aktørkart and the communication section), 10 the current challenges,
+#  11 the perspectives on them, 12 the saved scenarios.
+TEAM_QUERIES = 12
 
 
 def _teams_for(coordinator, count: int) -> None:
@@ -44,10 +47,23 @@ def test_home_page_uses_the_same_queries_for_1_and_50_teams(teams, django_assert
     assert response.content.decode().count("Mangler 3 roller") == teams
 
 
-@pytest.mark.parametrize("members", [3, 40])
-def test_team_page_uses_the_same_queries_for_3_and_40_members(members, django_assert_num_queries):
+def _good_day_versions(team, author, count: int) -> None:
+    document = GoodDay.objects.create(patient=team.patient, version=count)
+    GoodDayVersion.objects.bulk_create(
+        GoodDayVersion(document=document, number=n, good_day=f"Versjon {n}", written_by=author)
+        for n in range(1, count + 1)
+    )
+    challenge = Challenge.objects.create(patient=team.patient, text="Søvn")
+    Goal.objects.create(patient=team.patient, challenge=challenge, text="Sove hele natten")
+
+
+@pytest.mark.parametrize(("members", "versions"), [(3, 1), (40, 100)])
+def test_team_page_uses_the_same_queries_for_3_and_40_members_and_100_versions(
+    members, versions, django_assert_num_queries
+):
     coordinator = StaffFactory()
     team = TeamFactory.create(created_by=coordinator)
+    _good_day_versions(team, coordinator, versions)
     ConsentFactory(patient=team.patient, recorded_by=coordinator, scope=Consent.Scope.TEAM_SHARING)
     MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
     organisations = [OrganisationFactory() for _ in range(3)]
@@ -58,6 +74,7 @@ def test_team_page_uses_the_same_queries_for_3_and_40_members(members, django_as
         response = client.get(reverse("actors:team-detail", args=[team.pk]))
     body = response.content.decode()
     assert body.count("Testesen") >= members  # every member's name is on the page
+    assert f"Versjon {versions}" in body or "Sove hele natten" in body
 
 
 @pytest.mark.parametrize("patients", [5, 50])

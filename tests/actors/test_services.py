@@ -80,7 +80,7 @@ def test_duplicate_active_membership_is_refused(cast):
 
 def test_a_former_member_can_join_again(cast):
     membership = cast.team.members.get(user=cast.member)
-    services.member_end(actor=cast.coordinator, member=membership)
+    services.member_end(actor=cast.coordinator, member=membership, reason="Ny jobb")
     services.member_add(actor=cast.coordinator, team=cast.team, user=cast.member, role=Role.GP)
     assert cast.team.members.filter(user=cast.member).count() == 2
 
@@ -118,12 +118,12 @@ def test_external_contact_needs_a_name_and_a_norwegian_phone(cast):
 
 def test_ending_a_membership_keeps_it_as_history_and_ends_access(cast):
     membership = cast.team.members.get(user=cast.member)
-    services.member_end(actor=cast.coordinator, member=membership)
+    services.member_end(actor=cast.coordinator, member=membership, reason="Ny jobb")
     membership.refresh_from_db()
     assert membership.left_on == timezone.localdate()
     assert cast.team.patient not in visible_patients(cast.member)
     with pytest.raises(ValidationError, match="allerede avsluttet"):
-        services.member_end(actor=cast.coordinator, member=membership)
+        services.member_end(actor=cast.coordinator, member=membership, reason="Ny jobb")
 
 
 def test_team_members_cannot_manage_the_team_and_outsiders_do_not_see_it(cast):

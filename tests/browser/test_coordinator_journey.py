@@ -88,9 +88,9 @@ def test_coordinator_logs_in_and_opens_karis_team(transactional_db, cast, page, 
         "Aktørfellesskapet rundt Kari Nordvik"
     )
     expect(page.get_by_role("heading", name="Aktørfellesskapet er ikke komplett")).to_be_visible()
-    members = page.locator("#members")
+    members = page.locator("#medlemmer")
     # Grouped by level: a heading per level, each with its own table of members.
-    expect(members.get_by_role("heading", level=3)).to_have_text(["Kommune"])
+    expect(members.get_by_role("heading", level=3, name="Kommune", exact=True)).to_be_visible()
     kommune_table = members.get_by_role("table", name="Kommune")
     expect(kommune_table.get_by_role("row")).to_have_count(3)  # header + Cecilie + Tor
     expect(kommune_table).to_contain_text("Koordinator og leder av aktørfellesskapet")

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.urls import reverse
+from django.utils import timezone
 
 from lkt.models import AccessLog, AppendOnlyError
 from tests.conftest import client_for
@@ -82,7 +83,8 @@ def test_a_change_is_logged_as_change(cast):
     client_for(cast.coordinator).post(
         reverse(
             "actors:member-end", args=[cast.team.pk, cast.team.members.get(user=cast.member).pk]
-        )
+        ),
+        {"left_on": timezone.localdate().isoformat(), "reason": "Ny jobb"},
     )
     assert AccessLog.objects.filter(
         user=cast.coordinator, action="change", object_type="actors.member"

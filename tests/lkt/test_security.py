@@ -82,12 +82,17 @@ def test_htmx_requests_carry_the_csrf_token_from_the_page(cast):
     assert refused.status_code == 403
     accepted = client.post(
         reverse("actors:member-add", args=[cast.team.pk]),
-        {"role": "annen", "external_name": "Nabo Nils", "involvement": "core"},
+        {
+            "role": "annen",
+            "external_name": "Nabo Nils",
+            "involvement": "core",
+            "closeness": "weekly",
+        },
         HTTP_HX_REQUEST="true",
         HTTP_X_CSRFTOKEN=str(token),
     )
     assert accepted.status_code == 200
-    assert "members-changed" in json.loads(accepted["HX-Trigger"])
+    assert "medlemmer-changed" in json.loads(accepted["HX-Trigger"])
 
 
 @pytest.mark.django_db

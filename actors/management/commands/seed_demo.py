@@ -24,18 +24,26 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
 
+from actors import network_services
 from actors.models import (
+    Closeness,
+    CommunicationLine,
     Consent,
     Level,
     Member,
+    NetworkLevel,
     Organisation,
     Patient,
     RelativeLink,
     Role,
+    Scenario,
     Team,
     User,
 )
 from actors.validators import org_number_with_check_digit, synthetic_national_id
+from careplans import services as careplan_services
+from careplans.models import Challenge
+from careplans.services import ChallengeInput, GoalInput
 
 # One published password for every demo login; the demo never runs with real people.
 DEMO_PASSWORD = "demo-passord-lkt"  # noqa: S105
@@ -387,6 +395,7 @@ class _Seed:
                 team=team,
                 user=staff,
                 organisation=staff.organisation,
+                level=staff.organisation.level if staff.organisation else NetworkLevel.ANNEN,
                 role=role,
                 joined_on=team.established_on,
                 **extra,
@@ -403,6 +412,7 @@ class _Seed:
                 external_name=name,
                 external_phone=phone,
                 organisation=self.orgs[organisation] if organisation else None,
+                level=self.orgs[organisation].level if organisation else NetworkLevel.PRIVAT,
                 role=role,
                 involvement=Member.Involvement.AS_NEEDED,
                 joined_on=team.established_on,
@@ -450,22 +460,24 @@ class _Seed:
 
 
 def _kari(seed: _Seed) -> None:
-    """Complete team across both levels, a member about to leave, limited and excluded relatives."""
+    """Complete team across both levels, a member about to leave, limited and excluded relatives,
+    and the element A and B work of a team that has been going for half a year."""
     kari = seed.patient("Kari Solstrand", dt.date(1993, 5, 14), user="kari")
     team = seed.team(kari, "cecilie", Team.Status.ACTIVE, days_ago=200)
-    seed.member(team, Role.COORDINATOR, "cecilie")
-    seed.member(team, Role.GP, "fredrik")
-    seed.member(team, Role.SPECIALIST_CONTACT, "kristin")
-    seed.member(team, Role.INTERNAL_COORDINATOR, "ingrid")
+    cecilie = seed.member(team, Role.COORDINATOR, "cecilie", closeness=Closeness.WEEKLY)
+    fredrik = seed.member(team, Role.GP, "fredrik")
+    kristin = seed.member(team, Role.SPECIALIST_CONTACT, "kristin", closeness=Closeness.WEEKLY)
+    seed.member(team, Role.INTERNAL_COORDINATOR, "ingrid", closeness=Closeness.RARELY)
     # Leaving within weeks: the actor map's "who leaves next" scenario has something to show.
-    seed.member(
+    tor = seed.member(
         team,
         Role.PSYCHIATRIC_NURSE,
         "tor",
+        closeness=Closeness.DAILY,
         expected_leave_on=seed.today + dt.timedelta(days=21),
     )
     seed.external(team, Role.NAV_ADVISER, "Nora Fjellstad", _phone(101), "fjordvik_nav")
-    seed.external(team, Role.OTHER, "Jonny Berget (støttekontakt)", _phone(102))
+    jonny = seed.external(team, Role.OTHER, "Jonny Berget (støttekontakt)", _phone(102))
     seed.consent(kari, Consent.Scope.TEAM_SHARING, "cecilie", days_ago=190)
     seed.consent(kari, Consent.Scope.RELATIVES, "cecilie", days_ago=190)
     seed.consent(kari, Consent.Scope.CRISIS_PLAN, "cecilie", days_ago=150)
@@ -479,6 +491,123 @@ def _kari(seed: _Seed) -> None:
         may_see_plan=False,
     )
     seed.relative(kari, "lise", RelativeLink.Relation.SIBLING, created_by="kari", excluded=True)
+
+    sleep = _kari_good_day(seed, kari)
+    actor = seed.users["cecilie"]
+    channel, often = CommunicationLine.Channel, CommunicationLine.Frequency
+    for from_member, to_member, by, how_often, note in (
+        (cecilie, fredrik, channel.DIALOGUE_MESSAGE, often.MONTHLY, ""),
+        (cecilie, kristin, channel.MEETING, often.MONTHLY, ""),
+        (cecilie, tor, channel.PHONE, often.WEEKLY, ""),
+        (tor, jonny, channel.PHONE, often.WEEKLY, ""),
+        # The DPS and the GP hear of each other only through Kari: the warning the team must see.
+        (
+            kristin,
+            fredrik,
+            channel.VIA_PATIENT,
+            often.AS_NEEDED,
+            "Kari tar med epikrisen til fastlegen.",
+        ),
+    ):
+        network_services.communication_line_add(
+            actor=actor,
+            team=team,
+            from_member=from_member,
+            to_member=to_member,
+            channel=by,
+            frequency=how_often,
+            note=note,
+        )
+    # Perspectives on sleep diverge: the DPS sees the core problem, the GP a side effect.
+    for member, user, text, importance in (
+        (kristin, "kristin", "Søvnen er nøkkelen: uro om kvelden øker ruspresset.", 5),
+        (tor, "tor", "Kveldene er vanskeligst; tur etter middag hjelper.", 4),
+        (fredrik, "fredrik", "Bivirkning av medisinen; kan justeres.", 2),
+    ):
+        network_services.perspective_save(
+            actor=seed.users[user],
+            member=member,
+            challenge=sleep,
+            text=text,
+            importance=importance,
+        )
+    network_services.scenario_prepare_detected(
+        actor=actor,
+        team=team,
+        kind=Scenario.Kind.MEMBER_LEAVING,
+        member=tor,
+        what_then="Jonny tar over kveldsturene. Cecilie ber psykisk helse og rus om ny "
+        "sykepleier før Tor slutter, og de møter Kari sammen én gang.",
+        responsible=cecilie,
+    )
+
+
+def _kari_good_day(seed: _Seed, kari: Patient) -> Challenge:
+    """Two versions of Min gode dag, written by Kari (the first together with Cecilie), so
+    the history and the diff have something to show. Returns the sleep challenge."""
+    kari_user, cecilie = seed.users["kari"], seed.users["cecilie"]
+    common: dict[str, Any] = {
+        "what_matters": "At noen ringer tilbake når jeg sier fra. Å slippe å fortelle alt på nytt.",
+        "own_resources": "Jeg er flink med dyr og liker å gå tur.",
+        "network_resources": "Pappa (Per) og støttekontakten Jonny.",
+        "life_arena": "Jobbtrening på gartneriet tre dager i uka.",
+    }
+    careplan_services.good_day_save(
+        actor=cecilie,
+        patient=kari,
+        base_version=0,
+        good_day="En god dag er når jeg har sovet og kommer meg på jobbtreningen.",
+        challenges=[
+            ChallengeInput(text="Jeg sover dårlig og blir urolig om kvelden", ref="sleep"),
+            ChallengeInput(text="Jeg glemmer avtaler når det blir mye", ref="appointments"),
+        ],
+        goals=[
+            GoalInput(
+                text="Sove minst seks timer de fleste netter",
+                ref="sleep-goal",
+                challenge="sleep",
+                target_date=seed.today + dt.timedelta(days=90),
+            ),
+            GoalInput(text="Gå tur etter middag tre kvelder i uka", parent="sleep-goal"),
+        ],
+        written_with="Kari Solstrand",
+        co_writers=[cecilie],
+        **common,
+    )
+    sleep = Challenge.objects.get(patient=kari, text__startswith="Jeg sover")
+    appointments = Challenge.objects.get(patient=kari, text__startswith="Jeg glemmer")
+    careplan_services.good_day_save(
+        actor=kari_user,
+        patient=kari,
+        base_version=1,
+        good_day="En god dag er når jeg har sovet, tatt bussen til jobbtreningen og spist "
+        "middag med pappa.",
+        challenges=[
+            ChallengeInput(text=sleep.text, id=sleep.pk),
+            ChallengeInput(text=appointments.text, id=appointments.pk),
+            ChallengeInput(text="Pengene tar slutt før måneden er omme", ref="money"),
+        ],
+        goals=[
+            *(
+                GoalInput(
+                    text=goal.text,
+                    id=goal.pk,
+                    challenge=f"c{goal.challenge_id}" if goal.challenge_id else "",
+                    parent=f"g{goal.parent_id}" if goal.parent_id else "",
+                    target_date=goal.target_date,
+                )
+                for goal in kari.goals.filter(retired_at__isnull=True).order_by("pk")
+            ),
+            GoalInput(
+                text="Lage en enkel budsjettplan sammen med NAV",
+                challenge="money",
+                target_date=seed.today + dt.timedelta(days=60),
+            ),
+        ],
+        co_writers=[cecilie],
+        **common,
+    )
+    return sleep
 
 
 def _ola(seed: _Seed) -> None:

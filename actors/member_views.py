@@ -1,0 +1,118 @@
+"""Adding, changing and ending memberships, in place on the team page.
+
+Each form is a fragment that loads into the members section's panel with htmx and posts back
+there; without JavaScript the same form is a page of its own. On success the members section
+and the aktørkart reload themselves (HX-Trigger), and history stays: ending sets a date and a
+reason, it never deletes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
+
+from actors import selectors, services
+from actors.forms import (
+    MemberAddForm,
+    MemberEditForm,
+    MemberEndForm,
+    TeamActivateForm,
+    submit,
+)
+from actors.models import Member, Team
+from lkt.access import Action, require_user
+from lkt.http import HtmxHttpRequest, form_data
+
+FORMS_TEMPLATE = "actors/member_forms.html"
+
+
+def _form_response(
+    request: HtmxHttpRequest, team: Team, partial: str, context: dict[str, Any]
+) -> HttpResponse:
+    context = {"team": team, "partial": f"{FORMS_TEMPLATE}#{partial}", **context}
+    if request.htmx:
+        return render(request, context["partial"], context)
+    return render(request, "actors/member_form_page.html", context)
+
+
+def _saved(request: HtmxHttpRequest, team: Team, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if not request.htmx:
+        return redirect(reverse("actors:team-detail", args=[team.pk]) + "#medlemmer")
+    # The panel empties; the members section, and those that follow it, reload with the change.
+    return trigger_client_event(HttpResponse(""), "medlemmer-changed")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_for_action(request.user, pk, Action.MANAGE_TEAM)
+    form = MemberAddForm(form_data(request))
+    if submit(
+        form, lambda data: services.member_add(actor=require_user(request.user), team=team, **data)
+    ):
+        return _saved(request, team, _("Medlemmet er lagt til."))
+    return _form_response(request, team, "member-add-form", {"form": form})
+
+
+def _member(request: HtmxHttpRequest, pk: int, member_pk: int) -> tuple[Team, Member]:
+    team = selectors.team_for_action(request.user, pk, Action.MANAGE_TEAM)
+    member = get_object_or_404(
+        Member.objects.select_related("user", "organisation"),
+        pk=member_pk,
+        team=team,
+        left_on__isnull=True,
+    )
+    member.team = team
+    return team, member
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    team, member = _member(request, pk, member_pk)
+    form = MemberEditForm.for_member(member, form_data(request))
+    if submit(
+        form,
+        lambda data: services.member_update(
+            actor=require_user(request.user), member=member, **data
+        ),
+    ):
+        return _saved(request, team, _("Endringen er lagret."))
+    return _form_response(request, team, "member-edit-form", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_end(request: HtmxHttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    team, member = _member(request, pk, member_pk)
+    form = MemberEndForm(form_data(request), initial={"left_on": timezone.localdate()})
+    if submit(
+        form,
+        lambda data: services.member_end(actor=require_user(request.user), member=member, **data),
+    ):
+        return _saved(request, team, _("Medlemskapet er avsluttet. Historikken er tatt vare på."))
+    return _form_response(request, team, "member-end-form", {"form": form, "member": member})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_activate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    team = selectors.team_for_action(request.user, pk, Action.MANAGE_TEAM)
+    form = TeamActivateForm(form_data(request))
+    if submit(
+        form,
+        lambda data: services.team_activate(actor=require_user(request.user), team=team, **data),
+    ):
+        messages.success(request, _("Aktørfellesskapet er aktivt."))
+        return redirect("actors:team-detail", pk=team.pk)
+    return render(request, "actors/team_activate.html", {"form": form, "team": team})

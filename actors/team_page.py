@@ -1,0 +1,110 @@
+"""The shared team page: sections that the whole aktørfellesskap sees, each rendered on the page
+and also served alone as an htmx partial, so they load and save in place.
+
+A section is registered once here with the access action that guards it; the page shows the
+sections the viewer may see, and ``actors.views.team_section`` serves each one by its key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from actors import network_views
+from actors.aktorkart import build_aktorkart
+from actors.selectors import TeamPage
+from careplans.selectors import good_day_for_team
+from lkt.access import Action, allows
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the anchor, the partial's URL segment and the URL name "actors:team-<key>"
+    title: StrOrPromise
+    template: str  # "<app>/<file>.html#<partial>"
+    action: Action
+    build: Callable[[TeamPage], dict[str, Any]]
+    # Other sections whose changes this one shows too, so it reloads with them.
+    follows: tuple[str, ...] = ()
+
+    @property
+    def reload_events(self) -> str:
+        """The hx-trigger that reloads the section in place."""
+        keys = (self.key, *self.follows)
+        return ", ".join(f"{key}-changed from:body" for key in keys)
+
+
+def _members(page: TeamPage) -> dict[str, Any]:
+    return {}
+
+
+def _registry() -> list[Section]:
+    return [
+        # Element A: the patient's own words, first: the mandate for the whole team.
+        Section(
+            "min-gode-dag",
+            _("Min gode dag"),
+            "careplans/good_day_team.html#good-day-summary",
+            Action.VIEW_GOALS,
+            good_day_for_team,
+        ),
+        # Element B: the map of every actor around the patient (actors.aktorkart).
+        Section(
+            "aktorkart",
+            _("Aktørkart"),
+            "actors/team_map.html#aktorkart",
+            Action.VIEW_TEAM,
+            build_aktorkart,
+            follows=("medlemmer", "kommunikasjon"),
+        ),
+        Section(
+            "medlemmer",
+            _("Medlemmer"),
+            "actors/team_members.html#members",
+            Action.VIEW_TEAM,
+            _members,
+        ),
+        # Element B: communication lines, perspectives and scenarios (actors.network_views).
+        Section(
+            "kommunikasjon",
+            _("Kommunikasjon"),
+            "actors/team_communication.html#communication",
+            Action.VIEW_CLINICAL,
+            network_views.communication_section,
+            follows=("medlemmer",),
+        ),
+        Section(
+            "perspektiver",
+            _("Perspektiver"),
+            "actors/team_perspectives.html#perspectives",
+            Action.VIEW_CLINICAL,
+            network_views.perspectives_section,
+            follows=("medlemmer", "min-gode-dag"),
+        ),
+        Section(
+            "scenarier",
+            _("Scenarier og overganger"),
+            "actors/team_scenarios.html#scenarios",
+            Action.VIEW_CLINICAL,
+            network_views.scenarios_section,
+            follows=("medlemmer",),
+        ),
+    ]
+
+
+SECTIONS: list[Section] = _registry()
+SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
+
+
+def visible_sections(page: TeamPage) -> list[tuple[Section, dict[str, Any]]]:
+    return [
+        (section, section.build(page))
+        for section in SECTIONS
+        if allows(page.standing, section.action)
+    ]

@@ -1,0 +1,56 @@
+"""Leaders see the teams of their organisation that miss a mandatory role, without patient data."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from actors.models import MANDATORY_ROLES, Role
+from tests.conftest import client_for
+from tests.factories import MemberFactory, StaffFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+# 1 session, 2 user, 3 teams with role flags (the leader's organisations as a subquery),
+# 4 their coordinators.
+LEADER_LIST_QUERIES = 4
+
+
+def _complete_team(organisation):
+    team = TeamFactory()
+    for role in MANDATORY_ROLES:
+        MemberFactory(team=team, user=StaffFactory(organisation=organisation), role=role)
+    return team
+
+
+def test_leader_sees_incomplete_teams_of_her_organisation_without_patient_names(cast):
+    complete = _complete_team(cast.kommune)
+    response = client_for(cast.leader).get(reverse("actors:incomplete-teams"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert f"#{cast.team.pk}" in body  # Kari's team lacks fastlege and the specialist roles
+    assert f"#{complete.pk}<" not in body
+    assert f"#{cast.other_team.pk}<" not in body  # another kommune's team
+    assert "Kari Nordvik" not in body
+    assert "Fastlege" in body
+    assert "Cecilie" in body  # who to follow up with
+
+
+def test_a_filled_role_takes_the_team_off_the_list(cast):
+    for role in (Role.GP, Role.SPECIALIST_CONTACT, Role.INTERNAL_COORDINATOR):
+        MemberFactory(team=cast.team, role=role)
+    body = client_for(cast.leader).get(reverse("actors:incomplete-teams")).content.decode()
+    assert f"#{cast.team.pk}<" not in body
+
+
+@pytest.mark.parametrize("teams", [1, 30])
+def test_the_list_uses_the_same_queries_for_1_and_30_teams(cast, teams, django_assert_num_queries):
+    for _ in range(teams):
+        team = TeamFactory()
+        MemberFactory(
+            team=team, user=StaffFactory(organisation=cast.kommune), role=Role.COORDINATOR
+        )
+    client = client_for(cast.leader)
+    with django_assert_num_queries(LEADER_LIST_QUERIES):
+        response = client.get(reverse("actors:incomplete-teams"))
+    assert response.content.decode().count("<tr>") == teams + 2  # header, Kari's team, the rest

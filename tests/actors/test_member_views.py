@@ -1,0 +1,134 @@
+"""Memberships in place on the team page: add, change, end with date and reason; activation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import Closeness, Member, NetworkLevel, Role, Team
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def _tor(cast) -> Member:
+    return cast.team.members.get(user=cast.member)
+
+
+def test_the_edit_form_loads_into_the_panel_as_a_fragment(cast):
+    url = reverse("actors:member-edit", args=[cast.team.pk, _tor(cast).pk])
+    response = client_for(cast.coordinator).get(url, headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'hx-target="#member-panel"' in body
+    assert 'value="sykepleier" selected' in body
+
+
+def test_changing_closeness_and_role_reloads_members_and_map(cast):
+    url = reverse("actors:member-edit", args=[cast.team.pk, _tor(cast).pk])
+    response = client_for(cast.coordinator).post(
+        url,
+        {
+            "role": Role.PSYCHIATRIC_NURSE,
+            "level": NetworkLevel.KOMMUNE,
+            "closeness": Closeness.DAILY,
+            "involvement": "core",
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert set(json.loads(response["HX-Trigger"])) == {"medlemmer-changed"}
+    tor = _tor(cast)
+    assert (tor.role, tor.closeness) == (Role.PSYCHIATRIC_NURSE, Closeness.DAILY)
+
+
+def test_ending_needs_a_reason_and_keeps_the_row(cast):
+    client = client_for(cast.coordinator)
+    url = reverse("actors:member-end", args=[cast.team.pk, _tor(cast).pk])
+    refused = client.post(url, {"left_on": timezone.localdate().isoformat()}, headers=HTMX)
+    assert refused.status_code == 200
+    assert "Dette feltet er påkrevd" in refused.content.decode()
+    assert _tor(cast).left_on is None
+
+    client.post(url, {"left_on": timezone.localdate().isoformat(), "reason": "Ny jobb"})
+    ended = Member.objects.get(team=cast.team, user=cast.member)
+    assert (ended.left_on, ended.end_reason) == (timezone.localdate(), "Ny jobb")
+    page = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    assert "Tidligere medlemmer" in page
+    assert "Ny jobb" in page
+
+
+def test_an_end_date_before_joining_is_refused_on_the_field(cast):
+    url = reverse("actors:member-end", args=[cast.team.pk, _tor(cast).pk])
+    before = (_tor(cast).joined_on - dt.timedelta(days=3)).isoformat()
+    response = client_for(cast.coordinator).post(
+        url, {"left_on": before, "reason": "Feil"}, headers=HTMX
+    )
+    assert "Sluttdato kan ikke være før" in response.content.decode()
+    assert _tor(cast).left_on is None
+
+
+def test_without_javascript_a_saved_form_returns_to_the_members_section(cast):
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    response = client_for(cast.coordinator).post(
+        url,
+        {
+            "external_name": "Nabo Nils",
+            "role": Role.NEIGHBOUR,
+            "closeness": "weekly",
+            "involvement": "as_needed",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#medlemmer")
+    nils = Member.objects.get(external_name="Nabo Nils")
+    assert nils.level == NetworkLevel.PRIVAT  # no organisation: the private network
+
+
+def test_a_team_with_missing_roles_goes_active_only_with_a_reason(cast):
+    team = cast.team
+    Team.objects.filter(pk=team.pk).update(status=Team.Status.ESTABLISHING)
+    client = client_for(cast.coordinator)
+    url = reverse("actors:team-activate", args=[team.pk])
+    refused = client.post(url, {"missing_roles_reason": ""})
+    assert refused.status_code == 200
+    assert "Fastlege" in refused.content.decode()
+    team.refresh_from_db()
+    assert team.status == Team.Status.ESTABLISHING
+
+    client.post(url, {"missing_roles_reason": "Ingen kontakt med spesialisthelsetjenesten nå."})
+    team.refresh_from_db()
+    assert team.status == Team.Status.ACTIVE
+    assert team.activated_on == timezone.localdate()
+    page = client.get(reverse("actors:team-detail", args=[team.pk])).content.decode()
+    assert "Ingen kontakt med spesialisthelsetjenesten nå." in page
+
+
+def test_a_complete_team_goes_active_without_a_reason(cast):
+    team = cast.team
+    Team.objects.filter(pk=team.pk).update(status=Team.Status.ESTABLISHING)
+    for role in (Role.GP, Role.SPECIALIST_CONTACT, Role.INTERNAL_COORDINATOR):
+        Member.objects.create(
+            team=team,
+            external_name=f"Ekstern {role}",
+            role=role,
+            level=NetworkLevel.KOMMUNE,
+            joined_on=timezone.localdate(),
+        )
+    client_for(cast.coordinator).post(reverse("actors:team-activate", args=[team.pk]))
+    team.refresh_from_db()
+    assert (team.status, team.missing_roles_reason) == (Team.Status.ACTIVE, "")
+
+
+def test_team_members_cannot_change_memberships(cast):
+    url = reverse("actors:member-end", args=[cast.team.pk, _tor(cast).pk])
+    response = client_for(cast.member).post(url, {"left_on": "2026-11-23", "reason": "x"})
+    assert response.status_code == 403
+    assert _tor(cast).left_on is None
