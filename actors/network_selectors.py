@@ -427,21 +427,22 @@ def scenario_overview(page: TeamPage) -> ScenarioOverview:
 
 def continuity_warnings_for_teams(teams: Iterable[Team]) -> dict[int, int]:
     """How many current scenarios each team has not prepared for (no "what then" or no
-    responsible actor). Three queries, however many teams: for lists such as the home page."""
-    ids = [team.pk for team in teams]
-    if not ids:
+    responsible actor). Two queries, however many teams, for lists such as the home page; the
+    teams come with their patient loaded (its birth date raises the age scenarios)."""
+    teams = list(teams)
+    if not teams:
         return {}
+    ids = [team.pk for team in teams]
     today = timezone.localdate()
-    # Query 1: each team's patient's birth date.
-    birth_dates = dict(Team.objects.filter(pk__in=ids).values_list("pk", "patient__birth_date"))
-    # Query 2: active actors; those leaving within the horizon raise scenarios, and the others
+    birth_dates = {team.pk: team.patient.birth_date for team in teams}
+    # Query 1: active actors; those leaving within the horizon raise scenarios, and the others
     # may hold responsibility for one.
     members = list(
         Member.objects.filter(team_id__in=ids, left_on__isnull=True).only(
             "pk", "team_id", "expected_leave_on", "left_on"
         )
     )
-    # Query 3: the saved scenarios.
+    # Query 2: the saved scenarios.
     saved = list(
         Scenario.objects.filter(team_id__in=ids).only(
             "pk", "team_id", "kind", "member_id", "expected_on", "what_then", "responsible_id"
@@ -467,5 +468,5 @@ def continuity_warnings_for_teams(teams: Iterable[Team]) -> dict[int, int]:
 
 def continuity_warnings(team: Team) -> int:
     """How many of the team's current scenarios lack a "what then" or a responsible actor.
-    Three queries (see ``continuity_warnings_for_teams``)."""
+    Two queries (see ``continuity_warnings_for_teams``)."""
     return continuity_warnings_for_teams([team]).get(team.pk, 0)

@@ -20,6 +20,7 @@ from actors.forms import (
     submit,
 )
 from actors.models import Consent, User
+from actors.network_selectors import continuity_warnings_for_teams
 from actors.team_page import SECTIONS_BY_KEY, visible_sections
 from lkt.access import Action, allows, require_user
 from lkt.http import HtmxHttpRequest, form_data
@@ -36,7 +37,8 @@ def _staff(request: HtmxHttpRequest) -> User:
 def team_list(request: HtmxHttpRequest) -> HttpResponse:
     user = _staff(request)
     teams = selectors.team_list_for_member(user)
-    rows = [(team, selectors.missing_roles(team)) for team in teams]
+    unprepared = continuity_warnings_for_teams(teams)
+    rows = [(team, selectors.missing_roles(team), unprepared.get(team.pk, 0)) for team in teams]
     return render(
         request,
         "actors/team_list.html",

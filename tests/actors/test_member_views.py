@@ -132,3 +132,35 @@ def test_team_members_cannot_change_memberships(cast):
     response = client_for(cast.member).post(url, {"left_on": "2026-11-23", "reason": "x"})
     assert response.status_code == 403
     assert _tor(cast).left_on is None
+
+
+def test_closeness_outside_the_scale_is_refused_in_the_fragment(cast):
+    url = reverse("actors:member-edit", args=[cast.team.pk, _tor(cast).pk])
+    response = client_for(cast.coordinator).post(
+        url,
+        {"role": Role.NURSE, "level": "kommune", "closeness": "hourly", "involvement": "core"},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "hourly" in response.content.decode()  # Django names the bad choice
+    assert 'aria-invalid="true"' in response.content.decode()
+    assert _tor(cast).closeness == Closeness.MONTHLY
+
+
+@pytest.mark.parametrize("members", [3, 40])
+def test_members_section_uses_the_same_queries_for_3_and_40_members(
+    cast, members, django_assert_num_queries
+):
+    for _ in range(members - 2):
+        Member.objects.create(
+            team=cast.team,
+            external_name="Nabo",
+            role=Role.NEIGHBOUR,
+            level=NetworkLevel.PRIVAT,
+            joined_on=timezone.localdate(),
+        )
+    client = client_for(cast.coordinator)
+    # 1 session, 2 user, 3 team, 4 members, 5 consents, 6 standing, 7 audit row.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("actors:team-medlemmer", args=[cast.team.pk]), headers=HTMX)
+    assert response.content.decode().count("Nabo") >= members - 2

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 
 # The home page "Mine aktørfellesskap":
 #  1 session, 2 user, 3 teams with patient and mandatory-role flags (one query, Exists per role),
-#  4 the audit rows for the patients shown (one bulk insert), 5 the count of teams awaiting consent.
-HOME_QUERIES = 5
+#  4 the audit rows for the patients shown (one bulk insert), 5 and 6 the continuity warnings
+#  (active members and saved scenarios of all the teams), 7 the count of teams awaiting consent.
+HOME_QUERIES = 7
 # The team page: 1 session, 2 user, 3 team with patient, 4 members with user and organisation,
 #  5 consents, 6 the viewer's standing (membership, role, creator, consent flags in one query),
 #  7 the audit row; then the sections: 8 the current Min gode dag version, 9 the communication
