@@ -24,15 +24,13 @@ from actors.models import (
     Organisation,
     Patient,
     RelativeLink,
+    Role,
     Team,
     User,
 )
 from actors.validators import birth_date_from_national_id, normalize_phone, validate_national_id
 from lkt import audit
-from lkt.access import Action, authorize
-
-# Under 16 the parents consent on the child's behalf (pasient- og brukerrettighetsloven § 4-3).
-AGE_OF_HEALTH_CONSENT = 16
+from lkt.access import AGE_OF_HEALTH_CONSENT, Action, authorize
 
 
 def _require_staff(actor: User) -> None:
@@ -153,9 +151,35 @@ def member_end(
     if member.left_on < member.joined_on:
         raise ValidationError({"left_on": _("Sluttdato kan ikke være før personen ble med.")})
     member.end_reason = reason.strip()
+    _require_another_coordinator(member)
     member.full_clean()
     member.save(update_fields=["left_on", "end_reason"])
+    _coordinator_change_alert(member)
     return member
+
+
+def _require_another_coordinator(member: Member) -> None:
+    """A team is never without a coordinator (element C): the last one stays until a
+    successor is registered, which gives the overlap a handover needs."""
+    if member.role != Role.COORDINATOR:
+        return
+    others = Member.objects.filter(
+        team_id=member.team_id, role=Role.COORDINATOR, left_on__isnull=True
+    ).exclude(pk=member.pk)
+    if not others.exists():
+        raise ValidationError(
+            _(
+                "Oppnevn en ny koordinator først. Et aktørfellesskap kan ikke være uten "
+                "koordinator, så den siste koordinatoren kan ikke avsluttes."
+            )
+        )
+
+
+def _coordinator_change_alert(member: Member) -> None:
+    # Imported here: coordination builds on actors, not the other way round.
+    from coordination.services import coordinator_change_alert
+
+    coordinator_change_alert(member=member)
 
 
 @transaction.atomic
@@ -186,6 +210,9 @@ def member_update(
         except ValidationError as error:
             raise ValidationError({"external_phone": error.messages}) from None
         member.external_email = external_email.strip()
+    was_coordinator, leave_before = member.role == Role.COORDINATOR, member.expected_leave_on
+    if was_coordinator and role != Role.COORDINATOR:
+        _require_another_coordinator(member)
     member.role = role
     member.level = level
     member.closeness = closeness
@@ -194,6 +221,8 @@ def member_update(
     member.expected_leave_on = expected_leave_on
     member.full_clean()
     member.save()
+    if expected_leave_on and expected_leave_on != leave_before:
+        _coordinator_change_alert(member)
     return member
 
 
@@ -236,7 +265,13 @@ def consent_record(
     given_at: dt.datetime | None = None,
     note: str = "",
 ) -> Consent:
-    authorize(actor, Action.RECORD_CONSENT, patient)
+    standing = authorize(actor, Action.RECORD_CONSENT, patient)
+    # In the portal the person acting is the one consenting: the patient for themself, a parent
+    # or guardian for a child. Only staff record a consent someone else gave them.
+    if standing.is_self:
+        given_by = Consent.GivenBy.PATIENT
+    elif standing.acts_for_child and not standing.manages:
+        given_by = Consent.GivenBy.GUARDIAN
     given_at = given_at or timezone.now()
     if (
         patient.age_on(timezone.localtime(given_at).date()) < AGE_OF_HEALTH_CONSENT

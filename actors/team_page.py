@@ -16,7 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from actors import network_views
 from actors.aktorkart import build_aktorkart
 from actors.selectors import TeamPage
+from careplans.phase_views import phase_section
+from careplans.plan_selectors import plan_for_team
 from careplans.selectors import good_day_for_team
+from coordination.selectors import coordinator_section
 from lkt.access import Action, allows
 
 if TYPE_CHECKING:
@@ -53,6 +56,23 @@ def _registry() -> list[Section]:
             "careplans/good_day_team.html#good-day-summary",
             Action.VIEW_GOALS,
             good_day_for_team,
+        ),
+        # Element D: the plan for samarbeid, its status and approvals (careplans.plan_views).
+        Section(
+            "samarbeidsplan",
+            _("Plan for samarbeid"),
+            "careplans/plan_team.html#plan-summary",
+            Action.VIEW_PLAN,
+            plan_for_team,
+            follows=("medlemmer",),
+        ),
+        # Element D: the team's current phase with its history, and the phase plan (crisis plan).
+        Section(
+            "fase",
+            _("Fase og kriseplan"),
+            "careplans/phase_team.html#phase-section",
+            Action.VIEW_PLAN,
+            phase_section,
         ),
         # Element B: the map of every actor around the patient (actors.aktorkart).
         Section(
@@ -93,6 +113,15 @@ def _registry() -> list[Section]:
             "actors/team_scenarios.html#scenarios",
             Action.VIEW_CLINICAL,
             network_views.scenarios_section,
+            follows=("medlemmer",),
+        ),
+        # Element C: the coordinator, their mandate and deputy (coordination.selectors).
+        Section(
+            "koordinator",
+            _("Koordinator og mandat"),
+            "coordination/team_coordinator.html#coordinator",
+            Action.VIEW_TEAM,
+            coordinator_section,
             follows=("medlemmer",),
         ),
     ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from actors import member_views, network_views, views
+from actors import member_views, network_views, portal_views, views
 from actors.team_page import SECTIONS
 
 app_name = "actors"
@@ -68,4 +68,25 @@ urlpatterns = [
     path("pasienter/ny/", views.patient_register, name="patient-register"),
     path("parorende/", views.relative_home, name="relative-home"),
     path("leder/ufullstendige-team/", views.incomplete_teams, name="incomplete-teams"),
+    # The patient and relative portal ("Min side").
+    path("min-side/", portal_views.portal_home, name="portal-home"),
+    path("min-side/<int:patient_pk>/", portal_views.portal_overview, name="portal-overview"),
+    path("min-side/<int:patient_pk>/teamet/", portal_views.portal_team, name="portal-team"),
+    path("min-side/<int:patient_pk>/planen/", portal_views.portal_plan, name="portal-plan"),
+    path("min-side/<int:patient_pk>/samtykke/", portal_views.portal_consent, name="portal-consent"),
+    path(
+        "min-side/<int:patient_pk>/parorende/",
+        portal_views.portal_relatives,
+        name="portal-relatives",
+    ),
+    path(
+        "min-side/<int:patient_pk>/parorende/<int:link_pk>/",
+        portal_views.portal_relative_update,
+        name="portal-relative-update",
+    ),
+    path(
+        "min-side/<int:patient_pk>/innsyn/",
+        portal_views.portal_access_log,
+        name="portal-access-log",
+    ),
 ]

@@ -135,3 +135,268 @@ class GoodDayVersion(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.number}"
+
+
+class Phase(models.TextChoices):
+    """Forløpsfasemodellen: green is the working phase, yellow unstable, red acute."""
+
+    GREEN = "green", _("Grønn")
+    YELLOW = "yellow", _("Gul")
+    RED = "red", _("Rød")
+
+
+class CarePlan(models.Model):
+    """Felles plan for samarbeid for one team; ``version`` is the optimistic lock."""
+
+    team = models.OneToOneField("actors.Team", on_delete=models.PROTECT, related_name="care_plan")
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("plan for samarbeid")
+        verbose_name_plural = _("planer for samarbeid")
+
+    def __str__(self) -> str:
+        return f"Plan, team {self.team_id} v{self.version}"
+
+
+class CarePlanVersion(models.Model):
+    """One version of the plan: a draft until every required approver has approved it, then in
+    force until a newer approved version supersedes it. Versions are never changed once they
+    have left draft, and never deleted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        IN_FORCE = "in_force", _("Gjeldende")
+        SUPERSEDED = "superseded", _("Erstattet")
+
+    plan = models.ForeignKey(CarePlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # Who the patient is and the challenges, frozen from the current Min gode dag.
+    good_day_version = models.ForeignKey(
+        GoodDayVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    patient_summary = models.TextField(_("hvem pasienten er"), max_length=LONG_TEXT, blank=True)
+    challenges = models.JSONField(default=list, blank=True)
+    goals = models.JSONField(default=list, blank=True)
+    # Roles and missing roles, frozen from the aktørkart: [{"name", "role", "organisation", ...}]
+    roles = models.JSONField(default=list, blank=True)
+    missing_roles = models.JSONField(default=list, blank=True)
+    roles_note = models.TextField(
+        _("roller som mangler eller ikke trengs"), max_length=MEDIUM_TEXT, blank=True
+    )
+    communication = models.TextField(
+        _("kommunikasjon og informasjonsdeling"), max_length=MEDIUM_TEXT, blank=True
+    )
+    information_sharing = models.TextField(
+        _("hva som kan deles, avtalt med pasienten"), max_length=MEDIUM_TEXT, blank=True
+    )
+    preparedness = models.TextField(
+        _("hvem gjør hva hvis (planlagte og uplanlagte endringer)"),
+        max_length=LONG_TEXT,
+        blank=True,
+    )
+    documentation = models.TextField(
+        _("dokumentasjon: hva, av hvem og hvor"), max_length=MEDIUM_TEXT, blank=True
+    )
+    evaluation_plan = models.TextField(
+        _("evaluering: hva, når og hvordan"), max_length=MEDIUM_TEXT, blank=True
+    )
+    period_start = models.DateField(_("planperiode fra"), null=True, blank=True)
+    period_end = models.DateField(_("planperiode til"), null=True, blank=True)
+    revision_on = models.DateField(_("revideres innen"), null=True, blank=True)
+    # Members may correct the draft until this moment; approvals open after it.
+    corrections_until = models.DateTimeField(_("frist for innspill"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("versjon av planen")
+        verbose_name_plural = _("versjoner av planen")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number"),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(status="in_force"),
+                name="one_plan_version_in_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gt=models.F("period_start")),
+                name="plan_period_ends_after_it_starts",
+                violation_error_message=_("Planperioden må slutte etter at den starter."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.number} ({self.status})"
+
+
+class PhasePlanEntry(models.Model):
+    """What the team does in one phase: the signs (in the patient's words where possible),
+    the actions, who acts, and whom to call in office hours and at night."""
+
+    version = models.ForeignKey(
+        CarePlanVersion, on_delete=models.PROTECT, related_name="phase_entries"
+    )
+    phase = models.CharField(_("fase"), max_length=8, choices=Phase.choices)
+    signs = models.TextField(_("tegn"), max_length=MEDIUM_TEXT)
+    actions = models.TextField(_("tiltak"), max_length=MEDIUM_TEXT)
+    actor = models.ForeignKey(
+        "actors.Member",
+        verbose_name=_("hvem handler"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    call_office_hours = models.TextField(
+        _("hvem ringes på dagtid"), max_length=SHORT_TEXT, blank=True
+    )
+    # Night: legevakt, AMK (113) and named contacts with phone; required in red.
+    call_night = models.TextField(_("hvem ringes kveld og natt"), max_length=SHORT_TEXT, blank=True)
+    patient_wishes = models.TextField(
+        _("hva pasienten ønsker i en krise"), max_length=MEDIUM_TEXT, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("fase i planen")
+        verbose_name_plural = _("faser i planen")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "phase"], name="one_entry_per_phase")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.phase}"
+
+
+class AnnualActivity(models.Model):
+    """An activity of the årshjul, with how it recurs."""
+
+    class Kind(models.TextChoices):
+        KICKOFF = "kickoff", _("Oppstartsmøte")
+        EVALUATION = "evaluation", _("Evalueringsmøte")
+        MEDICATION_REVIEW = "medication_review", _("Legemiddelgjennomgang")
+        CONSENT_RENEWAL = "consent_renewal", _("Fornyelse av samtykke")
+        ACTOR_MAP_REVIEW = "actor_map_review", _("Gjennomgang av aktørkartet")
+        OTHER = "other", _("Annen aktivitet")
+
+    class Recurrence(models.TextChoices):
+        ONCE = "once", _("Én gang")
+        EVERY_N_MONTHS = "every_n_months", _("Hver n-te måned")
+        YEARLY = "yearly", _("Hvert år i en bestemt måned")
+
+    version = models.ForeignKey(
+        CarePlanVersion, on_delete=models.PROTECT, related_name="annual_activities"
+    )
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    title = models.CharField(_("aktivitet"), max_length=200)
+    recurrence = models.CharField(_("gjentas"), max_length=16, choices=Recurrence.choices)
+    interval_months = models.PositiveSmallIntegerField(
+        _("hvor mange måneder"), null=True, blank=True
+    )
+    month = models.PositiveSmallIntegerField(_("måned"), null=True, blank=True)
+    first_on = models.DateField(_("første gang"), null=True, blank=True)
+    responsible = models.ForeignKey(
+        "actors.Member",
+        verbose_name=_("ansvarlig"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    mandatory = models.BooleanField(_("obligatorisk"), default=True)
+
+    class Meta:
+        verbose_name = _("aktivitet i årshjulet")
+        verbose_name_plural = _("aktiviteter i årshjulet")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(recurrence="once", first_on__isnull=False)
+                    | Q(
+                        recurrence="every_n_months", interval_months__gte=1, interval_months__lte=24
+                    )
+                    | Q(recurrence="yearly", month__gte=1, month__lte=12)
+                ),
+                name="annual_activity_recurrence_makes_sense",
+                violation_error_message=_(
+                    "Gjentakelsen gir ikke mening: én gang trenger en dato, hver n-te måned "
+                    "1–24 måneder, og hvert år en måned 1–12."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanApproval(models.Model):
+    """One required approver's approval of one plan version. A version is in force when the
+    coordinator, the patient (or their representative) and the leader of every core member's
+    organisation have approved it."""
+
+    class Capacity(models.TextChoices):
+        COORDINATOR = "coordinator", _("Koordinator")
+        PATIENT = "patient", _("Pasienten")
+        REPRESENTATIVE = "representative", _("Pasientens representant")
+        LEADER = "leader", _("Leder")
+
+    version = models.ForeignKey(CarePlanVersion, on_delete=models.PROTECT, related_name="approvals")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    capacity = models.CharField(max_length=16, choices=Capacity.choices)
+    # For a leader: the organisation whose core members they answer for.
+    organisation = models.ForeignKey(
+        "actors.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("godkjenning")
+        verbose_name_plural = _("godkjenninger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "capacity"],
+                condition=Q(organisation__isnull=True),
+                name="one_approval_per_capacity",
+                violation_error_message=_("Denne godkjenningen er allerede gitt."),
+            ),
+            models.UniqueConstraint(
+                fields=["version", "capacity", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="one_approval_per_leader_organisation",
+                violation_error_message=_(
+                    "Lederen for denne organisasjonen har allerede godkjent."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.capacity} {self.approver_id}"
+
+
+class PhaseChange(models.Model):
+    """The team's current phase is its latest change; the rows are the history."""
+
+    team = models.ForeignKey("actors.Team", on_delete=models.PROTECT, related_name="phase_changes")
+    phase = models.CharField(_("fase"), max_length=8, choices=Phase.choices)
+    reason = models.TextField(_("hvorfor"), max_length=MEDIUM_TEXT)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("faseendring")
+        verbose_name_plural = _("faseendringer")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.team_id} → {self.phase}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from careplans import views
+from careplans import phase_views, plan_views, views
 
 app_name = "careplans"
 
@@ -15,4 +15,57 @@ urlpatterns = [
         name="good-day-history",
     ),
     path("min-gode-dag/<int:patient_pk>/endringer/", views.good_day_diff, name="good-day-diff"),
+    # Element D: the team's phase, and the phase plan and årshjul of a plan version.
+    path("aktorfellesskap/<int:pk>/fase/endre/", phase_views.phase_change, name="phase-change"),
+    path(
+        "samarbeidsplan/versjon/<int:version_pk>/fase/<slug:phase>/",
+        phase_views.phase_entry_edit,
+        name="phase-entry-edit",
+    ),
+    path(
+        "samarbeidsplan/versjon/<int:version_pk>/arshjul/",
+        phase_views.annual_list,
+        name="annual",
+    ),
+    path(
+        "samarbeidsplan/versjon/<int:version_pk>/arshjul/ny/",
+        phase_views.annual_activity_add,
+        name="annual-activity-add",
+    ),
+    path(
+        "samarbeidsplan/versjon/<int:version_pk>/arshjul/minimumspakke/",
+        phase_views.annual_defaults,
+        name="annual-defaults",
+    ),
+    path(
+        "samarbeidsplan/versjon/<int:version_pk>/arshjul/<int:activity_pk>/endre/",
+        phase_views.annual_activity_edit,
+        name="annual-activity-edit",
+    ),
+    path(
+        "samarbeidsplan/versjon/<int:version_pk>/arshjul/<int:activity_pk>/fjern/",
+        phase_views.annual_activity_remove,
+        name="annual-activity-remove",
+    ),
+    # Element D: the plan for samarbeid of a team, its drafts, approvals and versions.
+    path("samarbeidsplan/<int:team_pk>/", plan_views.plan_detail, name="plan"),
+    path(
+        "samarbeidsplan/<int:team_pk>/nytt-utkast/",
+        plan_views.plan_draft_create,
+        name="plan-draft-create",
+    ),
+    path(
+        "samarbeidsplan/<int:team_pk>/utkast/", plan_views.plan_draft_edit, name="plan-draft-edit"
+    ),
+    path(
+        "samarbeidsplan/<int:team_pk>/versjon/<int:number>/godkjenn/",
+        plan_views.plan_approve,
+        name="plan-approve",
+    ),
+    path("samarbeidsplan/<int:team_pk>/endringer/", plan_views.plan_diff, name="plan-diff"),
+    path(
+        "leder/planer-til-godkjenning/",
+        plan_views.plan_approvals_for_leader,
+        name="plan-approvals-for-leader",
+    ),
 ]

@@ -7,6 +7,10 @@ Team membership, role, consent and relationship decide:
   before consent exists: they need it to obtain consent.
 - A patient sees their own team; a relative sees exactly what the patient allowed, and only while
   the patient's consent to inform relatives stands; an excluded relative sees nothing.
+- Consent is given and withdrawn by the patient from 16 (pasient- og brukerrettighetsloven
+  § 4-3); for a younger patient by a parent or guardian linked to them, whose standing does not
+  hang on the relatives consent (they act for the child, they are not merely informed). The
+  coordinator and the team's creator record consent given to them.
 - A leader sees aggregate figures for their organisation, never clinical text.
 
 Views answer 404 for what the user may not see and 403 for forbidden actions on what they may
@@ -23,6 +27,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Role, Team, User
 from lkt import audit
@@ -32,6 +37,12 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
     AnyUser = User | AnonymousUser
+
+# From 16 the patient consents alone; under 16 the parents or a guardian consent, with the child
+# heard (pasient- og brukerrettighetsloven § 4-3).
+AGE_OF_HEALTH_CONSENT = 16
+# The relations that may act for a child under AGE_OF_HEALTH_CONSENT.
+_ACTS_FOR_CHILD = (RelativeLink.Relation.PARENT, RelativeLink.Relation.GUARDIAN)
 
 
 class Action(StrEnum):
@@ -142,6 +153,10 @@ class Standing:
     is_creator: bool = False
     team_consent: bool = False
     relative: RelativeLink | None = None
+    # The patient is AGE_OF_HEALTH_CONSENT or older today (only read for the patient's own user).
+    of_age: bool = False
+    # A parent or guardian of a patient under AGE_OF_HEALTH_CONSENT: consents for the child.
+    acts_for_child: bool = False
 
     @property
     def clinical(self) -> bool:
@@ -156,15 +171,25 @@ def standing(who: AnyUser, patient: Patient) -> Standing:
     user: User | None = as_user(who)
     if user is None:
         return Standing()
+    # Age decides who consents (patient or parents); it matters to no one else.
+    of_age = user.kind != User.Kind.STAFF and (
+        patient.age_on(timezone.localdate()) >= AGE_OF_HEALTH_CONSENT
+    )
     if user.kind == User.Kind.PATIENT:
-        return Standing(is_self=patient.user_id == user.pk)
+        is_self = patient.user_id == user.pk
+        return Standing(is_self=is_self, of_age=is_self and of_age)
     if user.kind == User.Kind.RELATIVE:
         link = (
             RelativeLink.objects.filter(patient=patient, relative=user, excluded=False)
-            .filter(_standing_consent(Consent.Scope.RELATIVES, "patient"))
+            .annotate(informed=_standing_consent(Consent.Scope.RELATIVES, "patient"))
             .first()
         )
-        return Standing(relative=link)
+        if link is None:
+            return Standing()
+        return Standing(
+            relative=link if link.informed else None,
+            acts_for_child=not of_age and link.relation in _ACTS_FOR_CHILD,
+        )
     flags = (
         Patient.objects.filter(pk=patient.pk)
         .annotate(
@@ -184,7 +209,7 @@ def allows(s: Standing, action: Action) -> bool:
     link = s.relative
     match action:
         case Action.VIEW_IDENTITY:
-            return s.clinical or s.manages or link is not None
+            return s.clinical or s.manages or link is not None or s.acts_for_child
         case Action.VIEW_TEAM:
             return s.clinical or s.manages or bool(link and link.may_see_team)
         case Action.VIEW_GOALS:
@@ -199,8 +224,10 @@ def allows(s: Standing, action: Action) -> bool:
             return s.clinical or bool(link and link.may_see_goals and link.may_edit_goals)
         case Action.EDIT_NETWORK:
             return s.is_member and s.team_consent
-        case Action.MANAGE_TEAM | Action.RECORD_CONSENT:
+        case Action.MANAGE_TEAM:
             return s.manages
+        case Action.RECORD_CONSENT:
+            return s.manages or (s.is_self and s.of_age) or s.acts_for_child
         case Action.MANAGE_RELATIVES:
             return s.is_self or s.manages
     return False

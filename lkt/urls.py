@@ -27,4 +27,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),
     path("", include("careplans.urls")),
+    path("", include("coordination.urls")),
 ]

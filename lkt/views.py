@@ -20,7 +20,8 @@ def home(request: HttpRequest) -> HttpResponse:
         team = Team.objects.filter(patient__user=user).exclude(status=Team.Status.CLOSED).first()
         if team is None:
             return render(request, "lkt/no_team.html")
-        return redirect("actors:team-detail", pk=team.pk)
+        # The patient's home is their portal: plain words, made for a phone.
+        return redirect("actors:portal-home")
     if user.kind == User.Kind.RELATIVE:
         return redirect("actors:relative-home")
     return redirect("actors:team-list")

@@ -82,6 +82,37 @@ def kari_patient(cast: Cast) -> list[Any]:
     return [cast.team.patient.pk]
 
 
+def kari_plan_draft(cast: Cast) -> list[Any]:
+    """A first draft of the plan for samarbeid of Kari's team, made by Cecilie."""
+    from careplans.plan_services import plan_draft_create
+
+    plan_draft_create(actor=cast.coordinator, team=cast.team)
+    return [cast.team.pk]
+
+
+def kari_plan_draft_version(cast: Cast) -> list[Any]:
+    return [*kari_plan_draft(cast), 1]
+
+
+def kari_phase_draft(cast: Cast) -> list[Any]:
+    """A bare draft version of Kari's plan, for its phase plan and årshjul."""
+    from careplans.models import CarePlan, CarePlanVersion
+
+    plan, _ = CarePlan.objects.get_or_create(team=cast.team)
+    version = CarePlanVersion.objects.create(plan=plan, number=1, created_by=cast.coordinator)
+    return [version.pk]
+
+
+def kari_phase_activity(cast: Cast) -> list[Any]:
+    from careplans.models import AnnualActivity
+
+    [version_pk] = kari_phase_draft(cast)
+    activity = AnnualActivity.objects.create(
+        version_id=version_pk, kind="other", title="Tur", recurrence="yearly", month=5
+    )
+    return [version_pk, activity.pk]
+
+
 # Seeing Kari's Min gode dag: herself, Per (allowed to see her goals), staff in her team.
 GOALS_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=200, coordinator=200)
 # Seeing Kari's team: herself, her allowed relative, and staff in her team.
@@ -96,9 +127,75 @@ ADMIN_ONLY = statuses(302)  # nobody in the cast is an administrator: on to the 
 CLINICAL_SECTION = statuses(
     404, anonymous=302, patient=200, relative=403, member=200, coordinator=200
 )
+# Kari's plan for samarbeid: herself, staff in her team, and Leif, who leads the kommune her
+# team's members work in (he sees its structure only, to approve it). Per sees her team but not
+# her plan: to him it is not there (404).
+PLAN_VIEW = statuses(404, anonymous=302, patient=200, member=200, coordinator=200, leader=200)
+# Making and correcting drafts: the coordinator; those who see the plan get 403.
+PLAN_MANAGE = {**PLAN_VIEW, "patient": 403, "member": 403, "leader": 403}
 # Editing the network (lines, perspectives, scenarios): active members with consent. An empty
 # form comes back with its messages (200); Kari and her relative see the team but get 403.
 NETWORK_EDIT = statuses(404, anonymous=302, patient=403, relative=403, member=200, coordinator=200)
+
+# Kari's portal: herself and her allowed relative; staff who know her get 403, strangers 404.
+PORTAL_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=403, coordinator=403)
+# Kari's own decisions and her access log: only Kari.
+PORTAL_OWN = {**PORTAL_VIEW, "relative": 403}
+
+
+def per_link(cast: Cast) -> list[Any]:
+    link = cast.team.patient.relative_links.get(relative=cast.relative)
+    return [cast.team.patient.pk, link.pk]
+
+
+def per_need_report(cast: Cast) -> list[Any]:
+    """A need report Per sent to Fjordvik kommune about Kari (nobody in the cast works at its
+    koordinerende enhet, so only Per may open it)."""
+    from coordination.models import NeedReport
+
+    report = NeedReport.objects.create(
+        kommune=cast.kommune,
+        patient_name="Kari Nordvik",
+        need="Trenger hjelp til å samordne",
+        reported_by=cast.relative,
+        relation=NeedReport.Relation.RELATIVE,
+        patient_knows=True,
+        patient_agrees=True,
+    )
+    return [report.pk]
+
+
+def tor_appointment(cast: Cast, *, approved: bool = False) -> Any:
+    from coordination.models import CoordinatorAppointment
+
+    return CoordinatorAppointment.objects.create(
+        team=cast.team,
+        candidate=cast.member,
+        proposed_by=cast.coordinator,
+        status=CoordinatorAppointment.Status.APPROVED
+        if approved
+        else CoordinatorAppointment.Status.PROPOSED,
+    )
+
+
+def kari_mandate(cast: Cast) -> list[Any]:
+    """Cecilie's mandate for Kari's team, without a deputy yet."""
+    from coordination.models import Mandate
+
+    mandate = Mandate.objects.create(
+        team=cast.team,
+        task_description="Lede teamet",
+        authority="Kalle inn til møter",
+        hours_per_month=8,
+        updated_by=cast.coordinator,
+    )
+    return [mandate.pk]
+
+
+# Things only the kommune's koordinerende enhet does: nobody in the cast works there.
+UNIT_ONLY = statuses(403, anonymous=302)
+# Things only a line leader does (Leif leads the kommune that Cecilie and Tor work in).
+LEADER_ONLY = statuses(403, anonymous=302, leader=200)
 
 MATRIX: dict[str, Row] = {
     "home": Row("get", statuses(302)),
@@ -111,6 +208,28 @@ MATRIX: dict[str, Row] = {
     "actors:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     "actors:team-aktorkart": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     "actors:team-min-gode-dag": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    # Element D: the phase (seen with the plan: Kari and her team; Per is not allowed to see
+    # her plan, 403), the phase plan and årshjul of a draft (written by the coordinator).
+    "actors:team-fase": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "careplans:phase-change": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
+    "careplans:phase-entry-edit": Row(
+        "get",
+        {**TEAM_MANAGE, "coordinator": 200},
+        args=lambda cast: [*kari_phase_draft(cast), "red"],
+    ),
+    "careplans:annual": Row("get", CLINICAL_SECTION, args=kari_phase_draft),
+    "careplans:annual-activity-add": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_phase_draft
+    ),
+    "careplans:annual-defaults": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_phase_draft
+    ),
+    "careplans:annual-activity-edit": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_phase_activity
+    ),
+    "careplans:annual-activity-remove": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 302}, args=kari_phase_activity
+    ),
     # Min gode dag: Kari, Per (she lets him see her goals) and staff in her team read it.
     "careplans:good-day": Row("get", GOALS_VIEW, args=kari_patient),
     "careplans:good-day-history": Row("get", GOALS_VIEW, args=kari_patient),
@@ -124,8 +243,14 @@ MATRIX: dict[str, Row] = {
     "actors:member-edit": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=tor_membership),
     "actors:member-end": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=tor_membership),
     "actors:team-activate": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
-    "actors:consent-record": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
-    "actors:consent-withdraw": Row("post", {**TEAM_MANAGE, "coordinator": 302}, args=kari_consent),
+    # Kari is an adult: she gives and withdraws her own consent (pbrl. § 4-3), as the coordinator
+    # records consent given to him.
+    "actors:consent-record": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=kari_team
+    ),
+    "actors:consent-withdraw": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 302, "patient": 302}, args=kari_consent
+    ),
     # The patient decides about her relatives herself.
     "actors:relative-create": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=kari_team
@@ -136,6 +261,20 @@ MATRIX: dict[str, Row] = {
     "actors:team-kommunikasjon": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "actors:team-perspektiver": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "actors:team-scenarier": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    # Element D: the plan for samarbeid (careplans.plan_views). On the team page, Per sees the
+    # team but the plan section is forbidden (403); the plan itself is not there for him (404).
+    "actors:team-samarbeidsplan": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "careplans:plan": Row("get", PLAN_VIEW, args=kari_team),
+    "careplans:plan-diff": Row("get", PLAN_VIEW, args=kari_team),
+    "careplans:plan-draft-create": Row("post", {**PLAN_MANAGE, "coordinator": 302}, args=kari_team),
+    "careplans:plan-draft-edit": Row("get", PLAN_MANAGE, args=kari_plan_draft),
+    # An empty approval is refused with a message on the plan page (302) for those who see it.
+    "careplans:plan-approve": Row(
+        "post",
+        {**PLAN_VIEW, "patient": 302, "member": 302, "coordinator": 302, "leader": 302},
+        args=kari_plan_draft_version,
+    ),
+    "careplans:plan-approvals-for-leader": Row("get", statuses(403, anonymous=302, leader=200)),
     "actors:communication-line-add": Row("post", NETWORK_EDIT, args=kari_team),
     "actors:communication-line-end": Row(
         "post", {**NETWORK_EDIT, "member": 302, "coordinator": 302}, args=kari_line
@@ -151,6 +290,54 @@ MATRIX: dict[str, Row] = {
     "actors:relative-home": Row(
         "get", statuses(403, anonymous=302, relative=200, excluded_relative=200)
     ),
+    # The patient and relative portal. Staff use the team page: 403 where they know Kari.
+    "actors:portal-home": Row(
+        "get",
+        statuses(
+            403, anonymous=302, patient=200, other_patient=200, relative=302, excluded_relative=302
+        ),
+    ),
+    "actors:portal-overview": Row("get", PORTAL_VIEW, args=kari_patient),
+    "actors:portal-team": Row("get", PORTAL_VIEW, args=kari_patient),
+    # Per may see Kari's team and goals, not her plan: the plan page does not exist for him.
+    "actors:portal-plan": Row("get", {**PORTAL_VIEW, "relative": 404}, args=kari_patient),
+    "actors:portal-consent": Row("get", PORTAL_OWN, args=kari_patient),
+    "actors:portal-relatives": Row("get", PORTAL_OWN, args=kari_patient),
+    "actors:portal-relative-update": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
+    "actors:portal-access-log": Row("get", PORTAL_OWN, args=kari_patient),
+    # From need to team and element C (coordination). Per's report: only he may open it; he may
+    # not handle it (403); the unit of another kommune and everyone else get 404.
+    "coordination:need-report-create": Row("get", LOGGED_IN_ONLY),
+    "coordination:need-report-mine": Row("get", LOGGED_IN_ONLY),
+    "coordination:need-report-worklist": Row("get", UNIT_ONLY),
+    "coordination:need-report-detail": Row(
+        "get", statuses(404, anonymous=302, relative=200), args=per_need_report
+    ),
+    "coordination:need-report-status": Row(
+        "post", statuses(404, anonymous=302, relative=403), args=per_need_report
+    ),
+    "coordination:need-report-establish": Row(
+        "post", statuses(404, anonymous=302, relative=403), args=per_need_report
+    ),
+    "actors:team-koordinator": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "coordination:appointment-propose": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
+    ),
+    # Registering is for the koordinerende enhet: Cecilie manages the team but is not there.
+    "coordination:appointment-register": Row(
+        "post",
+        {**TEAM_MANAGE, "coordinator": 403},
+        args=lambda cast: [cast.team.pk, tor_appointment(cast, approved=True).pk],
+    ),
+    "coordination:mandate-edit": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
+    "coordination:leader-approvals": Row("get", LEADER_ONLY),
+    # An empty decision comes back with its messages (200) for Tor's leader.
+    "coordination:appointment-decide": Row(
+        "post", LEADER_ONLY, args=lambda cast: [tor_appointment(cast).pk]
+    ),
+    # Without a deputy the approval is refused with a message on the approvals page (302).
+    "coordination:mandate-approve": Row("post", {**LEADER_ONLY, "leader": 302}, args=kari_mandate),
+    "coordination:notification-list": Row("get", LOGGED_IN_ONLY),
     "api:organisation-list": Row("get", API_LOGGED_IN),
     "api:patient-list": Row("get", API_LOGGED_IN, query="q=Kari"),
     "api:team-list": Row(

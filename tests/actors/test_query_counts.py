@@ -27,8 +27,12 @@ HOME_QUERIES = 7
 #  5 consents, 6 the viewer's standing (membership, role, creator, consent flags in one query),
 #  7 the audit row; then the sections: 8 the current Min gode dag version, 9 the communication
 #  lines (shared by the aktørkart and the communication section), 10 the current challenges,
-#  11 the perspectives on them, 12 the saved scenarios.
-TEAM_QUERIES = 12
+#  11 the perspectives on them, 12 the saved scenarios; the "fase" section: 13 the phase changes
+#  with who made them, 14 the plan version shown, 15 its phase entries; the "koordinator"
+#  section: 16 the mandate with its deputy, 17 the open coordinator appointments; the
+#  "samarbeidsplan" section: 18 the version in force and the newest version (a draft adds its
+#  missing approvals: see tests/careplans/test_plan_query_counts.py).
+TEAM_QUERIES = 18
 
 
 def _teams_for(coordinator, count: int) -> None:

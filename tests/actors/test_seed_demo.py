@@ -24,6 +24,8 @@ from actors.models import (
 )
 from actors.selectors import missing_roles
 from actors.validators import validate_national_id, validate_org_number
+from careplans.models import CarePlanVersion, PhasePlanEntry
+from careplans.phase_selectors import current_phase
 from lkt.access import visible_patients
 
 pytestmark = pytest.mark.django_db
@@ -177,8 +179,9 @@ def test_access_of_relatives_and_leader(demo):
     limited = RelativeLink.objects.get(may_see_team=True, may_see_plan=False).relative
     assert not visible_patients(excluded).exists()
     assert list(visible_patients(limited).values_list("name", flat=True)) == ["Kari Solstrand"]
-    leader = User.objects.get(is_leader=True)
-    assert not visible_patients(leader).exists()
+    # Leaders in the kommune and the helseforetak see no patient.
+    for leader in User.objects.filter(is_leader=True):
+        assert not visible_patients(leader).exists()
     assert not visible_patients(users["nina"]).exists()
     # Without sharing consent only Jonas's coordinator sees him.
     assert "Jonas Brekkestø" in visible_patients(users["hanne"]).values_list("name", flat=True)
@@ -191,3 +194,11 @@ def test_second_run_is_idempotent(demo):
     assert "already" in again
     assert DEMO_PASSWORD in again
     assert counts() == before
+
+
+def test_the_demo_has_a_plan_in_force_a_draft_and_a_team_in_yellow(demo):
+    statuses = dict(CarePlanVersion.objects.values_list("plan__team__patient__name", "status"))
+    assert statuses == {"Kari Solstrand": "in_force", "Emma Lid": "draft"}
+    red = PhasePlanEntry.objects.get(version__status="in_force", phase="red")
+    assert "113" in red.call_night
+    assert current_phase(Team.objects.get(patient__name="Ola Havbakken")) == "yellow"

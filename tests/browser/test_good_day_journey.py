@@ -53,9 +53,11 @@ def test_kari_writes_on_her_phone_and_the_coordinator_sees_what_changed(
     karis_first_version(cast)
     page.set_viewport_size(PHONE)
 
-    # Kari logs in; the front door sends her to her team, where Min gode dag comes first.
+    # Kari logs in; the front door sends her to her portal. On her team's page Min gode dag
+    # comes first.
     log_in(page, "kari")
-    expect(page).to_have_url(re.compile(rf"/aktorfellesskap/{cast.team.pk}/$"))
+    expect(page).to_have_url(re.compile(r"/min-side/$"))
+    goto(page, f"/aktorfellesskap/{cast.team.pk}/")
     section = page.locator("#min-gode-dag")
     expect(section.get_by_role("heading", level=2)).to_have_text("Min gode dag")
     section.get_by_role("link", name="Åpne og skriv i Min gode dag").click()

@@ -41,8 +41,9 @@ from actors.models import (
     User,
 )
 from actors.validators import org_number_with_check_digit, synthetic_national_id
+from careplans import phase_services, plan_services
 from careplans import services as careplan_services
-from careplans.models import Challenge
+from careplans.models import CarePlanVersion, Challenge, Phase
 from careplans.services import ChallengeInput, GoalInput
 
 # One published password for every demo login; the demo never runs with real people.
@@ -233,6 +234,16 @@ LOGINS: tuple[Login, ...] = (
         "Kommunalsjef helse og omsorg, leder i Fjordvik kommune",
         "Samlede tall for Fjordvik kommune, aldri pasientopplysninger",
         organisation="fjordvik",
+        is_leader=True,
+    ),
+    Login(
+        "hilde",
+        "Hilde",
+        "Strømsnes",
+        _STAFF,
+        "Klinikkleder i Helse Vestfjord HF",
+        "Godkjenner planer der HF-ets ansatte er med; ser aldri pasientopplysninger",
+        organisation="hf",
         is_leader=True,
     ),
     Login(
@@ -540,6 +551,72 @@ def _kari(seed: _Seed) -> None:
         "sykepleier før Tor slutter, og de møter Kari sammen én gang.",
         responsible=cecilie,
     )
+    plan = _plan(
+        seed,
+        team,
+        "cecilie",
+        communication="Dialogmelding mellom fastlege og DPS; koordinator ringer Tor hver uke.",
+        information_sharing="Kari vil at teamet deler det som trengs for å hjelpe; ikke detaljer "
+        "om familien.",
+        preparedness="Når Tor slutter: Jonny tar kveldsturene til ny sykepleier er på plass.",
+        documentation="Hver tjeneste journalfører i egen journal; planen er ingen kopi av den.",
+        evaluation_plan="Evalueringsmøte hver sjette måned med Kari, om målene hennes.",
+    )
+    _approve_all(seed, plan)
+
+
+def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePlanVersion:
+    """A draft plan for the team with the written sections and a phase plan."""
+    actor = seed.users[coordinator]
+    draft = plan_services.plan_draft_create(actor=actor, team=team)
+    draft = plan_services.plan_draft_update(
+        actor=actor, version=draft, base_version=draft.plan.version, **sections
+    )
+    lead = team.members.get(role=Role.COORDINATOR, left_on__isnull=True)
+    for phase, signs, actions, night in (
+        (
+            Phase.GREEN,
+            "Jeg sover, går på jobbtrening og svarer på telefonen.",
+            "Vanlig oppfølging etter planen. Tor ringer hver uke.",
+            "",
+        ),
+        (
+            Phase.YELLOW,
+            "Jeg sover dårlig flere netter og avlyser avtaler.",
+            "Koordinator kaller inn til møte innen en uke; hjemmebesøk to ganger i uka.",
+            "Legevakt 116 117",
+        ),
+        (
+            Phase.RED,
+            "Jeg sier at jeg ikke orker mer, eller slutter å svare.",
+            "Kontakt DPS akutteam samme dag. Ved fare: ring 113.",
+            "AMK 113 · Legevakt 116 117 · Pappa (Per) 400 00 016",
+        ),
+    ):
+        phase_services.phase_entry_save(
+            actor=actor,
+            version=draft,
+            phase=phase,
+            signs=signs,
+            actions=actions,
+            actor_member=lead,
+            call_office_hours="Koordinator Cecilie 400 00 001",
+            call_night=night,
+            patient_wishes="Ring pappa. Ikke send politi hvis det kan unngås."
+            if phase == Phase.RED
+            else "",
+        )
+    draft.refresh_from_db()
+    return draft
+
+
+def _approve_all(seed: _Seed, version: CarePlanVersion) -> None:
+    """Every required approver approves, so the version comes into force."""
+    for username in ("cecilie", "kari", "leif", "hilde"):
+        version.refresh_from_db()
+        plan_services.plan_approve(
+            actor=seed.users[username], version=version, base_version=version.plan.version
+        )
 
 
 def _kari_good_day(seed: _Seed, kari: Patient) -> Challenge:
@@ -621,6 +698,13 @@ def _ola(seed: _Seed) -> None:
     seed.external(team, Role.OTHER, "Randi Moe (besøksvenn, frivilligsentralen)", _phone(103))
     seed.consent(ola, Consent.Scope.TEAM_SHARING, "hanne", days_ago=115)
     seed.consent(ola, Consent.Scope.RELATIVES, "hanne", days_ago=115)
+    # Unstable after a fall at home: the team has strengthened the measures (yellow).
+    phase_services.phase_change(
+        actor=seed.users["hanne"],
+        team=team,
+        phase=Phase.YELLOW,
+        reason="Ola falt hjemme og er mer forvirret om kvelden; hjemmetjenesten kommer oftere.",
+    )
 
 
 def _emma(seed: _Seed) -> None:
@@ -653,6 +737,14 @@ def _emma(seed: _Seed) -> None:
         may_see_team=True,
         may_see_goals=True,
         may_see_plan=True,
+    )
+    # A draft waiting for approvals: the coordinator, Emma's mother and the leaders.
+    _plan(
+        seed,
+        team,
+        "cecilie",
+        communication="Kontaktlærer og BUP møtes på skolen hver måned.",
+        evaluation_plan="Evaluering før sommerferien, sammen med Emma og mamma.",
     )
 
 

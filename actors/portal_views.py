@@ -1,0 +1,176 @@
+"""HTTP for the patient and relative portal ("Min side"): phone-first, plain language.
+
+The patient sees their own portal; a relative sees only what the patient allowed; a parent or
+guardian of a child under 16 manages the child's consent. Staff use the team page instead.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import trigger_client_event
+
+from actors import portal_selectors as selectors
+from actors import services
+from actors.forms import add_service_errors
+from actors.models import Consent, RelativeLink, User
+from actors.portal_forms import SCOPE_WORDS, ConsentDecisionForm, RelativeAccessForm
+from lkt.access import Action, require_user
+from lkt.http import HtmxHttpRequest, form_data
+
+# Events that make the portal's sections reload themselves after a change.
+CONSENT_CHANGED = "portal-consent-changed"
+RELATIVES_CHANGED = "portal-relatives-changed"
+
+
+def _overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    page = selectors.portal_get(request.user, pk)
+    return render(request, "portal/home.html", {"page": page, "patient": page.patient})
+
+
+@login_required
+@require_GET
+def portal_home(request: HtmxHttpRequest) -> HttpResponse:
+    """/min-side/: the patient's own portal; a relative is sent to their list of patients."""
+    user = require_user(request.user)
+    if user.kind == User.Kind.RELATIVE:
+        return redirect("actors:relative-home")
+    if user.kind != User.Kind.PATIENT:
+        raise PermissionDenied
+    patient = selectors.own_patient(user)
+    return _overview(request, patient.pk)
+
+
+@login_required
+@require_GET
+def portal_overview(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
+    return _overview(request, patient_pk)
+
+
+@login_required
+@require_GET
+def portal_team(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
+    page = selectors.portal_get(request.user, patient_pk, Action.VIEW_TEAM)
+    return render(request, "portal/team.html", {"page": page, "patient": page.patient})
+
+
+@login_required
+@require_GET
+def portal_plan(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
+    page = selectors.portal_get(request.user, patient_pk, Action.VIEW_PLAN)
+    return render(request, "portal/plan.html", {"page": page, "patient": page.patient})
+
+
+def _consent_context(page: selectors.PortalPage, form: ConsentDecisionForm | None) -> dict:
+    standing = {c.scope: c for c in page.consents if c.withdrawn_at is None}
+    rows = [
+        {"scope": scope, "label": SCOPE_WORDS[scope], "consent": standing.get(scope)}
+        for scope in Consent.Scope
+    ]
+    return {"page": page, "patient": page.patient, "rows": rows, "form": form}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def portal_consent(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
+    """The patient's consents: give or withdraw each. From 16 the patient decides; for a
+    younger child a parent or guardian does, and the child sees the same page read-only."""
+    page = selectors.portal_get(request.user, patient_pk)
+    if not (page.standing.is_self or page.standing.acts_for_child):
+        raise PermissionDenied
+    form = ConsentDecisionForm(form_data(request))
+    if request.method == "POST":
+        if not page.may_manage_consent:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                changed = _decide(request, page, form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                if not request.htmx:
+                    messages.success(request, changed)
+                    return redirect("actors:portal-consent", patient_pk=page.patient.pk)
+                page = selectors.portal_get(request.user, patient_pk)
+                context = {**_consent_context(page, None), "saved": changed}
+                response = render(request, "portal/consent.html#consents", context)
+                return trigger_client_event(response, CONSENT_CHANGED)
+    template = "portal/consent.html" + ("#consents" if request.htmx else "")
+    return render(request, template, _consent_context(page, form))
+
+
+def _decide(request: HtmxHttpRequest, page: selectors.PortalPage, data: dict) -> str:
+    """Give or withdraw; the message to show. Withdrawal counts from the next request on."""
+    actor = require_user(request.user)
+    scope = data["scope"]
+    current = next((c for c in page.consents if c.scope == scope and c.withdrawn_at is None), None)
+    if data["decision"] == ConsentDecisionForm.GIVE:
+        if current is not None:
+            raise ValidationError({"scope": _("Du har allerede gitt dette samtykket.")})
+        services.consent_record(
+            actor=actor,
+            patient=page.patient,
+            scope=scope,
+            method=Consent.Method.WRITTEN,
+            note=_("Gitt på Min side."),
+        )
+        return _("Takk. Samtykket gjelder fra nå.")
+    if current is None:
+        raise ValidationError(
+            {"scope": _("Dette samtykket er ikke gitt, eller er trukket tilbake.")}
+        )
+    services.consent_withdraw(actor=actor, consent=current)
+    return _("Samtykket er trukket tilbake. Det gjelder fra nå.")
+
+
+@login_required
+@require_GET
+def portal_relatives(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
+    patient, links = selectors.relative_links_for_patient(request.user, patient_pk)
+    rows = [(link, RelativeAccessForm.for_link(link)) for link in links]
+    return render(request, "portal/relatives.html", {"patient": patient, "rows": rows})
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def portal_relative_update(request: HtmxHttpRequest, patient_pk: int, link_pk: int) -> HttpResponse:
+    """Change what one relative may see; it counts from their next request."""
+    patient, links = selectors.relative_links_for_patient(request.user, patient_pk)
+    link: RelativeLink = get_object_or_404(
+        RelativeLink.objects.select_related("relative"), pk=link_pk, patient=patient
+    )
+    form = RelativeAccessForm.for_link(link, request.POST)
+    saved = False
+    if form.is_valid():
+        services.relative_link_update(
+            actor=require_user(request.user), link=link, **form.cleaned_data
+        )
+        if not request.htmx:
+            messages.success(request, _("Lagret. Det gjelder fra nå."))
+            return redirect("actors:portal-relatives", patient_pk=patient.pk)
+        form = RelativeAccessForm.for_link(link)
+        saved = True
+    if not request.htmx:
+        rows = [(x, form if x.pk == link.pk else RelativeAccessForm.for_link(x)) for x in links]
+        return render(request, "portal/relatives.html", {"patient": patient, "rows": rows})
+    context = {"patient": patient, "link": link, "form": form, "saved": saved}
+    response = render(request, "portal/relatives.html#relative", context)
+    return trigger_client_event(response, RELATIVES_CHANGED) if saved else response
+
+
+@login_required
+@require_GET
+def portal_access_log(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
+    patient, log, rows = selectors.access_log_page(
+        request.user, patient_pk, request.GET.get("side", 1)
+    )
+    context = {"patient": patient, "log": log, "rows": rows}
+    return render(request, "portal/access_log.html", context)

@@ -1,0 +1,87 @@
+"""Forms of the plan for samarbeid: the coordinator's draft and the approval. Limits come from
+the model's max_length, so form, service and database agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from careplans.forms import TOO_LONG, DateInput
+from careplans.models import CarePlanVersion
+from lkt.forms import StyledFormMixin
+
+
+def _text(name: str, help_text: Any = "", rows: int = 4) -> forms.CharField:
+    field = CarePlanVersion._meta.get_field(name)
+    if not isinstance(field, models.Field):  # pragma: no cover - only text fields are named
+        raise TypeError(name)
+    return forms.CharField(
+        label=str(field.verbose_name).capitalize(),
+        help_text=help_text,
+        required=False,
+        max_length=field.max_length,
+        strip=False,
+        error_messages={"max_length": TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+def _date(label: Any, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        error_messages={
+            "invalid": _("Skriv en dato, for eksempel 31.12.2026."),
+            "required": _("Velg en dato."),
+        },
+    )
+
+
+class PlanDraftForm(StyledFormMixin, forms.Form):
+    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    roles_note = _text(
+        "roles_note", _("Mangler noen roller, eller er det roller som ikke trengs nå? Hvorfor?")
+    )
+    communication = _text(
+        "communication", _("Hvem snakker med hvem, hvordan og hvor ofte (se aktørkartet).")
+    )
+    information_sharing = _text(
+        "information_sharing", _("Hva pasienten har sagt ja til at dere deler, og med hvem.")
+    )
+    preparedness = _text(
+        "preparedness",
+        _("Planlagte og uplanlagte endringer: hvem gjør hva hvis … (for eksempel overganger)."),
+        rows=6,
+    )
+    documentation = _text(
+        "documentation",
+        _("Hva dokumenteres, av hvem og hvor. Planen er ikke en kopi av journalen."),
+    )
+    evaluation_plan = _text("evaluation_plan", _("Hva dere skal evaluere, når og hvordan."))
+    period_start = _date(_("Planperioden starter"))
+    period_end = _date(_("Planperioden slutter"))
+    revision_on = _date(_("Revideres innen"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end <= start:
+            self.add_error("period_end", _("Planperioden må slutte etter at den starter."))
+        return data
+
+    @classmethod
+    def for_version(
+        cls, version: CarePlanVersion, base_version: int, data: Any = None
+    ) -> PlanDraftForm:
+        initial = {
+            name: getattr(version, name) for name in cls.base_fields if name != "base_version"
+        }
+        return cls(data, initial={**initial, "base_version": base_version})
+
+
+class PlanApproveForm(forms.Form):
+    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

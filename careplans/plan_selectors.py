@@ -1,0 +1,511 @@
+"""Reads of the Felles plan for samarbeid (element D): who must approve a version, who may see
+the plan and how much, the plan page, the leader's list and the team page section.
+
+Who sees what:
+- Those with VIEW_PLAN (the patient, staff in the team with consent, a relative the patient
+  lets see the plan) read the whole plan. ``authorize`` decides and audits.
+- The patient's representative (a parent or guardian, when the patient is under 16 or has no
+  portal user) reads the whole plan they are asked to approve: they act for the patient.
+- A leader of a core member's organisation (or of an organisation above it) must approve the
+  plan, but a leader never sees clinical text (access policy): they see its STRUCTURE only:
+  the period, the roles, the årshjul, the evaluation plan's existence and the approval status;
+  not who the patient is, the challenges, goals, signs or actions. Their reads are audited with
+  a reason, since they are not team members.
+
+Who must approve (``required_approvals``) is read from the team as it is now (active members),
+so a change in the team before the last approval is taken into account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Member, Organisation, Patient, RelativeLink, Role, Team, User
+from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry, PlanApproval
+from lkt import audit
+from lkt.access import (
+    AGE_OF_HEALTH_CONSENT,
+    Action,
+    Standing,
+    as_user,
+    authorize,
+    leader_organisations,
+)
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+    from actors.selectors import TeamPage
+    from lkt.access import AnyUser
+
+Capacity = PlanApproval.Capacity
+Status = CarePlanVersion.Status
+# A parent or a guardian represents a child under 16, or a patient without a portal user.
+REPRESENTATIVE_RELATIONS = (RelativeLink.Relation.PARENT, RelativeLink.Relation.GUARDIAN)
+# Organisation trees are shallow (helseforetak → klinikk → avdeling): as in leader_organisations.
+_ANCESTRY = "parent__parent__parent"
+LEADER_REASON = "Leder: godkjenning av plan for samarbeid (bare struktur, ikke klinisk tekst)"
+REPRESENTATIVE_REASON = "Representant for pasienten: godkjenning av plan for samarbeid"
+
+
+@dataclass
+class RequiredApproval:
+    """One approval a version needs: in which capacity, for which organisation (leaders), who
+    may give it, and the approval once given."""
+
+    capacity: str
+    organisation: Organisation | None
+    eligible: list[User]
+    approval: PlanApproval | None = None
+
+    @property
+    def label(self) -> StrOrPromise:
+        if self.organisation is not None:
+            return _("Leder for %(org)s") % {"org": self.organisation.name}
+        return Capacity(self.capacity).label
+
+    @property
+    def done(self) -> bool:
+        return self.approval is not None
+
+    def may_give(self, user: User) -> bool:
+        return any(u.pk == user.pk for u in self.eligible)
+
+
+def _ancestors(organisation: Organisation) -> list[Organisation]:
+    """The organisation and those above it; needs ``_ANCESTRY`` loaded."""
+    chain: list[Organisation] = []
+    current: Organisation | None = organisation
+    while current is not None and len(chain) < 4:
+        chain.append(current)
+        current = current.parent
+    return chain
+
+
+def _patient_is_represented(patient: Patient, today: dt.date) -> bool:
+    return patient.user_id is None or patient.age_on(today) < AGE_OF_HEALTH_CONSENT
+
+
+def required_approvals(
+    version: CarePlanVersion,
+    *,
+    team: Team | None = None,
+    members: Sequence[Member] | None = None,
+    approvals: Sequence[PlanApproval] | None = None,
+) -> list[RequiredApproval]:
+    """Who must approve ``version``: the coordinator, the patient or their representative, and a
+    leader for each organisation of the active core members.
+
+    Queries (fixed): the active members (unless given), their organisations with three levels
+    of parents, the leaders of those organisations, the representatives (only for a patient
+    under 16 or without a portal user), and the approvals (unless given).
+    """
+    team = team or version.plan.team
+    patient = team.patient
+    if members is None:
+        members = list(
+            Member.objects.filter(team=team, left_on__isnull=True).select_related("user")
+        )
+    active = [m for m in members if m.left_on is None]
+    required: list[RequiredApproval] = [
+        RequiredApproval(
+            Capacity.COORDINATOR,
+            None,
+            [m.user for m in active if m.role == Role.COORDINATOR and m.user is not None],
+        )
+    ]
+    if _patient_is_represented(patient, timezone.localdate()):
+        representatives = [
+            link.relative
+            for link in RelativeLink.objects.filter(
+                patient=patient, excluded=False, relation__in=REPRESENTATIVE_RELATIONS
+            ).select_related("relative")
+        ]
+        required.append(RequiredApproval(Capacity.REPRESENTATIVE, None, representatives))
+    elif patient.user is not None:
+        required.append(RequiredApproval(Capacity.PATIENT, None, [patient.user]))
+
+    core_org_ids = {
+        m.organisation_id
+        for m in active
+        if m.involvement == Member.Involvement.CORE and m.organisation_id is not None
+    }
+    if core_org_ids:
+        organisations = list(
+            Organisation.objects.filter(pk__in=core_org_ids)
+            .select_related(_ANCESTRY)
+            .order_by("name")
+        )
+        chains = {org.pk: [a.pk for a in _ancestors(org)] for org in organisations}
+        every = {pk for chain in chains.values() for pk in chain}
+        leaders = list(
+            User.objects.filter(is_leader=True, is_active=True, organisation_id__in=every)
+        )
+        required.extend(
+            RequiredApproval(
+                Capacity.LEADER,
+                org,
+                [u for u in leaders if u.organisation_id in chains[org.pk]],
+            )
+            for org in organisations
+        )
+
+    if approvals is None:
+        approvals = list(version.approvals.select_related("approver"))
+    for approval in approvals:
+        for need in required:
+            same_org = (need.organisation.pk if need.organisation else None) == (
+                approval.organisation_id
+            )
+            if need.capacity == approval.capacity and same_org and need.approval is None:
+                need.approval = approval
+                break
+    return required
+
+
+def newest_version(plan: CarePlan) -> CarePlanVersion | None:
+    return plan.versions.order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class PlanViewer:
+    """What one user is to one plan: the standing, and whether they read all of it."""
+
+    user: User
+    team: Team
+    standing: Standing
+    full: bool  # False: a leader, who sees the structure only
+    leader: bool
+    representative: bool
+
+    @property
+    def manages(self) -> bool:
+        return self.standing.manages
+
+
+def _is_team_leader(user: User, team: Team) -> bool:
+    """A leader of an organisation at or above a core member's organisation (one query)."""
+    if not (user.is_leader and user.organisation_id):
+        return False
+    return Member.objects.filter(
+        team=team,
+        left_on__isnull=True,
+        involvement=Member.Involvement.CORE,
+        organisation__in=leader_organisations(user),
+    ).exists()
+
+
+def _is_representative(user: User, patient: Patient) -> bool:
+    if user.kind != User.Kind.RELATIVE or not _patient_is_represented(
+        patient, timezone.localdate()
+    ):
+        return False
+    return RelativeLink.objects.filter(
+        patient=patient, relative=user, excluded=False, relation__in=REPRESENTATIVE_RELATIONS
+    ).exists()
+
+
+def plan_viewer(who: AnyUser, team: Team, *, obj: Any = None) -> PlanViewer:
+    """Who the user is to the team's plan; audited. 404 for those who may not know it exists,
+    403 for those who may see the patient but not the plan (a relative without may_see_plan)."""
+    user = as_user(who)
+    if user is None:
+        raise Http404
+    patient = team.patient
+    try:
+        # The one access policy first: it decides and audits in one step.
+        s = authorize(user, Action.VIEW_PLAN, patient, obj=obj or team)
+    except (Http404, PermissionDenied):
+        s = Standing()
+    else:
+        return PlanViewer(user, team, s, full=True, leader=False, representative=False)
+    if _is_representative(user, patient):
+        audit.record(
+            user=user,
+            patient=patient,
+            action=audit.VIEW,
+            obj=obj or team,
+            reason=REPRESENTATIVE_REASON,
+        )
+        return PlanViewer(user, team, s, full=True, leader=False, representative=True)
+    if user.kind == User.Kind.STAFF and _is_team_leader(user, team):
+        audit.record(
+            user=user, patient=patient, action=audit.VIEW, obj=obj or team, reason=LEADER_REASON
+        )
+        return PlanViewer(user, team, s, full=False, leader=True, representative=False)
+    # The plan is not there for anyone else, not even a relative who sees the team: 404.
+    raise Http404
+
+
+def team_for_plan(pk: int) -> Team:
+    team = Team.objects.select_related("patient__user").filter(pk=pk).first()
+    if team is None or team.status == Team.Status.CLOSED:
+        raise Http404
+    return team
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    name: str
+    role: str
+    organisation: str
+    level: str
+
+    @property
+    def role_label(self) -> StrOrPromise:
+        return Role(self.role).label if self.role in Role.values else self.role
+
+
+def role_rows(version: CarePlanVersion) -> list[RoleRow]:
+    return [
+        RoleRow(
+            name=r.get("name", ""),
+            role=r.get("role", ""),
+            organisation=r.get("organisation", ""),
+            level=r.get("level", ""),
+        )
+        for r in version.roles
+    ]
+
+
+def missing_role_labels(version: CarePlanVersion) -> list[StrOrPromise]:
+    return [Role(r).label if r in Role.values else r for r in version.missing_roles]
+
+
+@dataclass
+class PlanPage:
+    """The plan page for one viewer: the version in force, the newest draft and its approvals."""
+
+    team: Team
+    plan: CarePlan | None
+    viewer: PlanViewer
+    in_force: CarePlanVersion | None
+    draft: CarePlanVersion | None  # the newest version, when it is a draft
+    versions: Sequence[CarePlanVersion]
+    required: list[RequiredApproval] = field(default_factory=list)
+
+    @property
+    def base_version(self) -> int:
+        return self.plan.version if self.plan else 0
+
+    @property
+    def missing(self) -> list[RequiredApproval]:
+        return [r for r in self.required if not r.done]
+
+    @property
+    def my_approvals(self) -> list[RequiredApproval]:
+        """The approvals the viewer may still give on the draft."""
+        return [r for r in self.missing if r.may_give(self.viewer.user)]
+
+
+_PLAN_PREFETCH = (
+    Prefetch(
+        "phase_entries",
+        queryset=PhasePlanEntry.objects.select_related("actor__user").order_by("phase"),
+    ),
+    Prefetch(
+        "annual_activities",
+        queryset=AnnualActivity.objects.select_related("responsible__user").order_by("pk"),
+    ),
+)
+
+
+def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
+    """The plan page. Queries (fixed, whatever the number of versions): the team with patient,
+    the viewer's standing, the audit row, the plan, the versions (light columns), the version in
+    force and the newest draft in full with their phase entries and årshjul (three), and for a
+    draft its required approvals (see ``required_approvals``)."""
+    team = team_for_plan(team_pk)
+    viewer = plan_viewer(who, team)
+    plan = CarePlan.objects.filter(team=team).first()
+    if plan is None:
+        return PlanPage(team, None, viewer, None, None, [])
+    versions = list(
+        plan.versions.select_related("created_by")
+        .annotate(approval_count=Count("approvals"))
+        .only(
+            "number",
+            "status",
+            "created_at",
+            "in_force_at",
+            "period_start",
+            "period_end",
+            "plan_id",
+            "created_by__first_name",
+            "created_by__last_name",
+            "created_by__username",
+        )
+        .order_by("-number")
+    )
+    wanted = [v.pk for v in versions if v.status == Status.IN_FORCE]
+    if versions and versions[0].status == Status.DRAFT:
+        wanted.append(versions[0].pk)
+    full = {
+        v.pk: v
+        for v in CarePlanVersion.objects.filter(pk__in=wanted)
+        .select_related("created_by")
+        .prefetch_related(*_PLAN_PREFETCH)
+    }
+    in_force = next((full[v.pk] for v in versions if v.status == Status.IN_FORCE), None)
+    draft = full.get(versions[0].pk) if versions and versions[0].status == Status.DRAFT else None
+    for shown in full.values():
+        # For the template: role labels in the reader's language, from the frozen values.
+        shown.role_rows = role_rows(shown)  # type: ignore[attr-defined]
+        shown.missing_labels = missing_role_labels(shown)  # type: ignore[attr-defined]
+    page = PlanPage(team, plan, viewer, in_force, draft, versions)
+    if draft is not None:
+        draft.plan = plan
+        plan.team = team
+        page.required = required_approvals(draft, team=team)
+    return page
+
+
+def plan_version_pair(
+    who: AnyUser, team_pk: int, older: int | None, newer: int | None
+) -> tuple[PlanViewer, CarePlanVersion | None, CarePlanVersion | None]:
+    """Two versions to compare, older first; without numbers the newest and the one before."""
+    team = team_for_plan(team_pk)
+    viewer = plan_viewer(who, team)
+    base = (
+        CarePlanVersion.objects.filter(plan__team=team)
+        .select_related("created_by")
+        .prefetch_related(*_PLAN_PREFETCH)
+    )
+    if newer is None:
+        latest = list(base.order_by("-number")[:2])
+        if not latest:
+            return viewer, None, None
+        return viewer, (latest[1] if len(latest) > 1 else None), latest[0]
+    wanted = {n for n in (older, newer) if n}
+    found = {v.number: v for v in base.filter(number__in=wanted)}
+    if wanted - set(found):
+        raise Http404
+    first, second = sorted([older or 0, newer])
+    return viewer, found.get(first), found.get(second)
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    """A draft waiting for the leader, without patient data: the team number and period."""
+
+    version: CarePlanVersion
+    team: Team
+    organisations: list[Organisation]
+
+
+def plan_list_awaiting_leader(who: AnyUser) -> list[LeaderRow]:
+    """ "Planer som venter på din godkjenning": newest drafts of open teams with a core member in
+    an organisation the leader answers for, and no approval yet from the leader for it.
+
+    No patient data is shown (team number, coordinator, period), so no audit row is written.
+    Queries (fixed): the leader's organisations are a subquery; 1 the drafts with their teams,
+    2 the core members in the leader's organisations, 3 the approvals given for them.
+    """
+    user = as_user(who)
+    if user is None or not user.is_leader:
+        return []
+    organisations = leader_organisations(user)
+    newer = CarePlanVersion.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))
+    drafts = list(
+        CarePlanVersion.objects.filter(status=Status.DRAFT)
+        .filter(~Exists(newer))
+        .exclude(plan__team__status=Team.Status.CLOSED)
+        .filter(
+            Exists(
+                Member.objects.filter(
+                    team=OuterRef("plan__team"),
+                    left_on__isnull=True,
+                    involvement=Member.Involvement.CORE,
+                    organisation__in=organisations,
+                )
+            )
+        )
+        .select_related("plan__team")
+        .only(
+            "number",
+            "status",
+            "created_at",
+            "period_start",
+            "period_end",
+            "corrections_until",
+            "plan__version",
+            "plan__team__id",
+            "plan__team__status",
+            "plan__team__established_on",
+        )
+        .order_by("created_at", "pk")
+    )
+    team_ids = [d.plan.team_id for d in drafts]
+    orgs_by_team: dict[int, dict[int, Organisation]] = {}
+    for member in Member.objects.filter(
+        team_id__in=team_ids,
+        left_on__isnull=True,
+        involvement=Member.Involvement.CORE,
+        organisation__in=organisations,
+    ).select_related("organisation"):
+        if member.organisation is None:  # filtered on organisation: never
+            continue
+        orgs_by_team.setdefault(member.team_id, {})[member.organisation.pk] = member.organisation
+    approved = set(
+        PlanApproval.objects.filter(
+            version__in=[d.pk for d in drafts], capacity=Capacity.LEADER
+        ).values_list("version_id", "organisation_id")
+    )
+    rows = []
+    for draft in drafts:
+        waiting = [
+            org
+            for org in orgs_by_team.get(draft.plan.team_id, {}).values()
+            if (draft.pk, org.pk) not in approved
+        ]
+        if waiting:
+            rows.append(LeaderRow(draft, draft.plan.team, sorted(waiting, key=lambda o: o.name)))
+    return rows
+
+
+def plan_for_team(page: TeamPage) -> dict[str, Any]:
+    """The team page section "Plan for samarbeid": status, period and how many approvals a
+    draft still needs.
+
+    Queries (fixed): 1 the version in force and the newest version (one query over both, light
+    columns); for a draft, its required approvals from the page's members: 2 organisations with
+    parents, 3 leaders, (4 representatives, only for a patient under 16 or without a user),
+    5 the draft's approvals.
+    """
+    team = page.team
+    newer = CarePlanVersion.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))
+    versions = list(
+        CarePlanVersion.objects.filter(plan__team=team)
+        .filter(Q(status=Status.IN_FORCE) | ~Exists(newer))
+        .select_related("plan")
+        .only(
+            "number",
+            "status",
+            "in_force_at",
+            "period_start",
+            "period_end",
+            "corrections_until",
+            "created_at",
+            "plan__version",
+            "plan__team_id",
+        )
+        .order_by("-number")
+    )
+    in_force = next((v for v in versions if v.status == Status.IN_FORCE), None)
+    draft = next((v for v in versions if v.status == Status.DRAFT), None)
+    missing: list[RequiredApproval] = []
+    if draft is not None:
+        draft.plan.team = team
+        missing = [
+            r for r in required_approvals(draft, team=team, members=page.members) if not r.done
+        ]
+    return {"in_force": in_force, "draft": draft, "missing": missing}

@@ -1,0 +1,311 @@
+"""Every write of the Felles plan for samarbeid (element D). One function per use case.
+
+A plan is a chain of versions. The coordinator (or the team's creator) opens a draft; the draft
+freezes who the patient is and the challenges (from the current Min gode dag) and the roles
+(from the aktørkart), and copies the rest from the newest version. The coordinator corrects it
+until the approvals start; then it is fixed. When the last required approver has approved, the
+draft is in force and the version that was in force is superseded. Nothing is ever deleted.
+
+``CarePlan.version`` is the optimistic lock: it changes on every change of content or status
+(a new draft, an edit, a version put in force), never on an approval that leaves the draft a
+draft, so approvers of the same draft do not trip over each other. Every write locks the
+``CarePlan`` row first, so two approvals at the same time are counted one after the other
+against the same, newest version: an approval of a version that is no longer the newest, or
+of a page that has changed since the approver read it, is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actors.models import MANDATORY_ROLES, Member, Team, User
+from careplans.models import (
+    AnnualActivity,
+    CarePlan,
+    CarePlanVersion,
+    GoodDayVersion,
+    PhasePlanEntry,
+    PlanApproval,
+)
+from careplans.plan_selectors import (
+    LEADER_REASON,
+    RequiredApproval,
+    plan_viewer,
+    required_approvals,
+)
+from lkt import audit
+from lkt.access import Action, authorize
+
+Status = CarePlanVersion.Status
+# The plan period by default: a year, then it is evaluated and renewed.
+PERIOD_MONTHS = 12
+# Members correct the draft for a week before the approvals are expected.
+CORRECTION_DAYS = 7
+# What the coordinator writes in a draft; the rest is frozen from element A and B.
+SECTION_FIELDS = (
+    "roles_note",
+    "communication",
+    "information_sharing",
+    "preparedness",
+    "documentation",
+    "evaluation_plan",
+    "period_start",
+    "period_end",
+    "revision_on",
+)
+
+
+class StalePlan(Exception):
+    """The plan changed since the user opened it; nothing was saved."""
+
+    def __init__(self, latest: CarePlanVersion | None) -> None:
+        super().__init__("The plan was changed by someone else")
+        self.latest = latest
+
+
+def _in_months(day: dt.date, months: int) -> dt.date:
+    from careplans.annual import add_months
+
+    return add_months(day, months)
+
+
+def _role_snapshot(members: list[Member]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": m.display_name,
+            "role": m.role,
+            "organisation": m.organisation.name if m.organisation else "",
+            "level": m.level,
+            "involvement": m.involvement,
+        }
+        for m in members
+    ]
+
+
+def _default_activities(version: CarePlanVersion) -> list[AnnualActivity]:
+    """The årshjul's minimum package (careplans.annual), proposed on a plan's first draft."""
+    try:
+        from careplans.annual import default_activities
+    except ImportError:  # pragma: no cover - the årshjul module ships with the plan
+        return []
+    return default_activities(version)
+
+
+@transaction.atomic
+def plan_draft_create(*, actor: User, team: Team) -> CarePlanVersion:
+    """Open a new draft of the team's plan.
+
+    Frozen into the draft: the newest saved (not draft) Min gode dag (who the patient is, the
+    challenges and goals) and the roles of the active members with the mandatory roles that
+    are missing. Copied from the newest version, if any: the written sections, the phase plan
+    and the årshjul (the newest, so work in an unfinished draft is not lost); the first draft
+    gets the årshjul's minimum package. Period: today and a year on.
+    """
+    authorize(actor, Action.MANAGE_TEAM, team.patient, obj=team)
+    if team.status == Team.Status.CLOSED:
+        raise ValidationError(_("Aktørfellesskapet er avsluttet. Planen kan ikke endres."))
+    plan, _created = CarePlan.objects.select_for_update().get_or_create(team=team)
+    source = (
+        plan.versions.prefetch_related("phase_entries", "annual_activities")
+        .order_by("-number")
+        .first()
+    )
+    good_day = (
+        GoodDayVersion.objects.filter(document__patient=team.patient, is_draft=False)
+        .order_by("-number")
+        .first()
+    )
+    members = list(
+        Member.objects.filter(team=team, left_on__isnull=True)
+        .select_related("user", "organisation")
+        .order_by("role", "joined_on")
+    )
+    held = {m.role for m in members}
+    missing = [r.value for r in MANDATORY_ROLES if r not in held]
+    today = timezone.localdate()
+    version = CarePlanVersion(
+        plan=plan,
+        number=(source.number if source else 0) + 1,
+        status=Status.DRAFT,
+        good_day_version=good_day,
+        patient_summary=good_day.good_day if good_day else "",
+        challenges=good_day.challenges if good_day else [],
+        goals=good_day.goals if good_day else [],
+        roles=_role_snapshot(members),
+        missing_roles=missing,
+        period_start=today,
+        period_end=_in_months(today, PERIOD_MONTHS),
+        corrections_until=timezone.now() + dt.timedelta(days=CORRECTION_DAYS),
+        created_by=actor,
+    )
+    if source is not None:
+        for name in SECTION_FIELDS:
+            if name.startswith("period_") or name == "revision_on":
+                continue
+            setattr(version, name, getattr(source, name))
+    version.revision_on = version.period_end
+    version.full_clean(exclude=["challenges", "goals", "roles", "missing_roles"])
+    version.save()
+    if source is not None:
+        PhasePlanEntry.objects.bulk_create(
+            PhasePlanEntry(
+                version=version,
+                phase=e.phase,
+                signs=e.signs,
+                actions=e.actions,
+                actor_id=e.actor_id,
+                call_office_hours=e.call_office_hours,
+                call_night=e.call_night,
+                patient_wishes=e.patient_wishes,
+            )
+            for e in source.phase_entries.all()
+        )
+        activities = [
+            AnnualActivity(
+                version=version,
+                kind=a.kind,
+                title=a.title,
+                recurrence=a.recurrence,
+                interval_months=a.interval_months,
+                month=a.month,
+                first_on=a.first_on,
+                responsible_id=a.responsible_id,
+                mandatory=a.mandatory,
+            )
+            for a in source.annual_activities.all()
+        ]
+    else:
+        activities = []
+    if not activities:
+        activities = _default_activities(version)
+    AnnualActivity.objects.bulk_create(activities)
+    plan.version += 1
+    plan.save(update_fields=["version"])
+    return version
+
+
+def _locked(version: CarePlanVersion) -> tuple[CarePlan, CarePlanVersion, CarePlanVersion]:
+    """Lock the plan; return it, the version as it is now, and the newest version."""
+    plan = (
+        CarePlan.objects.select_for_update(of=("self",))
+        .select_related("team__patient__user")
+        .get(pk=version.plan_id)
+    )
+    fresh = CarePlanVersion.objects.get(pk=version.pk)
+    newest = plan.versions.order_by("-number").first() or fresh
+    fresh.plan = plan
+    return plan, fresh, newest
+
+
+@transaction.atomic
+def plan_draft_update(
+    *, actor: User, version: CarePlanVersion, base_version: int, **sections: Any
+) -> CarePlanVersion:
+    """Save the coordinator's corrections to the newest draft.
+
+    Raises StalePlan when the plan changed since ``base_version`` (nothing saved), and
+    ValidationError when the version is no longer an editable draft or a field is wrong.
+    """
+    unknown = set(sections) - set(SECTION_FIELDS)
+    if unknown:
+        raise TypeError(f"not plan sections: {sorted(unknown)}")
+    plan, fresh, newest = _locked(version)
+    authorize(actor, Action.MANAGE_TEAM, plan.team.patient, obj=fresh)
+    if base_version != plan.version:
+        raise StalePlan(newest)
+    if fresh.status != Status.DRAFT:
+        raise ValidationError(
+            _("Bare utkast kan endres. Lag et nytt utkast for å endre planen som gjelder.")
+        )
+    if newest.pk != fresh.pk:
+        raise ValidationError(_("Dette utkastet er erstattet av et nyere utkast."))
+    if fresh.approvals.exists():
+        raise ValidationError(
+            _(
+                "Noen har allerede godkjent dette utkastet, så det kan ikke endres. "
+                "Lag et nytt utkast hvis planen må endres."
+            )
+        )
+    for name, value in sections.items():
+        setattr(fresh, name, value.strip() if isinstance(value, str) else value)
+    fresh.full_clean(exclude=["challenges", "goals", "roles", "missing_roles"])
+    fresh.save()
+    plan.version += 1
+    plan.save(update_fields=["version"])
+    return fresh
+
+
+def _audit_approval(actor: User, fresh: CarePlanVersion, given: list[RequiredApproval]) -> None:
+    """One CHANGE row naming the capacities: leaders and representatives are not team members,
+    so ``authorize`` alone would not describe why they touched the plan."""
+    capacities = ", ".join(sorted({str(r.capacity) for r in given}))
+    reason = LEADER_REASON if PlanApproval.Capacity.LEADER in {r.capacity for r in given} else ""
+    audit.record(
+        user=actor,
+        patient=fresh.plan.team.patient,
+        action=audit.CHANGE,
+        obj=fresh,
+        reason=reason or f"Godkjenning av plan for samarbeid ({capacities})",
+    )
+
+
+@transaction.atomic
+def plan_approve(*, actor: User, version: CarePlanVersion, base_version: int) -> list[PlanApproval]:
+    """Approve ``version`` in every capacity the actor holds and has not yet given.
+
+    The version must still be the newest and a draft, and the plan unchanged since the actor
+    read it (``base_version``); else StalePlan, and nothing counts. Someone who is not a
+    required approver gets a ValidationError (after the access check: 404 for those who may
+    not see the plan). The last required approval puts the version in force and supersedes
+    the one that was in force.
+    """
+    plan, fresh, newest = _locked(version)
+    team = plan.team
+    # 404 for those who may not see the plan; the access itself is audited there.
+    plan_viewer(actor, team, obj=fresh)
+    if fresh.status != Status.DRAFT:
+        raise ValidationError(
+            _("Denne versjonen er ikke et utkast lenger, og kan ikke godkjennes på nytt.")
+        )
+    if newest.pk != fresh.pk or base_version != plan.version:
+        raise StalePlan(newest)
+    required = required_approvals(fresh, team=team)
+    mine = [r for r in required if r.may_give(actor)]
+    if not mine:
+        raise ValidationError(_("Du er ikke en av dem som skal godkjenne denne planen."))
+    open_ = [r for r in mine if not r.done]
+    if not open_:
+        raise ValidationError(_("Du har allerede godkjent denne versjonen."))
+    _audit_approval(actor, fresh, open_)
+    given = []
+    for need in open_:
+        approval = PlanApproval(
+            version=fresh,
+            approver=actor,
+            capacity=need.capacity,
+            organisation=need.organisation,
+        )
+        approval.full_clean()
+        approval.save()
+        need.approval = approval
+        given.append(approval)
+    if all(r.done for r in required):
+        _put_in_force(plan, fresh)
+    return given
+
+
+def _put_in_force(plan: CarePlan, version: CarePlanVersion) -> None:
+    now = timezone.now()
+    # Supersede first: the database allows one version in force per plan.
+    plan.versions.filter(status=Status.IN_FORCE).update(status=Status.SUPERSEDED)
+    version.status = Status.IN_FORCE
+    version.in_force_at = now
+    version.save(update_fields=["status", "in_force_at"])
+    plan.version += 1
+    plan.save(update_fields=["version"])

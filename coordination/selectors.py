@@ -1,0 +1,268 @@
+"""Reads from need to team and about the coordinator's role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from actors.models import Member, Organisation, Role, Team, User
+from coordination.models import (
+    COORDINATOR_CASELOAD_LIMIT,
+    CoordinatorAppointment,
+    Mandate,
+    NeedReport,
+    Notification,
+)
+from lkt.access import as_user, leader_organisations
+
+if TYPE_CHECKING:
+    from actors.selectors import TeamPage
+    from lkt.access import AnyUser
+
+_OPEN_TEAM = ~Q(team__status=Team.Status.CLOSED)
+
+
+def is_unit_staff_for(user: User, kommune_id: int) -> bool:
+    """Staff of the koordinerende enhet under this kommune (reads the user's organisation,
+    once per request: Django caches it on the user)."""
+    org = user.organisation
+    return bool(
+        user.kind == User.Kind.STAFF
+        and org is not None
+        and org.kind == Organisation.Kind.KOORDINERENDE_ENHET
+        and org.parent_id == kommune_id
+    )
+
+
+def is_unit_staff_for_team(user: User, team: Team) -> bool:
+    """Staff of the koordinerende enhet responsible for the team: the unit of the kommune a
+    need report about it was sent to, or the unit whose staff opened the team."""
+    org = user.organisation
+    if not (
+        user.kind == User.Kind.STAFF
+        and org is not None
+        and org.kind == Organisation.Kind.KOORDINERENDE_ENHET
+    ):
+        return False
+    return (
+        NeedReport.objects.filter(team=team, kommune_id=org.parent_id).exists()
+        or User.objects.filter(pk=team.created_by_id, organisation_id=org.pk).exists()
+    )
+
+
+def is_line_leader_of(leader: User, person: User) -> bool:
+    """A leader of the person's organisation or an organisation above it."""
+    if not (leader.is_leader and person.organisation_id):
+        return False
+    return leader_organisations(leader).filter(pk=person.organisation_id).exists()
+
+
+def _ancestor_ids(organisation_id: int) -> list[int]:
+    """The organisation and those above it (trees are shallow: at most four levels)."""
+    ids: list[int] = []
+    org = (
+        Organisation.objects.select_related("parent__parent__parent")
+        .filter(pk=organisation_id)
+        .first()
+    )
+    while org is not None and len(ids) < 4:
+        ids.append(org.pk)
+        org = org.parent
+    return ids
+
+
+def line_leaders(organisation_id: int) -> list[User]:
+    """Leaders of the organisation or of one above it."""
+    return list(
+        User.objects.filter(
+            is_leader=True, is_active=True, organisation_id__in=_ancestor_ids(organisation_id)
+        ).order_by("pk")
+    )
+
+
+def active_coordinators(team: Team) -> list[Member]:
+    return list(
+        Member.objects.filter(team=team, role=Role.COORDINATOR, left_on__isnull=True)
+        .select_related("user")
+        .order_by("joined_on", "pk")
+    )
+
+
+def leaders_of_coordinators(team: Team) -> list[User]:
+    leaders: dict[int, User] = {}
+    for member in active_coordinators(team):
+        if member.user and member.user.organisation_id:
+            leaders.update({u.pk: u for u in line_leaders(member.user.organisation_id)})
+    return list(leaders.values())
+
+
+def caseload(user: User) -> int:
+    """How many open teams the person coordinates now."""
+    return (
+        Member.objects.filter(user=user, role=Role.COORDINATOR, left_on__isnull=True)
+        .filter(_OPEN_TEAM)
+        .values("team")
+        .distinct()
+        .count()
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Need reports
+
+
+def need_report_list_for_reporter(user: User) -> list[NeedReport]:
+    """The reporter's own reports with their status (one query)."""
+    return list(
+        NeedReport.objects.filter(reported_by=user)
+        .select_related("kommune")
+        .order_by("-created_at")
+    )
+
+
+def need_report_worklist(user: User) -> list[NeedReport]:
+    """The koordinerende enhet's worklist: its kommune's reports, open ones first (one query).
+    Patients here may not be registered, so nothing goes to the per-patient audit log; the
+    report's own history records who handled it."""
+    org = user.organisation
+    if not (org and org.kind == Organisation.Kind.KOORDINERENDE_ENHET and org.parent_id):
+        return []
+    return sorted(
+        NeedReport.objects.filter(kommune_id=org.parent_id).select_related("reported_by", "team"),
+        key=lambda r: (not r.is_open, -r.created_at.timestamp()),
+    )
+
+
+@dataclass
+class NeedReportPage:
+    report: NeedReport
+    is_unit: bool
+    is_reporter: bool
+
+
+def need_report_get(who: AnyUser, pk: int) -> NeedReportPage:
+    """A report for its reporter or the kommune's unit; anyone else gets 404."""
+    user = as_user(who)
+    report = (
+        NeedReport.objects.select_related("kommune", "reported_by", "team")
+        .prefetch_related("events__actor")
+        .filter(pk=pk)
+        .first()
+    )
+    if user is None or report is None:
+        raise Http404
+    is_unit = is_unit_staff_for(user, report.kommune_id)
+    is_reporter = report.reported_by_id == user.pk
+    if not (is_unit or is_reporter):
+        raise Http404
+    return NeedReportPage(report=report, is_unit=is_unit, is_reporter=is_reporter)
+
+
+# ---------------------------------------------------------------------------------------------
+# The leader's approvals
+
+
+@dataclass
+class AppointmentRow:
+    appointment: CoordinatorAppointment
+    caseload: int
+
+    @property
+    def over_limit(self) -> bool:
+        return self.caseload >= COORDINATOR_CASELOAD_LIMIT
+
+
+def approvals_for_leader(user: User) -> tuple[list[AppointmentRow], list[Mandate]]:
+    """What waits for the leader: proposed coordinators in their organisations with each
+    candidate's caseload, and unapproved mandates of coordinators there. Three queries; no
+    patient data is shown, so no audit row."""
+    organisations = leader_organisations(user)
+    appointments = list(
+        CoordinatorAppointment.objects.filter(
+            status=CoordinatorAppointment.Status.PROPOSED,
+            candidate__organisation__in=organisations,
+        )
+        .select_related("candidate__organisation")
+        .annotate(
+            caseload=Count(
+                "candidate__memberships__team",
+                filter=Q(
+                    candidate__memberships__role=Role.COORDINATOR,
+                    candidate__memberships__left_on__isnull=True,
+                )
+                & ~Q(candidate__memberships__team__status=Team.Status.CLOSED),
+                distinct=True,
+            )
+        )
+        .order_by("proposed_at")
+    )
+    mandates = list(
+        Mandate.objects.filter(
+            approved_at__isnull=True,
+            team__members__role=Role.COORDINATOR,
+            team__members__left_on__isnull=True,
+            team__members__user__organisation__in=organisations,
+        )
+        .exclude(team__status=Team.Status.CLOSED)
+        .select_related("deputy__user", "updated_by")
+        .distinct()
+        .order_by("updated_at")
+    )
+    rows = [AppointmentRow(a, a.caseload) for a in appointments]
+    return rows, mandates
+
+
+# ---------------------------------------------------------------------------------------------
+# Notifications
+
+
+def notification_list(user: User) -> list[Notification]:
+    """The user's notifications, newest first (one query)."""
+    return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:200])
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+# ---------------------------------------------------------------------------------------------
+# The team page section "Koordinator og mandat"
+
+
+def coordinator_section(page: TeamPage) -> dict[str, Any]:
+    """Two queries: 1 the mandate with its deputy's user, 2 the open appointments with their
+    candidates. The coordinators come from the members already on the page."""
+    team = page.team
+    mandate = (
+        Mandate.objects.filter(team=team).select_related("deputy__user", "approved_by").first()
+    )
+    appointments = list(
+        CoordinatorAppointment.objects.filter(
+            team=team,
+            status__in=[
+                CoordinatorAppointment.Status.PROPOSED,
+                CoordinatorAppointment.Status.APPROVED,
+                CoordinatorAppointment.Status.REJECTED,
+            ],
+        )
+        .select_related("candidate")
+        .order_by("-proposed_at")[:10]
+    )
+    coordinators = [m for m in page.active_members if m.role == Role.COORDINATOR]
+    return {
+        "mandate": mandate,
+        "appointments": appointments,
+        "coordinators": coordinators,
+        "limit": COORDINATOR_CASELOAD_LIMIT,
+    }
+
+
+def mandate_for_team(team: Team) -> Mandate | None:
+    return Mandate.objects.filter(team=team).select_related("deputy__user").first()
+
+
+def appointments_open(team: Team) -> QuerySet[CoordinatorAppointment]:
+    return CoordinatorAppointment.objects.filter(team=team)

@@ -1,0 +1,21 @@
+"""Template access to the cached unread count (no query: see coordination.unread)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django import template
+
+from coordination import unread
+from lkt.access import as_user
+
+if TYPE_CHECKING:
+    from lkt.access import AnyUser
+
+register = template.Library()
+
+
+@register.simple_tag
+def unread_notifications(user: AnyUser) -> int:
+    actor = as_user(user)
+    return (unread.cached(actor) or 0) if actor else 0

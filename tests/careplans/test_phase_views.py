@@ -1,0 +1,341 @@
+"""The "fase" section, the phase plan and the årshjul through HTTP: the full page, the htmx
+partials, saving in place (invalid: status 200 with the message in the fragment; valid: an
+HX-Trigger), without JavaScript (a redirect back, or the form on its own page), and the query
+budget of the section."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import Consent, Member, Role
+from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
+from careplans.phase_services import phase_change
+from tests.careplans.phase_helpers import NIGHT, full_phase_plan, version_for
+from tests.conftest import Cast, client_for
+from tests.factories import (
+    ConsentFactory,
+    MemberFactory,
+    OrganisationFactory,
+    StaffFactory,
+    TeamFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def section_url(cast: Cast) -> str:
+    return reverse("actors:team-fase", args=[cast.team.pk])
+
+
+def entry_data(**overrides: object) -> dict[str, object]:
+    return {
+        "signs": "Jeg slutter å svare på telefonen",
+        "actions": "Koordinator ringer samme dag",
+        "actor_member": "",
+        "call_office_hours": "Cecilie 55 00 00 00",
+        "call_night": NIGHT,
+        "patient_wishes": "",
+        **overrides,
+    }
+
+
+# --- The section ------------------------------------------------------------------------------
+
+
+def test_the_team_page_shows_the_phase_section_in_colour_and_words(cast: Cast) -> None:
+    response = client_for(cast.member).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    body = response.content.decode()
+    assert 'id="fase-heading">Fase og kriseplan</h2>' in body
+    assert 'data-color="success" data-phase="green"' in body
+    assert "nå i <strong>grønn fase</strong>" in body
+    assert "Det finnes ingen plan for samarbeid ennå" in body
+    # Tor is a member, not the coordinator: no change form for him.
+    assert "phase-change-panel" not in body
+
+
+def test_the_section_shows_the_current_phase_and_who_changed_it_when_and_why(cast: Cast) -> None:
+    phase_change(actor=cast.coordinator, team=cast.team, phase=Phase.YELLOW, reason="Sover dårlig")
+    phase_change(actor=cast.coordinator, team=cast.team, phase=Phase.RED, reason="Innlagt i natt")
+    response = client_for(cast.patient).get(section_url(cast), headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'data-color="danger" data-phase="red"' in body
+    assert "nå i <strong>rød fase</strong>" in body
+    assert "Innlagt i natt" in body and "Sover dårlig" in body
+    assert "Historikk (2 endringer)" in body
+    assert "Cecilie" in body
+
+
+def test_the_phase_plan_in_force_is_shown_with_the_night_numbers_first_in_red(cast: Cast) -> None:
+    tor = Member.objects.get(team=cast.team, user=cast.member)
+    in_force = version_for(cast.team, cast.coordinator, status=CarePlanVersion.Status.IN_FORCE)
+    full_phase_plan(in_force, actor=tor)
+    draft = version_for(cast.team, cast.coordinator)
+    PhasePlanEntry.objects.create(version=draft, phase=Phase.GREEN, signs="Utkast", actions="x")
+    body = client_for(cast.coordinator).get(section_url(cast), headers=HTMX).content.decode()
+    assert "Fra gjeldende plan, versjon 1." in body
+    assert "Planen er ikke godkjent ennå" not in body
+    assert "Tegn i green" in body and "Tegn i red" in body
+    red = body[body.index('data-phase="red"', body.index("Faseplan")) :]
+    assert red.index("Legevakt 116 117") < red.index("Tegn i red")
+    assert "Tor" in body  # who acts
+    # The version in force is frozen: no edit links.
+    assert reverse("careplans:phase-entry-edit", args=[in_force.pk, "red"]) not in body
+
+
+def test_the_coordinator_sees_edit_links_on_the_draft_and_the_change_form(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    body = client_for(cast.coordinator).get(section_url(cast), headers=HTMX).content.decode()
+    assert "Planen er ikke godkjent ennå" in body
+    for phase in Phase.values:
+        assert reverse("careplans:phase-entry-edit", args=[draft.pk, phase]) in body
+    assert 'id="phase-change-panel"' in body
+    assert 'id="fase-panel"' in body
+
+
+def test_a_relative_without_leave_to_see_the_plan_gets_403_for_the_section(cast: Cast) -> None:
+    assert client_for(cast.relative).get(section_url(cast), headers=HTMX).status_code == 403
+
+
+# --- Changing the phase -----------------------------------------------------------------------
+
+
+def test_changing_the_phase_in_place_triggers_the_section_to_reload(cast: Cast) -> None:
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    response = client_for(cast.coordinator).post(
+        url, {"phase": "yellow", "reason": "Sover dårlig"}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "fase-changed" in response["HX-Trigger"]
+    assert PhaseChange.objects.get().phase == Phase.YELLOW
+
+
+def test_a_phase_change_without_a_reason_comes_back_in_the_fragment_with_200(cast: Cast) -> None:
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    response = client_for(cast.coordinator).post(url, {"phase": "red", "reason": ""}, headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "HX-Trigger" not in response
+    assert "Skriv hvorfor fasen endres" in body
+    assert "<html" not in body
+    assert not PhaseChange.objects.exists()
+
+
+def test_without_javascript_a_phase_change_returns_to_the_section(cast: Cast) -> None:
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    response = client_for(cast.coordinator).post(url, {"phase": "red", "reason": "Akutt"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/aktorfellesskap/{cast.team.pk}/#fase")
+
+
+def test_without_javascript_the_phase_change_form_is_a_page(cast: Cast) -> None:
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    body = client_for(cast.coordinator).get(url).content.decode()
+    assert "<html" in body and 'name="reason"' in body
+
+
+# --- The phase plan ---------------------------------------------------------------------------
+
+
+def test_the_phase_form_loads_into_the_panel_and_saves_in_place(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    url = reverse("careplans:phase-entry-edit", args=[draft.pk, "red"])
+    client = client_for(cast.coordinator)
+    form = client.get(url, headers=HTMX).content.decode()
+    assert "<html" not in form and 'name="call_night"' in form
+    response = client.post(url, entry_data(), headers=HTMX)
+    assert response.status_code == 200
+    assert "fase-changed" in response["HX-Trigger"]
+    assert PhasePlanEntry.objects.get(version=draft).call_night == NIGHT
+
+
+def test_red_without_a_night_contact_comes_back_with_the_message_and_nothing_saved(
+    cast: Cast,
+) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    url = reverse("careplans:phase-entry-edit", args=[draft.pk, "red"])
+    response = client_for(cast.coordinator).post(url, entry_data(call_night=""), headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "I rød fase må planen si hvem som ringes kveld og natt" in body
+    assert 'value="Jeg slutter' in body or "Jeg slutter å svare på telefonen" in body
+    assert not PhasePlanEntry.objects.exists()
+
+
+def test_the_phase_form_of_an_approved_version_says_it_is_frozen(cast: Cast) -> None:
+    version = version_for(cast.team, cast.coordinator, status=CarePlanVersion.Status.IN_FORCE)
+    url = reverse("careplans:phase-entry-edit", args=[version.pk, "green"])
+    client = client_for(cast.coordinator)
+    assert "ikke lenger et utkast" in client.get(url, headers=HTMX).content.decode()
+    response = client.post(url, entry_data(), headers=HTMX)
+    assert response.status_code == 200
+    assert "ikke lenger et utkast" in response.content.decode()
+    assert not PhasePlanEntry.objects.exists()
+
+
+def test_an_unknown_phase_in_the_address_is_404(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    url = reverse("careplans:phase-entry-edit", args=[draft.pk, "purple"])
+    assert client_for(cast.coordinator).get(url).status_code == 404
+
+
+def test_without_javascript_a_saved_phase_returns_to_the_section(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    url = reverse("careplans:phase-entry-edit", args=[draft.pk, "green"])
+    client = client_for(cast.coordinator)
+    assert "<html" in client.get(url).content.decode()
+    response = client.post(url, entry_data(call_night=""))
+    assert response.status_code == 302
+    assert response["Location"].endswith("#fase")
+
+
+@pytest.mark.parametrize(("role", "status"), [("outsider", 404), ("member", 403), ("patient", 403)])
+def test_only_the_coordinator_opens_the_phase_form(cast: Cast, role: str, status: int) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    url = reverse("careplans:phase-entry-edit", args=[draft.pk, "red"])
+    assert client_for(getattr(cast, role)).post(url, entry_data()).status_code == status
+    assert not PhasePlanEntry.objects.exists()
+
+
+# --- Årshjulet --------------------------------------------------------------------------------
+
+
+def test_the_arshjul_page_shows_the_strip_and_the_list(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    today = timezone.localdate()
+    AnnualActivity.objects.create(
+        version=draft, kind="other", title="Tur i fjellet", recurrence="yearly", month=today.month
+    )
+    AnnualActivity.objects.create(
+        version=draft,
+        kind="other",
+        title="Kaffe med naboen",
+        recurrence="once",
+        first_on=today + dt.timedelta(days=40),
+        mandatory=False,
+    )
+    body = (
+        client_for(cast.member).get(reverse("careplans:annual", args=[draft.pk])).content.decode()
+    )
+    assert "<svg" in body and "<title" in body and "Årshjulet, tolv måneder fra" in body
+    assert "Tur i fjellet" in body and "Kaffe med naboen (valgfri)" in body
+    assert "denne måneden" in body
+    assert len(re.findall(r'<g class="lkt-annual__month', body)) == 12
+    assert "style=" not in body.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert "Hvert år i" in body
+    # Tor reads; only the coordinator edits.
+    assert reverse("careplans:annual-activity-add", args=[draft.pk]) not in body
+
+
+def test_the_arshjul_reloads_as_a_partial_for_htmx(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    response = client_for(cast.coordinator).get(
+        reverse("careplans:annual", args=[draft.pk]), headers=HTMX
+    )
+    body = response.content.decode()
+    assert "<html" not in body and "<svg" in body
+    assert "Årshjulet har ingen aktiviteter ennå." in body
+
+
+def test_an_activity_is_added_in_place_and_the_arshjul_reloads(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    url = reverse("careplans:annual-activity-add", args=[draft.pk])
+    data = {"kind": "other", "title": "Tur", "recurrence": "every_n_months", "interval_months": 3}
+    response = client_for(cast.coordinator).post(url, data, headers=HTMX)
+    assert response.status_code == 200
+    assert "arshjul-changed" in response["HX-Trigger"]
+    assert AnnualActivity.objects.get().interval_months == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"recurrence": "every_n_months", "interval_months": 0}, "fra 1 til 24"),
+        ({"recurrence": "yearly", "month": 13}, "fra 1 (januar) til 12"),
+        ({"recurrence": "yearly"}, "hvilken måned"),
+        ({"recurrence": "once"}, "Velg datoen"),
+    ],
+)
+def test_a_nonsense_recurrence_comes_back_in_the_fragment_with_200(
+    cast: Cast, data: dict[str, object], message: str
+) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    url = reverse("careplans:annual-activity-add", args=[draft.pk])
+    response = client_for(cast.coordinator).post(
+        url, {"kind": "other", "title": "Tur", **data}, headers=HTMX
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not AnnualActivity.objects.exists()
+
+
+def test_an_activity_is_changed_and_removed(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    activity = AnnualActivity.objects.create(
+        version=draft, kind="other", title="Tur", recurrence="yearly", month=5
+    )
+    client = client_for(cast.coordinator)
+    edit = reverse("careplans:annual-activity-edit", args=[draft.pk, activity.pk])
+    assert 'value="Tur"' in client.get(edit, headers=HTMX).content.decode()
+    data = {"kind": "other", "title": "Fjelltur", "recurrence": "yearly", "month": 6}
+    assert client.post(edit, data).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.title, activity.month) == ("Fjelltur", 6)
+    remove = reverse("careplans:annual-activity-remove", args=[draft.pk, activity.pk])
+    response = client.post(remove, headers=HTMX)
+    assert "arshjul-changed" in response["HX-Trigger"]
+    assert not AnnualActivity.objects.exists()
+
+
+def test_the_minimum_package_is_added_from_the_form(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator, period_start=dt.date(2027, 1, 1))
+    url = reverse("careplans:annual-defaults", args=[draft.pk])
+    client = client_for(cast.coordinator)
+    assert "hvor mange faste legemidler" in client.get(url).content.decode().lower()
+    response = client.post(url, {"medicines": "-1"}, headers=HTMX)
+    assert "kan ikke være negativt" in response.content.decode()
+    response = client.post(url, {"medicines": ""}, headers=HTMX)
+    assert "arshjul-changed" in response["HX-Trigger"]
+    assert AnnualActivity.objects.filter(version=draft).count() == 5
+
+
+# --- Query budget of the section --------------------------------------------------------------
+
+# 1 session, 2 user, 3 team with patient, 4 members with user and organisation, 5 consents,
+# 6 the viewer's standing, 7 the audit row (team_get); then the section: 8 the phase changes with
+# who made them, 9 the version shown, 10 its phase entries (their actors come from 4).
+SECTION_QUERIES = 10
+
+
+@pytest.mark.parametrize("members", [3, 40])
+def test_the_phase_section_uses_the_same_queries_for_3_and_40_members(
+    members: int, django_assert_num_queries: object
+) -> None:
+    coordinator = StaffFactory.create()
+    team = TeamFactory.create(created_by=coordinator)
+    ConsentFactory(patient=team.patient, recorded_by=coordinator, scope=Consent.Scope.TEAM_SHARING)
+    cecilie = MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
+    organisations = [OrganisationFactory() for _ in range(3)]
+    for i in range(members - 1):
+        MemberFactory(team=team, organisation=organisations[i % 3], role=Role.NURSE)
+    version = version_for(team, coordinator, status=CarePlanVersion.Status.IN_FORCE)
+    full_phase_plan(version, actor=cecilie)
+    for n in range(members):
+        PhaseChange.objects.create(
+            team=team,
+            phase=Phase.YELLOW if n % 2 else Phase.RED,
+            reason=f"R{n}",
+            changed_by=coordinator,
+        )
+    client = client_for(coordinator)
+    with django_assert_num_queries(SECTION_QUERIES):  # type: ignore[operator]
+        response = client.get(reverse("actors:team-fase", args=[team.pk]), headers=HTMX)
+    assert response.content.decode().count("<tr><td>") == members

@@ -1,0 +1,105 @@
+"""Query budgets of the plan pages, pinned at two sizes: the number of versions, members and
+teams must not cost queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import Role
+from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry
+from careplans.plan_services import plan_draft_create
+from tests.conftest import client_for
+from tests.factories import ConsentFactory, MemberFactory, StaffFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+# The plan page, for the coordinator: 1 session, 2 user, 3 team with patient and portal user,
+# 4 the viewer's standing, 5 the audit row, 6 the plan, 7 the versions (light columns, with
+# their approval counts), 8 the version in force and the draft in full, 9 their phase entries,
+# 10 their årshjul; the draft's required approvals: 11 active members, 12 their organisations
+# with parents, 13 the leaders, 14 the approvals.
+PLAN_QUERIES = 14
+# The leader's list: 1 session, 2 user, 3 the newest drafts with their teams, 4 the core
+# members in the leader's organisations, 5 the leader approvals already given.
+LEADER_QUERIES = 5
+
+
+def _history(cast, versions: int, members: int) -> None:
+    """``versions`` superseded versions, one in force and a draft; ``members`` more members."""
+    for _ in range(members):
+        MemberFactory(team=cast.team, role=Role.NURSE, organisation=cast.kommune)
+    plan = CarePlan.objects.create(team=cast.team, version=versions + 2)
+    today = timezone.localdate()
+    CarePlanVersion.objects.bulk_create(
+        CarePlanVersion(
+            plan=plan,
+            number=n,
+            status="superseded" if n < versions else "in_force",
+            in_force_at=timezone.now(),
+            preparedness=f"Versjon {n}",
+            period_start=today,
+            created_by=cast.coordinator,
+        )
+        for n in range(1, versions + 1)
+    )
+    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    for version in CarePlanVersion.objects.filter(plan=plan):
+        PhasePlanEntry.objects.create(version=version, phase="green", signs="s", actions="a")
+        AnnualActivity.objects.create(
+            version=version, kind="other", title="Møte", recurrence="yearly", month=3
+        )
+    assert draft.number == versions + 1
+
+
+@pytest.mark.parametrize(("versions", "members"), [(3, 2), (30, 40)])
+def test_the_plan_page_uses_the_same_queries_whatever_the_history(
+    cast, versions, members, django_assert_num_queries
+):
+    _history(cast, versions, members)
+    client = client_for(cast.coordinator)
+    url = reverse("careplans:plan", args=[cast.team.pk])
+    with django_assert_num_queries(PLAN_QUERIES):
+        response = client.get(url)
+    body = response.content.decode()
+    assert f"Utkast {versions + 1} venter på godkjenning" in body
+    assert body.count("Hva ble endret i versjon") == versions + 1
+
+
+@pytest.mark.parametrize("teams", [5, 30])
+def test_the_leaders_list_uses_the_same_queries_for_5_and_30_plans(
+    cast, teams, django_assert_num_queries
+):
+    for _ in range(teams):
+        coordinator = StaffFactory(organisation=cast.kommune)
+        team = TeamFactory(created_by=coordinator)
+        MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
+        ConsentFactory(patient=team.patient, recorded_by=coordinator)
+        plan_draft_create(actor=coordinator, team=team)
+    client = client_for(cast.leader)
+    with django_assert_num_queries(LEADER_QUERIES):
+        response = client.get(reverse("careplans:plan-approvals-for-leader"))
+    assert response.content.decode().count("Les og godkjenn") == teams
+
+
+# The team page section alone (htmx), for the coordinator: 1 session, 2 user, 3 team with
+# patient, 4 members with user and organisation, 5 consents, 6 the viewer's standing, 7 the
+# audit row (the page's own reads); then the section: 8 the version in force and the newest
+# version, and for a draft its missing approvals: 9 the organisations with parents, 10 the
+# leaders, 11 the patient's portal user, 12 the draft's approvals.
+SECTION_QUERIES = 12
+
+
+@pytest.mark.parametrize(("versions", "members"), [(3, 2), (30, 40)])
+def test_the_team_section_uses_the_same_queries_whatever_the_history(
+    cast, versions, members, django_assert_num_queries
+):
+    _history(cast, versions, members)
+    client = client_for(cast.coordinator)
+    url = reverse("actors:team-samarbeidsplan", args=[cast.team.pk])
+    with django_assert_num_queries(SECTION_QUERIES):
+        response = client.get(url, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert f"Versjon {versions} gjelder fra" in body
+    assert f"Utkast {versions + 1} venter på 3 godkjenninger." in body

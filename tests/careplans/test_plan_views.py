@@ -1,0 +1,302 @@
+"""The plan pages through HTTP: full page and htmx fragment, drafting, correcting, approving,
+the diff, the leader's list and the team page section."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import RelativeLink
+from careplans.models import CarePlan, CarePlanVersion
+from careplans.plan_services import plan_approve, plan_draft_create, plan_draft_update
+from lkt.models import AccessLog
+from tests.careplans.helpers import karis_first_version
+from tests.conftest import client_for
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+def _base(cast) -> int:
+    return CarePlan.objects.get(team=cast.team).version
+
+
+def _draft(cast, **sections) -> CarePlanVersion:
+    karis_first_version(cast)
+    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    if sections:
+        draft = plan_draft_update(
+            actor=cast.coordinator, version=draft, base_version=_base(cast), **sections
+        )
+    return draft
+
+
+def _form(draft: CarePlanVersion, base: int, **changes) -> dict[str, str]:
+    assert draft.period_start is not None and draft.period_end is not None
+    data = {
+        "base_version": str(base),
+        "roles_note": "",
+        "communication": draft.communication,
+        "information_sharing": "",
+        "preparedness": "",
+        "documentation": "",
+        "evaluation_plan": "",
+        "period_start": draft.period_start.isoformat(),
+        "period_end": draft.period_end.isoformat(),
+        "revision_on": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_coordinator_makes_the_first_draft_and_lands_on_its_form(cast):
+    karis_first_version(cast)
+    client = client_for(cast.coordinator)
+    response = client.post(reverse("careplans:plan-draft-create", args=[cast.team.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("careplans:plan-draft-edit", args=[cast.team.pk])
+    page = client.get(response["Location"]).content.decode()
+    assert 'name="preparedness"' in page
+    assert "Lagre utkastet" in page
+
+
+def test_the_plan_page_shows_the_draft_and_who_must_approve_full_and_as_fragment(cast):
+    _draft(cast, preparedness="Ved innleggelse ringer DPS koordinator.")
+    client = client_for(cast.patient)
+    url = reverse("careplans:plan", args=[cast.team.pk])
+
+    page = client.get(url).content.decode()
+    assert "<html" in page
+    assert "Ved innleggelse ringer DPS koordinator." in page
+    assert "Jeg går tur med hunden." in page
+    assert "Jeg godkjenner utkast 1" in page  # Kari is one who must approve
+    assert "Leder for Fjordvik kommune" in page
+
+    fragment = client.get(url, headers=HTMX)
+    body = fragment.content.decode()
+    assert "<html" not in body
+    assert "Ved innleggelse ringer DPS koordinator." in body
+    assert fragment["Vary"] and "HX-Request" in fragment["Vary"]
+
+
+def test_the_coordinator_corrects_the_draft_in_place(cast):
+    draft = _draft(cast)
+    client = client_for(cast.coordinator)
+    url = reverse("careplans:plan-draft-edit", args=[cast.team.pk])
+    response = client.post(
+        url, _form(draft, _base(cast), communication="Ukentlig telefonmøte."), headers=HTMX
+    )
+    assert response.status_code == 200
+    assert "samarbeidsplan-changed" in response["HX-Trigger"]
+    assert "Utkastet er lagret." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.communication == "Ukentlig telefonmøte."
+
+
+def test_a_bad_period_comes_back_in_the_fragment_and_nothing_is_saved(cast):
+    draft = _draft(cast)
+    client = client_for(cast.coordinator)
+    response = client.post(
+        reverse("careplans:plan-draft-edit", args=[cast.team.pk]),
+        _form(
+            draft,
+            _base(cast),
+            communication="Ny tekst",
+            period_end=(timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        ),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Planperioden må slutte etter at den starter." in body
+    assert "<html" not in body
+    draft.refresh_from_db()
+    assert draft.communication == ""
+
+
+def test_a_stale_edit_keeps_the_users_text_and_saves_nothing(cast):
+    draft = _draft(cast)
+    opened = _base(cast)
+    plan_draft_update(
+        actor=cast.coordinator,
+        version=draft,
+        base_version=opened,
+        communication="Fra en annen fane",
+    )
+    client = client_for(cast.coordinator)
+    response = client.post(
+        reverse("careplans:plan-draft-edit", args=[cast.team.pk]),
+        _form(draft, opened, communication="Min egen tekst"),
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Planen er endret av noen andre" in body
+    assert "Min egen tekst" in body
+    assert "Fra en annen fane" in body
+    assert f'name="base_version" value="{_base(cast)}"' in body
+    draft.refresh_from_db()
+    assert draft.communication == "Fra en annen fane"
+
+
+def test_a_non_htmx_correction_returns_to_the_plan(cast):
+    draft = _draft(cast)
+    response = client_for(cast.coordinator).post(
+        reverse("careplans:plan-draft-edit", args=[cast.team.pk]),
+        _form(draft, _base(cast), evaluation_plan="Hver sjette måned."),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("careplans:plan", args=[cast.team.pk])
+
+
+def test_approving_in_place_shows_the_approval_and_reloads_the_section(cast):
+    draft = _draft(cast)
+    response = client_for(cast.patient).post(
+        reverse("careplans:plan-approve", args=[cast.team.pk, draft.number]),
+        {"base_version": _base(cast)},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "samarbeidsplan-changed" in response["HX-Trigger"]
+    body = response.content.decode()
+    assert "Godkjenningen din er registrert" in body
+    assert "Jeg godkjenner utkast" not in body  # Kari has given hers
+    assert draft.approvals.get().approver == cast.patient
+
+
+def test_a_member_who_need_not_approve_gets_a_clear_message(cast):
+    draft = _draft(cast)
+    response = client_for(cast.member).post(
+        reverse("careplans:plan-approve", args=[cast.team.pk, draft.number]),
+        {"base_version": _base(cast)},
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "Du er ikke en av dem som skal godkjenne" in response.content.decode()
+    assert not draft.approvals.exists()
+
+
+def test_a_stale_approval_is_refused_with_a_message(cast):
+    draft = _draft(cast)
+    read = _base(cast)
+    plan_draft_update(actor=cast.coordinator, version=draft, base_version=read, documentation="X")
+    response = client_for(cast.patient).post(
+        reverse("careplans:plan-approve", args=[cast.team.pk, draft.number]),
+        {"base_version": read},
+        headers=HTMX,
+    )
+    body = response.content.decode()
+    assert "Godkjenningen din er ikke registrert." in body
+    assert not draft.approvals.exists()
+
+
+def test_a_leader_sees_the_structure_but_never_the_patients_words(cast):
+    draft = _draft(cast, preparedness="Hemmelig beredskap")
+    # Kari has approved: the leader learns that the patient did, not who she is.
+    plan_approve(actor=cast.patient, version=draft, base_version=_base(cast))
+    client = client_for(cast.leader)
+    body = client.get(reverse("careplans:plan", args=[cast.team.pk])).content.decode()
+    assert "Årshjul" in body
+    assert "Leder for Fjordvik kommune" in body
+    assert "Jeg godkjenner utkast 1" in body
+    for clinical in ("Jeg går tur med hunden.", "Jeg sover dårlig", "Hemmelig beredskap", "Kari"):
+        assert clinical not in body
+
+
+def test_the_leaders_list_shows_waiting_plans_until_the_leader_has_approved(cast):
+    draft = _draft(cast)
+    client = client_for(cast.leader)
+    url = reverse("careplans:plan-approvals-for-leader")
+    body = client.get(url).content.decode()
+    assert f"Nr. {cast.team.pk}" in body
+    assert "Fjordvik kommune" in body
+    assert "Kari" not in body
+    plan_approve(actor=cast.leader, version=draft, base_version=_base(cast))
+    assert "Ingen planer venter på din godkjenning." in client.get(url).content.decode()
+
+
+def test_a_relative_allowed_to_see_the_plan_reads_it_and_one_without_gets_404(cast):
+    _draft(cast, preparedness="Ring Per hvis Kari ikke svarer.")
+    url = reverse("careplans:plan", args=[cast.team.pk])
+    assert client_for(cast.relative).get(url).status_code == 404
+    RelativeLink.objects.filter(relative=cast.relative).update(may_see_plan=True)
+    response = client_for(cast.relative).get(url)
+    assert response.status_code == 200
+    assert "Ring Per hvis Kari ikke svarer." in response.content.decode()
+    assert "Jeg godkjenner" not in response.content.decode()  # Kari approves herself
+
+
+def test_the_diff_shows_what_changed_section_by_section(cast):
+    first = _draft(cast, preparedness="Ring koordinator.")
+    for user in (cast.coordinator, cast.patient, cast.leader):
+        plan_approve(actor=user, version=first, base_version=_base(cast))
+    second = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    plan_draft_update(
+        actor=cast.coordinator,
+        version=second,
+        base_version=_base(cast),
+        preparedness="Ring koordinator eller stedfortreder.",
+    )
+    url = reverse("careplans:plan-diff", args=[cast.team.pk])
+    body = client_for(cast.member).get(url, {"fra": 1, "til": 2}).content.decode()
+    assert "Fra versjon 1 til versjon 2" in body
+    assert "Hvem gjør hva hvis" in body
+    assert "stedfortreder" in body
+
+    fragment = client_for(cast.member).get(url, {"til": 2}, headers=HTMX).content.decode()
+    assert "<html" not in fragment and "stedfortreder" in fragment
+
+    leaders = client_for(cast.leader).get(url, {"fra": 1, "til": 2}).content.decode()
+    assert "stedfortreder" not in leaders
+
+
+def test_the_team_page_section_shows_the_status_of_the_plan(cast):
+    client = client_for(cast.coordinator)
+    url = reverse("actors:team-samarbeidsplan", args=[cast.team.pk])
+    assert "Det er ikke laget noen plan" in client.get(url, headers=HTMX).content.decode()
+    draft = _draft(cast)
+    body = client.get(url, headers=HTMX).content.decode()
+    assert 'id="samarbeidsplan-heading"' in body
+    assert "Utkast 1 venter på 3 godkjenninger." in body
+    for user in (cast.coordinator, cast.patient, cast.leader):
+        plan_approve(actor=user, version=draft, base_version=_base(cast))
+    body = client.get(url, headers=HTMX).content.decode()
+    assert "Versjon 1 gjelder fra" in body
+    page = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    assert "Plan for samarbeid" in page
+
+
+def test_reading_the_plan_is_audited_and_a_leaders_read_says_why(cast):
+    _draft(cast)
+    url = reverse("careplans:plan", args=[cast.team.pk])
+    client_for(cast.member).get(url)
+    client_for(cast.leader).get(url)
+    member_row = AccessLog.objects.filter(user=cast.member, object_type="actors.team").get()
+    assert member_row.patient == cast.team.patient
+    assert member_row.action == AccessLog.Action.VIEW
+    leader_row = AccessLog.objects.filter(user=cast.leader).get()
+    assert "bare struktur" in leader_row.reason
+
+
+def test_the_draft_form_loads_as_a_fragment_for_htmx(cast):
+    _draft(cast)
+    response = client_for(cast.coordinator).get(
+        reverse("careplans:plan-draft-edit", args=[cast.team.pk]), headers=HTMX
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert 'id="plan-draft-form"' in body
+
+
+def test_a_leader_of_another_organisation_does_not_find_the_plan(cast):
+    _draft(cast)
+    stranger = StaffFactory.create(organisation=cast.other_kommune, is_leader=True)
+    response = client_for(stranger).get(reverse("careplans:plan", args=[cast.team.pk]))
+    assert response.status_code == 404
+    listing = client_for(stranger).get(reverse("careplans:plan-approvals-for-leader"))
+    assert "Ingen planer venter på din godkjenning." in listing.content.decode()
