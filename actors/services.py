@@ -163,6 +163,8 @@ def _require_another_coordinator(member: Member) -> None:
     successor is registered, which gives the overlap a handover needs."""
     if member.role != Role.COORDINATOR:
         return
+    # Lock the team so two coordinators cannot end each other at the same moment.
+    Team.objects.select_for_update().filter(pk=member.team_id).first()
     others = Member.objects.filter(
         team_id=member.team_id, role=Role.COORDINATOR, left_on__isnull=True
     ).exclude(pk=member.pk)
