@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 LONG_TEXT = 4000
 MEDIUM_TEXT = 2000
 SHORT_TEXT = 500
+CORRECTION_TEXT = 1000
 
 
 class GoodDay(models.Model):
@@ -380,6 +381,26 @@ class PlanApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version_id} {self.capacity} {self.approver_id}"
+
+
+class PlanCorrection(models.Model):
+    """A member's correction to a draft, posted while its window for corrections is open, so
+    the coordinator can take it into the draft before the approvals start."""
+
+    version = models.ForeignKey(
+        CarePlanVersion, on_delete=models.PROTECT, related_name="corrections"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("innspill"), max_length=CORRECTION_TEXT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("innspill til utkastet")
+        verbose_name_plural = _("innspill til utkastet")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.author_id}"
 
 
 class PhaseChange(models.Model):

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from careplans.forms import TOO_LONG, DateInput
-from careplans.models import CarePlanVersion
+from careplans.models import CORRECTION_TEXT, CarePlanVersion
 from lkt.forms import StyledFormMixin
 
 
@@ -85,3 +85,15 @@ class PlanDraftForm(StyledFormMixin, forms.Form):
 
 class PlanApproveForm(forms.Form):
     base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class PlanCorrectionForm(StyledFormMixin, forms.Form):
+    """A member's correction to the draft, while the window for corrections is open."""
+
+    text = forms.CharField(
+        label=_("Ditt innspill til utkastet"),
+        help_text=_("Hva mangler, eller hva bør rettes? Koordinatoren tar det inn i utkastet."),
+        max_length=CORRECTION_TEXT,
+        error_messages={"required": _("Skriv innspillet ditt."), "max_length": TOO_LONG},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -26,11 +26,18 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Organisation, Patient, RelativeLink, Role, Team, User
-from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry, PlanApproval
+from careplans.models import (
+    AnnualActivity,
+    CarePlan,
+    CarePlanVersion,
+    PhasePlanEntry,
+    PlanApproval,
+    PlanCorrection,
+)
 from lkt import audit
 from lkt.access import (
     AGE_OF_HEALTH_CONSENT,
@@ -176,6 +183,24 @@ def newest_version(plan: CarePlan) -> CarePlanVersion | None:
     return plan.versions.order_by("-number").first()
 
 
+def corrections_open(version: CarePlanVersion) -> bool:
+    """Whether the members may still post corrections to the draft (and so no one approves)."""
+    return (
+        version.status == Status.DRAFT
+        and version.corrections_until is not None
+        and version.corrections_until > timezone.now()
+    )
+
+
+def deadline_label(version: CarePlanVersion) -> str:
+    """The deadline for corrections in the reader's format: "24.11.2026 kl. 13:05"."""
+    if version.corrections_until is None:
+        return ""
+    return formats.date_format(
+        timezone.localtime(version.corrections_until), "SHORT_DATETIME_FORMAT"
+    )
+
+
 @dataclass(frozen=True)
 class PlanViewer:
     """What one user is to one plan: the standing, and whether they read all of it."""
@@ -306,6 +331,24 @@ class PlanPage:
         """The approvals the viewer may still give on the draft."""
         return [r for r in self.missing if r.may_give(self.viewer.user)]
 
+    @property
+    def corrections_open(self) -> bool:
+        """The draft's window for corrections is open: members write, no one approves yet."""
+        return self.draft is not None and corrections_open(self.draft)
+
+    @property
+    def corrections_deadline(self) -> str:
+        return deadline_label(self.draft) if self.draft is not None else ""
+
+    @property
+    def may_correct(self) -> bool:
+        """Active members of the team post corrections; the patient and leaders approve."""
+        return self.corrections_open and self.viewer.standing.is_member and self.viewer.full
+
+    @property
+    def may_close_corrections(self) -> bool:
+        return self.corrections_open and self.viewer.manages
+
 
 _PLAN_PREFETCH = (
     Prefetch(
@@ -322,8 +365,9 @@ _PLAN_PREFETCH = (
 def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
     """The plan page. Queries (fixed, whatever the number of versions): the team with patient,
     the viewer's standing, the audit row, the plan, the versions (light columns), the version in
-    force and the newest draft in full with their phase entries and årshjul (three), and for a
-    draft its required approvals (see ``required_approvals``)."""
+    force and the newest draft in full with their phase entries, årshjul and the members'
+    corrections with their authors (four), and for a draft its required approvals (see
+    ``required_approvals``)."""
     team = team_for_plan(team_pk)
     viewer = plan_viewer(who, team)
     plan = CarePlan.objects.filter(team=team).first()
@@ -353,7 +397,10 @@ def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
         v.pk: v
         for v in CarePlanVersion.objects.filter(pk__in=wanted)
         .select_related("created_by")
-        .prefetch_related(*_PLAN_PREFETCH)
+        .prefetch_related(
+            *_PLAN_PREFETCH,
+            Prefetch("corrections", queryset=PlanCorrection.objects.select_related("author")),
+        )
     }
     in_force = next((full[v.pk] for v in versions if v.status == Status.IN_FORCE), None)
     draft = full.get(versions[0].pk) if versions and versions[0].status == Status.DRAFT else None

@@ -25,17 +25,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import MANDATORY_ROLES, Member, Team, User
+from careplans.forms import TOO_LONG
 from careplans.models import (
+    CORRECTION_TEXT,
     AnnualActivity,
     CarePlan,
     CarePlanVersion,
     GoodDayVersion,
     PhasePlanEntry,
     PlanApproval,
+    PlanCorrection,
 )
 from careplans.plan_selectors import (
     LEADER_REASON,
     RequiredApproval,
+    corrections_open,
+    deadline_label,
     plan_viewer,
     required_approvals,
 )
@@ -275,6 +280,14 @@ def plan_approve(*, actor: User, version: CarePlanVersion, base_version: int) ->
         )
     if newest.pk != fresh.pk or base_version != plan.version:
         raise StalePlan(newest)
+    if corrections_open(fresh):
+        raise ValidationError(
+            _(
+                "Utkastet kan godkjennes fra %(when)s, når fristen for innspill er ute, "
+                "eller når koordinatoren lukker den."
+            )
+            % {"when": deadline_label(fresh)}
+        )
     required = required_approvals(fresh, team=team)
     mine = [r for r in required if r.may_give(actor)]
     if not mine:
@@ -298,6 +311,53 @@ def plan_approve(*, actor: User, version: CarePlanVersion, base_version: int) ->
     if all(r.done for r in required):
         _put_in_force(plan, fresh)
     return given
+
+
+@transaction.atomic
+def plan_correction_add(*, actor: User, version: CarePlanVersion, text: str) -> PlanCorrection:
+    """A member's correction to the newest draft, while its window for corrections is open.
+
+    Only active members of the team with access to its clinical content (``authorize`` decides
+    404/403 and audits); the coordinator reads the corrections and takes them into the draft.
+    """
+    plan, fresh, newest = _locked(version)
+    team = plan.team
+    authorize(actor, Action.VIEW_CLINICAL, team.patient, obj=fresh)
+    if not Member.objects.filter(team=team, user=actor, left_on__isnull=True).exists():
+        raise ValidationError(_("Bare medlemmer av aktørfellesskapet kan komme med innspill."))
+    if fresh.status != Status.DRAFT or newest.pk != fresh.pk:
+        raise ValidationError(_("Innspill kan bare gis til det nyeste utkastet."))
+    if not corrections_open(fresh):
+        raise ValidationError(_("Fristen for innspill er ute."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Skriv innspillet ditt.")})
+    if len(text) > CORRECTION_TEXT:
+        raise ValidationError(
+            {"text": TOO_LONG % {"show_value": len(text), "limit_value": CORRECTION_TEXT}}
+        )
+    correction = PlanCorrection(version=fresh, author=actor, text=text)
+    correction.full_clean()
+    correction.save()
+    return correction
+
+
+@transaction.atomic
+def plan_corrections_close(*, actor: User, version: CarePlanVersion) -> CarePlanVersion:
+    """The coordinator closes the window for corrections early, for instance when everyone has
+    read the draft, so the approvals can start now."""
+    plan, fresh, newest = _locked(version)
+    authorize(actor, Action.MANAGE_TEAM, plan.team.patient, obj=fresh)
+    if fresh.status != Status.DRAFT or newest.pk != fresh.pk:
+        raise ValidationError(_("Bare fristen for det nyeste utkastet kan lukkes."))
+    if not corrections_open(fresh):
+        raise ValidationError(_("Fristen for innspill er allerede ute."))
+    fresh.corrections_until = timezone.now()
+    fresh.save(update_fields=["corrections_until"])
+    # The page changes (approvals may start): a page read before this is stale.
+    plan.version += 1
+    plan.save(update_fields=["version"])
+    return fresh
 
 
 def _put_in_force(plan: CarePlan, version: CarePlanVersion) -> None:

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from actors.forms import add_service_errors
+from actors.forms import add_service_errors, submit
 from careplans import plan_selectors, plan_services
 from careplans.plan_diff import TEXT_SECTIONS, diff_plan_versions
-from careplans.plan_forms import PlanApproveForm, PlanDraftForm
+from careplans.plan_forms import PlanApproveForm, PlanCorrectionForm, PlanDraftForm
 from careplans.plan_selectors import PlanPage
 from lkt.access import require_user
 from lkt.http import HtmxHttpRequest, form_data
@@ -34,7 +34,13 @@ STALE_MESSAGE = _("Planen er endret av noen andre siden du åpnet den. Les den n
 def _render_detail(
     request: HtmxHttpRequest, page: PlanPage, *, partial: str = "plan-body", **extra: Any
 ) -> HttpResponse:
-    context = {"page": page, "team": page.team, "viewer": page.viewer, **extra}
+    context = {
+        "page": page,
+        "team": page.team,
+        "viewer": page.viewer,
+        "correction_form": PlanCorrectionForm(),
+        **extra,
+    }
     template = DETAIL + (f"#{partial}" if request.htmx else "")
     return render(request, template, context)
 
@@ -152,6 +158,65 @@ def plan_approve(request: HtmxHttpRequest, team_pk: int, number: int) -> HttpRes
         return redirect(reverse("careplans:plan", args=[team_pk]) + "#godkjenning")
     fresh = plan_selectors.plan_get(request.user, team_pk)
     response = _render_detail(request, fresh, problem=problem, approved=not problem)
+    return response if problem else trigger_client_event(response, CHANGED_EVENT)
+
+
+def _version(page: PlanPage, number: int) -> Any:
+    version = next((v for v in page.versions if v.number == number), None)
+    if version is None:
+        raise Http404
+    return version
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def plan_correction_add(request: HtmxHttpRequest, team_pk: int, number: int) -> HttpResponse:
+    """A member posts a correction to the draft while the window is open; htmx in place."""
+    page = plan_selectors.plan_get(request.user, team_pk)
+    # The patient and the leaders read the plan but approve it; the members correct it.
+    if not (page.viewer.full and page.viewer.standing.is_member):
+        raise PermissionDenied
+    version = _version(page, number)
+    form = PlanCorrectionForm(form_data(request))
+    saved = submit(
+        form,
+        lambda data: plan_services.plan_correction_add(
+            actor=page.viewer.user, version=version, text=data["text"]
+        ),
+    )
+    if saved is None:
+        # Errors stay in the form, with the user's text (200, also without JavaScript).
+        return _render_detail(request, page, partial="plan-corrections", correction_form=form)
+    if not request.htmx:
+        messages.success(request, _("Takk! Innspillet ditt er lagt til."))
+        return redirect(reverse("careplans:plan", args=[team_pk]) + "#innspill")
+    fresh = plan_selectors.plan_get(request.user, team_pk)
+    return _render_detail(request, fresh, partial="plan-corrections", correction_saved=True)
+
+
+@login_required
+@require_POST
+@vary_on_headers("HX-Request")
+def plan_corrections_close(request: HtmxHttpRequest, team_pk: int, number: int) -> HttpResponse:
+    """The coordinator closes the window for corrections now, so the approvals can start."""
+    page = plan_selectors.plan_get(request.user, team_pk)
+    if not page.viewer.manages:
+        raise PermissionDenied
+    version = _version(page, number)
+    problem = ""
+    try:
+        plan_services.plan_corrections_close(actor=page.viewer.user, version=version)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    if not request.htmx:
+        if problem:
+            messages.error(request, problem)
+        else:
+            messages.success(request, _("Fristen for innspill er lukket. Nå kan dere godkjenne."))
+        return redirect(reverse("careplans:plan", args=[team_pk]) + "#godkjenning")
+    fresh = plan_selectors.plan_get(request.user, team_pk)
+    response = _render_detail(request, fresh, problem=problem, corrections_closed=not problem)
     return response if problem else trigger_client_event(response, CHANGED_EVENT)
 
 

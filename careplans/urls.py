@@ -62,6 +62,16 @@ urlpatterns = [
         plan_views.plan_approve,
         name="plan-approve",
     ),
+    path(
+        "samarbeidsplan/<int:team_pk>/versjon/<int:number>/innspill/",
+        plan_views.plan_correction_add,
+        name="plan-correction-add",
+    ),
+    path(
+        "samarbeidsplan/<int:team_pk>/versjon/<int:number>/lukk-innspill/",
+        plan_views.plan_corrections_close,
+        name="plan-corrections-close",
+    ),
     path("samarbeidsplan/<int:team_pk>/endringer/", plan_views.plan_diff, name="plan-diff"),
     path(
         "leder/planer-til-godkjenning/",

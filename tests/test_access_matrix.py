@@ -274,6 +274,14 @@ MATRIX: dict[str, Row] = {
         {**PLAN_VIEW, "patient": 302, "member": 302, "coordinator": 302, "leader": 302},
         args=kari_plan_draft_version,
     ),
+    # Corrections to the draft: the members (an empty one comes back with its message, 200);
+    # Kari and Leif read the plan but approve it (403). Closing the window: the coordinator.
+    "careplans:plan-correction-add": Row(
+        "post", {**PLAN_VIEW, "patient": 403, "leader": 403}, args=kari_plan_draft_version
+    ),
+    "careplans:plan-corrections-close": Row(
+        "post", {**PLAN_MANAGE, "coordinator": 302}, args=kari_plan_draft_version
+    ),
     "careplans:plan-approvals-for-leader": Row("get", statuses(403, anonymous=302, leader=200)),
     "actors:communication-line-add": Row("post", NETWORK_EDIT, args=kari_team),
     "actors:communication-line-end": Row(

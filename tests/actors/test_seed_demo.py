@@ -202,3 +202,11 @@ def test_the_demo_has_a_plan_in_force_a_draft_and_a_team_in_yellow(demo):
     red = PhasePlanEntry.objects.get(version__status="in_force", phase="red")
     assert "113" in red.call_night
     assert current_phase(Team.objects.get(patient__name="Ola Havbakken")) == "yellow"
+
+
+def test_emmas_draft_is_open_for_corrections_and_has_one_from_the_fastlege(demo):
+    draft = CarePlanVersion.objects.get(status="draft")
+    assert draft.corrections_until is not None and draft.corrections_until > timezone.now()
+    [correction] = draft.corrections.select_related("author")
+    assert correction.author.username == "fredrik"
+    assert "blodprøvesvar" in correction.text

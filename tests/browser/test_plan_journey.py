@@ -1,5 +1,6 @@
-"""The plan for cooperation in a real browser: the coordinator drafts it, she, the leader and the
-patient approve it, the patient's portal shows it in force, and a relative who may not see the
+"""The plan for cooperation in a real browser: the coordinator drafts it, a member posts a
+correction, the coordinator closes the window for corrections, she, the leader and the patient
+approve it, the patient's portal shows it in force, and a relative who may not see the
 plan is kept out while still seeing the team."""
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ def test_draft_approved_by_all_comes_into_force_and_reaches_the_portal(
     goto(page, plan_url)
     expect(page.get_by_role("heading", name="Utkast 1 venter på godkjenning")).to_be_visible()
     assert_accessible(page)
+
+    _as(page, "tor")  # a member corrects the draft in place while the window is open
+    goto(page, plan_url)
+    page.get_by_label("Ditt innspill til utkastet").fill("Legg til hvem som ringer Per.")
+    page.get_by_role("button", name="Send innspillet").click()
+    expect(page.locator("#plan-corrections")).to_contain_text("Legg til hvem som ringer Per.")
+    expect(page.locator("#plan-corrections")).to_contain_text("Innspillet ditt er lagt til")
+    assert_accessible(page)
+
+    _as(page, "cecilie")  # everyone has read it: she closes the window, and approval opens
+    goto(page, plan_url)
+    expect(page.locator("#plan-body")).to_contain_text("Utkastet kan godkjennes fra")
+    page.get_by_role("button", name="Lukk fristen for innspill nå").click()
+    expect(page.locator("#plan-body")).to_contain_text("Fristen for innspill er lukket")
     _approve(page, plan_url)
     expect(page.locator("#plan-body")).to_contain_text("Cecilie")
 

@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Role
-from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry
+from careplans.models import (
+    AnnualActivity,
+    CarePlan,
+    CarePlanVersion,
+    PhasePlanEntry,
+    PlanCorrection,
+)
 from careplans.plan_services import plan_draft_create
 from tests.conftest import client_for
 from tests.factories import ConsentFactory, MemberFactory, StaffFactory, TeamFactory
@@ -18,9 +24,10 @@ pytestmark = pytest.mark.django_db
 # The plan page, for the coordinator: 1 session, 2 user, 3 team with patient and portal user,
 # 4 the viewer's standing, 5 the audit row, 6 the plan, 7 the versions (light columns, with
 # their approval counts), 8 the version in force and the draft in full, 9 their phase entries,
-# 10 their årshjul; the draft's required approvals: 11 active members, 12 their organisations
-# with parents, 13 the leaders, 14 the approvals.
-PLAN_QUERIES = 14
+# 10 their årshjul, 11 the members' corrections to the draft with their authors (new with the
+# window for corrections); the draft's required approvals: 12 active members, 13 their
+# organisations with parents, 14 the leaders, 15 the approvals.
+PLAN_QUERIES = 15
 # The leader's list: 1 session, 2 user, 3 the newest drafts with their teams, 4 the core
 # members in the leader's organisations, 5 the leader approvals already given.
 LEADER_QUERIES = 5
@@ -51,6 +58,11 @@ def _history(cast, versions: int, members: int) -> None:
             version=version, kind="other", title="Møte", recurrence="yearly", month=3
         )
     assert draft.number == versions + 1
+    # One correction per member (authors differ): they must not cost a query each.
+    PlanCorrection.objects.bulk_create(
+        PlanCorrection(version=draft, author=m.user, text=f"Innspill {n}")
+        for n, m in enumerate(cast.team.members.exclude(user=None).select_related("user"))
+    )
 
 
 @pytest.mark.parametrize(("versions", "members"), [(3, 2), (30, 40)])
@@ -65,6 +77,7 @@ def test_the_plan_page_uses_the_same_queries_whatever_the_history(
     body = response.content.decode()
     assert f"Utkast {versions + 1} venter på godkjenning" in body
     assert body.count("Hva ble endret i versjon") == versions + 1
+    assert body.count("Innspill ") >= members
 
 
 @pytest.mark.parametrize("teams", [5, 30])

@@ -20,7 +20,7 @@ from careplans.plan_services import (
     plan_draft_update,
 )
 from lkt.models import AccessLog
-from tests.careplans.helpers import karis_first_version
+from tests.careplans.helpers import karis_first_version, ready_draft
 from tests.conftest import Cast
 from tests.factories import (
     MemberFactory,
@@ -77,13 +77,13 @@ def test_a_draft_freezes_min_gode_dag_and_the_roles_as_they_were(cast):
 
 
 def test_the_first_draft_proposes_the_minimum_package_of_the_arshjul(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     kinds = set(draft.annual_activities.values_list("kind", flat=True))
     assert {AnnualActivity.Kind.KICKOFF, AnnualActivity.Kind.EVALUATION} <= kinds
 
 
 def test_a_new_draft_copies_the_sections_phase_plan_and_arshjul_of_the_newest_version(cast):
-    first = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    first = ready_draft(cast.coordinator, cast.team)
     plan_draft_update(
         actor=cast.coordinator,
         version=first,
@@ -96,7 +96,7 @@ def test_a_new_draft_copies_the_sections_phase_plan_and_arshjul_of_the_newest_ve
     activities = first.annual_activities.count()
     approve_all(cast, first)
 
-    second = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    second = ready_draft(cast.coordinator, cast.team)
     assert second.number == 2
     assert second.preparedness == "Ved innleggelse ringer DPS koordinator."
     assert second.phase_entries.get().call_night == "Legevakt 116117"
@@ -113,7 +113,7 @@ def test_only_the_coordinator_or_the_creator_makes_a_draft(cast):
 
 
 def test_a_stale_edit_is_refused_and_nothing_is_saved(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     opened = plan_version(cast.team)
     plan_draft_update(
         actor=cast.coordinator, version=draft, base_version=opened, communication="Første"
@@ -128,7 +128,7 @@ def test_a_stale_edit_is_refused_and_nothing_is_saved(cast):
 
 
 def test_only_the_newest_draft_can_be_edited(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     approve_all(cast, draft)
     draft.refresh_from_db()
     assert draft.status == CarePlanVersion.Status.IN_FORCE
@@ -144,7 +144,7 @@ def test_only_the_newest_draft_can_be_edited(cast):
 
 
 def test_an_approved_draft_can_no_longer_be_corrected(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     plan_approve(actor=cast.patient, version=draft, base_version=plan_version(cast.team))
     with pytest.raises(ValidationError, match="allerede godkjent"):
         plan_draft_update(
@@ -156,7 +156,7 @@ def test_an_approved_draft_can_no_longer_be_corrected(cast):
 
 
 def test_a_period_that_ends_before_it_starts_is_refused_in_norwegian(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     with pytest.raises(ValidationError) as error:
         plan_draft_update(
             actor=cast.coordinator,
@@ -185,7 +185,7 @@ def test_required_approvers_are_the_coordinator_the_patient_and_a_leader_per_org
         user=StaffFactory(organisation=cast.other_kommune),
         involvement=Member.Involvement.AS_NEEDED,
     )
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
 
     required = {(r.capacity, r.organisation): r for r in required_approvals(draft)}
     assert set(required) == {
@@ -212,7 +212,7 @@ def test_a_parent_approves_for_a_patient_under_16(cast):
     mother = UserFactory.create(kind=User.Kind.RELATIVE)
     RelativeLinkFactory(patient=child, relative=mother, relation=RelativeLink.Relation.PARENT)
     RelativeLinkFactory(patient=child, relation=RelativeLink.Relation.SIBLING)
-    draft = plan_draft_create(actor=cast.coordinator, team=team)
+    draft = ready_draft(cast.coordinator, team)
 
     required = {r.capacity: r for r in required_approvals(draft)}
     assert "patient" not in required
@@ -227,7 +227,7 @@ def test_a_parent_approves_for_a_patient_under_16(cast):
 
 
 def test_someone_who_is_not_a_required_approver_is_refused(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     with pytest.raises(ValidationError, match="Du er ikke en av dem som skal godkjenne"):
         plan_approve(actor=cast.member, version=draft, base_version=plan_version(cast.team))
     with pytest.raises(Http404):
@@ -239,14 +239,14 @@ def test_someone_who_is_not_a_required_approver_is_refused(cast):
 
 
 def test_approving_twice_is_refused(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     plan_approve(actor=cast.patient, version=draft, base_version=plan_version(cast.team))
     with pytest.raises(ValidationError, match="allerede godkjent"):
         plan_approve(actor=cast.patient, version=draft, base_version=plan_version(cast.team))
 
 
 def test_approving_a_page_that_changed_since_it_was_read_is_refused(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     read = plan_version(cast.team)
     plan_draft_update(actor=cast.coordinator, version=draft, base_version=read, documentation="X")
     with pytest.raises(StalePlan):
@@ -255,7 +255,7 @@ def test_approving_a_page_that_changed_since_it_was_read_is_refused(cast):
 
 
 def test_approvals_of_the_same_draft_do_not_make_each_other_stale(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     read = plan_version(cast.team)
     plan_approve(actor=cast.patient, version=draft, base_version=read)
     plan_approve(actor=cast.leader, version=draft, base_version=read)
@@ -263,13 +263,13 @@ def test_approvals_of_the_same_draft_do_not_make_each_other_stale(cast):
 
 
 def test_the_last_approval_puts_the_version_in_force_and_supersedes_the_old(cast):
-    first = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    first = ready_draft(cast.coordinator, cast.team)
     approve_all(cast, first)
     first.refresh_from_db()
     assert first.status == CarePlanVersion.Status.IN_FORCE
     assert first.in_force_at is not None
 
-    second = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    second = ready_draft(cast.coordinator, cast.team)
     plan_approve(actor=cast.patient, version=second, base_version=plan_version(cast.team))
     second.refresh_from_db()
     assert second.status == CarePlanVersion.Status.DRAFT  # not all have approved yet
@@ -286,11 +286,11 @@ def test_the_last_approval_puts_the_version_in_force_and_supersedes_the_old(cast
 def test_an_approval_of_an_older_draft_never_counts_once_a_newer_draft_exists(cast):
     # Two approvals "at the same time" on different versions: the plan row lock orders them,
     # and the one that comes second finds its version is no longer the newest.
-    old = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    old = ready_draft(cast.coordinator, cast.team)
     read_old = plan_version(cast.team)
     plan_approve(actor=cast.patient, version=old, base_version=read_old)
     plan_approve(actor=cast.leader, version=old, base_version=read_old)
-    new = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    new = ready_draft(cast.coordinator, cast.team)
     plan_approve(actor=cast.patient, version=new, base_version=plan_version(cast.team))
 
     with pytest.raises(StalePlan) as stale:
@@ -304,7 +304,7 @@ def test_an_approval_of_an_older_draft_never_counts_once_a_newer_draft_exists(ca
 
 
 def test_a_leader_approval_is_audited_with_its_reason(cast):
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     plan_approve(actor=cast.leader, version=draft, base_version=plan_version(cast.team))
     change = AccessLog.objects.get(user=cast.leader, action=AccessLog.Action.CHANGE)
     assert change.patient == cast.team.patient

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from actors.models import RelativeLink
 from careplans.models import CarePlan, CarePlanVersion
-from careplans.plan_services import plan_approve, plan_draft_create, plan_draft_update
+from careplans.plan_services import plan_approve, plan_draft_update
 from lkt.models import AccessLog
-from tests.careplans.helpers import karis_first_version
+from tests.careplans.helpers import karis_first_version, ready_draft
 from tests.conftest import client_for
 from tests.factories import StaffFactory
 
@@ -27,7 +27,7 @@ def _base(cast) -> int:
 
 def _draft(cast, **sections) -> CarePlanVersion:
     karis_first_version(cast)
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft = ready_draft(cast.coordinator, cast.team)
     if sections:
         draft = plan_draft_update(
             actor=cast.coordinator, version=draft, base_version=_base(cast), **sections
@@ -234,7 +234,7 @@ def test_the_diff_shows_what_changed_section_by_section(cast):
     first = _draft(cast, preparedness="Ring koordinator.")
     for user in (cast.coordinator, cast.patient, cast.leader):
         plan_approve(actor=user, version=first, base_version=_base(cast))
-    second = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    second = ready_draft(cast.coordinator, cast.team)
     plan_draft_update(
         actor=cast.coordinator,
         version=second,

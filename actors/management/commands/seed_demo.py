@@ -611,7 +611,9 @@ def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePla
 
 
 def _approve_all(seed: _Seed, version: CarePlanVersion) -> None:
-    """Every required approver approves, so the version comes into force."""
+    """Cecilie closes the window for corrections (everyone has read the draft), then every
+    required approver approves, so the version comes into force."""
+    plan_services.plan_corrections_close(actor=seed.users["cecilie"], version=version)
     for username in ("cecilie", "kari", "leif", "hilde"):
         version.refresh_from_db()
         plan_services.plan_approve(
@@ -738,13 +740,19 @@ def _emma(seed: _Seed) -> None:
         may_see_goals=True,
         may_see_plan=True,
     )
-    # A draft waiting for approvals: the coordinator, Emma's mother and the leaders.
-    _plan(
+    # A draft still open for corrections (the fastlege has sent one); then the coordinator,
+    # Emma's mother and the leaders approve it.
+    draft = _plan(
         seed,
         team,
         "cecilie",
         communication="Kontaktlærer og BUP møtes på skolen hver måned.",
         evaluation_plan="Evaluering før sommerferien, sammen med Emma og mamma.",
+    )
+    plan_services.plan_correction_add(
+        actor=seed.users["fredrik"],
+        version=draft,
+        text="Legg til at jeg trenger blodprøvesvar før møtet.",
     )
 
 
