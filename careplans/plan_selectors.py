@@ -555,4 +555,9 @@ def plan_for_team(page: TeamPage) -> dict[str, Any]:
         missing = [
             r for r in required_approvals(draft, team=team, members=page.members) if not r.done
         ]
-    return {"in_force": in_force, "draft": draft, "missing": missing}
+    return {
+        "in_force": in_force,
+        "draft": draft,
+        "missing": missing,
+        "corrections_open": draft is not None and corrections_open(draft),
+    }

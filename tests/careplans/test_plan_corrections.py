@@ -224,3 +224,16 @@ def test_closing_without_javascript_returns_to_the_approvals(cast):
     assert response["Location"].endswith("#godkjenning")
     draft.refresh_from_db()
     assert draft.corrections_until is not None and draft.corrections_until <= timezone.now()
+
+
+@pytest.mark.django_db
+def test_the_team_page_shows_the_deadline_only_while_the_window_is_open(cast: Cast):
+    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    url = reverse("actors:team-samarbeidsplan", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    assert "Frist for rettelser" in client.get(url, headers={"HX-Request": "true"}).content.decode()
+    plan_corrections_close(actor=cast.coordinator, version=draft)
+    assert (
+        "Frist for rettelser"
+        not in client.get(url, headers={"HX-Request": "true"}).content.decode()
+    )
