@@ -26,7 +26,9 @@ from lkt import audit
 from lkt.access import (
     Action,
     authorize,
+    check,
     leader_organisations,
+    require_user,
     visible_patients,
     visible_teams,
 )
@@ -123,11 +125,16 @@ _LEVEL_ORDER: list[tuple[str, StrOrPromise]] = list(NetworkLevel.choices)
 
 
 def team_for_action(user: AnyUser, pk: int, action: Action) -> Team:
-    """The team, when the user may do the action on it (404/403 otherwise; audited)."""
+    """The team, when the user may do the action on it (404/403 otherwise).
+
+    Opening the page of a change reads the patient's identity: that read is audited as a view.
+    The change itself is audited by the service that makes it, so it is not logged twice.
+    """
     team = Team.objects.select_related("patient").filter(pk=pk).first()
     if team is None:
         raise Http404
-    authorize(user, action, team.patient, obj=team)
+    check(user, action, team.patient)
+    audit.record(user=require_user(user), patient=team.patient, action=audit.VIEW, obj=team)
     return team
 
 

@@ -89,3 +89,14 @@ def test_a_change_is_logged_as_change(cast):
     assert AccessLog.objects.filter(
         user=cast.coordinator, action="change", object_type="actors.member"
     ).exists()
+
+
+def test_opening_a_change_form_is_a_view_and_the_change_is_logged_once(cast):
+    client = client_for(cast.coordinator)
+    tor = cast.team.members.get(user=cast.member)
+    url = reverse("actors:member-end", args=[cast.team.pk, tor.pk])
+    client.get(url)
+    assert list(AccessLog.objects.values_list("action", "object_type")) == [("view", "actors.team")]
+    client.post(url, {"left_on": timezone.localdate().isoformat(), "reason": "Ny jobb"})
+    changes = AccessLog.objects.filter(user=cast.coordinator, action="change")
+    assert list(changes.values_list("object_type", flat=True)) == ["actors.member"]
