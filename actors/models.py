@@ -330,6 +330,14 @@ class Member(models.Model):
                 name="member_role_in_closed_list",
             ),
         ]
+        indexes = [
+            # "Leaving within 30 days" reminders read only active members with a leave date.
+            models.Index(
+                fields=["expected_leave_on"],
+                condition=Q(left_on__isnull=True, expected_leave_on__isnull=False),
+                name="members_leaving",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.get_role_display()})"
@@ -436,6 +444,8 @@ class Consent(models.Model):
     )
     note = models.TextField(_("merknad"), blank=True)
     withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    # Consent is reviewed yearly (an årshjul activity); the reminder reads this date.
+    renew_on = models.DateField(_("fornyes innen"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -450,6 +460,13 @@ class Consent(models.Model):
                 condition=Q(withdrawn_at__isnull=True),
                 name="one_standing_consent_per_scope",
                 violation_error_message=_("Det finnes allerede et gyldig samtykke for dette."),
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["renew_on"],
+                condition=Q(withdrawn_at__isnull=True, renew_on__isnull=False),
+                name="standing_consents_by_renewal",
             )
         ]
 

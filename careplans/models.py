@@ -256,6 +256,15 @@ class PhasePlanEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The named contact for evenings and nights: alerted when the team enters this phase.
+    night_contact = models.ForeignKey(
+        "actors.Member",
+        verbose_name=_("navngitt kontakt kveld og natt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     call_office_hours = models.TextField(
         _("hvem ringes på dagtid"), max_length=SHORT_TEXT, blank=True
     )
@@ -312,10 +321,21 @@ class AnnualActivity(models.Model):
         related_name="+",
     )
     mandatory = models.BooleanField(_("obligatorisk"), default=True)
+    # The next date it is due, kept only for activities of the plan in force, so reminders
+    # read an index of what is due rather than computing every team's årshjul.
+    next_due_on = models.DateField(null=True, blank=True)
+    last_done_on = models.DateField(_("sist utført"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("aktivitet i årshjulet")
         verbose_name_plural = _("aktiviteter i årshjulet")
+        indexes = [
+            models.Index(
+                fields=["next_due_on"],
+                condition=Q(next_due_on__isnull=False),
+                name="annual_activities_by_due",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(

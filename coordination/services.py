@@ -26,6 +26,7 @@ from coordination.models import (
     NeedReportEvent,
     Notification,
 )
+from coordination.notify import notify
 from lkt import audit
 from lkt.access import Action, authorize
 
@@ -320,22 +321,6 @@ def mandate_approve(*, actor: User, mandate: Mandate) -> Mandate:
 
 # ---------------------------------------------------------------------------------------------
 # Notifications and the coordinator's handover
-
-
-def notify(
-    *, recipient: User, kind: str, team: Team | None, occurrence: str, message: str
-) -> Notification:
-    """Create the notification unless this occurrence has reached this person already."""
-    notification, _created = Notification.objects.get_or_create(
-        recipient=recipient,
-        kind=kind,
-        team=team,
-        occurrence=occurrence,
-        defaults={"message": message[:500]},
-    )
-    if _created:
-        unread.refresh_on_commit(recipient)
-    return notification
 
 
 def coordinator_change_alert(*, member: Member) -> None:

@@ -160,6 +160,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Publishing must not hang a request when Redis is down: give up fast, the outbox keeps the work.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# A fixed schedule in code rather than django-celery-beat: the schedule is part of the
+# product (reviewed, versioned, tested), not something to edit in an admin at runtime.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-flush": {"task": "coordination.tasks.outbox_flush_task", "schedule": 60.0},
+}
+
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LKT <ikke-svar@lkt.example.no>")
+SMS_BACKEND = env.str("SMS_BACKEND", default="coordination.sms.LoggingSmsBackend")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],

@@ -45,6 +45,17 @@ def _plain_http_and_static(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in the test's own process and transaction; the end-to-end tests that start a
+    real worker switch this off."""
+    from lkt.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
 @dataclass
 class Cast:
     kommune: Organisation

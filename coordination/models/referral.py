@@ -1,5 +1,5 @@
 """From need to team, and the coordinator's role (element C): need reports, coordinator
-appointments, the coordinator's mandate, and in-app notifications."""
+appointments and the coordinator's mandate."""
 
 from __future__ import annotations
 
@@ -218,52 +218,3 @@ class Mandate(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
-
-
-class Notification(models.Model):
-    """An in-app message to one user (Varsler). The unique key makes every alert idempotent:
-    the same occurrence never alerts the same person twice (issue 6 adds e-mail/SMS on top)."""
-
-    class Kind(models.TextChoices):
-        COORDINATOR_LEAVING = "coordinator_leaving", _("Koordinator slutter")
-        COORDINATOR_ENDED = "coordinator_ended", _("Koordinator har sluttet")
-        APPOINTMENT_PROPOSED = "appointment_proposed", _("Koordinator til godkjenning")
-        MANDATE_SUBMITTED = "mandate_submitted", _("Mandat til godkjenning")
-
-    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notifications")
-    kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
-    message = models.CharField(_("melding"), max_length=500)
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    # What happened, so that a repeat of the same event is recognised (e.g. "member 7 leaves
-    # 2027-03-01"); a new leave date is a new occurrence.
-    occurrence = models.CharField(max_length=100)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("varsel")
-        verbose_name_plural = _("varsler")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            # Two constraints rather than nulls_distinct=False, which SQLite (the demo) lacks.
-            models.UniqueConstraint(
-                fields=["kind", "recipient", "team", "occurrence"],
-                condition=Q(team__isnull=False),
-                name="one_notification_per_occurrence",
-            ),
-            models.UniqueConstraint(
-                fields=["kind", "recipient", "occurrence"],
-                condition=Q(team__isnull=True),
-                name="one_notification_per_occurrence_without_team",
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["recipient"], condition=Q(read_at__isnull=True), name="unread_notifications"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recipient_id}: {self.kind}"

@@ -1,0 +1,55 @@
+"""The coordination app's tables, one module per part of the work: from need to team and the
+coordinator's role (element C), meetings, tasks and evaluations (element E), observations,
+and notifications with their outbox."""
+
+from coordination.models.evaluation import (
+    Evaluation,
+    EvaluationCorrection,
+    GoalEvaluation,
+    PlanPeriod,
+)
+from coordination.models.meetings import (
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingPreferences,
+    StandingItem,
+)
+from coordination.models.notifications import (
+    CalendarFeed,
+    Delivery,
+    Notification,
+    NotificationPreference,
+)
+from coordination.models.observations import Observation
+from coordination.models.referral import (
+    COORDINATOR_CASELOAD_LIMIT,
+    CoordinatorAppointment,
+    Mandate,
+    NeedReport,
+    NeedReportEvent,
+)
+from coordination.models.tasks import Task
+
+__all__ = [
+    "COORDINATOR_CASELOAD_LIMIT",
+    "AgendaItem",
+    "CalendarFeed",
+    "CoordinatorAppointment",
+    "Decision",
+    "Delivery",
+    "Evaluation",
+    "EvaluationCorrection",
+    "GoalEvaluation",
+    "Mandate",
+    "Meeting",
+    "MeetingPreferences",
+    "NeedReport",
+    "NeedReportEvent",
+    "Notification",
+    "NotificationPreference",
+    "Observation",
+    "PlanPeriod",
+    "StandingItem",
+    "Task",
+]

@@ -1,0 +1,88 @@
+"""Sending what the outbox holds (``Delivery`` rows) by e-mail or SMS.
+
+Rows are published to Celery after commit; if the broker is down the publish fails quietly
+and the beat sweep (``outbox_flush_task``) sends the rows later, so Redis being down costs
+a delay, never a message. Each row is sent under a row lock taken with SKIP LOCKED, so two
+workers never send the same row; a row is marked sent in the same transaction as the send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from coordination.models import Delivery
+from coordination.sms import send_sms
+
+log = logging.getLogger(__name__)
+
+# After this many failed attempts a row is marked failed and shows as such in the admin log.
+MAX_ATTEMPTS = 8
+BATCH = 100
+
+
+def publish_on_commit(ids: Iterable[int]) -> None:
+    ids = list(ids)
+    if ids:
+        transaction.on_commit(lambda: publish(ids))
+
+
+def publish(ids: list[int]) -> None:
+    """Hand the rows to a worker. Never raises: the rows stay pending for the sweep."""
+    from coordination.tasks import delivery_send_task
+
+    try:
+        delivery_send_task.delay(ids)
+    except Exception:  # the broker's errors vary by transport; all mean "try later"
+        log.warning("Broker unavailable; %d deliveries wait for the outbox sweep", len(ids))
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(minutes=min(2**attempts, 240))
+
+
+def _send(delivery: Delivery) -> None:
+    if delivery.channel == Delivery.Channel.SMS:
+        send_sms(delivery.recipient.phone, delivery.body)
+    else:
+        send_mail(
+            subject=f"LKT: {delivery.subject}",
+            message=delivery.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[delivery.recipient.email],
+        )
+
+
+def deliver(ids: list[int] | None = None, *, limit: int = BATCH) -> int:
+    """Send pending rows that are due (only ``ids`` if given); returns how many were sent."""
+    now = timezone.now()
+    sent = 0
+    with transaction.atomic():
+        rows = Delivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            status=Delivery.Status.PENDING, available_at__lte=now
+        )
+        if ids is not None:
+            rows = rows.filter(pk__in=ids)
+        for delivery in rows.select_related("recipient").order_by("available_at", "pk")[:limit]:
+            delivery.attempts += 1
+            try:
+                _send(delivery)
+            except Exception as error:  # a mail or SMS gateway error: retry later
+                delivery.last_error = str(error)[:500]
+                delivery.available_at = now + _backoff(delivery.attempts)
+                if delivery.attempts >= MAX_ATTEMPTS:
+                    delivery.status = Delivery.Status.FAILED
+            else:
+                delivery.status = Delivery.Status.SENT
+                delivery.sent_at = now
+                sent += 1
+            delivery.save(
+                update_fields=["attempts", "last_error", "available_at", "status", "sent_at"]
+            )
+    return sent
