@@ -26,7 +26,7 @@ DS := node_modules/@digdir/designsystemet-css
 HTMX := node_modules/htmx.org
 VENDOR := static/vendor
 
-.PHONY: help venv install demo chromium services lint typecheck test vendor format
+.PHONY: help venv install demo chromium services lint typecheck test vendor format bench
 
 help:
 	@echo "make demo       run the demo on http://127.0.0.1:8000 (SQLite, no services)"
@@ -35,6 +35,7 @@ help:
 	@echo "make vendor     refresh static/vendor/ from the npm registry at the pinned versions"
 	@echo "make services   check that PostgreSQL and Redis answer"
 	@echo "make chromium   install Debian's chromium for the browser tests"
+	@echo "make bench      benchmarks (not in make test): BENCH=sweep, BENCH_DATABASE_URL=…lkt_bench"
 
 venv install: $(STAMP)
 
@@ -83,3 +84,11 @@ vendor:
 	install -D -m 644 $(DS)/LICENSE $(VENDOR)/designsystemet/LICENSE
 	install -D -m 644 $(HTMX)/dist/htmx.min.js $(VENDOR)/htmx/htmx.min.js
 	install -D -m 644 $(HTMX)/LICENSE $(VENDOR)/htmx/LICENSE
+
+# Benchmarks empty their own database (its name must contain "bench"), never the test one.
+# BENCH picks benchmarks by name (scripts/bench/run.py lists them); empty runs all.
+BENCH ?=
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lkt_bench
+bench: $(STAMP)
+	env -u REDIS_URL DATABASE_URL='$(BENCH_DATABASE_URL)' DJANGO_SETTINGS_MODULE=lkt.settings \
+		$(BIN)/python scripts/bench/run.py $(BENCH)

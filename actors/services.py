@@ -256,6 +256,18 @@ def team_activate(*, actor: User, team: Team, missing_roles_reason: str = "") ->
     return team
 
 
+# Consent is reviewed with the patient once a year (an årshjul activity in the LKT model):
+# circumstances and wishes change, and a consent nobody has looked at in years is weak ground.
+CONSENT_REVIEW_YEARS = 1
+
+
+def consent_review_date(given_on: dt.date) -> dt.date:
+    try:
+        return given_on.replace(year=given_on.year + CONSENT_REVIEW_YEARS)
+    except ValueError:  # 29 February
+        return given_on.replace(year=given_on.year + CONSENT_REVIEW_YEARS, day=28)
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -290,6 +302,7 @@ def consent_record(
         given_at=given_at,
         recorded_by=actor,
         note=note,
+        renew_on=consent_review_date(timezone.localtime(given_at).date()),
     )
     consent.full_clean()
     consent.save()

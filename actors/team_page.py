@@ -19,7 +19,11 @@ from actors.selectors import TeamPage
 from careplans.phase_views import phase_section
 from careplans.plan_selectors import plan_for_team
 from careplans.selectors import good_day_for_team
+from coordination.evaluation_selectors import evaluation_section
+from coordination.meeting_selectors import meetings_section
+from coordination.observation_views import observation_section
 from coordination.selectors import coordinator_section
+from coordination.task_selectors import tasks_section
 from lkt.access import Action, allows
 
 if TYPE_CHECKING:
@@ -123,6 +127,47 @@ def _registry() -> list[Section]:
             Action.VIEW_TEAM,
             coordinator_section,
             follows=("medlemmer",),
+        ),
+        # --- element E: meetings and tasks ---
+        # Element E: the team's meetings and the patient's wishes for them; the tasks (tiltak)
+        # with what is overdue. Clinical: see coordination.meeting_selectors for why.
+        Section(
+            "moter",
+            _("Møter"),
+            "coordination/team_meetings.html#meetings-section",
+            Action.VIEW_CLINICAL,
+            meetings_section,
+        ),
+        Section(
+            "tiltak",
+            _("Tiltak"),
+            "coordination/team_tasks.html#tasks-section",
+            Action.VIEW_CLINICAL,
+            tasks_section,
+            follows=("moter", "medlemmer"),
+        ),
+        # --- element E: plan periods and evaluation ---
+        # Element E: the stage in the improvement cycle, the plan period and its evaluation
+        # against the patient's goals (coordination.evaluation_selectors). Clinical: the
+        # evaluation quotes the patient; relatives do not see it.
+        Section(
+            "evaluering",
+            _("Planperiode og evaluering"),
+            "coordination/team_evaluation.html#evaluation-section",
+            Action.VIEW_CLINICAL,
+            evaluation_section,
+            follows=("moter", "samarbeidsplan"),
+        ),
+        # --- element E: observations ---
+        # Element E: "noe har endret seg" and proposals of a new phase, answered by the
+        # coordinator (coordination.observation_views); reloads when the phase changes.
+        Section(
+            "observasjoner",
+            _("Observasjoner"),
+            "coordination/team_observations.html#observations",
+            Action.VIEW_CLINICAL,
+            observation_section,
+            follows=("fase",),
         ),
     ]
 

@@ -22,6 +22,7 @@ from actors.forms import (
 from actors.models import Consent, User
 from actors.network_selectors import continuity_warnings_for_teams
 from actors.team_page import SECTIONS_BY_KEY, visible_sections
+from coordination.task_selectors import overdue_counts
 from lkt.access import Action, allows, require_user
 from lkt.http import HtmxHttpRequest, form_data
 
@@ -38,7 +39,12 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
     user = _staff(request)
     teams = selectors.team_list_for_member(user)
     unprepared = continuity_warnings_for_teams(teams)
-    rows = [(team, selectors.missing_roles(team), unprepared.get(team.pk, 0)) for team in teams]
+    # Element E: open tasks past their due date, one aggregate query for all the teams.
+    overdue = overdue_counts(team.pk for team in teams)
+    rows = [
+        (team, selectors.missing_roles(team), unprepared.get(team.pk, 0), overdue.get(team.pk, 0))
+        for team in teams
+    ]
     return render(
         request,
         "actors/team_list.html",

@@ -77,12 +77,26 @@ class PhaseEntryForm(_MembersForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    night_contact = MemberChoiceField(
+        label=_("Navngitt kontakt kveld og natt"),
+        help_text=_(
+            "Får varsel med en gang teamet går over i denne fasen, med tiltakene og hvem som "
+            "ringes kveld og natt."
+        ),
+        required=False,
+    )
     patient_wishes = forms.CharField(
         label=_("Hva pasienten ønsker i en krise"),
         max_length=MEDIUM_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, members: Sequence[Member] = (), **kwargs: Any) -> None:
+        super().__init__(*args, members=members, **kwargs)
+        field = self.fields["night_contact"]
+        if isinstance(field, MemberChoiceField):
+            field.set_members(members, str(_("Ingen valgt")))
 
 
 class PhaseChangeForm(StyledFormMixin, forms.Form):

@@ -18,6 +18,7 @@ from actors.models import Member, Team, User
 from careplans.annual import default_activities, validate_recurrence
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
 from careplans.phase_selectors import current_phase
+from coordination.alerts import phase_change_alert
 from lkt.access import Action, authorize
 
 Recurrence = AnnualActivity.Recurrence
@@ -69,6 +70,7 @@ def phase_entry_save(
     call_office_hours: str = "",
     call_night: str = "",
     patient_wishes: str = "",
+    night_contact: Member | None = None,
 ) -> PhasePlanEntry:
     """Write what the team does in one phase of a draft plan. In red the plan must say whom to
     call in the evening and at night: that is when the crisis plan is needed most."""
@@ -77,6 +79,7 @@ def phase_entry_save(
     _valid_phase(phase)
     locked = _draft(version)
     _team_member(actor_member, team, "actor")
+    _team_member(night_contact, team, "night_contact")
     errors: dict[str, str] = {}
     if not signs.strip():
         errors["signs"] = _("Skriv tegnene på at pasienten er i denne fasen.")
@@ -97,6 +100,7 @@ def phase_entry_save(
     entry.actor = actor_member
     entry.call_office_hours = call_office_hours.strip()
     entry.call_night = call_night.strip()
+    entry.night_contact = night_contact
     entry.patient_wishes = patient_wishes.strip()
     entry.full_clean()
     entry.save()
@@ -210,4 +214,6 @@ def phase_change(*, actor: User, team: Team, phase: str, reason: str) -> PhaseCh
     change = PhaseChange(team=team, phase=phase, reason=reason.strip(), changed_by=actor)
     change.full_clean()
     change.save()
+    # The alert is written in this transaction: it exists exactly when the change does.
+    phase_change_alert(change=change)
     return change

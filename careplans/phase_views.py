@@ -56,8 +56,14 @@ def _change_form(data: Any = None) -> PhaseChangeForm:
 def phase_section(page: TeamPage) -> dict[str, Any]:
     """Three queries (``phase_overview``); the change form costs none."""
     manages = allows(page.standing, Action.MANAGE_TEAM)
+    overview = phase_overview(page.team, page.members)
+    # The named night contact comes from the members already read, like the acting member.
+    by_pk = {m.pk: m for m in page.members}
+    for row in overview.rows:
+        if row.entry is not None and row.entry.night_contact_id:
+            row.entry.night_contact = by_pk.get(row.entry.night_contact_id)
     return {
-        "overview": phase_overview(page.team, page.members),
+        "overview": overview,
         "manages": manages,
         "change_form": _change_form() if manages else None,
     }
@@ -142,6 +148,7 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
             "actor_member": entry.actor_id,
             "call_office_hours": entry.call_office_hours,
             "call_night": entry.call_night,
+            "night_contact": entry.night_contact_id,
             "patient_wishes": entry.patient_wishes,
         }
     form = PhaseEntryForm(
@@ -189,8 +196,11 @@ class AnnualRow:
         return str(dict(MONTHS).get(self.activity.month or 0, ""))
 
 
-def _annual_context(version: CarePlanVersion, can_edit: bool) -> dict[str, Any]:
-    """One query: the activities with their responsible members."""
+def _annual_context(
+    version: CarePlanVersion, can_edit: bool, *, manages: bool = False
+) -> dict[str, Any]:
+    """One query: the activities with their responsible members. On the version in force the
+    coordinator, and each activity's responsible member, mark occurrences done."""
     today = timezone.localdate()
     activities = annual_activities(version)
     rows = [
@@ -204,6 +214,8 @@ def _annual_context(version: CarePlanVersion, can_edit: bool) -> dict[str, Any]:
         "strip": annual_strip(activities, today, today),
         "rows": rows,
         "can_edit": can_edit,
+        "in_force": version.status == CarePlanVersion.Status.IN_FORCE,
+        "manages": manages,
     }
 
 
@@ -214,7 +226,7 @@ def annual_list(request: HtmxHttpRequest, version_pk: int) -> HttpResponse:
     can_edit = (
         allows(standing, Action.MANAGE_TEAM) and version.status == CarePlanVersion.Status.DRAFT
     )
-    context = _annual_context(version, can_edit)
+    context = _annual_context(version, can_edit, manages=allows(standing, Action.MANAGE_TEAM))
     if request.htmx:
         return render(request, f"{ANNUAL_WHEEL}#annual-overview", context)
     return render(request, ANNUAL_PAGE, context)

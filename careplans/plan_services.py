@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import MANDATORY_ROLES, Member, Team, User
+from careplans.annual_schedule import version_put_in_force
 from careplans.forms import TOO_LONG
 from careplans.models import (
     CORRECTION_TEXT,
@@ -363,9 +364,12 @@ def plan_corrections_close(*, actor: User, version: CarePlanVersion) -> CarePlan
 def _put_in_force(plan: CarePlan, version: CarePlanVersion) -> None:
     now = timezone.now()
     # Supersede first: the database allows one version in force per plan.
-    plan.versions.filter(status=Status.IN_FORCE).update(status=Status.SUPERSEDED)
+    superseded = list(plan.versions.filter(status=Status.IN_FORCE).values_list("pk", flat=True))
+    plan.versions.filter(pk__in=superseded).update(status=Status.SUPERSEDED)
     version.status = Status.IN_FORCE
     version.in_force_at = now
     version.save(update_fields=["status", "in_force_at"])
+    # The årshjul's due dates follow the version in force (the reminder sweep reads them).
+    version_put_in_force(version, superseded)
     plan.version += 1
     plan.save(update_fields=["version"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from careplans import phase_views, plan_views, views
+from careplans import annual_views, phase_views, plan_views, views
 
 app_name = "careplans"
 
@@ -46,6 +46,12 @@ urlpatterns = [
         "samarbeidsplan/versjon/<int:version_pk>/arshjul/<int:activity_pk>/fjern/",
         phase_views.annual_activity_remove,
         name="annual-activity-remove",
+    ),
+    # Element E: an occurrence of an årshjul activity is done (the plan version in force).
+    path(
+        "samarbeidsplan/versjon/<int:version_pk>/arshjul/<int:activity_pk>/utfort/",
+        annual_views.annual_activity_done,
+        name="annual-activity-done",
     ),
     # Element D: the plan for samarbeid of a team, its drafts, approvals and versions.
     path("samarbeidsplan/<int:team_pk>/", plan_views.plan_detail, name="plan"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from actors.models import Team, User
 from coordination import outbox, unread
@@ -30,9 +32,17 @@ def preference_for(user: User) -> NotificationPreference:
 
 def _deliveries(notification: Notification) -> list[Delivery]:
     recipient = notification.recipient
+    if not recipient.is_active:
+        # A deactivated account (the person has left) gets the in-app notification for the
+        # record, but no e-mail or SMS about patients any more.
+        return []
     preference = preference_for(recipient)
     subject = str(notification.get_kind_display())
     body = notification.message
+    if notification.url:
+        body += "\n\n" + _("Åpne i LKT: %(url)s") % {
+            "url": settings.LKT_BASE_URL + notification.url
+        }
     rows = []
     # Urgent alerts go out at once even to those who chose the digest: a phase change to rød
     # cannot wait until tomorrow morning.

@@ -3,7 +3,8 @@
 Rows are published to Celery after commit; if the broker is down the publish fails quietly
 and the beat sweep (``outbox_flush_task``) sends the rows later, so Redis being down costs
 a delay, never a message. Each row is sent under a row lock taken with SKIP LOCKED, so two
-workers never send the same row; a row is marked sent in the same transaction as the send.
+workers never send the same row; a row is marked sent in the same transaction as the send
+(at-least-once: only a crash between the send and that commit could repeat a message).
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ def publish(ids: list[int]) -> None:
     from coordination.tasks import delivery_send_task
 
     try:
-        delivery_send_task.delay(ids)
+        # A connection of our own that tries once: kombu's default connect policy retries for
+        # about six seconds when Redis is down (measured), which a web request must not wait.
+        # With one try a refused connection fails in milliseconds, a silent host within the
+        # socket_connect_timeout of CELERY_BROKER_TRANSPORT_OPTIONS (one second).
+        app = delivery_send_task.app
+        with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+            # celery accepts ``connection``; the celery-types stubs do not list it.
+            delivery_send_task.apply_async((ids,), connection=connection)  # type: ignore[call-arg]
     except Exception:  # the broker's errors vary by transport; all mean "try later"
         log.warning("Broker unavailable; %d deliveries wait for the outbox sweep", len(ids))
 
@@ -59,28 +67,51 @@ def _send(delivery: Delivery) -> None:
         )
 
 
+def _next(ids: list[int] | None, now: dt.datetime) -> Delivery | None:
+    """Lock the next due row, skipping rows another worker holds (SKIP LOCKED)."""
+    rows = Delivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        status=Delivery.Status.PENDING, available_at__lte=now
+    )
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.select_related("recipient").order_by("available_at", "pk").first()
+
+
 def deliver(ids: list[int] | None = None, *, limit: int = BATCH) -> int:
-    """Send pending rows that are due (only ``ids`` if given); returns how many were sent."""
-    now = timezone.now()
+    """Send pending rows that are due (only ``ids`` if given); returns how many were sent.
+
+    One short transaction per row rather than one for the batch: a crash (or a database error)
+    at row 40 must not roll back rows 1-39 to pending after their mail went out, which would
+    send them again; and a slow mail server holds one row lock, not a hundred. A row that fails
+    is pushed forward (backoff), so the loop does not pick it again this sweep.
+    """
     sent = 0
-    with transaction.atomic():
-        rows = Delivery.objects.select_for_update(skip_locked=True, of=("self",)).filter(
-            status=Delivery.Status.PENDING, available_at__lte=now
-        )
-        if ids is not None:
-            rows = rows.filter(pk__in=ids)
-        for delivery in rows.select_related("recipient").order_by("available_at", "pk")[:limit]:
+    for _ in range(limit):
+        with transaction.atomic():
+            now = timezone.now()
+            delivery = _next(ids, now)
+            if delivery is None:
+                break
             delivery.attempts += 1
+            if not delivery.recipient.is_active:
+                # Deactivated while the row waited (e.g. Redis was down): never send about
+                # patients to someone who has left; no retry will change that.
+                delivery.status = Delivery.Status.FAILED
+                delivery.last_error = "recipient deactivated"
+                delivery.save(update_fields=["attempts", "status", "last_error"])
+                continue
             try:
                 _send(delivery)
             except Exception as error:  # a mail or SMS gateway error: retry later
-                delivery.last_error = str(error)[:500]
+                delivery.last_error = str(error)[:500] or error.__class__.__name__
                 delivery.available_at = now + _backoff(delivery.attempts)
                 if delivery.attempts >= MAX_ATTEMPTS:
                     delivery.status = Delivery.Status.FAILED
+                    log.error("Delivery %s failed for good: %s", delivery.pk, delivery.last_error)
             else:
                 delivery.status = Delivery.Status.SENT
                 delivery.sent_at = now
+                delivery.last_error = ""
                 sent += 1
             delivery.save(
                 update_fields=["attempts", "last_error", "available_at", "status", "sent_at"]

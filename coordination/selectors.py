@@ -14,7 +14,6 @@ from coordination.models import (
     CoordinatorAppointment,
     Mandate,
     NeedReport,
-    Notification,
 )
 from lkt.access import as_user, leader_organisations
 
@@ -213,19 +212,6 @@ def approvals_for_leader(user: User) -> tuple[list[AppointmentRow], list[Mandate
     )
     rows = [AppointmentRow(a, a.caseload) for a in appointments]
     return rows, mandates
-
-
-# ---------------------------------------------------------------------------------------------
-# Notifications
-
-
-def notification_list(user: User) -> list[Notification]:
-    """The user's notifications, newest first (one query)."""
-    return list(Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")[:200])
-
-
-def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 # ---------------------------------------------------------------------------------------------

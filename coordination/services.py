@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from actors import services as actor_services
 from actors.models import Member, NetworkLevel, Organisation, Role, Team, User
 from actors.validators import validate_national_id
-from coordination import selectors, unread
+from coordination import selectors
 from coordination.models import (
     COORDINATOR_CASELOAD_LIMIT,
     CoordinatorAppointment,
@@ -357,12 +357,3 @@ def coordinator_change_alert(*, member: Member) -> None:
         notify(
             recipient=recipient, kind=kind, team=member.team, occurrence=occurrence, message=text
         )
-
-
-@transaction.atomic
-def notifications_mark_read(*, actor: User) -> int:
-    count = Notification.objects.filter(recipient=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    unread.all_read_on_commit(actor)
-    return count

@@ -16,3 +16,29 @@ def delivery_send_task(ids: list[int]) -> int:
 def outbox_flush_task() -> int:
     """The beat sweep: sends what a failed publish (broker down) or a retry left waiting."""
     return outbox.deliver()
+
+
+@shared_task(ignore_result=True)
+def reminders_sweep_task() -> dict[str, int]:
+    """The daily reminder sweep (``coordination.reminders``), for today in Oslo."""
+    from django.utils import timezone
+
+    from coordination.reminders import reminders_sweep
+
+    return reminders_sweep(timezone.localdate())
+
+
+@shared_task(ignore_result=True)
+def alert_escalate_task() -> int:
+    """Every minute: phase alerts not acknowledged in time go to the deputy and the leaders."""
+    from coordination.alerts import escalate_due
+
+    return escalate_due()
+
+
+@shared_task(ignore_result=True)
+def digest_send_task() -> int:
+    """07:00 every morning (Europe/Oslo): the daily digest for those who chose it."""
+    from coordination.digest import digest_send
+
+    return digest_send()

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from django.urls import path
 
-from coordination import views
+from coordination import (
+    calendar_views,
+    evaluation_views,
+    inbox_views,
+    meeting_views,
+    observation_views,
+    preference_views,
+    task_views,
+    views,
+)
 
 app_name = "coordination"
 
@@ -31,5 +40,120 @@ urlpatterns = [
         name="appointment-decide",
     ),
     path("leder/mandat/<int:mandate_pk>/godkjenn/", views.mandate_approve, name="mandate-approve"),
-    path("varsler/", views.notification_list, name="notification-list"),
+    path("varsler/", inbox_views.notification_list, name="notification-list"),
+    # --- element E: meetings and tasks ---
+    path("aktorfellesskap/<int:pk>/moter/alle/", meeting_views.team_meetings, name="team-meetings"),
+    path(
+        "aktorfellesskap/<int:pk>/moter/nytt/", meeting_views.meeting_create, name="meeting-create"
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/moter/onsker/",
+        meeting_views.meeting_preferences,
+        name="meeting-preferences",
+    ),
+    path("moter/<int:pk>/", meeting_views.meeting_detail, name="meeting-detail"),
+    path("moter/<int:pk>/endre/", meeting_views.meeting_edit, name="meeting-edit"),
+    path("moter/<int:pk>/referat/", meeting_views.meeting_minutes, name="meeting-minutes"),
+    path("moter/<int:pk>/gjennomfort/", meeting_views.meeting_held, name="meeting-held"),
+    path("moter/<int:pk>/saker/ny/", meeting_views.agenda_item_add, name="agenda-item-add"),
+    path(
+        "moter/<int:pk>/saker/<int:item_pk>/fjern/",
+        meeting_views.agenda_item_remove,
+        name="agenda-item-remove",
+    ),
+    path("moter/<int:pk>/beslutninger/ny/", meeting_views.decision_add, name="decision-add"),
+    path(
+        "moter/<int:pk>/beslutninger/<int:decision_pk>/tiltak/",
+        meeting_views.decision_task,
+        name="decision-task",
+    ),
+    path("min-side/<int:patient_pk>/moter/", meeting_views.portal_meetings, name="portal-meetings"),
+    path("aktorfellesskap/<int:pk>/tiltak/alle/", task_views.team_tasks, name="team-tasks"),
+    path("aktorfellesskap/<int:pk>/tiltak/nytt/", task_views.task_create, name="task-create"),
+    path("tiltak/<int:pk>/status/", task_views.task_update, name="task-update"),
+    # --- element E: plan periods and evaluation ---
+    path(
+        "aktorfellesskap/<int:pk>/planperiode/ny/",
+        evaluation_views.plan_period_create,
+        name="plan-period-create",
+    ),
+    path(
+        "planperiode/<int:period_pk>/evaluering/",
+        evaluation_views.evaluation_detail,
+        name="evaluation-detail",
+    ),
+    path(
+        "planperiode/<int:period_pk>/evaluering/mal/<int:goal_pk>/",
+        evaluation_views.goal_evaluation_edit,
+        name="goal-evaluation-edit",
+    ),
+    path(
+        "planperiode/<int:period_pk>/evaluering/oppsummering/",
+        evaluation_views.evaluation_summary,
+        name="evaluation-summary",
+    ),
+    path(
+        "planperiode/<int:period_pk>/evaluering/send/",
+        evaluation_views.evaluation_send,
+        name="evaluation-send",
+    ),
+    path(
+        "planperiode/<int:period_pk>/evaluering/rettelse/",
+        evaluation_views.evaluation_correction,
+        name="evaluation-correction",
+    ),
+    path(
+        "planperiode/<int:period_pk>/evaluering/avslutt/",
+        evaluation_views.evaluation_close,
+        name="evaluation-close",
+    ),
+    path(
+        "planperiode/<int:period_pk>/evaluering/mote/<int:meeting_pk>/bekreft/",
+        evaluation_views.evaluation_meeting_confirm,
+        name="evaluation-meeting-confirm",
+    ),
+    path(
+        "min-side/<int:patient_pk>/evaluering/",
+        evaluation_views.portal_evaluations,
+        name="portal-evaluations",
+    ),
+    # --- element E: observations and phase alerts ---
+    path(
+        "aktorfellesskap/<int:pk>/observasjoner/ny/",
+        observation_views.observation_create,
+        name="observation-create",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/observasjoner/<int:observation_pk>/",
+        observation_views.observation_decide,
+        name="observation-decide",
+    ),
+    path(
+        "min-side/<int:patient_pk>/endringer/",
+        observation_views.observation_portal,
+        name="observation-portal",
+    ),
+    path(
+        "varsler/<int:pk>/kvitter/",
+        observation_views.notification_acknowledge,
+        name="notification-acknowledge",
+    ),
+    # --- notifications: inbox, preferences, calendar ---
+    path(
+        "varsler/merk-lest/",
+        inbox_views.notification_mark_all_read,
+        name="notification-mark-all-read",
+    ),
+    path("varsler/antall/", inbox_views.notification_badge, name="notification-badge"),
+    path(
+        "varsler/innstillinger/",
+        preference_views.notification_preferences,
+        name="notification-preferences",
+    ),
+    path(
+        "varsler/innstillinger/kalender/",
+        preference_views.calendar_feed_manage,
+        name="calendar-feed-manage",
+    ),
+    path("kalender/<slug:token>.ics", calendar_views.calendar_feed_ics, name="calendar-feed"),
 ]

@@ -326,14 +326,4 @@ def mandate_approve(request: HtmxHttpRequest, mandate_pk: int) -> HttpResponse:
 
 
 # ---------------------------------------------------------------------------------------------
-# Notifications
-
-
-@login_required
-def notification_list(request: HtmxHttpRequest) -> HttpResponse:
-    """The user's notifications; opening the list marks them read (those new are marked)."""
-    user = require_user(request.user)
-    notifications = selectors.notification_list(user)
-    if any(n.read_at is None for n in notifications):
-        services.notifications_mark_read(actor=user)
-    return render(request, "coordination/notification_list.html", {"notifications": notifications})
+# Notifications: the inbox is in coordination.inbox_views.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 # Lets ModelAdmin[...] and QuerySet[...] be subscripted at run time, as the type hints do.
@@ -146,7 +147,12 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^helse/$"]
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that hangs must not hang pages: the cache only spares queries.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -167,6 +173,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 # product (reviewed, versioned, tested), not something to edit in an admin at runtime.
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "coordination.tasks.outbox_flush_task", "schedule": 60.0},
+    # Every minute: a rød alert escalates 30 minutes after it was sent if nobody acknowledged
+    # it, so the sweep must run far more often than that (coordination.alerts.ESCALATE_AFTER).
+    "alert-escalate": {"task": "coordination.tasks.alert_escalate_task", "schedule": 60.0},
+    # Daily: every reminder is about a date (due in 14 or 2 days, due today, ended), so one
+    # run a day says everything on time, before the working day starts; a second run (a
+    # retry, a restarted beat) sends nothing twice. Urgent alerts do not wait for it: they are
+    # sent by the change that causes them.
+    "reminders-sweep": {
+        "task": "coordination.tasks.reminders_sweep_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # 07:00 Oslo time (CELERY_TIMEZONE), after the reminders: the daily digest for those who
+    # chose it; keyed per user and day, so a second run sends nothing twice.
+    "digest-send": {
+        "task": "coordination.tasks.digest_send_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 EMAIL_BACKEND = env.str(
@@ -175,6 +198,14 @@ EMAIL_BACKEND = env.str(
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=587)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=True)
+EMAIL_TIMEOUT = 10
+# Where LKT is reached, for the links in e-mails (which leave the app, so need the host).
+LKT_BASE_URL = env.str("LKT_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LKT <ikke-svar@lkt.example.no>")
 SMS_BACKEND = env.str("SMS_BACKEND", default="coordination.sms.LoggingSmsBackend")
 

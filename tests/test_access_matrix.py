@@ -17,6 +17,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actors.models import CommunicationLine, Role
 from careplans.models import Challenge
 from tests.conftest import Cast, client_for
+from tests.coordination.test_meeting_services import (
+    kari_meeting,
+    kari_meeting_decision,
+    kari_meeting_item,
+    kari_task,
+)
 
 ROLES = [
     "anonymous",
@@ -113,6 +119,27 @@ def kari_phase_activity(cast: Cast) -> list[Any]:
     return [version_pk, activity.pk]
 
 
+def kari_in_force_activity(cast: Cast) -> list[Any]:
+    """An activity of the årshjul of Kari's plan in force, nobody responsible for it."""
+    from careplans.models import AnnualActivity, CarePlan, CarePlanVersion
+
+    plan, _ = CarePlan.objects.get_or_create(team=cast.team)
+    version = CarePlanVersion.objects.create(
+        plan=plan, number=1, status="in_force", created_by=cast.coordinator
+    )
+    activity = AnnualActivity.objects.create(
+        version=version, kind="other", title="Tur", recurrence="yearly", month=5
+    )
+    return [version.pk, activity.pk]
+
+
+def tor_calendar_token(cast: Cast) -> list[Any]:
+    """Tor's personal calendar address (the token is the only key to it)."""
+    from coordination.preference_services import calendar_feed_create
+
+    return [calendar_feed_create(actor=cast.member).token]
+
+
 # Seeing Kari's Min gode dag: herself, Per (allowed to see her goals), staff in her team.
 GOALS_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=200, coordinator=200)
 # Seeing Kari's team: herself, her allowed relative, and staff in her team.
@@ -141,6 +168,58 @@ NETWORK_EDIT = statuses(404, anonymous=302, patient=403, relative=403, member=20
 PORTAL_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=403, coordinator=403)
 # Kari's own decisions and her access log: only Kari.
 PORTAL_OWN = {**PORTAL_VIEW, "relative": 403}
+
+
+# Element E, plan periods and evaluation: staff in Kari's team read it; only Cecilie manages.
+EVALUATION_VIEW = statuses(
+    404, anonymous=302, patient=403, relative=403, member=200, coordinator=200
+)
+EVALUATION_MANAGE = {**EVALUATION_VIEW, "member": 403}
+
+
+def kari_period(cast: Cast) -> list[Any]:
+    """A plan period of Kari's team, set by Cecilie."""
+    import datetime as dt
+
+    from coordination.models import PlanPeriod
+
+    period = PlanPeriod.objects.create(
+        team=cast.team,
+        starts_on=dt.date(2026, 9, 1),
+        ends_on=dt.date(2027, 3, 12),
+        created_by=cast.coordinator,
+    )
+    return [period.pk]
+
+
+def kari_period_goal(cast: Cast) -> list[Any]:
+    from careplans.models import Goal
+
+    goal = Goal.objects.create(patient=cast.team.patient, text="Sove bedre", wish="Orke mer")
+    return [*kari_period(cast), goal.pk]
+
+
+def kari_evaluation(cast: Cast) -> list[Any]:
+    """The period with its evaluation started (a draft)."""
+    from coordination.models import Evaluation
+
+    [period_pk] = kari_period(cast)
+    Evaluation.objects.create(period_id=period_pk, created_by=cast.coordinator)
+    return [period_pk]
+
+
+def kari_period_meeting(cast: Cast) -> list[Any]:
+    """The evaluation meeting LKT proposed for the period."""
+    import datetime as dt
+
+    from coordination.evaluation_services import evaluation_meeting_propose
+    from coordination.models import PlanPeriod
+
+    [period_pk] = kari_period(cast)
+    period = PlanPeriod.objects.get(pk=period_pk)
+    meeting = evaluation_meeting_propose(period=period, today=dt.date(2027, 3, 1))
+    assert meeting is not None
+    return [period_pk, meeting.pk]
 
 
 def per_link(cast: Cast) -> list[Any]:
@@ -190,6 +269,31 @@ def kari_mandate(cast: Cast) -> list[Any]:
         updated_by=cast.coordinator,
     )
     return [mandate.pk]
+
+
+def tor_observation(cast: Cast) -> list[Any]:
+    """Tor proposes rød for Kari's team."""
+    from coordination.models import Observation
+
+    observation = Observation.objects.create(
+        team=cast.team, reported_by=cast.member, text="Sover ikke", proposed_phase="red"
+    )
+    return [cast.team.pk, observation.pk]
+
+
+def cecilie_alert(cast: Cast) -> list[Any]:
+    """An urgent phase alert to Cecilie."""
+    from coordination.models import Notification
+
+    notification = Notification.objects.create(
+        recipient=cast.coordinator,
+        kind=Notification.Kind.PHASE_ALERT,
+        team=cast.team,
+        occurrence="phase_change:1",
+        message="Rød fase",
+        urgent=True,
+    )
+    return [notification.pk]
 
 
 # Things only the kommune's koordinerende enhet does: nobody in the cast works there.
@@ -359,6 +463,101 @@ MATRIX: dict[str, Row] = {
         data=lambda cast: {"external_name": "Nabo Nils", "role": Role.OTHER.value},
         content_type="application/json",
     ),
+    # «Merk som utført» on the årshjul in force: Cecilie (or the responsible member; nobody is
+    # here); others who see the årshjul, and Per who knows the team, get 403.
+    "careplans:annual-activity-done": Row(
+        "post",
+        {**CLINICAL_SECTION, "coordinator": 302, "patient": 403, "member": 403},
+        args=kari_in_force_activity,
+    ),
+    # --- element E: meetings and tasks ---
+    # Meetings and tasks are clinical: Kari and staff in her team; Per, who sees her team, is
+    # refused (403). Kari sees the meetings she is invited to (this one), never writes in them.
+    "actors:team-moter": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "actors:team-tiltak": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "coordination:team-meetings": Row("get", CLINICAL_SECTION, args=kari_team),
+    "coordination:meeting-detail": Row("get", CLINICAL_SECTION, args=kari_meeting),
+    # Planning, moving and the agenda: the coordinator (an empty item comes back, 200).
+    "coordination:meeting-create": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
+    "coordination:meeting-edit": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_meeting),
+    "coordination:meeting-preferences": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
+    ),
+    "coordination:agenda-item-add": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 200}, args=kari_meeting
+    ),
+    # The item has a decision: removing it is refused with a message on the meeting (302).
+    "coordination:agenda-item-remove": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 302}, args=kari_meeting_item
+    ),
+    # The minutes and decisions: Tor (the referent) and Cecilie (the coordinator); Kari reads.
+    "coordination:meeting-minutes": Row(
+        "get", {**CLINICAL_SECTION, "patient": 403}, args=kari_meeting
+    ),
+    "coordination:decision-add": Row(
+        "post", {**CLINICAL_SECTION, "patient": 403}, args=kari_meeting
+    ),
+    # The meeting is next week: "held" is refused with a message on the meeting (302).
+    "coordination:meeting-held": Row(
+        "post",
+        {**CLINICAL_SECTION, "patient": 403, "member": 302, "coordinator": 302},
+        args=kari_meeting,
+    ),
+    # Tasks: every member with the sharing consent makes them (an empty form comes back, 200);
+    # the status is changed by the owner or the coordinator (an empty one: a message, 302).
+    "coordination:team-tasks": Row("get", CLINICAL_SECTION, args=kari_team),
+    "coordination:task-create": Row("get", NETWORK_EDIT, args=kari_team),
+    "coordination:decision-task": Row("get", NETWORK_EDIT, args=kari_meeting_decision),
+    "coordination:task-update": Row(
+        "post", {**NETWORK_EDIT, "member": 302, "coordinator": 302}, args=kari_task
+    ),
+    # Kari's own meetings page and her wishes for meetings: only Kari.
+    "coordination:portal-meetings": Row("get", PORTAL_OWN, args=kari_patient),
+    # --- element E: plan periods and evaluation ---
+    # The evaluation is the team's working document: staff in Kari's team read it (she herself
+    # and Per get 403: they know the team; the sent summary reaches Kari as a notification);
+    # only Cecilie records results, writes the summary, sends and closes. Refused actions
+    # (sending an empty draft, closing a draft, an empty meeting time) answer 200 with the reason.
+    "actors:team-evaluering": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "coordination:plan-period-create": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
+    ),
+    "coordination:evaluation-detail": Row("get", EVALUATION_VIEW, args=kari_period),
+    "coordination:goal-evaluation-edit": Row("get", EVALUATION_MANAGE, args=kari_period_goal),
+    "coordination:evaluation-summary": Row("get", EVALUATION_MANAGE, args=kari_period),
+    "coordination:evaluation-send": Row("post", EVALUATION_MANAGE, args=kari_period),
+    "coordination:evaluation-correction": Row("get", EVALUATION_VIEW, args=kari_evaluation),
+    "coordination:evaluation-close": Row("post", EVALUATION_MANAGE, args=kari_evaluation),
+    "coordination:evaluation-meeting-confirm": Row(
+        "post", EVALUATION_MANAGE, args=kari_period_meeting
+    ),
+    # The sent summaries in Kari's own words, in her portal: only Kari.
+    "coordination:portal-evaluations": Row("get", PORTAL_OWN, args=kari_patient),
+    # --- element E: observations and phase alerts ---
+    # Observations: Kari and the staff in her team report and read them; Per sees her team but
+    # not this (403). Only the coordinator answers. In the portal, only Kari sees her reports.
+    "actors:team-observasjoner": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "coordination:observation-create": Row("get", CLINICAL_SECTION, args=kari_team),
+    "coordination:observation-decide": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=tor_observation
+    ),
+    "coordination:observation-portal": Row("get", PORTAL_OWN, args=kari_patient),
+    # Only the recipient acknowledges an alert; to everyone else it is not there (404).
+    "coordination:notification-acknowledge": Row(
+        "post", statuses(404, anonymous=302, coordinator=302), args=cecilie_alert
+    ),
+    # --- notifications: inbox, preferences, calendar ---
+    # Each person's own inbox and settings: every logged-in user, never anyone else's.
+    "coordination:notification-mark-all-read": Row("post", statuses(302)),
+    "coordination:notification-badge": Row("get", LOGGED_IN_ONLY),
+    "coordination:notification-preferences": Row("get", LOGGED_IN_ONLY),
+    "coordination:calendar-feed-manage": Row(
+        "post", statuses(302), data=lambda cast: {"action": "create"}
+    ),
+    # The feed has no login (calendar programs cannot log in): the secret token is the key, so
+    # Tor's address answers whoever holds it, logged in or not. An unknown or revoked token is
+    # 404 for everyone (tests/coordination/test_calendar_feed.py).
+    "coordination:calendar-feed": Row("get", statuses(200), args=tor_calendar_token),
 }
 
 # The admin has many URLs; they all sit behind the admin login, so a sample of them is walked.

@@ -16,6 +16,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def unread_notifications(user: AnyUser) -> int:
+def unread_notifications(user: AnyUser) -> int | None:
+    """The cached count; None when unknown (a miss, or Redis down): the menu then shows no
+    number, and its poll fills it in."""
     actor = as_user(user)
-    return (unread.cached(actor) or 0) if actor else 0
+    return unread.cached(actor) if actor else 0

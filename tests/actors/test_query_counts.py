@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 # The home page "Mine aktørfellesskap":
 #  1 session, 2 user, 3 teams with patient and mandatory-role flags (one query, Exists per role),
 #  4 the audit rows for the patients shown (one bulk insert), 5 and 6 the continuity warnings
-#  (active members and saved scenarios of all the teams), 7 the count of teams awaiting consent.
-HOME_QUERIES = 7
+#  (active members and saved scenarios of all the teams), 7 the overdue tasks per team (one
+#  aggregate), 8 the count of teams awaiting consent.
+HOME_QUERIES = 8
 # The team page: 1 session, 2 user, 3 team with patient, 4 members with user and organisation,
 #  5 consents, 6 the viewer's standing (membership, role, creator, consent flags in one query),
 #  7 the audit row; then the sections: 8 the current Min gode dag version, 9 the communication
@@ -32,7 +33,14 @@ HOME_QUERIES = 7
 #  section: 16 the mandate with its deputy, 17 the open coordinator appointments; the
 #  "samarbeidsplan" section: 18 the version in force and the newest version (a draft adds its
 #  missing approvals: see tests/careplans/test_plan_query_counts.py).
-TEAM_QUERIES = 18
+#  Element E "evaluering" section: +3 (the newest plan periods with their evaluations, their
+#  live evaluation meetings, the plan versions' statuses; see coordination.evaluation_selectors).
+#  Element E "moter" and "tiltak" sections: +4 (the next meetings, the last ones held, the
+#  patient's wishes for meetings; the open tasks with goal and owner).
+#  Element E "observasjoner" section: +2 (the open observations with their reporters, the
+#  latest decided ones; see coordination.observation_views.observation_section).
+#  (Measured 26 in all: without a plan period the evaluation section costs 2, not 3.)
+TEAM_QUERIES = 26
 
 
 def _teams_for(coordinator, count: int) -> None:

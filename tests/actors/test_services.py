@@ -158,6 +158,18 @@ def test_a_second_standing_consent_of_the_same_scope_is_refused(cast):
         )
 
 
+def test_a_recorded_consent_is_up_for_review_a_year_after_it_was_given(cast):
+    Consent.objects.filter(patient=cast.team.patient, scope=Consent.Scope.CRISIS_PLAN).delete()
+    consent = services.consent_record(
+        actor=cast.coordinator,
+        patient=cast.team.patient,
+        scope=Consent.Scope.CRISIS_PLAN,
+        method=Consent.Method.ORAL,
+        given_at=dt.datetime(2024, 2, 29, 12, tzinfo=dt.UTC),
+    )
+    assert consent.renew_on == dt.date(2025, 2, 28)
+
+
 def test_under_16_the_guardian_consents(cast):
     child = PatientFactory(
         birth_date=timezone.localdate() - dt.timedelta(days=15 * 365),

@@ -3,36 +3,15 @@ wait for the other, so an approval never lands on a version that a newer draft h
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 
 from actors.models import User
 from careplans.models import CarePlanVersion, PlanApproval
 from careplans.plan_services import StalePlan, plan_approve, plan_draft_create
 from tests.careplans.helpers import ready_draft
-
-
-def _run_together(*actions: Callable[[], str]) -> list[str]:
-    """Start the actions at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(actions))
-    results: list[str] = [""] * len(actions)
-
-    def run(index: int, action: Callable[[], str]) -> None:
-        try:
-            barrier.wait()
-            results[index] = action()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
+from tests.concurrency import run_together
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,7 +31,7 @@ def test_an_approval_racing_a_new_draft_never_counts_for_the_replaced_version(ca
         plan_draft_create(actor=cast.coordinator, team=cast.team)
         return "drafted"
 
-    approval, drafted = _run_together(approve, redraft)
+    approval, drafted = run_together(approve, redraft)
     assert drafted == "drafted"
     new = CarePlanVersion.objects.get(plan=old.plan, number=old.number + 1)
     late = PlanApproval.objects.filter(version=old, approved_at__gt=new.created_at)
@@ -77,7 +56,7 @@ def test_two_approvers_at_once_both_count_on_the_same_draft(cast):
 
         return action
 
-    results = _run_together(approving(cast.coordinator), approving(cast.leader))
+    results = run_together(approving(cast.coordinator), approving(cast.leader))
     assert results == ["approved", "approved"]
     assert set(PlanApproval.objects.filter(version=draft).values_list("capacity", flat=True)) == {
         "coordinator",

@@ -375,10 +375,3 @@ def test_recording_the_coordinators_leave_date_alerts_once_even_when_saved_again
 def test_a_nurse_leaving_alerts_nobody(cast: Cast):
     actor_services.member_end(actor=cast.coordinator, member=tor_member(cast), reason="Ny jobb")
     assert not Notification.objects.exists()
-
-
-def test_opening_the_notifications_marks_them_read(cast: Cast):
-    propose_tor(cast)
-    assert selectors.unread_count(cast.leader) == 1
-    services.notifications_mark_read(actor=cast.leader)
-    assert selectors.unread_count(cast.leader) == 0

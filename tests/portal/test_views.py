@@ -45,6 +45,9 @@ def test_kari_sees_her_team_with_phone_links_and_her_plan_on_her_portal_home(cas
     assert "Cecilie: koordinator og leder av aktørfellesskapet" in html
     assert "Hva gjør jeg hvis" in html and "Evalueringsmøte" in html
     assert "Fornye samtykke" in html  # the next dates of the årshjul
+    # Element E: her meetings, telling the team something has changed, her evaluations.
+    for name in ("portal-meetings", "observation-portal", "portal-evaluations"):
+        assert reverse(f"coordination:{name}", args=[cast.team.patient.pk]) in html
 
 
 def test_in_the_red_phase_the_night_numbers_come_first(cast):

@@ -40,11 +40,13 @@ from actors.models import (
     Team,
     User,
 )
+from actors.services import consent_review_date
 from actors.validators import org_number_with_check_digit, synthetic_national_id
 from careplans import phase_services, plan_services
 from careplans import services as careplan_services
 from careplans.models import CarePlanVersion, Challenge, Phase
 from careplans.services import ChallengeInput, GoalInput
+from coordination import demo as coordination_demo
 
 # One published password for every demo login; the demo never runs with real people.
 DEMO_PASSWORD = "demo-passord-lkt"  # noqa: S105
@@ -448,6 +450,7 @@ class _Seed:
                 given_at=self.now - dt.timedelta(days=days_ago),
                 recorded_by=self.users[recorded_by],
                 note=note,
+                renew_on=consent_review_date(self.today - dt.timedelta(days=days_ago)),
             )
         )
 
@@ -573,6 +576,8 @@ def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePla
         actor=actor, version=draft, base_version=draft.plan.version, **sections
     )
     lead = team.members.get(role=Role.COORDINATOR, left_on__isnull=True)
+    # The specialist contact is the named contact for evenings and nights in yellow and red.
+    night_member = team.members.filter(role=Role.SPECIALIST_CONTACT, left_on__isnull=True).first()
     for phase, signs, actions, night in (
         (
             Phase.GREEN,
@@ -600,6 +605,7 @@ def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePla
             signs=signs,
             actions=actions,
             actor_member=lead,
+            night_contact=night_member if phase != Phase.GREEN else None,
             call_office_hours="Koordinator Cecilie 400 00 001",
             call_night=night,
             patient_wishes="Ring pappa. Ikke send politi hvis det kan unngås."
@@ -692,14 +698,15 @@ def _kari_good_day(seed: _Seed, kari: Patient) -> Challenge:
 def _ola(seed: _Seed) -> None:
     """The incomplete team: no intern koordinator at the hospital, so the page must warn."""
     ola = seed.patient("Ola Havbakken", dt.date(1940, 11, 2), user="ola")
-    team = seed.team(ola, "hanne", Team.Status.ACTIVE, days_ago=120)
+    team = seed.team(ola, "hanne", Team.Status.ACTIVE, days_ago=380)
     seed.member(team, Role.COORDINATOR, "hanne")
     seed.member(team, Role.GP, "gunnar")
     seed.member(team, Role.SPECIALIST_CONTACT, "sigrid")
     seed.member(team, Role.NURSE, "astrid")
     seed.external(team, Role.OTHER, "Randi Moe (besøksvenn, frivilligsentralen)", _phone(103))
-    seed.consent(ola, Consent.Scope.TEAM_SHARING, "hanne", days_ago=115)
-    seed.consent(ola, Consent.Scope.RELATIVES, "hanne", days_ago=115)
+    # Given almost a year ago: up for review this month (a reminder in Hanne's inbox).
+    seed.consent(ola, Consent.Scope.TEAM_SHARING, "hanne", days_ago=350)
+    seed.consent(ola, Consent.Scope.RELATIVES, "hanne", days_ago=350)
     # Unstable after a fall at home: the team has strengthened the measures (yellow).
     phase_services.phase_change(
         actor=seed.users["hanne"],
@@ -774,6 +781,7 @@ def _load() -> None:
     seed.logins()
     for build_team in (_kari, _ola, _emma, _jonas):
         build_team(seed)
+    coordination_demo.load(seed.users, seed.today)
 
 
 def _already_loaded() -> bool:

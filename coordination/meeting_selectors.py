@@ -1,0 +1,257 @@
+"""Reads for the team's meetings: the list, one meeting with its agenda and minutes, the team
+page section "Møter", and the patient's own meetings in the portal.
+
+Who sees meetings: staff in the team who share the patient's clinical picture see every
+meeting with its minutes (``Action.VIEW_CLINICAL``). A meeting's kind and time are clinical
+too: an ad hoc meeting in a red phase tells its own story, so relatives do not see the team's
+meetings even when they may see who is in the team; the patient tells them herself, or invites
+them. The patient sees the meetings she is invited to, and nothing of the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from actors.models import Member, Patient, RelativeLink, Team
+from actors.portal_selectors import portal_patient
+from coordination.meeting_services import may_write_minutes
+from coordination.models import AgendaItem, Decision, Meeting, MeetingPreferences
+from lkt import audit
+from lkt.access import Action, Standing, allows, check, require_user
+
+if TYPE_CHECKING:
+    from actors.selectors import TeamPage
+    from lkt.access import AnyUser
+
+# The team page shows the next few meetings and the last few held; the list has them all.
+_SECTION_UPCOMING = 5
+_SECTION_HELD = 3
+
+
+def _visible_to(standing: Standing, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Staff with clinical access see all of the team's meetings; the patient only those she
+    is invited to."""
+    if standing.is_self:
+        return meetings.filter(patient_invited=True)
+    return meetings
+
+
+def _may_see(standing: Standing, meeting: Meeting) -> bool:
+    return not standing.is_self or meeting.patient_invited
+
+
+def preferences_for(patient: Patient) -> MeetingPreferences | None:
+    return MeetingPreferences.objects.filter(patient=patient).select_related("updated_by").first()
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@dataclass
+class MeetingList:
+    team: Team
+    standing: Standing
+    meetings: list[Meeting]
+    preferences: MeetingPreferences | None
+
+    @property
+    def manages(self) -> bool:
+        return allows(self.standing, Action.MANAGE_TEAM)
+
+    @property
+    def upcoming(self) -> list[Meeting]:
+        now = timezone.now()
+        return [m for m in self.meetings if m.starts_at >= now or m.status == "proposed"]
+
+    @property
+    def past(self) -> list[Meeting]:
+        now = timezone.now()
+        return [m for m in reversed(self.meetings) if m.starts_at < now and m.status != "proposed"]
+
+
+def _team_for(user: AnyUser, pk: int, action: Action) -> tuple[Team, Standing]:
+    team = Team.objects.select_related("patient").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    standing = check(user, action, team.patient)
+    audit.record(user=require_user(user), patient=team.patient, action=audit.VIEW, obj=team)
+    return team, standing
+
+
+def meeting_list_for_team(user: AnyUser, pk: int) -> MeetingList:
+    """Every meeting of the team the viewer may see, oldest first. Five queries whatever the
+    number of meetings: 1 team with patient, 2 standing, 3 audit row, 4 meetings with leader
+    and referent, 5 the patient's wishes for meetings."""
+    team, standing = _team_for(user, pk, Action.VIEW_CLINICAL)
+    meetings = list(
+        _visible_to(standing, Meeting.objects.filter(team=team)).select_related(
+            "leader__user", "referent__user"
+        )
+    )
+    return MeetingList(
+        team=team, standing=standing, meetings=meetings, preferences=preferences_for(team.patient)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One meeting
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    standing: Standing
+    items: list[AgendaItem]
+    decisions: list[Decision]  # on the meeting as a whole, not on one item
+    invited: list[Member]
+    relatives: list[RelativeLink]
+    preferences: MeetingPreferences | None
+    may_write: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def team(self) -> Team:
+        return self.meeting.team
+
+    @property
+    def manages(self) -> bool:
+        return allows(self.standing, Action.MANAGE_TEAM) and not self.standing.is_self
+
+    @property
+    def may_make_tasks(self) -> bool:
+        return allows(self.standing, Action.EDIT_NETWORK)
+
+    @property
+    def is_open(self) -> bool:
+        return self.meeting.status in (Meeting.Status.PROPOSED, Meeting.Status.PLANNED)
+
+    @property
+    def participant_count(self) -> int:
+        return len(self.invited) + len(self.relatives) + int(self.meeting.patient_invited)
+
+
+def _decisions() -> QuerySet[Decision]:
+    return Decision.objects.select_related(
+        "task__goal", "task__owner__user", "created_by"
+    ).order_by("created_at", "pk")
+
+
+def meeting_get(user: AnyUser, pk: int) -> MeetingPage:
+    """One meeting with everything its page shows. Eight queries whatever its size: 1 meeting
+    with team, patient, leader, referent and who last wrote the minutes, 2 agenda items, 3
+    decisions with the tasks made of them, 4 invited members, 5 invited relatives, 6 standing,
+    7 audit row, 8 the patient's wishes for meetings."""
+    meeting = (
+        Meeting.objects.select_related(
+            "team__patient",
+            "leader__user",
+            "referent__user",
+            "minutes_updated_by",
+        )
+        .prefetch_related(
+            "agenda_items",
+            Prefetch("decisions", queryset=_decisions()),
+            Prefetch("invited", queryset=Member.objects.select_related("user", "organisation")),
+            Prefetch("relatives_invited", queryset=RelativeLink.objects.select_related("relative")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    patient = meeting.team.patient
+    standing = check(user, Action.VIEW_CLINICAL, patient)
+    if not _may_see(standing, meeting):
+        raise Http404
+    actor = require_user(user)
+    audit.record(user=actor, patient=patient, action=audit.VIEW, obj=meeting)
+    items = list(meeting.agenda_items.all())
+    by_item: dict[int | None, list[Decision]] = {}
+    for decision in meeting.decisions.all():
+        by_item.setdefault(decision.agenda_item_id, []).append(decision)
+    for item in items:
+        item.decision_list = by_item.get(item.pk, [])  # type: ignore[attr-defined]
+    return MeetingPage(
+        meeting=meeting,
+        standing=standing,
+        items=items,
+        decisions=by_item.get(None, []),
+        invited=sorted(meeting.invited.all(), key=lambda m: (m.role, m.pk)),
+        relatives=list(meeting.relatives_invited.all()),
+        preferences=preferences_for(patient),
+        may_write=may_write_minutes(standing, meeting, actor),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The team page section "Møter"
+
+
+def meetings_section(page: TeamPage) -> dict[str, Any]:
+    """Three queries: 1 the next meetings, 2 the last ones held, 3 the patient's wishes."""
+    meetings = _visible_to(page.standing, Meeting.objects.filter(team=page.team)).select_related(
+        "leader__user", "referent__user"
+    )
+    now = timezone.now()
+    upcoming = list(
+        meetings.filter(
+            Q(status=Meeting.Status.PROPOSED)
+            | Q(status=Meeting.Status.PLANNED, starts_at__gte=now - dt.timedelta(hours=12))
+        ).order_by("starts_at", "pk")[:_SECTION_UPCOMING]
+    )
+    held = list(
+        meetings.filter(status=Meeting.Status.HELD).order_by("-starts_at", "-pk")[:_SECTION_HELD]
+    )
+    return {
+        "upcoming": upcoming,
+        "held": held,
+        "preferences": preferences_for(page.team.patient),
+        "manages": allows(page.standing, Action.MANAGE_TEAM) and not page.standing.is_self,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# The patient's own meetings in the portal
+
+
+@dataclass
+class PortalMeetings:
+    patient: Patient
+    meetings: list[Meeting]
+    preferences: MeetingPreferences | None
+
+
+def portal_meetings(user: AnyUser, pk: int) -> PortalMeetings:
+    """The meetings ahead that the patient is invited to, with the agenda's titles, and her
+    wishes for meetings. Only the patient herself: relatives and staff are refused (403),
+    strangers get 404. Five queries: patient, audit, meetings, their agenda items, wishes."""
+    patient, standing = portal_patient(user, pk)
+    if not standing.is_self:
+        raise PermissionDenied
+    audit.record(user=require_user(user), patient=patient, action=audit.VIEW, obj=patient)
+    meetings = list(
+        Meeting.objects.filter(
+            team__patient=patient,
+            patient_invited=True,
+            status=Meeting.Status.PLANNED,
+            starts_at__gte=timezone.now() - dt.timedelta(hours=12),
+        )
+        .exclude(team__status=Team.Status.CLOSED)
+        .select_related("leader__user")
+        .prefetch_related(
+            Prefetch(
+                "agenda_items",
+                queryset=AgendaItem.objects.only("pk", "meeting_id", "title", "position"),
+            )
+        )
+        .order_by("starts_at", "pk")
+    )
+    return PortalMeetings(patient=patient, meetings=meetings, preferences=preferences_for(patient))

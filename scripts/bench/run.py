@@ -1,0 +1,42 @@
+"""Run LKT's benchmarks: ``python scripts/bench/run.py [name ...] [-- options]``.
+
+Each benchmark is a module in this folder with ``main(argv) -> int``; add one by writing the
+module and naming it in ``BENCHES``. With no name, every benchmark runs. Benchmarks need a
+PostgreSQL database of their own (``DATABASE_URL``, by default ``lkt_bench``): they empty
+its tables. They are not part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
+
+# name → module in this folder
+BENCHES = {
+    "sweep": "sweep",  # the daily reminder sweep at 100 and 100 000 teams
+}
+
+
+def main(argv: list[str]) -> int:
+    names, rest = argv, []
+    if "--" in argv:
+        cut = argv.index("--")
+        names, rest = argv[:cut], argv[cut + 1 :]
+    unknown = [n for n in names if n not in BENCHES]
+    if unknown:
+        print(f"unknown benchmark: {', '.join(unknown)}; known: {', '.join(BENCHES)}")
+        return 2
+    status = 0
+    for name in names or list(BENCHES):
+        print(f"=== bench: {name}")
+        module = importlib.import_module(BENCHES[name])
+        status |= module.main(rest)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
