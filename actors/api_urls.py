@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from actors import api
+from coordination import night_api
 
 app_name = "api"
 
@@ -14,4 +15,6 @@ urlpatterns = [
     path(
         "aktorfellesskap/<int:pk>/medlemmer/", api.MemberCreateApi.as_view(), name="member-create"
     ),
+    # --- issue 7: night contacts ---
+    path("night-contacts/", night_api.NightContactCreateApi.as_view(), name="night-contact-create"),
 ]

@@ -102,6 +102,9 @@ class Organisation(models.Model):
         NAV = "nav", _("NAV")
         SKOLE = "skole", _("Skole")
         BARNEVERN = "barnevern", _("Barnevern")
+        # Night and emergency services: their staff see only the crisis card (lkt.access).
+        LEGEVAKT = "legevakt", _("Legevakt")
+        AMK = "amk", _("AMK-sentral")
         OTHER = "other", _("Annet")
 
     name = models.CharField(_("navn"), max_length=200)

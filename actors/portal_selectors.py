@@ -252,6 +252,7 @@ OBJECT_WORDS: dict[str, StrOrPromise] = {
     "careplans.gooddayversion": _("Min gode dag"),
     "careplans.careplan": _("planen din"),
     "careplans.careplanversion": _("planen din"),
+    "crisis_card": _("kriseplanen din"),
 }
 
 
@@ -262,6 +263,8 @@ class LogRow:
     organisation: str
     what: str
     emergency: bool
+    # Why they looked: shown for crisis card access (the reason legevakt/AMK wrote).
+    reason: str = ""
 
 
 def _log_row(entry: AccessLog) -> LogRow:
@@ -282,6 +285,7 @@ def _log_row(entry: AccessLog) -> LogRow:
         organisation=organisation,
         what=f"{verb} {thing}",
         emergency=entry.action == AccessLog.Action.BREAK_GLASS,
+        reason=entry.reason if entry.object_type == "crisis_card" else "",
     )
 
 

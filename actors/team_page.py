@@ -21,6 +21,7 @@ from careplans.plan_selectors import plan_for_team
 from careplans.selectors import good_day_for_team
 from coordination.evaluation_selectors import evaluation_section
 from coordination.meeting_selectors import meetings_section
+from coordination.night_views import night_section
 from coordination.observation_views import observation_section
 from coordination.selectors import coordinator_section
 from coordination.task_selectors import tasks_section
@@ -159,6 +160,17 @@ def _registry() -> list[Section]:
             follows=("moter", "samarbeidsplan"),
         ),
         # --- element E: observations ---
+        # --- issue 7: night contacts ---
+        # Issue 7: night contacts and phase changes on one timeline, with contacts per service
+        # over 3, 6 and 12 months (coordination.night_views); clinical, like observations.
+        Section(
+            "natt",
+            _("Kontakter utenom kontortid"),
+            "coordination/team_night.html#night-section",
+            Action.VIEW_CLINICAL,
+            night_section,
+            follows=("fase", "observasjoner"),
+        ),
         # Element E: "noe har endret seg" and proposals of a new phase, answered by the
         # coordinator (coordination.observation_views); reloads when the phase changes.
         Section(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from actors.models import Member, Team, User
 from careplans.models import Goal, Phase
 from coordination import (
+    demo_night,
     evaluation_services,
     meeting_services,
     observation_services,
@@ -178,5 +179,6 @@ def _preferences(users: dict[str, User]) -> None:
 def load(users: dict[str, User], today: dt.date) -> None:
     _preferences(users)
     _kari(users, today)
+    demo_night.load(users, today)  # issue 7: Malene's nights and this morning's night digest
     # This morning's run of the beat schedule's sweep: the reminders in the inboxes.
     reminders_sweep(today)

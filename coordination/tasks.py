@@ -42,3 +42,14 @@ def digest_send_task() -> int:
     from coordination.digest import digest_send
 
     return digest_send()
+
+
+@shared_task(ignore_result=True)
+def night_digest_task() -> int:
+    """07:30 every morning (Europe/Oslo): the night's contacts and break-glass openings to the
+    coordinators and deputies (``coordination.night_digest``), for today in Oslo."""
+    from django.utils import timezone
+
+    from coordination.night_digest import night_digest_send
+
+    return night_digest_send(timezone.localdate())

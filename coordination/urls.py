@@ -4,9 +4,11 @@ from django.urls import path
 
 from coordination import (
     calendar_views,
+    crisis_views,
     evaluation_views,
     inbox_views,
     meeting_views,
+    night_views,
     observation_views,
     preference_views,
     task_views,
@@ -139,6 +141,26 @@ urlpatterns = [
         name="notification-acknowledge",
     ),
     # --- notifications: inbox, preferences, calendar ---
+    # --- issue 7: night contacts ---
+    path("natt/kontakt/ny/", night_views.night_contact_create, name="night-contact-create"),
+    path("natt/import/", night_views.night_contact_import, name="night-contact-import"),
+    path("natt/import/<int:pk>/", night_views.night_import_detail, name="night-import-detail"),
+    path("aktorfellesskap/<int:pk>/natt/alle/", night_views.team_night, name="team-night"),
+    path(
+        "aktorfellesskap/<int:pk>/faseregler/",
+        night_views.phase_rules_edit,
+        name="phase-rules-edit",
+    ),
+    # --- issue 7: crisis card ---
+    path("krise/", crisis_views.crisis_lookup, name="crisis-lookup"),
+    path("krise/<str:token>/", crisis_views.crisis_access, name="crisis-access"),
+    path("krise/kort/<str:token>/", crisis_views.crisis_card, name="crisis-card"),
+    path(
+        "aktorfellesskap/<int:pk>/kriseplan/",
+        crisis_views.crisis_card_team,
+        name="crisis-card-team",
+    ),
+    # --- issue 7: morning digest ---
     path(
         "varsler/merk-lest/",
         inbox_views.notification_mark_all_read,

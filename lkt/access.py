@@ -12,6 +12,10 @@ Team membership, role, consent and relationship decide:
   hang on the relatives consent (they act for the child, they are not merely informed). The
   coordinator and the team's creator record consent given to them.
 - A leader sees aggregate figures for their organisation, never clinical text.
+- A night-service user (staff at a legevakt or AMK) sees nothing of any team; only the crisis
+  card of a patient looked up by fødselsnummer: with the patient's standing consent to crisis
+  sharing and a written reason, or without it by break-glass under helsepersonelloven § 7
+  (øyeblikkelig hjelp), logged as such (``crisis_access``).
 
 Views answer 404 for what the user may not see and 403 for forbidden actions on what they may
 see. ``authorize`` is the single choke point: it decides and writes the audit record together, so
@@ -31,6 +35,7 @@ from django.utils import timezone
 
 from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Role, Team, User
 from lkt import audit
+from lkt.models import AccessLog
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -56,6 +61,7 @@ class Action(StrEnum):
     MANAGE_TEAM = "manage_team"  # members, status
     RECORD_CONSENT = "record_consent"
     MANAGE_RELATIVES = "manage_relatives"
+    VIEW_CRISIS_CARD = "view_crisis_card"  # the crisis card: rød/gul actions, whom to call
 
 
 _CHANGES = {
@@ -230,6 +236,9 @@ def allows(s: Standing, action: Action) -> bool:
             return s.manages or (s.is_self and s.of_age) or s.acts_for_child
         case Action.MANAGE_RELATIVES:
             return s.is_self or s.manages
+        case Action.VIEW_CRISIS_CARD:
+            # Staff in the team open it directly; night services go through ``crisis_access``.
+            return s.is_member and s.team_consent
     return False
 
 
@@ -312,3 +321,93 @@ def leader_organisations(who: AnyUser) -> QuerySet[Organisation]:
         | Q(parent__parent_id=root)
         | Q(parent__parent__parent_id=root)
     )
+
+
+# Night and emergency services: their staff see only the crisis card (issue 7).
+NIGHT_SERVICE_KINDS = (Organisation.Kind.LEGEVAKT, Organisation.Kind.AMK)
+CRISIS_CARD = "crisis_card"  # AccessLog.object_type of every crisis card access
+
+
+def is_night_service(who: AnyUser) -> bool:
+    """Staff whose organisation is a legevakt or an AMK-sentral (reads the user's organisation
+    once; Django caches it on the user for the rest of the request)."""
+    user = as_user(who)
+    if user is None or user.kind != User.Kind.STAFF or user.organisation_id is None:
+        return False
+    organisation = user.organisation
+    return organisation is not None and organisation.kind in NIGHT_SERVICE_KINDS
+
+
+class CrisisAccess(StrEnum):
+    """How a user may open one patient's crisis card."""
+
+    NONE = "none"  # not at all: 404
+    TEAM = "team"  # staff in the team: directly, audited as a view
+    CONSENTED = "consented"  # night service, patient consented: with a written reason
+    BREAK_GLASS = "break_glass"  # night service, no consent: helsepersonelloven § 7 only
+
+
+@dataclass(frozen=True)
+class CrisisStanding:
+    """What the crisis rule needs, read in one query with the patient's open team."""
+
+    night: bool = False
+    is_member: bool = False
+    team_consent: bool = False
+    crisis_consent: bool = False
+
+    @property
+    def access(self) -> CrisisAccess:
+        if self.is_member and self.team_consent:
+            return CrisisAccess.TEAM
+        if not self.night:
+            return CrisisAccess.NONE
+        return CrisisAccess.CONSENTED if self.crisis_consent else CrisisAccess.BREAK_GLASS
+
+
+def crisis_team(
+    who: AnyUser, *, patient_pk: int | None = None, team_pk: int | None = None
+) -> tuple[Team, CrisisStanding] | None:
+    """The patient's open team (with the patient) and the user's crisis standing, in one query
+    (two for a user outside the team: their organisation); None when there is no open team, as
+    the crisis card exists only with a team."""
+    user = as_user(who)
+    if user is None or user.kind != User.Kind.STAFF:
+        return None
+    which = Q(pk=team_pk) if team_pk is not None else Q(patient_id=patient_pk)
+    team = (
+        Team.objects.filter(_OPEN_TEAM, which)
+        .select_related("patient")
+        .annotate(
+            is_member=_membership(user, "patient"),
+            team_consent=_standing_consent(Consent.Scope.TEAM_SHARING, "patient"),
+            crisis_consent=_standing_consent(Consent.Scope.CRISIS_PLAN, "patient"),
+        )
+        .first()
+    )
+    if team is None:
+        return None
+    in_team = bool(team.is_member and team.team_consent)
+    return team, CrisisStanding(
+        night=not in_team and is_night_service(user),
+        is_member=team.is_member,
+        team_consent=team.team_consent,
+        crisis_consent=team.crisis_consent,
+    )
+
+
+def record_crisis_access(
+    user: User, patient: Patient, access: CrisisAccess, *, reason: str = ""
+) -> int:
+    """The audit row of one crisis card access: a view, or break-glass with its reason. The
+    coordinator's morning digest and the patient's access log read these rows."""
+    if access == CrisisAccess.NONE:
+        raise Http404
+    if access != CrisisAccess.TEAM and not reason.strip():
+        # A night service always states why (helsepersonelloven § 7 for break-glass).
+        raise PermissionDenied
+    action = audit.BREAK_GLASS if access == CrisisAccess.BREAK_GLASS else audit.VIEW
+    row = AccessLog.objects.create(
+        user=user, patient=patient, action=action, object_type=CRISIS_CARD, reason=reason.strip()
+    )
+    return row.pk

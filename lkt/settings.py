@@ -190,6 +190,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.tasks.digest_send_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # 07:30 Oslo time, when office hours start: last night's contacts and break-glass openings
+    # (15:30 yesterday to 07:30 today) to each team's coordinator and deputy; keyed per
+    # person and day, so a second run sends nothing twice.
+    "night-digest": {
+        "task": "coordination.tasks.night_digest_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 EMAIL_BACKEND = env.str(

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from actors.models import Team, User
-from lkt.access import as_user
+from lkt.access import as_user, is_night_service
 
 
 @login_required
@@ -24,4 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("actors:portal-home")
     if user.kind == User.Kind.RELATIVE:
         return redirect("actors:relative-home")
+    if is_night_service(user):
+        # Legevakt and AMK see no team: their LKT is the crisis card lookup.
+        return redirect("coordination:crisis-lookup")
     return redirect("actors:team-list")

@@ -11,6 +11,9 @@ informing relatives.
 - ``relative`` (Per, Kari's father): Kari allows him to see the team and her goals.
 - ``excluded_relative`` (Lise, Kari's sister): Kari has excluded her; she sees nothing.
 - ``leader`` (Leif): leads the kommune's health service; sees aggregates, never Kari's data.
+- ``night`` (Nils): a doctor at Legevakten i Fjordvik, in no team: sees no team, only the
+  crisis card of a patient he looks up by fødselsnummer (with a reason; break-glass without
+  Kari's consent to crisis sharing, which she has not given in the cast).
 """
 
 from __future__ import annotations
@@ -68,6 +71,7 @@ class Cast:
     relative: User
     excluded_relative: User
     leader: User
+    night: User
     team: Team
     other_team: Team
 
@@ -83,6 +87,8 @@ def cast(db) -> Cast:
     member = StaffFactory(username="tor", first_name="Tor", organisation=kommune)
     outsider = StaffFactory(username="nina", first_name="Nina", organisation=other_kommune)
     leader = StaffFactory(username="leif", first_name="Leif", organisation=kommune, is_leader=True)
+    legevakt = OrganisationFactory(name="Legevakten i Fjordvik", kind=Organisation.Kind.LEGEVAKT)
+    night = StaffFactory(username="nils-legevakt", first_name="Nils", organisation=legevakt)
     kari_user = UserFactory(username="kari", first_name="Kari", kind=User.Kind.PATIENT)
     ola_user = UserFactory(username="ola", first_name="Ola", kind=User.Kind.PATIENT)
     per = UserFactory(username="per", first_name="Per", kind=User.Kind.RELATIVE)
@@ -117,6 +123,7 @@ def cast(db) -> Cast:
         relative=per,
         excluded_relative=lise,
         leader=leader,
+        night=night,
         team=team,
         other_team=other_team,
     )

@@ -23,6 +23,7 @@ from tests.coordination.test_meeting_services import (
     kari_meeting_item,
     kari_task,
 )
+from tests.coordination.test_night_views import cecilie_import, kari_night_contact
 
 ROLES = [
     "anonymous",
@@ -34,6 +35,7 @@ ROLES = [
     "outsider",
     "coordinator",
     "leader",
+    "night",
 ]
 
 
@@ -49,7 +51,10 @@ class Row:
 
 
 def statuses(default: int, **overrides: int) -> dict[str, int]:
-    return {role: overrides.get(role, default) for role in ROLES}
+    # Nils at the legevakt is staff in no team: everywhere but the crisis pages he gets what
+    # Nina the outsider gets, unless a row says otherwise.
+    night = overrides.get("night", overrides.get("outsider", default))
+    return {role: overrides.get(role, default) for role in ROLES} | {"night": night}
 
 
 def kari_team(cast: Cast) -> list[Any]:
@@ -294,6 +299,20 @@ def cecilie_alert(cast: Cast) -> list[Any]:
         urgent=True,
     )
     return [notification.pk]
+
+
+def nils_lookup_token(cast: Cast) -> list[Any]:
+    """The signed step Nils gets when he looks Kari up by fødselsnummer."""
+    from coordination.crisis_services import LOOKUP_SALT, crisis_token
+
+    return [crisis_token(cast.night, cast.team.patient.pk, LOOKUP_SALT)]
+
+
+def nils_card_token(cast: Cast) -> list[Any]:
+    """The signed card link Nils gets once he has stated his reason."""
+    from coordination.crisis_services import CARD_SALT, crisis_token
+
+    return [crisis_token(cast.night, cast.team.patient.pk, CARD_SALT)]
 
 
 # Things only the kommune's koordinerende enhet does: nobody in the cast works there.
@@ -547,6 +566,47 @@ MATRIX: dict[str, Row] = {
         "post", statuses(404, anonymous=302, coordinator=302), args=cecilie_alert
     ),
     # --- notifications: inbox, preferences, calendar ---
+    # --- issue 7: night contacts ---
+    # The contact form: night-service users (Nils) and staff in a team; others 403.
+    "coordination:night-contact-create": Row(
+        "get", statuses(403, anonymous=302, member=200, coordinator=200, night=200)
+    ),
+    # The file import: night-service users and coordinators.
+    "coordination:night-contact-import": Row(
+        "get", statuses(403, anonymous=302, coordinator=200, night=200)
+    ),
+    # An import's result: only the one who uploaded it (Cecilie here); others 404.
+    "coordination:night-import-detail": Row(
+        "get", statuses(404, anonymous=302, coordinator=200), args=cecilie_import
+    ),
+    "coordination:team-night": Row("get", CLINICAL_SECTION, args=kari_team),
+    "actors:team-natt": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "coordination:phase-rules-edit": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
+    ),
+    # The API: Nils and Kari's team record for her (201); other staff and non-staff 403.
+    "api:night-contact-create": Row(
+        "post",
+        statuses(403, member=201, coordinator=201, night=201),
+        data=kari_night_contact,
+        content_type="application/json",
+    ),
+    # --- issue 7: crisis card ---
+    # Only night services (Nils at the legevakt) look up by fødselsnummer; other staff and
+    # everyone else are refused (403). The signed steps are bound to Nils: to anyone else the
+    # link is not there (404). Kari has not consented to crisis sharing: Nils gets the
+    # break-glass form. From the team page, staff in her team open the card; no one else.
+    "coordination:crisis-lookup": Row("get", statuses(403, anonymous=302, night=200)),
+    "coordination:crisis-access": Row(
+        "get", statuses(404, anonymous=302, night=200), args=nils_lookup_token
+    ),
+    "coordination:crisis-card": Row(
+        "get", statuses(404, anonymous=302, night=200), args=nils_card_token
+    ),
+    "coordination:crisis-card-team": Row(
+        "get", statuses(404, anonymous=302, member=200, coordinator=200), args=kari_team
+    ),
+    # --- issue 7: morning digest ---
     # Each person's own inbox and settings: every logged-in user, never anyone else's.
     "coordination:notification-mark-all-read": Row("post", statuses(302)),
     "coordination:notification-badge": Row("get", LOGGED_IN_ONLY),

@@ -15,6 +15,7 @@ from coordination.models.meetings import (
     MeetingPreferences,
     StandingItem,
 )
+from coordination.models.night import ContactImport, NightContact, NightService, PhaseRule
 from coordination.models.notifications import (
     CalendarFeed,
     Delivery,
@@ -35,6 +36,7 @@ __all__ = [
     "COORDINATOR_CASELOAD_LIMIT",
     "AgendaItem",
     "CalendarFeed",
+    "ContactImport",
     "CoordinatorAppointment",
     "Decision",
     "Delivery",
@@ -46,9 +48,12 @@ __all__ = [
     "MeetingPreferences",
     "NeedReport",
     "NeedReportEvent",
+    "NightContact",
+    "NightService",
     "Notification",
     "NotificationPreference",
     "Observation",
+    "PhaseRule",
     "PlanPeriod",
     "StandingItem",
     "Task",

@@ -32,6 +32,16 @@ class Observation(models.Model):
     phase_change = models.OneToOneField(
         PhaseChange, null=True, blank=True, on_delete=models.PROTECT, related_name="observation"
     )
+    # Set when a phase rule proposed this from a night contact (coordination.phase_rules): the
+    # rule's key and the contact that tripped it, so the same contact never proposes twice.
+    rule = models.CharField(max_length=32, blank=True)
+    night_contact = models.ForeignKey(
+        "coordination.NightContact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="suggestions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -39,6 +49,13 @@ class Observation(models.Model):
         verbose_name_plural = _("observasjoner")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["team", "status"], name="observations_by_team")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["night_contact", "rule"],
+                condition=models.Q(night_contact__isnull=False),
+                name="one_suggestion_per_contact_and_rule",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:40]

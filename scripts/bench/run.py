@@ -18,6 +18,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 # name → module in this folder
 BENCHES = {
     "sweep": "sweep",  # the daily reminder sweep at 100 and 100 000 teams
+    "crisis": "crisis",  # the crisis card against the login page (target < 2×)
 }
 
 

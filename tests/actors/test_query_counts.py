@@ -39,8 +39,10 @@ HOME_QUERIES = 8
 #  patient's wishes for meetings; the open tasks with goal and owner).
 #  Element E "observasjoner" section: +2 (the open observations with their reporters, the
 #  latest decided ones; see coordination.observation_views.observation_section).
-#  (Measured 26 in all: without a plan period the evaluation section costs 2, not 3.)
-TEAM_QUERIES = 26
+#  Issue 7 "natt" section: +3 (the latest night contacts, the latest phase changes, the
+#  per-service counts in one aggregate; see coordination.night_selectors.night_section_data).
+#  (Measured 29 in all: without a plan period the evaluation section costs 2, not 3.)
+TEAM_QUERIES = 29
 
 
 def _teams_for(coordinator, count: int) -> None:

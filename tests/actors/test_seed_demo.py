@@ -171,6 +171,8 @@ def test_login_table_is_printed(demo):
     assert DEMO_PASSWORD in demo
     for login in LOGINS:
         assert login.username in demo
+    malene = Patient.objects.get(name="Malene Fjord")
+    assert f"fødselsnummer {malene.national_id}" in demo
 
 
 def test_access_of_relatives_and_leader(demo):
@@ -198,8 +200,14 @@ def test_second_run_is_idempotent(demo):
 
 def test_the_demo_has_a_plan_in_force_a_draft_and_a_team_in_yellow(demo):
     statuses = dict(CarePlanVersion.objects.values_list("plan__team__patient__name", "status"))
-    assert statuses == {"Kari Solstrand": "in_force", "Emma Lid": "draft"}
-    red = PhasePlanEntry.objects.get(version__status="in_force", phase="red")
+    assert statuses == {
+        "Kari Solstrand": "in_force",
+        "Emma Lid": "draft",
+        "Malene Fjord": "in_force",
+    }
+    red = PhasePlanEntry.objects.get(
+        version__status="in_force", phase="red", version__plan__team__patient__name="Kari Solstrand"
+    )
     assert "113" in red.call_night
     assert current_phase(Team.objects.get(patient__name="Ola Havbakken")) == "yellow"
 
@@ -210,3 +218,31 @@ def test_emmas_draft_is_open_for_corrections_and_has_one_from_the_fastlege(demo)
     [correction] = draft.corrections.select_related("author")
     assert correction.author.username == "fredrik"
     assert "blodprøvesvar" in correction.text
+
+
+def test_malene_has_a_year_of_night_contacts_a_crisis_plan_and_this_mornings_digest(demo):
+    from coordination.models import NightContact, Notification, Observation
+    from lkt.access import is_night_service
+
+    malene = Patient.objects.get(name="Malene Fjord")
+    assert malene.consents.filter(scope=Consent.Scope.CRISIS_PLAN).exists()
+    red = PhasePlanEntry.objects.get(
+        version__status="in_force", phase="red", version__plan__team__patient=malene
+    )
+    assert red.night_contact is not None and "113" in red.call_night and red.patient_wishes
+    contacts = NightContact.objects.filter(patient=malene)
+    now = timezone.now()
+    assert contacts.count() >= 8
+    assert contacts.filter(occurred_at__gte=now - dt.timedelta(days=7)).count() == 2
+    assert contacts.filter(outcome=NightContact.Outcome.ADMITTED).count() == 1
+    assert {c.service for c in contacts} >= {"legevakt", "amk", "politi"}
+    # The two contacts this week made the default rule propose gul; Cecilie decides.
+    [waiting] = Observation.objects.filter(team__patient=malene, status="open")
+    assert waiting.proposed_phase == "yellow"
+    digest = Notification.objects.get(
+        kind=Notification.Kind.NIGHT_DIGEST, recipient__username="cecilie"
+    )
+    assert "Legevakt" in digest.message and "Malene" not in digest.message
+    lars = User.objects.get(username="lars")
+    assert is_night_service(lars)
+    assert not visible_patients(lars).exists()

@@ -47,6 +47,7 @@ from careplans import services as careplan_services
 from careplans.models import CarePlanVersion, Challenge, Phase
 from careplans.services import ChallengeInput, GoalInput
 from coordination import demo as coordination_demo
+from coordination import demo_night
 
 # One published password for every demo login; the demo never runs with real people.
 DEMO_PASSWORD = "demo-passord-lkt"  # noqa: S105
@@ -108,6 +109,9 @@ ORGANISATIONS: tuple[OrgSpec, ...] = (
     ),
     # A 15-year-old belongs in child and adolescent psychiatry, not at the adult DPS.
     OrgSpec("bup", "BUP Vestfjord", _K.SYKEHUSAVDELING, Level.SPESIALIST, "hf"),
+    # Issue 7: the interkommunal legevakt for Fjordvik and Havbu, owned by neither kommune
+    # alone: its staff are night-service users who see only the crisis card.
+    OrgSpec("legevakt", "Legevakten i Fjordvik", _K.LEGEVAKT, Level.KOMMUNE),
 )
 
 
@@ -133,8 +137,9 @@ LOGINS: tuple[Login, ...] = (
         "Cecilie",
         "Strandvik",
         _STAFF,
-        "Koordinator i Fjordvik kommune (koordinerende enhet), leder Kari- og Emma-teamet",
-        "Kari og Emma: hele teamet og alt teamet deler; kan endre medlemmer, samtykke og pårørende",
+        "Koordinator i Fjordvik kommune (koordinerende enhet), leder Kari-, Emma- og Malene-teamet",
+        "Kari, Emma og Malene: hele teamet og alt teamet deler; kan endre medlemmer, samtykke "
+        "og pårørende. Får nattens kontakter i Varsler",
         organisation="fjordvik_ke",
     ),
     Login(
@@ -142,8 +147,9 @@ LOGINS: tuple[Login, ...] = (
         "Fredrik",
         "Lyngmo",
         _STAFF,
-        "Fastlege ved Fjordvik legekontor, i Kari- og Emma-teamet",
-        "Kari og Emma: teamet og alt teamet deler",
+        "Fastlege ved Fjordvik legekontor, i Kari-, Emma- og Malene-teamet (stedfortreder "
+        "for koordinator i Malene-teamet)",
+        "Kari, Emma og Malene: teamet og alt teamet deler",
         organisation="fjordvik_lege",
     ),
     Login(
@@ -160,8 +166,8 @@ LOGINS: tuple[Login, ...] = (
         "Kristin",
         "Vadheim",
         _STAFF,
-        "Psykolog ved Vestfjord DPS, kontaktpsykolog i Kari- og Jonas-teamet",
-        "Kari. Jonas først når han har samtykket til deling",
+        "Psykolog ved Vestfjord DPS, kontaktpsykolog i Kari-, Malene- og Jonas-teamet",
+        "Kari og Malene. Jonas først når han har samtykket til deling",
         organisation="dps",
     ),
     Login(
@@ -169,8 +175,8 @@ LOGINS: tuple[Login, ...] = (
         "Ingrid",
         "Bremnes",
         _STAFF,
-        "Intern koordinator ved Vestfjord DPS, i Kari-, Emma- og Jonas-teamet",
-        "Kari og Emma. Jonas først når han har samtykket til deling",
+        "Intern koordinator ved Vestfjord DPS, i Kari-, Emma-, Malene- og Jonas-teamet",
+        "Kari, Emma og Malene. Jonas først når han har samtykket til deling",
         organisation="dps",
     ),
     Login(
@@ -249,6 +255,16 @@ LOGINS: tuple[Login, ...] = (
         is_leader=True,
     ),
     Login(
+        "lars",
+        "Lars",
+        "Vaktlege",
+        _STAFF,
+        "Legevaktlege ved Legevakten i Fjordvik (nattjeneste), i ingen team",
+        "Bare kriseplanen (kriseside), når han slår opp fødselsnummeret; registrerer "
+        "kontakter utenom kontortid",
+        organisation="legevakt",
+    ),
+    Login(
         "kari",
         "Kari",
         "Solstrand",
@@ -271,6 +287,14 @@ LOGINS: tuple[Login, ...] = (
         User.Kind.PATIENT,
         "Pasient i Fjordvik, 15 år: foreldrene samtykket (pbrl. § 4-3)",
         "Sitt eget team, sin plan og Min gode dag",
+    ),
+    Login(
+        "malene",
+        "Malene",
+        "Fjord",
+        User.Kind.PATIENT,
+        "Pasient i Fjordvik, 24 år, mange kontakter med legevakt og AMK om natta",
+        "Sitt eget team, sin plan og kriseplan, og hvem som har sett opplysningene",
     ),
     Login(
         "per",
@@ -836,6 +860,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo-innlogginger (samme passord for alle: {DEMO_PASSWORD}):")
         for line in _login_table():
             self.stdout.write(line)
+        malene = Patient.objects.filter(name=demo_night.NAME).first()
+        if malene is not None:
+            # Issue 7: the number a legevakt would type; synthetic, and new each day (age 24).
+            self.stdout.write(
+                f"Kriseplan-demo: logg inn som lars og slå opp {malene.name}, "
+                f"fødselsnummer {malene.national_id}."
+            )
 
     def _refuse_username_clash(self) -> None:
         """A database with someone else's "admin" is not a demo database: say so, not crash."""

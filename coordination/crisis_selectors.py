@@ -1,0 +1,200 @@
+"""Reads for the crisis card (kriseplan til legevakt og AMK).
+
+The card is for the night: one page, one request, and three small queries whatever the size of the team
+or the plan. It shows the rød and gul phases of the plan version the team works by (the version
+in force, else the newest draft: ``careplans.phase_selectors.shown_versions``), whom to call
+now, what the patient asked for in a crisis and the coordinator for the morning; nothing else of
+the plan (no Min gode dag, goals, members or minutes), so nothing else is read.
+
+Why hand-written SQL: issue 7 asks that the card answer within 2× the time of the plain login
+page (scripts/bench/crisis.py). Built with the ORM, most of the time went to compiling the
+queries and to building full User rows for two names and phone numbers; three small statements
+that select only the columns shown take a fraction of that (one large statement with all the
+joins was slower still: PostgreSQL spent longer planning it than running it). The tests pin its result against the ORM's rules (tests/coordination/test_crisis_*.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, Model, OuterRef
+
+from actors.models import Member, Patient, Role, Team, User
+from careplans.models import CarePlan, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
+from careplans.phase_selectors import PHASE_COLOURS
+
+# The acute phase first: on the card what to do now comes before what to watch for.
+CARD_PHASES = [Phase.RED, Phase.YELLOW]
+
+
+def crisis_patient_find(national_id: str) -> Patient | None:
+    """The patient with this fødselsnummer who has an open team, else None (one query). The
+    caller says the same thing for "no such person" and "no team": no enumeration."""
+    open_team = Team.objects.filter(patient=OuterRef("pk")).exclude(status=Team.Status.CLOSED)
+    return Patient.objects.filter(Exists(open_team), national_id=national_id).first()
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class CardEntry:
+    phase: str
+    signs: str
+    actions: str
+    actor: Contact | None
+    night_contact: Contact | None
+    call_night: str
+    patient_wishes: str
+
+    @property
+    def label(self) -> str:
+        return str(Phase(self.phase).label)
+
+    @property
+    def colour(self) -> str:
+        return PHASE_COLOURS[Phase(self.phase)]
+
+
+@dataclass
+class CrisisCard:
+    team_pk: int
+    patient_name: str
+    birth_date: dt.date
+    phase: str
+    version_status: str  # "" when the team has no plan yet
+    entries: list[CardEntry] = field(default_factory=list)
+    coordinator: Contact | None = None
+
+    @property
+    def phase_label(self) -> str:
+        return str(Phase(self.phase).label)
+
+    @property
+    def phase_colour(self) -> str:
+        return PHASE_COLOURS[Phase(self.phase)]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.version_status == CarePlanVersion.Status.DRAFT
+
+    @property
+    def call_first(self) -> Contact | None:
+        """The team's single point of contact at night: the rød phase's named night contact,
+        else the coordinator."""
+        red = next((e for e in self.entries if e.phase == Phase.RED), None)
+        if red is not None and red.night_contact is not None:
+            return red.night_contact
+        return self.coordinator
+
+    @property
+    def patient_wishes(self) -> list[CardEntry]:
+        return [e for e in self.entries if e.patient_wishes]
+
+
+def _t(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# Table names come from the models, never from input; values are parameters.
+_HEAD_SQL = f"""
+SELECT t.id, p.name, p.birth_date,
+    (SELECT pc.phase FROM {_t(PhaseChange)} pc WHERE pc.team_id = t.id
+        ORDER BY pc.changed_at DESC, pc.id DESC LIMIT 1),
+    (SELECT v.id FROM {_t(CarePlanVersion)} v JOIN {_t(CarePlan)} cp ON cp.id = v.plan_id
+        WHERE cp.team_id = t.id AND v.status IN (%(in_force)s, %(draft)s)
+        ORDER BY v.status = %(in_force)s DESC, v.number DESC LIMIT 1)
+FROM {_t(Team)} t JOIN {_t(Patient)} p ON p.id = t.patient_id
+WHERE t.status <> %(closed)s AND """  # noqa: S608
+_BY_TEAM = "t.id = %(team)s"
+_BY_PATIENT = "t.patient_id = %(patient)s"
+_ENTRIES_SQL = f"""
+SELECT e.phase, e.signs, e.actions, e.call_night, e.patient_wishes, e.actor_id,
+    e.night_contact_id, v.status
+FROM {_t(PhasePlanEntry)} e JOIN {_t(CarePlanVersion)} v ON v.id = e.version_id
+WHERE e.version_id = %(version)s AND e.phase IN (%(red)s, %(yellow)s)
+"""  # noqa: S608
+# The members named on the card (actors, night contacts) and the coordinator, with only the
+# columns of ``Member.display_name`` and ``Member.contact_phone``.
+_MEMBERS_SQL = f"""
+SELECT m.id, m.role, m.user_id, m.external_name, m.external_phone,
+    u.first_name, u.last_name, u.username, u.phone, m.joined_on,
+    (m.team_id = %(team)s AND m.role = %(coordinator)s AND m.left_on IS NULL)
+FROM {_t(Member)} m LEFT JOIN {_t(User)} u ON u.id = m.user_id
+WHERE m.id IN (%(named0)s, %(named1)s, %(named2)s, %(named3)s)
+    OR (m.team_id = %(team)s AND m.role = %(coordinator)s AND m.left_on IS NULL)
+"""  # noqa: S608
+
+
+def _contact_row(row: tuple[Any, ...]) -> Contact:
+    _pk, role, user_id, external_name, external_phone, first, last, username, phone = row[:9]
+    if user_id is None:
+        name, number = external_name, external_phone
+    else:
+        name, number = (f"{first} {last}".strip() or username), phone
+    return Contact(name=name, role=str(Role(role).label), phone=number or "")
+
+
+def crisis_card_get(
+    *, team_pk: int | None = None, patient_pk: int | None = None
+) -> CrisisCard | None:
+    """The card of an open team (by its pk or its patient's), or None. Three small statements
+    whatever the size of the team or the plan: 1 team, patient, current phase and the version
+    shown, 2 its rød and gul entries, 3 the members they name and the coordinator (see the
+    module's docstring for why by hand). Access is decided before this is called."""
+    params: dict[str, Any] = {
+        "team": team_pk,
+        "patient": patient_pk,
+        "closed": Team.Status.CLOSED.value,
+        "in_force": CarePlanVersion.Status.IN_FORCE.value,
+        "draft": CarePlanVersion.Status.DRAFT.value,
+        "coordinator": Role.COORDINATOR.value,
+        "red": Phase.RED.value,
+        "yellow": Phase.YELLOW.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_SQL + (_BY_TEAM if team_pk is not None else _BY_PATIENT), params)
+        head = cursor.fetchone()
+        if head is None:
+            return None
+        params["team"], version_pk = head[0], head[4]
+        entries: list[tuple[Any, ...]] = []
+        if version_pk is not None:
+            cursor.execute(_ENTRIES_SQL, {**params, "version": version_pk})
+            entries = cursor.fetchall()
+        named = sorted({pk for row in entries for pk in (row[5], row[6]) if pk is not None})
+        # At most four (who acts and the night contact, in rød and gul): fixed placeholders,
+        # padded with 0 (no member has it), work on SQLite (the demo) as on PostgreSQL.
+        padded = {f"named{i}": pk for i, pk in enumerate((named + [0, 0, 0, 0])[:4])}
+        cursor.execute(_MEMBERS_SQL, {**params, **padded})
+        members = cursor.fetchall()
+    by_pk = {row[0]: _contact_row(row) for row in members}
+    coordinators = sorted((row for row in members if row[10]), key=lambda row: (row[9], row[0]))
+    by_phase = {
+        row[0]: CardEntry(
+            phase=row[0],
+            signs=row[1],
+            actions=row[2],
+            call_night=row[3],
+            patient_wishes=row[4],
+            actor=by_pk.get(row[5]) if row[5] is not None else None,
+            night_contact=by_pk.get(row[6]) if row[6] is not None else None,
+        )
+        for row in entries
+    }
+    return CrisisCard(
+        team_pk=head[0],
+        patient_name=head[1],
+        birth_date=head[2],
+        phase=head[3] or Phase.GREEN.value,
+        version_status=entries[0][7] if entries else "",
+        entries=[by_phase[p.value] for p in CARD_PHASES if p.value in by_phase],
+        coordinator=by_pk[coordinators[0][0]] if coordinators else None,
+    )

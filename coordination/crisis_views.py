@@ -1,0 +1,110 @@
+"""HTTP for crisis access by legevakt and AMK: lookup by fødselsnummer, the reason (or
+break-glass under helsepersonelloven § 7), and the crisis card.
+
+The card is one plain page: one request, no htmx, no script, made for a phone at night and for
+paper. Every step answers 404 to those who may not know the patient is there.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from actors.forms import submit
+from coordination.crisis_forms import CrisisLookupForm, CrisisReasonForm
+from coordination.crisis_selectors import CrisisCard, crisis_card_get, crisis_patient_find
+from coordination.crisis_services import (
+    CARD_SALT,
+    LOOKUP_SALT,
+    crisis_card_for_team,
+    crisis_card_open,
+    crisis_lookup_allowed,
+    crisis_step_get,
+    crisis_token,
+    crisis_token_patient,
+)
+from lkt.access import is_night_service, require_user
+from lkt.http import form_data
+
+# A display hint for the menu (base.html shows a night-service user only the lookup); access
+# is decided by lkt.access on every request, never by this.
+NIGHT_MENU = "night_service"
+
+
+def mark_night_menu(request: HttpRequest) -> None:
+    if not request.session.get(NIGHT_MENU):
+        request.session[NIGHT_MENU] = True
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_lookup(request: HttpRequest) -> HttpResponse:
+    user = require_user(request.user)
+    if not is_night_service(user):
+        raise PermissionDenied
+    mark_night_menu(request)
+    form = CrisisLookupForm(form_data(request))
+    context = {"form": form, "not_found": False}
+    if form.is_valid():
+        if not crisis_lookup_allowed(user):
+            context["too_many"] = True
+            return render(request, "coordination/crisis_lookup.html", context, status=429)
+        patient = crisis_patient_find(form.cleaned_data["national_id"])
+        if patient is not None:
+            return redirect(
+                "coordination:crisis-access", crisis_token(user, patient.pk, LOOKUP_SALT)
+            )
+        context["not_found"] = True
+    return render(request, "coordination/crisis_lookup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def crisis_access(request: HttpRequest, token: str) -> HttpResponse:
+    user = require_user(request.user)
+    step = crisis_step_get(user, patient_pk=crisis_token_patient(user, token, LOOKUP_SALT))
+    form = CrisisReasonForm(form_data(request), break_glass=step.break_glass)
+    card_token = submit(
+        form,
+        lambda data: crisis_card_open(
+            actor=user,
+            step=step,
+            reason=data["reason"],
+            emergency=bool(data.get("emergency")),
+        ),
+    )
+    if card_token is not None:
+        return redirect("coordination:crisis-card", card_token)
+    return render(
+        request, "coordination/crisis_access.html", {"form": form, "step": step, "token": token}
+    )
+
+
+def _card_page(request: HttpRequest, card: CrisisCard | None, *, night: bool) -> HttpResponse:
+    if card is None:
+        raise Http404
+    return render(request, "coordination/crisis_card.html", {"card": card, "night": night})
+
+
+@login_required
+@require_GET
+def crisis_card(request: HttpRequest, token: str) -> HttpResponse:
+    """The card under the token its access gave. The token is the grant: signed, bound to this
+    user and this patient, valid for ``TOKEN_MAX_AGE``, and given only after the access was
+    decided by lkt.access and logged (crisis_services.crisis_card_open); so a reload or print
+    costs no new reason, no new row and no second look at the policy: the page is one query
+    after the session (scripts/bench/crisis.py)."""
+    user = require_user(request.user)
+    patient_pk = crisis_token_patient(user, token, CARD_SALT)
+    return _card_page(request, crisis_card_get(patient_pk=patient_pk), night=True)
+
+
+@login_required
+@require_GET
+def crisis_card_team(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same card for staff in the team, from the team page (audited as a view)."""
+    team = crisis_card_for_team(require_user(request.user), pk)
+    return _card_page(request, crisis_card_get(team_pk=team.pk), night=False)

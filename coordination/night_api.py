@@ -1,0 +1,58 @@
+"""POST /api/v1/night-contacts/: a night contact from another system (a legevakt's journal),
+through the same service as the form (issue 7). Session authentication as the rest of the API.
+
+403 for a user who records no night contacts at all (not a night-service user and in no team);
+404 when the patient is unknown, has no open team, or is not theirs to record for (the same
+answer, so the API never tells whether a person exists); 400 with field errors otherwise.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from actors.validators import validate_national_id
+from coordination import night_services
+from coordination.models import NightContact, NightService
+from lkt.access import require_user
+
+
+class NightContactInSerializer(serializers.Serializer):
+    national_id = serializers.CharField(max_length=11, validators=[validate_national_id])
+    service = serializers.ChoiceField(choices=NightService.choices)
+    occurred_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=300)
+    outcome = serializers.ChoiceField(choices=NightContact.Outcome.choices)
+    suicide_risk = serializers.BooleanField(required=False, default=False)
+
+
+class NightContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NightContact
+        fields = [
+            "id",
+            "service",
+            "occurred_at",
+            "reason",
+            "outcome",
+            "suicide_risk",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class NightContactCreateApi(APIView):
+    def post(self, request: Request) -> Response:
+        actor = require_user(request.user)
+        if not night_services.may_open_record_page(actor):
+            raise PermissionDenied
+        serializer = NightContactInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact = night_services.night_contact_record_by_national_id(
+            actor=actor, source=NightContact.Source.API, **serializer.validated_data
+        )
+        return Response(NightContactSerializer(contact).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,227 @@
+"""Benchmark: the crisis card (consented path) against the plain login page, in one run.
+
+    make bench BENCH=crisis [BENCH_DATABASE_URL=postgres://…/lkt_bench]
+    DJANGO_SETTINGS_MODULE=lkt.settings .venv/bin/python scripts/bench/crisis.py [--runs 200]
+
+Issue 7 asks that the card answer within 2× the time of the login page: at night the card must
+come as fast as the simplest page LKT has. Both pages are requested in-process through Django's
+test Client (the whole middleware, view and template stack; no network), against
+``DATABASE_URL`` (its name must contain "bench"; created and migrated if needed). One patient is
+seeded with a full plan (three phases, a night contact, wishes), a 12-member team, Min gode dag,
+goals and a crisis-sharing consent; a legevakt user opens the card by its signed link (the
+reason was given once; reloads of the link write no audit rows). Both pages are warmed up, then
+requested alternately ``--runs`` times; the medians and their ratio are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lkt_bench"
+RUNS = 200
+WARMUP = 20
+TARGET = 2.0
+
+
+def _setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lkt.settings")
+    url = urlsplit(os.environ["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"refusing to use {name!r}: the benchmark database's name must say bench")
+    import psycopg
+
+    admin = urlunsplit(url._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    call_command("migrate", verbosity=0)
+    # The test Client's host ("testserver") and no collected static files needed.
+    setup_test_environment()
+
+
+def seed() -> tuple[Any, int]:
+    """The legevakt user and the patient's pk; reused when already there (idempotent)."""
+    from django.utils import timezone
+
+    from actors.models import Consent, Level, Member, Organisation, Patient, Role, Team, User
+    from actors.validators import org_number_with_check_digit, synthetic_national_id
+    from careplans.models import CarePlan, CarePlanVersion, Goal, Phase, PhasePlanEntry
+
+    night = User.objects.filter(username="bench-legevakt").first()
+    patient = Patient.objects.filter(name="Bench Kriseplan").first()
+    if night is not None and patient is not None:
+        return night, patient.pk
+
+    def org(kind: str, n: int) -> Organisation:
+        number = org_number_with_check_digit(f"9{n:07d}")
+        if number is None:
+            raise SystemExit("no valid organisation number for the bench seed")
+        return Organisation.objects.get_or_create(
+            org_number=number,
+            defaults={"name": f"Bench {kind} {n}", "kind": kind, "level": Level.KOMMUNE},
+        )[0]
+
+    kommune = org(Organisation.Kind.KOMMUNE, 1)
+    legevakt = org(Organisation.Kind.LEGEVAKT, 2)
+    night = User.objects.create(
+        username="bench-legevakt", kind=User.Kind.STAFF, organisation=legevakt, first_name="Lege"
+    )
+    coordinator = User.objects.create(
+        username="bench-koordinator",
+        kind=User.Kind.STAFF,
+        organisation=kommune,
+        first_name="Koordinator",
+        phone="+4791234567",
+    )
+    serial = 1
+    national_id = synthetic_national_id(dt.date(1998, 4, 12), serial)
+    while Patient.objects.filter(national_id=national_id).exists():
+        serial += 1
+        national_id = synthetic_national_id(dt.date(1998, 4, 12), serial)
+    patient = Patient.objects.create(
+        name="Bench Kriseplan", national_id=national_id, birth_date=dt.date(1998, 4, 12)
+    )
+    today = timezone.localdate()
+    team = Team.objects.create(
+        patient=patient, created_by=coordinator, status=Team.Status.ACTIVE, established_on=today
+    )
+    lead = Member.objects.create(
+        team=team, user=coordinator, role=Role.COORDINATOR, level="kommune", joined_on=today
+    )
+    contact = Member.objects.create(
+        team=team,
+        external_name="Søster Lise",
+        external_phone="+4791234568",
+        role=Role.OTHER,
+        level="privat",
+        joined_on=today,
+    )
+    for n in range(10):
+        Member.objects.create(
+            team=team,
+            external_name=f"Medlem {n}",
+            role=Role.OTHER,
+            level="privat",
+            joined_on=today,
+        )
+    for scope in (Consent.Scope.TEAM_SHARING, Consent.Scope.CRISIS_PLAN):
+        Consent.objects.create(
+            patient=patient,
+            scope=scope,
+            method=Consent.Method.WRITTEN,
+            given_at=timezone.now(),
+            recorded_by=coordinator,
+        )
+    plan = CarePlan.objects.create(team=team)
+    version = CarePlanVersion.objects.create(
+        plan=plan, number=1, status=CarePlanVersion.Status.IN_FORCE, created_by=coordinator
+    )
+    for phase in Phase.values:
+        PhasePlanEntry.objects.create(
+            version=version,
+            phase=phase,
+            signs=f"Tegn i {phase}: " + "sover lite, trekker seg unna. " * 8,
+            actions=f"Tiltak i {phase}: " + "ring, møt opp, følg til legevakt. " * 8,
+            actor=lead,
+            night_contact=contact if phase == Phase.RED else None,
+            call_night="AMK 113, legevakt 116 117, søster Lise 912 34 568",
+            patient_wishes="Ring søsteren min først. Ikke politi hvis det kan unngås.",
+        )
+    for n in range(5):
+        Goal.objects.create(patient=patient, text=f"Mål {n}", wish="Orke mer")
+    return night, patient.pk
+
+
+def _median_ms(client: Any, url: str, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url, secure=True)
+        times.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: {response.status_code}")
+    return statistics.median(times) * 1000
+
+
+def _measure(night: Any, card_url: str, runs: int) -> tuple[float, float]:
+    from django.test import Client
+
+    night_client, anonymous = Client(), Client()
+    night_client.force_login(night)
+    _median_ms(night_client, card_url, WARMUP)
+    login_url = _login_url()
+    _median_ms(anonymous, login_url, WARMUP)
+    card, login = [], []
+    # Alternate in blocks so that drift (GC, caches, the machine) hits both alike.
+    for _ in range(max(1, runs // 20)):
+        card.append(_median_ms(night_client, card_url, 20))
+        login.append(_median_ms(anonymous, login_url, 20))
+    return statistics.median(card), statistics.median(login)
+
+
+def _login_url() -> str:
+    from django.urls import reverse
+
+    return reverse("login")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=RUNS)
+    args = parser.parse_args(argv)
+    _setup()
+    from django.db import connection
+    from django.test.utils import override_settings
+    from django.urls import reverse
+
+    from coordination.crisis_services import CARD_SALT, crisis_token
+
+    night, patient_pk = seed()
+    card_url = reverse(
+        "coordination:crisis-card", args=[crisis_token(night, patient_pk, CARD_SALT)]
+    )
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    results = []
+    # The login page reads nothing from the database; the card must (session, user, card). With
+    # CONN_MAX_AGE=0 (the settings' default) every such request also opens a new PostgreSQL
+    # connection, which alone costs more than the whole login page; a deployment keeps
+    # connections (DATABASE_URL …?conn_max_age=600). Both are measured and printed.
+    with override_settings(
+        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+        | {"staticfiles": static}
+    ):
+        for label, max_age in [("new connection per request", 0), ("persistent connection", 600)]:
+            connection.close()
+            connection.settings_dict["CONN_MAX_AGE"] = max_age
+            card_ms, login_ms = _measure(night, card_url, args.runs)
+            results.append((label, card_ms, login_ms, card_ms / login_ms))
+    print(f"Crisis card vs login page (median of {args.runs} requests each, in-process Client)")
+    for label, card_ms, login_ms, ratio in results:
+        verdict = "OK" if ratio < TARGET else "over target"
+        print(
+            f"  {label:<27} card {card_ms:6.2f} ms | login {login_ms:6.2f} ms | "
+            f"ratio {ratio:4.2f}× (target < {TARGET:.0f}×) {verdict}"
+        )
+    return 0 if results[-1][3] < TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
