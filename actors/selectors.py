@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from actors.models import (
     MANDATORY_ROLES,
@@ -245,3 +246,8 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
         )
         .order_by("established_on", "pk")
     )
+
+
+def team_section_url(team_pk: int, key: str) -> str:
+    """A section of the team page by its key (actors.team_page): where a message points."""
+    return reverse("actors:team-detail", args=[team_pk]) + f"#{key}"

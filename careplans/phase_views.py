@@ -25,7 +25,7 @@ from django_htmx.http import trigger_client_event
 
 from actors.forms import submit
 from actors.models import Member
-from actors.selectors import TeamPage, team_for_action
+from actors.selectors import TeamPage, team_for_action, team_section_url
 from careplans import phase_services
 from careplans.annual import annual_strip, next_occurrence
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
@@ -69,10 +69,6 @@ def phase_section(page: TeamPage) -> dict[str, Any]:
     }
 
 
-def _team_url(team_pk: int, anchor: str) -> str:
-    return reverse("actors:team-detail", args=[team_pk]) + f"#{anchor}"
-
-
 def _form_answer(
     request: HtmxHttpRequest,
     *,
@@ -113,7 +109,9 @@ def phase_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if change is not None:
         message = _("Fasen er endret til %(phase)s.") % {"phase": change.get_phase_display()}
-        return _saved(request, message, event="fase-changed", back=_team_url(team.pk, "fase"))
+        return _saved(
+            request, message, event="fase-changed", back=team_section_url(team.pk, "fase")
+        )
     return _form_answer(
         request,
         template=PHASE_TEAM,
@@ -164,7 +162,9 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
     label = Phase(phase).label
     if saved is not None:
         message = _("%(phase)s fase er lagret i utkastet.") % {"phase": label}
-        return _saved(request, message, event="fase-changed", back=_team_url(team.pk, "fase"))
+        return _saved(
+            request, message, event="fase-changed", back=team_section_url(team.pk, "fase")
+        )
     return _form_answer(
         request,
         template=PHASE_FORMS,

@@ -15,16 +15,16 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Member, Team, User
+from actors.selectors import team_section_url
 from careplans.models import Phase, PhaseChange, PhasePlanEntry
 from careplans.phase_selectors import shown_versions
 from coordination import selectors, unread
 from coordination.models import Mandate, Notification
-from coordination.notify import notify
+from coordination.notify import notify, shorten
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,8 @@ ESCALATION_BATCH = 200
 _PART = 180
 
 
-def _shorten(text: str, limit: int = _PART) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def phase_section_url(team: Team | int) -> str:
-    pk = team.pk if isinstance(team, Team) else team
-    return reverse("actors:team-detail", args=[pk]) + "#fase"
+    return team_section_url(team.pk if isinstance(team, Team) else team, "fase")
 
 
 def _entry_for(change: PhaseChange) -> PhasePlanEntry | None:
@@ -86,8 +80,8 @@ def _recipients(
             return
         found.setdefault(user.pk, (user, []))[1].append(part)
 
-    actions = _shorten(entry.actions) if entry else ""
-    call_night = _shorten(entry.call_night) if entry and entry.call_night else ""
+    actions = shorten(entry.actions, _PART) if entry else ""
+    call_night = shorten(entry.call_night, _PART) if entry and entry.call_night else ""
     if entry is not None:
         add(_reachable(entry.actor), _("Du handler: %(actions)s") % {"actions": actions})
         if call_night:
@@ -208,7 +202,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
             ) % {
                 "name": alert.recipient,
                 "when": timezone.localtime(alert.created_at).strftime("%d.%m.%Y %H:%M"),
-                "message": _shorten(alert.message, 300),
+                "message": shorten(alert.message, 300),
             }
             for recipient in recipients:
                 notify(

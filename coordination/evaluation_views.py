@@ -29,7 +29,7 @@ from django_htmx.http import (
 )
 
 from actors.forms import add_service_errors, submit
-from actors.selectors import team_for_action
+from actors.selectors import team_for_action, team_section_url
 from coordination import evaluation_selectors as selectors
 from coordination import evaluation_services as services
 from coordination.evaluation_forms import (
@@ -122,7 +122,7 @@ def plan_period_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     actor = require_user(request.user)
     period = submit(form, lambda data: services.plan_period_create(actor=actor, team=team, **data))
-    back = reverse("actors:team-detail", args=[team.pk]) + "#evaluering"
+    back = team_section_url(team.pk, "evaluering")
     if period is not None:
         messages.success(
             request,

@@ -36,8 +36,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from actors.models import Member, Role, Team, User
+from actors.selectors import team_section_url
 from coordination.models import Mandate, NightContact, NightService, Notification
-from coordination.notify import notify
+from coordination.notify import notify, shorten
 from lkt.access import CRISIS_CARD
 from lkt.models import AccessLog
 
@@ -89,17 +90,12 @@ class Digest:
     def url(self) -> str:
         if len(self.teams) == 1:
             [team_pk] = self.teams
-            return reverse("actors:team-detail", args=[team_pk]) + f"#{NIGHT_SECTION}"
+            return team_section_url(team_pk, NIGHT_SECTION)
         return reverse("coordination:notification-list")
 
 
 def _when(at: dt.datetime) -> str:
     return at.astimezone(OSLO).strftime("%d.%m. kl. %H.%M")
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def contacts_query(start: dt.datetime, end: dt.datetime) -> QuerySet[NightContact]:
@@ -155,7 +151,7 @@ def _break_glass_events(start: dt.datetime, end: dt.datetime) -> list[Event]:
             % {
                 "when": _when(row.at),
                 "who": _name(row.user),
-                "reason": _shorten(row.reason, REASON_LIMIT),
+                "reason": shorten(row.reason, REASON_LIMIT),
             },
         )
         for row in rows

@@ -22,6 +22,12 @@ from coordination.models import Delivery, Notification, NotificationPreference
 Email = NotificationPreference.Email
 
 
+def shorten(text: str, limit: int) -> str:
+    """Text for a message on one line, cut at ``limit`` with an ellipsis."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def preference_for(user: User) -> NotificationPreference:
     """The user's stored preference, or the default (e-mail at once, no SMS) unsaved."""
     try:

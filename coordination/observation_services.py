@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Team, User
+from actors.selectors import team_section_url
 from careplans import phase_services
 from careplans.models import MEDIUM_TEXT, Phase
 from careplans.phase_selectors import current_phase
@@ -36,8 +36,7 @@ class Decision:
 
 
 def observations_url(team: Team | int) -> str:
-    pk = team.pk if isinstance(team, Team) else team
-    return reverse("actors:team-detail", args=[pk]) + "#observasjoner"
+    return team_section_url(team.pk if isinstance(team, Team) else team, "observasjoner")
 
 
 def _phase_word(phase: str) -> str:
