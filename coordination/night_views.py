@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -86,7 +87,7 @@ def night_contact_create(request: HtmxHttpRequest) -> HttpResponse:
             )
             % {
                 "service": contact.get_service_display(),
-                "when": contact.occurred_at.strftime("%d.%m.%Y %H:%M"),
+                "when": timezone.localtime(contact.occurred_at).strftime("%d.%m.%Y %H:%M"),
             },
         )
         if not request.htmx:
