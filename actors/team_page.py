@@ -172,14 +172,13 @@ def _registry() -> list[Section]:
             follows=("fase", "observasjoner"),
         ),
         # Element E: "noe har endret seg" and proposals of a new phase, answered by the
-        # coordinator (coordination.observation_views); reloads when the phase changes.
+        # coordinator (coordination.observation_views), whose answer returns the section.
         Section(
             "observasjoner",
             _("Observasjoner"),
             "coordination/team_observations.html#observations",
             Action.VIEW_CLINICAL,
             observation_section,
-            follows=("fase",),
         ),
     ]
 

@@ -24,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from actors.forms import submit
-from actors.selectors import TeamPage, team_for_action
+from actors.selectors import TeamPage, team_for_action, team_get
 from careplans.models import Phase
 from coordination import alerts, observation_services
 from coordination.models import Notification, Observation
@@ -130,10 +130,19 @@ def observation_decide(request: HtmxHttpRequest, pk: int, observation_pk: int) -
         messages.success(request, message)
         if not request.htmx:
             return redirect(_back(team.pk))
-        response = HttpResponse("")
+        # The whole section comes back in this response, message included: a reload fired by
+        # an event would race the other sections' reloads for the one flash message.
+        page = team_get(request.user, team.pk)
+        response = render(
+            request,
+            f"{SECTION}#observations",
+            {"page": page, "team": team, "data": observation_section(page)},
+        )
+        response["HX-Retarget"] = "#observasjoner"
+        response["HX-Reswap"] = "innerHTML"
         if decided.status == Observation.Status.CONFIRMED:
-            return trigger_client_event(trigger_client_event(response, CHANGED), "fase-changed")
-        return trigger_client_event(response, CHANGED)
+            return trigger_client_event(response, "fase-changed")
+        return response
     context = {
         "team": team,
         "observation": observation,
