@@ -121,6 +121,11 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # The leader's limit on teams per coordinator (set on the indicator page); empty: the
+    # organisation above decides, else COORDINATOR_CASELOAD_LIMIT.
+    caseload_limit = models.PositiveSmallIntegerField(
+        _("maks antall team per koordinator"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("organisasjon")

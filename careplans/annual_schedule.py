@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Member, User
 from careplans.annual import next_occurrence
-from careplans.models import AnnualActivity, CarePlanVersion
+from careplans.models import AnnualActivity, AnnualActivityDone, CarePlanVersion
 from lkt.access import Action, authorize, can
 
 ONE_DAY = dt.timedelta(days=1)
@@ -158,6 +158,9 @@ def annual_activity_mark_done(
         raise ValidationError(_("Bare aktiviteter i den gjeldende planen kan merkes som utført."))
     if done_on > today:
         raise ValidationError({"done_on": _("Datoen kan ikke være fram i tid.")})
+    AnnualActivityDone.objects.create(
+        activity=locked, due_on=locked.next_due_on, done_on=done_on, done_by=actor
+    )
     locked.last_done_on = max(done_on, locked.last_done_on or done_on)
     locked.next_due_on = next_due(locked, today)
     locked.save(update_fields=["last_done_on", "next_due_on"])

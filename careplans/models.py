@@ -441,3 +441,65 @@ class PhaseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} → {self.phase}"
+
+
+class AnnualActivityDone(models.Model):
+    """One occurrence of an årshjul activity marked done: the due date it fulfilled and the day
+    it was done, kept so leaders can see whether activities are done on time, month by month
+    (``AnnualActivity`` itself keeps only the last and the next)."""
+
+    activity = models.ForeignKey(AnnualActivity, on_delete=models.PROTECT, related_name="done")
+    # The occurrence's due date when it was marked done (None: no due date was known).
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(_("utført"))
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("utført årshjulaktivitet")
+        verbose_name_plural = _("utførte årshjulaktiviteter")
+        ordering = ["-done_on", "-pk"]
+        indexes = [models.Index(fields=["due_on"], name="annual_done_by_due")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.done_on}"
+
+
+# How many good days a week can hold.
+GOOD_DAYS_MAX = 7
+
+
+class GoodDayRating(models.Model):
+    """The patient's own answer to "Hvor mange gode dager har du hatt den siste uka?" (0–7),
+    given in the portal or with the coordinator: the result indicator leaders follow over time
+    (as a count, never the patient's words)."""
+
+    patient = models.ForeignKey(
+        "actors.Patient", on_delete=models.PROTECT, related_name="good_day_ratings"
+    )
+    rated_on = models.DateField(_("dato"))
+    good_days = models.PositiveSmallIntegerField(_("gode dager siste uke"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vurdering av gode dager")
+        verbose_name_plural = _("vurderinger av gode dager")
+        ordering = ["-rated_on", "-pk"]
+        constraints = [
+            # One answer a day: a second answer the same day replaces the first.
+            models.UniqueConstraint(fields=["patient", "rated_on"], name="one_rating_a_day"),
+            models.CheckConstraint(
+                condition=Q(good_days__lte=GOOD_DAYS_MAX),
+                name="good_days_in_a_week",
+                violation_error_message=_("En uke har høyst 7 gode dager."),
+            ),
+        ]
+        indexes = [models.Index(fields=["rated_on"], name="ratings_by_day")]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.rated_on}: {self.good_days}"

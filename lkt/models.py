@@ -13,15 +13,33 @@ class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit record."""
 
 
-class AccessLogQuerySet(models.QuerySet["AccessLog"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("AccessLog is append-only")
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
 
     def delete(self) -> NoReturn:
-        raise AppendOnlyError("AccessLog is append-only")
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
 
 
-class AccessLog(models.Model):
+class AppendOnly(models.Model):
+    """An audit record: written once, never changed or removed (on PostgreSQL a trigger
+    refuses it too, migrations 0002 and 0003)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{type(self).__name__} is append-only")
+
+
+class AccessLog(AppendOnly):
     """Append-only (pasientjournalloven § 22 logic: the patient may see who read their data).
 
     The model refuses update and delete; on PostgreSQL a trigger refuses them too.
@@ -45,8 +63,6 @@ class AccessLog(models.Model):
     reason = models.TextField(blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = AccessLogQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("tilgangslogg")
         verbose_name_plural = _("tilgangslogg")
@@ -56,10 +72,28 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.action} {self.object_type}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("AccessLog is append-only")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise AppendOnlyError("AccessLog is append-only")
+class ExportLog(AppendOnly):
+    """Who exported which aggregate report (indicators for leaders): no patient's data is in
+    it, so it is not in ``AccessLog``, but every export is still traced."""
+
+    class Kind(models.TextChoices):
+        INDICATORS_PDF = "indicators_pdf", _("Indikatorer, PDF")
+        INDICATORS_CSV = "indicators_csv", _("Indikatorer, CSV")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        "actors.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("eksportlogg")
+        verbose_name_plural = _("eksportlogg")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.organisation_id}"

@@ -21,7 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from actors.models import Consent, Level, Organisation, Role, Team, User
 from tests.factories import (
@@ -46,6 +48,15 @@ def _plain_http_and_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _norwegian_by_default():
+    """Every test starts in bokmål: a request in English leaves English active in the thread
+    (LocaleMiddleware does not reset it), which would leak into the next test's services."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 """The coordination app's tables, one module per part of the work: from need to team and the
 coordinator's role (element C), meetings, tasks and evaluations (element E), observations,
-and notifications with their outbox."""
+notifications with their outbox, the relational coordination survey and background reports."""
 
 from coordination.models.evaluation import (
     Evaluation,
@@ -30,6 +30,13 @@ from coordination.models.referral import (
     NeedReport,
     NeedReportEvent,
 )
+from coordination.models.reports import ReportJob
+from coordination.models.survey import (
+    Dimension,
+    SurveyAnswer,
+    SurveyParticipation,
+    SurveyRound,
+)
 from coordination.models.tasks import Task
 
 __all__ = [
@@ -39,6 +46,7 @@ __all__ = [
     "ContactImport",
     "CoordinatorAppointment",
     "Decision",
+    "Dimension",
     "Delivery",
     "Evaluation",
     "EvaluationCorrection",
@@ -55,6 +63,10 @@ __all__ = [
     "Observation",
     "PhaseRule",
     "PlanPeriod",
+    "ReportJob",
     "StandingItem",
+    "SurveyAnswer",
+    "SurveyParticipation",
+    "SurveyRound",
     "Task",
 ]

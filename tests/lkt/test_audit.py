@@ -1,6 +1,9 @@
-"""The audit log is append-only, in the model and (on PostgreSQL) in the database itself."""
+"""The audit logs (reads and changes of a patient's data, exports of aggregate reports) are
+append-only, in the model and (on PostgreSQL) in the database itself."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from django.db import connection, transaction
@@ -8,7 +11,7 @@ from django.db.utils import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from lkt.models import AccessLog, AppendOnlyError
+from lkt.models import AccessLog, AppendOnlyError, ExportLog
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -37,22 +40,49 @@ def test_the_model_refuses_to_delete_an_entry(entry):
     assert AccessLog.objects.filter(pk=entry.pk).exists()
 
 
+@pytest.fixture
+def export(cast) -> ExportLog:
+    return ExportLog.objects.create(
+        user=cast.leader,
+        kind=ExportLog.Kind.INDICATORS_CSV,
+        organisation=cast.leader.organisation,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 12, 31),
+    )
+
+
+def test_the_model_refuses_to_change_or_remove_an_export_record(export):
+    export.kind = ExportLog.Kind.INDICATORS_PDF
+    for attempt in (
+        export.save,
+        export.delete,
+        ExportLog.objects.filter(pk=export.pk).delete,
+        lambda: ExportLog.objects.filter(pk=export.pk).update(kind="indicators_pdf"),
+    ):
+        with pytest.raises(AppendOnlyError):
+            attempt()
+    assert ExportLog.objects.filter(pk=export.pk, kind="indicators_csv").exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 @pytest.mark.parametrize(
-    "sql",
+    ("fixture", "sql"),
     [
-        "UPDATE lkt_accesslog SET reason = 'skjult' WHERE id = %s",
-        "DELETE FROM lkt_accesslog WHERE id = %s",
+        ("entry", "UPDATE lkt_accesslog SET object_id = 'skjult' WHERE id = %s"),
+        ("entry", "DELETE FROM lkt_accesslog WHERE id = %s"),
+        ("export", "UPDATE lkt_exportlog SET kind = 'skjult' WHERE id = %s"),
+        ("export", "DELETE FROM lkt_exportlog WHERE id = %s"),
     ],
 )
-def test_the_database_refuses_update_and_delete_behind_the_orm(entry, sql):
+def test_the_database_refuses_update_and_delete_behind_the_orm(request, fixture, sql):
+    record = request.getfixturevalue(fixture)
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
-        cursor.execute(sql, [entry.pk])
-    assert AccessLog.objects.filter(pk=entry.pk, reason="").exists()
+        cursor.execute(sql, [record.pk])
+    assert type(record).objects.filter(pk=record.pk).exists()
 
 
 def test_reading_the_team_page_is_logged_with_who_what_and_when(cast):

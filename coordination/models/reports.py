@@ -1,0 +1,44 @@
+"""Reports made in the background: a leader's indicator report over many teams is rendered by
+a Celery worker, and the page waits for it with progress instead of holding a request open."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from actors.models import Organisation, User
+
+
+class ReportJob(models.Model):
+    """One requested report. The file is kept in the row, not on a disk the web and worker
+    containers would have to share, and removed a day after it was made (``report_jobs_purge``)."""
+
+    class Kind(models.TextChoices):
+        INDICATORS_PDF = "indicators_pdf", _("Indikatorrapport (PDF)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("I kø")
+        RUNNING = "running", _("Lages")
+        DONE = "done", _("Ferdig")
+        FAILED = "failed", _("Feilet")
+
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="report_jobs")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    filename = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rapportbestilling")
+        verbose_name_plural = _("rapportbestillinger")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_at"], name="report_jobs_by_age")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.organisation_id} ({self.status})"
