@@ -180,6 +180,8 @@ def _registry() -> list[Section]:
             Action.VIEW_CLINICAL,
             observation_section,
         ),
+        # --- issue 8: survey ---
+        # --- issue 8: good days ---
     ]
 
 

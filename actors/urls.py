@@ -71,6 +71,7 @@ urlpatterns = [
     # The patient and relative portal ("Min side").
     path("min-side/", portal_views.portal_home, name="portal-home"),
     path("min-side/<int:patient_pk>/", portal_views.portal_overview, name="portal-overview"),
+    # --- issue 8: portal (plan PDF, good days) ---
     path("min-side/<int:patient_pk>/teamet/", portal_views.portal_team, name="portal-team"),
     path("min-side/<int:patient_pk>/planen/", portal_views.portal_plan, name="portal-plan"),
     path("min-side/<int:patient_pk>/samtykke/", portal_views.portal_consent, name="portal-consent"),

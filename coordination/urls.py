@@ -178,4 +178,7 @@ urlpatterns = [
         name="calendar-feed-manage",
     ),
     path("kalender/<slug:token>.ics", calendar_views.calendar_feed_ics, name="calendar-feed"),
+    # --- issue 8: status reports ---
+    # --- issue 8: indicators ---
+    # --- issue 8: survey ---
 ]

@@ -197,6 +197,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.tasks.night_digest_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    # --- issue 8: reports ---
 }
 
 EMAIL_BACKEND = env.str(

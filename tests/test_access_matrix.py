@@ -618,6 +618,10 @@ MATRIX: dict[str, Row] = {
     # Tor's address answers whoever holds it, logged in or not. An unknown or revoked token is
     # 404 for everyone (tests/coordination/test_calendar_feed.py).
     "coordination:calendar-feed": Row("get", statuses(200), args=tor_calendar_token),
+    # --- issue 8: status reports ---
+    # --- issue 8: indicators ---
+    # --- issue 8: survey ---
+    # --- issue 8: portal (plan PDF, good days) ---
 }
 
 # The admin has many URLs; they all sit behind the admin login, so a sample of them is walked.
