@@ -45,6 +45,7 @@ from lkt.access import (
     Standing,
     as_user,
     authorize,
+    is_team_leader,
     leader_organisations,
 )
 
@@ -217,18 +218,6 @@ class PlanViewer:
         return self.standing.manages
 
 
-def _is_team_leader(user: User, team: Team) -> bool:
-    """A leader of an organisation at or above a core member's organisation (one query)."""
-    if not (user.is_leader and user.organisation_id):
-        return False
-    return Member.objects.filter(
-        team=team,
-        left_on__isnull=True,
-        involvement=Member.Involvement.CORE,
-        organisation__in=leader_organisations(user),
-    ).exists()
-
-
 def _is_representative(user: User, patient: Patient) -> bool:
     if user.kind != User.Kind.RELATIVE or not _patient_is_represented(
         patient, timezone.localdate()
@@ -262,7 +251,7 @@ def plan_viewer(who: AnyUser, team: Team, *, obj: Any = None) -> PlanViewer:
             reason=REPRESENTATIVE_REASON,
         )
         return PlanViewer(user, team, s, full=True, leader=False, representative=True)
-    if user.kind == User.Kind.STAFF and _is_team_leader(user, team):
+    if user.kind == User.Kind.STAFF and is_team_leader(user, team):
         audit.record(
             user=user, patient=patient, action=audit.VIEW, obj=obj or team, reason=LEADER_REASON
         )

@@ -323,6 +323,20 @@ def leader_organisations(who: AnyUser) -> QuerySet[Organisation]:
     )
 
 
+def is_team_leader(who: AnyUser, team: Team) -> bool:
+    """A leader of an organisation at or above a core member's organisation: they approve the
+    team's plan and see its structure and figures, never its clinical text (one query)."""
+    user = as_user(who)
+    if user is None or not (user.is_leader and user.organisation_id):
+        return False
+    return Member.objects.filter(
+        team=team,
+        left_on__isnull=True,
+        involvement=Member.Involvement.CORE,
+        organisation__in=leader_organisations(user),
+    ).exists()
+
+
 # Night and emergency services: their staff see only the crisis card (issue 7).
 NIGHT_SERVICE_KINDS = (Organisation.Kind.LEGEVAKT, Organisation.Kind.AMK)
 CRISIS_CARD = "crisis_card"  # AccessLog.object_type of every crisis card access
