@@ -1,22 +1,24 @@
 """Reads for the crisis card (kriseplan til legevakt og AMK).
 
-The card is for the night: one page, one request, and three small queries whatever the size of the team
-or the plan. It shows the rød and gul phases of the plan version the team works by (the version
-in force, else the newest draft: ``careplans.phase_selectors.shown_versions``), whom to call
-now, what the patient asked for in a crisis and the coordinator for the morning; nothing else of
-the plan (no Min gode dag, goals, members or minutes), so nothing else is read.
+The card is for the night: one page, one request, and two small queries whatever the size of the
+team or the plan. It shows the rød and gul phases of the plan version the team works by (the
+version in force, else the newest draft: ``careplans.phase_selectors.shown_versions``), whom to
+call now, what the patient asked for in a crisis and the coordinator for the morning; nothing
+else of the plan (no Min gode dag, goals, members or minutes), so nothing else is read.
 
 Why hand-written SQL: issue 7 asks that the card answer within 2× the time of the plain login
 page (scripts/bench/crisis.py). Built with the ORM, most of the time went to compiling the
-queries and to building full User rows for two names and phone numbers; three small statements
-that select only the columns shown take a fraction of that (one large statement with all the
-joins was slower still: PostgreSQL spent longer planning it than running it). The tests pin its result against the ORM's rules (tests/coordination/test_crisis_*.py).
+queries and to building full User rows for two names and phone numbers; two statements that
+select only the columns shown take a fraction of that. The members are a second statement, not
+more joins: with them PostgreSQL spent longer planning the statement than running it. The tests
+pin the result against the ORM's rules (tests/coordination/test_crisis_*.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.db import connection
@@ -42,6 +44,11 @@ class Contact:
     name: str
     role: str
     phone: str
+
+    @property
+    def tel(self) -> str:
+        """The number for a ``tel:`` link."""
+        return self.phone.replace(" ", "")
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ class CrisisCard:
     def is_draft(self) -> bool:
         return self.version_status == CarePlanVersion.Status.DRAFT
 
-    @property
+    @cached_property
     def call_first(self) -> Contact | None:
         """The team's single point of contact at night: the rød phase's named night contact,
         else the coordinator."""
@@ -94,7 +101,7 @@ class CrisisCard:
             return red.night_contact
         return self.coordinator
 
-    @property
+    @cached_property
     def patient_wishes(self) -> list[CardEntry]:
         return [e for e in self.entries if e.patient_wishes]
 
@@ -104,23 +111,23 @@ def _t(model: type[Model]) -> str:
 
 
 # Table names come from the models, never from input; values are parameters.
+# The team, its patient, its current phase and the version shown, with that version's rød and
+# gul entries: one row per entry, or one row with no entry when there are none.
 _HEAD_SQL = f"""
 SELECT t.id, p.name, p.birth_date,
     (SELECT pc.phase FROM {_t(PhaseChange)} pc WHERE pc.team_id = t.id
         ORDER BY pc.changed_at DESC, pc.id DESC LIMIT 1),
-    (SELECT v.id FROM {_t(CarePlanVersion)} v JOIN {_t(CarePlan)} cp ON cp.id = v.plan_id
-        WHERE cp.team_id = t.id AND v.status IN (%(in_force)s, %(draft)s)
-        ORDER BY v.status = %(in_force)s DESC, v.number DESC LIMIT 1)
+    v.status, e.phase, e.signs, e.actions, e.call_night, e.patient_wishes, e.actor_id,
+    e.night_contact_id
 FROM {_t(Team)} t JOIN {_t(Patient)} p ON p.id = t.patient_id
+LEFT JOIN {_t(CarePlanVersion)} v ON v.id = (
+    SELECT sv.id FROM {_t(CarePlanVersion)} sv JOIN {_t(CarePlan)} cp ON cp.id = sv.plan_id
+    WHERE cp.team_id = t.id AND sv.status IN (%(in_force)s, %(draft)s)
+    ORDER BY sv.status = %(in_force)s DESC, sv.number DESC LIMIT 1)
+LEFT JOIN {_t(PhasePlanEntry)} e ON e.version_id = v.id AND e.phase IN (%(red)s, %(yellow)s)
 WHERE t.status <> %(closed)s AND """  # noqa: S608
 _BY_TEAM = "t.id = %(team)s"
 _BY_PATIENT = "t.patient_id = %(patient)s"
-_ENTRIES_SQL = f"""
-SELECT e.phase, e.signs, e.actions, e.call_night, e.patient_wishes, e.actor_id,
-    e.night_contact_id, v.status
-FROM {_t(PhasePlanEntry)} e JOIN {_t(CarePlanVersion)} v ON v.id = e.version_id
-WHERE e.version_id = %(version)s AND e.phase IN (%(red)s, %(yellow)s)
-"""  # noqa: S608
 # The members named on the card (actors, night contacts) and the coordinator, with only the
 # columns of ``Member.display_name`` and ``Member.contact_phone``.
 _MEMBERS_SQL = f"""
@@ -145,9 +152,9 @@ def _contact_row(row: tuple[Any, ...]) -> Contact:
 def crisis_card_get(
     *, team_pk: int | None = None, patient_pk: int | None = None
 ) -> CrisisCard | None:
-    """The card of an open team (by its pk or its patient's), or None. Three small statements
+    """The card of an open team (by its pk or its patient's), or None. Two small statements
     whatever the size of the team or the plan: 1 team, patient, current phase and the version
-    shown, 2 its rød and gul entries, 3 the members they name and the coordinator (see the
+    shown with its rød and gul entries, 2 the members they name and the coordinator (see the
     module's docstring for why by hand). Access is decided before this is called."""
     params: dict[str, Any] = {
         "team": team_pk,
@@ -161,14 +168,12 @@ def crisis_card_get(
     }
     with connection.cursor() as cursor:
         cursor.execute(_HEAD_SQL + (_BY_TEAM if team_pk is not None else _BY_PATIENT), params)
-        head = cursor.fetchone()
-        if head is None:
+        rows = cursor.fetchall()
+        if not rows:
             return None
-        params["team"], version_pk = head[0], head[4]
-        entries: list[tuple[Any, ...]] = []
-        if version_pk is not None:
-            cursor.execute(_ENTRIES_SQL, {**params, "version": version_pk})
-            entries = cursor.fetchall()
+        head = rows[0]
+        params["team"] = head[0]
+        entries = [row[5:] for row in rows if row[5] is not None]
         named = sorted({pk for row in entries for pk in (row[5], row[6]) if pk is not None})
         # At most four (who acts and the night contact, in rød and gul): fixed placeholders,
         # padded with 0 (no member has it), work on SQLite (the demo) as on PostgreSQL.
@@ -192,9 +197,10 @@ def crisis_card_get(
     return CrisisCard(
         team_pk=head[0],
         patient_name=head[1],
-        birth_date=head[2],
+        # SQLite (the demo) returns dates from raw SQL as text.
+        birth_date=dt.date.fromisoformat(head[2]) if isinstance(head[2], str) else head[2],
         phase=head[3] or Phase.GREEN.value,
-        version_status=entries[0][7] if entries else "",
+        version_status=head[4] or "",
         entries=[by_phase[p.value] for p in CARD_PHASES if p.value in by_phase],
         coordinator=by_pk[coordinators[0][0]] if coordinators else None,
     )

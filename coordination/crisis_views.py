@@ -86,7 +86,9 @@ def crisis_access(request: HttpRequest, token: str) -> HttpResponse:
 def _card_page(request: HttpRequest, card: CrisisCard | None, *, night: bool) -> HttpResponse:
     if card is None:
         raise Http404
-    return render(request, "coordination/crisis_card.html", {"card": card, "night": night})
+    return render(
+        request, "coordination/crisis_card.html", {"card": card, "night": night}, using="jinja2"
+    )
 
 
 @login_required

@@ -77,12 +77,32 @@ TEMPLATES = [
             ],
         },
     },
+    # Only the crisis card (lkt/jinja2.py says why).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "lkt.jinja2.environment",
+            "context_processors": ["lkt.jinja2.i18n"],
+        },
+    },
 ]
 
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'lkt.sqlite3'}")
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound on the server let psycopg prepare the statements a connection runs again
+    # and again (every page's session and user reads, the crisis card): PostgreSQL then skips
+    # parsing and planning them. Behind PgBouncer in transaction mode, prepared statements do
+    # not survive; set DB_PREPARED_STATEMENTS=false there.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5 if env.bool("DB_PREPARED_STATEMENTS", default=True) else None,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

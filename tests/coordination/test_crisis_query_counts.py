@@ -13,11 +13,11 @@ pytestmark = pytest.mark.django_db
 
 # The card under its token (legevakt/AMK; the token is the grant, see crisis_views.crisis_card):
 # 1 session, 2 user, then crisis_selectors.crisis_card_get: 3 team, patient, current phase and
-# the version shown, 4 its rød and gul entries, 5 the members they name and the coordinator.
-CARD_QUERIES = 5
+# the version shown with its rød and gul entries, 4 the members they name and the coordinator.
+CARD_QUERIES = 4
 # From the team page (staff in the team): 1 session, 2 user, 3 the open team with the crisis
-# standing (no organisation read: they are in the team), 4 the audit row, 5-7 the card.
-TEAM_CARD_QUERIES = 7
+# standing (no organisation read: they are in the team), 4 the audit row, 5-6 the card.
+TEAM_CARD_QUERIES = 6
 
 
 @pytest.mark.parametrize("extra_members", [0, 37])

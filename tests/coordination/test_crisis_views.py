@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
+from careplans.models import Phase, PhasePlanEntry
 from lkt.access import CRISIS_CARD
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
@@ -168,6 +170,21 @@ def test_the_card_is_made_for_a_phone_and_for_paper_without_script(cast: Cast):
     css = open(finders.find("css/lkt.css"), encoding="utf-8").read()  # noqa: SIM115
     print_section = css[css.index("--- issue 7: crisis card ---") :]
     assert "@media print" in print_section and ".lkt-crisis-card__nav" in print_section
+
+
+def test_the_card_speaks_the_users_language_and_escapes_what_the_team_wrote(cast: Cast):
+    crisis_plan(cast)
+    entry = PhasePlanEntry.objects.get(phase=Phase.RED)
+    entry.patient_wishes = "Ring <b>Lise</b> & ikke politi"
+    entry.save(update_fields=["patient_wishes"])
+    client = client_for(cast.night)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(card_url(cast)).content.decode()
+    assert '<html lang="en"' in page
+    assert "What the patient has asked for in a crisis" in page
+    assert f"Crisis plan for {cast.team.patient.name}" in page
+    assert "Ring &lt;b&gt;Lise&lt;/b&gt; &amp; ikke politi" in page
+    assert "<b>Lise</b>" not in page
 
 
 def test_the_card_link_is_someone_elses_to_everyone_but_its_user(cast: Cast):

@@ -1,0 +1,51 @@
+"""Jinja2, for the one page that must answer fastest: the crisis card (issue 7: within 2× the
+time of the login page, scripts/bench/crisis.py). Django's template engine spent about as long
+rendering that small page as the database spent finding it; Jinja2 compiles a template to Python
+and renders it in a third of the time. Every other page stays a Django template.
+
+Templates live in ``templates/jinja2/``; they translate with ``_("…")``, which ``makemessages``
+extracts like ``{% translate %}``, so both engines share one catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.defaultfilters import linebreaksbr
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+from django.utils.translation.trans_real import translation
+from jinja2 import Environment
+
+
+def _url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
+
+
+def _date(value: dt.date, format_string: str) -> str:
+    return dateformat.format(value, format_string)
+
+
+def _linebreaksbr(value: str) -> SafeString:
+    return linebreaksbr(value, autoescape=True)
+
+
+def environment(**options: Any) -> Environment:
+    env = Environment(**options)  # noqa: S701 (Django's backend turns autoescape on)
+    # A static file's URL is fixed for the life of a deployment (the manifest is read at start).
+    env.globals.update(static=cache(static), url=_url)
+    env.filters.update(date=_date, linebreaksbr=_linebreaksbr)
+    return env
+
+
+def i18n(request: HttpRequest) -> dict[str, Any]:
+    """``_`` bound to the request's language once per page: a plain catalogue lookup per
+    string, where Django's ``gettext`` looks the language up again for every one."""
+    language = get_language()
+    return {"_": translation(language).gettext, "LANGUAGE_CODE": language}
