@@ -35,7 +35,7 @@ help:
 	@echo "make vendor     refresh static/vendor/ from the npm registry at the pinned versions"
 	@echo "make services   check that PostgreSQL and Redis answer"
 	@echo "make chromium   install Debian's chromium for the browser tests"
-	@echo "make bench      benchmarks (not in make test): BENCH=sweep, BENCH_DATABASE_URL=…lkt_bench"
+	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders, BENCH_DATABASE_URL=…lkt_bench"
 
 venv install: $(STAMP)
 

@@ -253,6 +253,7 @@ OBJECT_WORDS: dict[str, StrOrPromise] = {
     "careplans.careplan": _("planen din"),
     "careplans.careplanversion": _("planen din"),
     "crisis_card": _("kriseplanen din"),
+    "coordination.status_report": _("statusrapporten om teamet ditt"),
 }
 
 

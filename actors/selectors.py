@@ -233,8 +233,16 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
     missing = Q()
     for role in MANDATORY_ROLES:
         missing |= Q(**{f"has_{role.value}": False})
+    # The status report is the leader's where a core member works under them (is_team_leader).
+    leads = Member.objects.filter(
+        team=OuterRef("pk"),
+        left_on__isnull=True,
+        involvement=Member.Involvement.CORE,
+        organisation__in=organisations,
+    )
     return list(
         flagged.filter(missing)
+        .annotate(leads=Exists(leads))
         .prefetch_related(
             Prefetch(
                 "members",

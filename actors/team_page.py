@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from actors import network_views
 from actors.aktorkart import build_aktorkart
 from actors.selectors import TeamPage
+from careplans.good_day_rating_views import good_day_rating_section
 from careplans.phase_views import phase_section
 from careplans.plan_selectors import plan_for_team
 from careplans.selectors import good_day_for_team
@@ -24,6 +25,7 @@ from coordination.meeting_selectors import meetings_section
 from coordination.night_views import night_section
 from coordination.observation_views import observation_section
 from coordination.selectors import coordinator_section
+from coordination.survey_views import survey_section
 from coordination.task_selectors import tasks_section
 from lkt.access import Action, allows
 
@@ -181,7 +183,26 @@ def _registry() -> list[Section]:
             observation_section,
         ),
         # --- issue 8: survey ---
+        # Issue 8: the relational coordination survey, its open round and the results per
+        # dimension and round (coordination.survey_views); answers are anonymous.
+        Section(
+            "koordinering",
+            _("Relasjonell koordinering"),
+            "coordination/team_survey.html#survey-section",
+            Action.VIEW_CLINICAL,
+            survey_section,
+            follows=("medlemmer",),
+        ),
         # --- issue 8: good days ---
+        # Issue 8: the patient's own count of good days the last week, as a trend; recorded
+        # with the coordinator by staff who may write goals (careplans.good_day_rating_views).
+        Section(
+            "gode-dager",
+            _("Gode dager"),
+            "careplans/good_day_rating_team.html#good-days-section",
+            Action.VIEW_GOALS,
+            good_day_rating_section,
+        ),
     ]
 
 

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from actors import member_views, network_views, portal_views, views
+from actors import member_views, network_views, portal_pdf, portal_views, views
 from actors.team_page import SECTIONS
+from careplans import good_day_rating_views
 
 app_name = "actors"
 
@@ -72,6 +73,19 @@ urlpatterns = [
     path("min-side/", portal_views.portal_home, name="portal-home"),
     path("min-side/<int:patient_pk>/", portal_views.portal_overview, name="portal-overview"),
     # --- issue 8: portal (plan PDF, good days) ---
+    path(
+        "min-side/<int:patient_pk>/planen.pdf", portal_pdf.portal_plan_pdf, name="portal-plan-pdf"
+    ),
+    path(
+        "min-side/<int:patient_pk>/gode-dager/",
+        good_day_rating_views.portal_good_days,
+        name="portal-good-days",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/gode-dager/ny/",
+        good_day_rating_views.team_good_days_record,
+        name="team-good-days-record",
+    ),
     path("min-side/<int:patient_pk>/teamet/", portal_views.portal_team, name="portal-team"),
     path("min-side/<int:patient_pk>/planen/", portal_views.portal_plan, name="portal-plan"),
     path("min-side/<int:patient_pk>/samtykke/", portal_views.portal_consent, name="portal-consent"),

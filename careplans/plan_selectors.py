@@ -508,16 +508,11 @@ def plan_list_awaiting_leader(who: AnyUser) -> list[LeaderRow]:
     return rows
 
 
-def plan_for_team(page: TeamPage) -> dict[str, Any]:
-    """The team page section "Plan for samarbeid": status, period and how many approvals a
-    draft still needs.
-
-    Queries (fixed): 1 the version in force and the newest version (one query over both, light
-    columns); for a draft, its required approvals from the page's members: 2 organisations with
-    parents, 3 leaders, (4 representatives, only for a patient under 16 or without a user),
-    5 the draft's approvals.
-    """
-    team = page.team
+def plan_in_force_and_draft(
+    team: Team,
+) -> tuple[CarePlanVersion | None, CarePlanVersion | None]:
+    """The version in force and the draft, if any (one query over the newest version and the one
+    in force, with the light columns a status needs; ``plan.team`` is the team given)."""
     newer = CarePlanVersion.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))
     versions = list(
         CarePlanVersion.objects.filter(plan__team=team)
@@ -529,6 +524,7 @@ def plan_for_team(page: TeamPage) -> dict[str, Any]:
             "in_force_at",
             "period_start",
             "period_end",
+            "revision_on",
             "corrections_until",
             "created_at",
             "plan__version",
@@ -536,11 +532,26 @@ def plan_for_team(page: TeamPage) -> dict[str, Any]:
         )
         .order_by("-number")
     )
+    for version in versions:
+        version.plan.team = team
     in_force = next((v for v in versions if v.status == Status.IN_FORCE), None)
     draft = next((v for v in versions if v.status == Status.DRAFT), None)
+    return in_force, draft
+
+
+def plan_for_team(page: TeamPage) -> dict[str, Any]:
+    """The team page section "Plan for samarbeid": status, period and how many approvals a
+    draft still needs.
+
+    Queries (fixed): 1 the version in force and the newest version (one query over both, light
+    columns); for a draft, its required approvals from the page's members: 2 organisations with
+    parents, 3 leaders, (4 representatives, only for a patient under 16 or without a user),
+    5 the draft's approvals.
+    """
+    team = page.team
+    in_force, draft = plan_in_force_and_draft(team)
     missing: list[RequiredApproval] = []
     if draft is not None:
-        draft.plan.team = team
         missing = [
             r for r in required_approvals(draft, team=team, members=page.members) if not r.done
         ]

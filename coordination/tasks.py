@@ -53,3 +53,19 @@ def night_digest_task() -> int:
     from coordination.night_digest import night_digest_send
 
     return night_digest_send(timezone.localdate())
+
+
+@shared_task(ignore_result=True)
+def report_job_run_task(job_id: int) -> str:
+    """A leader's report (``coordination.report_jobs``): renders the PDF into the job's row."""
+    from coordination.report_jobs import report_job_run
+
+    return report_job_run(job_id)
+
+
+@shared_task(ignore_result=True)
+def report_jobs_purge_task() -> int:
+    """Daily: reports older than a day are removed with their files."""
+    from coordination.report_jobs import report_jobs_purge
+
+    return report_jobs_purge()

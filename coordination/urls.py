@@ -7,10 +7,13 @@ from coordination import (
     crisis_views,
     evaluation_views,
     inbox_views,
+    indicator_views,
     meeting_views,
     night_views,
     observation_views,
     preference_views,
+    status_report_views,
+    survey_views,
     task_views,
     views,
 )
@@ -179,6 +182,40 @@ urlpatterns = [
     ),
     path("kalender/<slug:token>.ics", calendar_views.calendar_feed_ics, name="calendar-feed"),
     # --- issue 8: status reports ---
+    path(
+        "aktorfellesskap/<int:pk>/statusrapport.pdf",
+        status_report_views.status_report_download,
+        name="status-report",
+    ),
     # --- issue 8: indicators ---
+    path("ledere/indikatorer/", indicator_views.indicators, name="indicators"),
+    path("ledere/indikatorer.csv", indicator_views.indicators_csv, name="indicators-csv"),
+    path("ledere/indikatorer/pdf/", indicator_views.indicators_pdf, name="indicators-pdf"),
+    path(
+        "ledere/indikatorer/saksmengde/",
+        indicator_views.caseload_limit,
+        name="caseload-limit",
+    ),
+    path("ledere/rapporter/<int:pk>/", indicator_views.report_job, name="report-job"),
+    path(
+        "ledere/rapporter/<int:pk>/last-ned/",
+        indicator_views.report_job_download,
+        name="report-job-download",
+    ),
     # --- issue 8: survey ---
+    path(
+        "aktorfellesskap/<int:pk>/koordinering/svar/",
+        survey_views.survey_answer,
+        name="survey-answer",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/koordinering/runde/",
+        survey_views.survey_round_open,
+        name="survey-round-open",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/koordinering/runde/<int:round_pk>/lukk/",
+        survey_views.survey_round_close,
+        name="survey-round-close",
+    ),
 ]

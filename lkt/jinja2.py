@@ -3,8 +3,8 @@ time of the login page, scripts/bench/crisis.py). Django's template engine spent
 rendering that small page as the database spent finding it; Jinja2 compiles a template to Python
 and renders it in a third of the time. Every other page stays a Django template.
 
-Templates live in ``templates/jinja2/``; they translate with ``_("…")``, which ``makemessages``
-extracts like ``{% translate %}``, so both engines share one catalogue.
+Templates live in ``templates/jinja2/``; they translate with the ``_`` function, whose calls
+``makemessages`` extracts like ``{% translate %}``, so both engines share one catalogue.
 """
 
 from __future__ import annotations

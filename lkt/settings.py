@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
     # --- issue 8: reports ---
+    # Daily, at night: leaders' report files are kept a day (coordination.report_jobs.KEEP_FOR).
+    "report-jobs-purge": {
+        "task": "coordination.tasks.report_jobs_purge_task",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 EMAIL_BACKEND = env.str(
@@ -251,4 +256,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every step of every PDF at INFO: only its warnings matter (a font or
+    # an image it could not use).
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actors.models import CommunicationLine, Role
 from careplans.models import Challenge
 from tests.conftest import Cast, client_for
+from tests.coordination.test_indicator_views import leif_period, leif_report_job
 from tests.coordination.test_meeting_services import (
     kari_meeting,
     kari_meeting_decision,
@@ -24,6 +25,7 @@ from tests.coordination.test_meeting_services import (
     kari_task,
 )
 from tests.coordination.test_night_views import cecilie_import, kari_night_contact
+from tests.coordination.test_survey_services import kari_survey_round, kari_team_surveyed
 
 ROLES = [
     "anonymous",
@@ -619,9 +621,48 @@ MATRIX: dict[str, Row] = {
     # 404 for everyone (tests/coordination/test_calendar_feed.py).
     "coordination:calendar-feed": Row("get", statuses(200), args=tor_calendar_token),
     # --- issue 8: status reports ---
+    # The team's status report (PDF): the full report for staff in Kari's team with her consent
+    # (Cecilie, Tor); the structure-only version for Leif, who leads Fjordvik kommune where her
+    # team's core members work (is_team_leader). Kari and Per have their own portal; to them
+    # and everyone else the report is not there (404).
+    "coordination:status-report": Row(
+        "get", statuses(404, anonymous=302, member=200, coordinator=200, leader=200), args=kari_team
+    ),
     # --- issue 8: indicators ---
+    # Leaders only (Leif leads Fjordvik kommune): everyone else is refused (403), also from a
+    # leader's report job, which to another leader is not there (404, test_indicator_views).
+    # The PDF order and the caseload limit redirect to the job and back to the page (302).
+    "coordination:indicators": Row("get", LEADER_ONLY),
+    "coordination:indicators-csv": Row("get", LEADER_ONLY),
+    "coordination:indicators-pdf": Row("post", {**LEADER_ONLY, "leader": 302}, data=leif_period),
+    "coordination:caseload-limit": Row("post", {**LEADER_ONLY, "leader": 302}, data=leif_period),
+    "coordination:report-job": Row("get", LEADER_ONLY, args=leif_report_job),
+    "coordination:report-job-download": Row("get", LEADER_ONLY, args=leif_report_job),
     # --- issue 8: survey ---
+    # The survey section is clinical like the others: Kari sees her team's results, Per does
+    # not. Only staff in her team answer (Kari and Per see her team: 403); only Cecilie opens
+    # (an empty form comes back, 200) and closes (back to the team page, 302) rounds.
+    "actors:team-koordinering": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "coordination:survey-answer": Row(
+        "get",
+        statuses(404, anonymous=302, patient=403, relative=403, member=200, coordinator=200),
+        args=kari_team_surveyed,
+    ),
+    "coordination:survey-round-open": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
+    ),
+    "coordination:survey-round-close": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 302}, args=kari_survey_round
+    ),
     # --- issue 8: portal (plan PDF, good days) ---
+    # Kari's plan as a PDF: as her plan page in the portal. Per sees her team, not her plan (404).
+    "actors:portal-plan-pdf": Row("get", {**PORTAL_VIEW, "relative": 404}, args=kari_patient),
+    # Good days: Kari answers in her own portal (others as on her other own pages). The team
+    # section is for those who see her goals; recording is for Kari and staff in her team: an
+    # empty form comes back with its messages (200); Per sees the section but gets 403.
+    "actors:portal-good-days": Row("get", PORTAL_OWN, args=kari_patient),
+    "actors:team-gode-dager": Row("get", GOALS_VIEW, args=kari_team, htmx=True),
+    "actors:team-good-days-record": Row("post", {**GOALS_VIEW, "relative": 403}, args=kari_team),
 }
 
 # The admin has many URLs; they all sit behind the admin login, so a sample of them is walked.

@@ -43,6 +43,7 @@ class Notification(models.Model):
         MEMBER_LEAVING = "member_leaving", _("Aktør slutter snart")
         NO_DEPUTY = "no_deputy", _("Mangler stedfortreder")
         NIGHT_DIGEST = "night_digest", _("Nattens kontakter")
+        SURVEY = "survey", _("Samarbeidsundersøkelse")
 
     recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)

@@ -17,42 +17,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lkt_bench"
+from common import setup_django
+
 RUNS = 200
 WARMUP = 20
 TARGET = 2.0
 
 
 def _setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lkt.settings")
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(f"refusing to use {name!r}: the benchmark database's name must say bench")
-    import psycopg
-
-    admin = urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    setup_django()
     from django.test.utils import setup_test_environment
 
-    call_command("migrate", verbosity=0)
     # The test Client's host ("testserver") and no collected static files needed.
     setup_test_environment()
 

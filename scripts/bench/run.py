@@ -19,6 +19,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 BENCHES = {
     "sweep": "sweep",  # the daily reminder sweep at 100 and 100 000 teams
     "crisis": "crisis",  # the crisis card against the login page (target < 2×)
+    "leaders": "leaders",  # status PDF (< 1 s) and leader report (< 5 s) over 20 000 patients
 }
 
 

@@ -23,40 +23,18 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/lkt_bench"
+from common import setup_django
+
 TODAY = dt.date(2027, 3, 2)  # a Tuesday: the weekly deputy check (Mondays) is timed apart
 RUNS = 5
 
 
 def _setup() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lkt.settings")
     # No broker: nothing is published anyway (every run is rolled back).
     os.environ.pop("REDIS_URL", None)
-    url = urlsplit(os.environ["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    if "bench" not in name:
-        raise SystemExit(
-            f"refusing to empty {name!r}: the benchmark database's name must say bench"
-        )
-    import psycopg
-
-    admin = urlunsplit(url._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_django()
 
 
 TABLES = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from actors.models import MANDATORY_ROLES, Role
+from actors.models import MANDATORY_ROLES, Member, Role, Team
 from tests.conftest import client_for
 from tests.factories import MemberFactory, StaffFactory, TeamFactory
 
@@ -54,3 +54,25 @@ def test_the_list_uses_the_same_queries_for_1_and_30_teams(cast, teams, django_a
     with django_assert_num_queries(LEADER_LIST_QUERIES):
         response = client.get(reverse("actors:incomplete-teams"))
     assert response.content.decode().count("<tr>") == teams + 2  # header, Kari's team, the rest
+
+
+def test_the_status_report_is_offered_only_where_a_core_member_works_under_the_leader(cast):
+    # Kari's coordinator Cecilie is a core member in the kommune: Leif may print the report.
+    TeamFactory()
+    other = Team.objects.latest("pk")
+    MemberFactory(
+        team=other,
+        user=StaffFactory(organisation=cast.kommune),
+        role=Role.OTHER,
+        involvement=Member.Involvement.AS_NEEDED,
+    )
+    body = client_for(cast.leader).get(reverse("actors:incomplete-teams")).content.decode()
+    assert f"#{other.pk}" in body
+    assert reverse("coordination:status-report", args=[cast.team.pk]) in body
+    assert reverse("coordination:status-report", args=[other.pk]) not in body
+    assert (
+        client_for(cast.leader)
+        .get(reverse("coordination:status-report", args=[other.pk]))
+        .status_code
+        == 404
+    )

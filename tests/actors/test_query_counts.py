@@ -41,8 +41,11 @@ HOME_QUERIES = 8
 #  latest decided ones; see coordination.observation_views.observation_section).
 #  Issue 7 "natt" section: +3 (the latest night contacts, the latest phase changes, the
 #  per-service counts in one aggregate; see coordination.night_selectors.night_section_data).
-#  (Measured 29 in all: without a plan period the evaluation section costs 2, not 3.)
-TEAM_QUERIES = 29
+#  Issue 8 "koordinering" section: +1 (the survey rounds with their answer counts and means in
+#  one aggregate; an open round adds whether the viewer has answered); "gode-dager": +1 (the
+#  last good-day ratings with who recorded them).
+#  (Measured 31 in all: without a plan period the evaluation section costs 2, not 3.)
+TEAM_QUERIES = 31
 
 
 def _teams_for(coordinator, count: int) -> None:

@@ -47,7 +47,7 @@ from careplans import services as careplan_services
 from careplans.models import CarePlanVersion, Challenge, Phase
 from careplans.services import ChallengeInput, GoalInput
 from coordination import demo as coordination_demo
-from coordination import demo_night
+from coordination import demo_leaders, demo_night
 
 # One published password for every demo login; the demo never runs with real people.
 DEMO_PASSWORD = "demo-passord-lkt"  # noqa: S105
@@ -806,6 +806,7 @@ def _load() -> None:
     for build_team in (_kari, _ola, _emma, _jonas):
         build_team(seed)
     coordination_demo.load(seed.users, seed.today)
+    demo_leaders.load(seed.users, seed.today)  # issue 8: background teams for leaders
 
 
 def _already_loaded() -> bool:
