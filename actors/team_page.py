@@ -45,9 +45,19 @@ class Section:
 
     @property
     def reload_events(self) -> str:
-        """The hx-trigger that reloads the section in place."""
-        keys = (self.key, *self.follows)
-        return ", ".join(f"{key}-changed from:body" for key in keys)
+        """The hx-trigger that reloads the section in place after its own change: the reload
+        shows the change's message ("Fasen er endret …")."""
+        return f"{self.key}-changed from:body"
+
+    @property
+    def follow_events(self) -> str:
+        """The hx-trigger that reloads it after a change in a section it follows: that reload
+        leaves the message to the section the change belongs to (``FOLLOWING``)."""
+        return ", ".join(f"{key}-changed from:body" for key in self.follows)
+
+
+# The query parameter of a reload after another section's change (actors.views.team_section).
+FOLLOWING = "following"
 
 
 def _members(page: TeamPage) -> dict[str, Any]:

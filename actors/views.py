@@ -21,7 +21,7 @@ from actors.forms import (
 )
 from actors.models import Consent, User
 from actors.network_selectors import continuity_warnings_for_teams
-from actors.team_page import SECTIONS_BY_KEY, visible_sections
+from actors.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
 from coordination.task_selectors import overdue_counts
 from lkt.access import Action, allows, require_user
 from lkt.http import HtmxHttpRequest, form_data
@@ -74,6 +74,10 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     if not allows(page.standing, section.action):
         raise PermissionDenied
     context = {"page": page, "team": page.team, "data": section.build(page), "section": section}
+    if FOLLOWING in request.GET:
+        # A message belongs to the section whose change it reports: not taking it here leaves
+        # it for that section's own reload, whichever request arrives first.
+        context["messages"] = ()
     return render(request, section.template, context)
 
 

@@ -53,7 +53,9 @@ def test_the_team_page_shows_the_three_network_sections(cast):
         ("scenarier", "Scenarier og overganger"),
     ]:
         assert f'id="{key}-heading">{title}</h2>' in body
-        assert f'hx-trigger="{key}-changed from:body, medlemmer-changed from:body' in body
+        assert f'hx-trigger="{key}-changed from:body"' in body
+        section = reverse(f"actors:team-{key}", args=[cast.team.pk])
+        assert f'hx-get="{section}?following=1" hx-trigger="medlemmer-changed from:body' in body
     # Tor has no line to the coordinator yet.
     assert "Ingen direkte linje til koordinatoren" in body
 

@@ -118,6 +118,39 @@ def test_changing_the_phase_in_place_triggers_the_section_to_reload(cast: Cast) 
     assert PhaseChange.objects.get().phase == Phase.YELLOW
 
 
+def test_the_phase_section_shows_the_change_message_and_a_following_section_leaves_it(
+    cast: Cast,
+) -> None:
+    # "natt" follows "fase": it reloads on fase-changed too, possibly first. The message is the
+    # phase section's, whichever of the two reloads arrives first.
+    client = client_for(cast.coordinator)
+    client.post(
+        reverse("careplans:phase-change", args=[cast.team.pk]),
+        {"phase": "yellow", "reason": "Sover dårlig"},
+        headers=HTMX,
+    )
+    night = reverse("actors:team-natt", args=[cast.team.pk]) + "?following=1"
+    assert "Fasen er endret" not in client.get(night, headers=HTMX).content.decode()
+    message = f"Fasen er endret til {Phase.YELLOW.label}."
+    assert message in client.get(section_url(cast), headers=HTMX).content.decode()
+
+
+def test_the_team_page_reloads_a_section_without_its_message_only_for_the_sections_it_follows(
+    cast: Cast,
+) -> None:
+    body = (
+        client_for(cast.coordinator)
+        .get(reverse("actors:team-detail", args=[cast.team.pk]))
+        .content.decode()
+    )
+    night = reverse("actors:team-natt", args=[cast.team.pk])
+    assert (
+        f'hx-get="{night}?following=1" hx-trigger="fase-changed from:body, observasjoner-changed from:body"'
+        in body
+    )
+    assert f'hx-get="{night}" hx-trigger="natt-changed from:body"' in body
+
+
 def test_a_phase_change_without_a_reason_comes_back_in_the_fragment_with_200(cast: Cast) -> None:
     url = reverse("careplans:phase-change", args=[cast.team.pk])
     response = client_for(cast.coordinator).post(url, {"phase": "red", "reason": ""}, headers=HTMX)

@@ -69,7 +69,8 @@ def test_the_coordinator_sees_the_answer_buttons_in_the_section_partial(cast: Ca
 def test_the_section_does_not_reload_when_the_phase_changes():
     # The coordinator's answer returns the section itself, message included; a second reload on
     # "fase-changed" would race the phase section for that one message.
-    assert "fase-changed" not in SECTIONS_BY_KEY["observasjoner"].reload_events
+    section = SECTIONS_BY_KEY["observasjoner"]
+    assert "fase-changed" not in section.reload_events + section.follow_events
 
 
 def test_decided_observations_are_listed_with_the_answer(cast: Cast):
