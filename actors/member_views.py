@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -29,6 +28,7 @@ from actors.forms import (
     submit,
 )
 from actors.models import Member, Team
+from actors.selectors import team_section_url
 from lkt.access import Action, require_user
 from lkt.http import HtmxHttpRequest, form_data
 
@@ -47,7 +47,7 @@ def _form_response(
 def _saved(request: HtmxHttpRequest, team: Team, message: str) -> HttpResponse:
     messages.success(request, message)
     if not request.htmx:
-        return redirect(reverse("actors:team-detail", args=[team.pk]) + "#medlemmer")
+        return redirect(team_section_url(team.pk, "medlemmer"))
     # The panel empties; the members section, and those that follow it, reload with the change.
     return trigger_client_event(HttpResponse(""), "medlemmer-changed")
 

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -37,7 +36,7 @@ from actors.network_selectors import (
     perspective_matching,
     scenario_overview,
 )
-from actors.selectors import TeamPage
+from actors.selectors import TeamPage, team_section_url
 from careplans.models import Challenge
 from lkt.access import Action, allows, as_user
 from lkt.http import HtmxHttpRequest
@@ -132,7 +131,7 @@ def _answer(
     the "<key>-changed" event that makes the section reload itself. Without htmx: back to the
     team page after a save, or the form alone on its own page with its messages."""
     if saved and not request.htmx:
-        return redirect(reverse("actors:team-detail", args=[page.team.pk]) + f"#{key}")
+        return redirect(team_section_url(page.team.pk, key))
     context = {"page": page, "team": page.team, "saved": saved, **context}
     if request.htmx:
         response = render(request, f"{template}#{partial}", context)
@@ -186,7 +185,7 @@ def communication_line_end(request: HtmxHttpRequest, pk: int, line_pk: int) -> H
             messages.error(request, error)
         else:
             messages.success(request, _("Linjen er avsluttet. Den vises under tidligere linjer."))
-        return redirect(reverse("actors:team-detail", args=[page.team.pk]) + "#kommunikasjon")
+        return redirect(team_section_url(page.team.pk, "kommunikasjon"))
     response = render(
         request,
         f"{COMMUNICATION}#line-end",

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -21,6 +20,7 @@ from actors.forms import (
 )
 from actors.models import Consent, User
 from actors.network_selectors import continuity_warnings_for_teams
+from actors.selectors import team_section_url
 from actors.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
 from coordination.task_selectors import overdue_counts
 from lkt.access import Action, allows, require_user
@@ -69,7 +69,7 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     """One section of the team page as an htmx partial; without htmx, the page at its anchor."""
     section = SECTIONS_BY_KEY[key]
     if not request.htmx:
-        return redirect(reverse("actors:team-detail", args=[pk]) + f"#{key}")
+        return redirect(team_section_url(pk, key))
     page = selectors.team_get(request.user, pk)
     if not allows(page.standing, section.action):
         raise PermissionDenied

@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from actors.forms import submit
 from actors.models import Member, Team, User
-from actors.selectors import team_for_action
+from actors.selectors import team_for_action, team_section_url
 from coordination import selectors, services
 from coordination.forms import (
     AppointmentDecideForm,
@@ -170,7 +170,7 @@ def _panel(
 def _saved(request: HtmxHttpRequest, team_pk: int, message: str) -> HttpResponse:
     messages.success(request, message)
     if not request.htmx:
-        return redirect(reverse("actors:team-detail", args=[team_pk]) + "#koordinator")
+        return redirect(team_section_url(team_pk, "koordinator"))
     return trigger_client_event(HttpResponse(""), SECTION_EVENT)
 
 
@@ -213,7 +213,7 @@ def appointment_register(request: HtmxHttpRequest, pk: int, appointment_pk: int)
     report = NeedReport.objects.filter(team=team).order_by("-pk").first()
     if report is not None:
         return redirect("coordination:need-report-detail", pk=report.pk)
-    return redirect(reverse("actors:team-detail", args=[team.pk]) + "#koordinator")
+    return redirect(team_section_url(team.pk, "koordinator"))
 
 
 @login_required
