@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import trigger_client_event
 
 from actors import selectors, services
 from actors.forms import (
@@ -30,7 +29,7 @@ from actors.forms import (
 from actors.models import Member, Team
 from actors.selectors import team_section_url
 from lkt.access import Action, require_user
-from lkt.http import HtmxHttpRequest, form_data
+from lkt.http import HtmxHttpRequest, form_data, saved_in_panel
 
 FORMS_TEMPLATE = "actors/member_forms.html"
 
@@ -45,11 +44,10 @@ def _form_response(
 
 
 def _saved(request: HtmxHttpRequest, team: Team, message: str) -> HttpResponse:
-    messages.success(request, message)
-    if not request.htmx:
-        return redirect(team_section_url(team.pk, "medlemmer"))
     # The panel empties; the members section, and those that follow it, reload with the change.
-    return trigger_client_event(HttpResponse(""), "medlemmer-changed")
+    return saved_in_panel(
+        request, message, event="medlemmer-changed", back=team_section_url(team.pk, "medlemmer")
+    )
 
 
 @login_required

@@ -38,7 +38,7 @@ from careplans.phase_forms import (
 )
 from careplans.phase_selectors import annual_activities, phase_overview, version_for_action
 from lkt.access import Action, allows, require_user
-from lkt.http import HtmxHttpRequest, form_data
+from lkt.http import HtmxHttpRequest, form_data, saved_in_panel
 
 PHASE_TEAM = "careplans/phase_team.html"
 PHASE_FORMS = "careplans/phase_forms.html"
@@ -84,14 +84,6 @@ def _form_answer(
     return render(request, page_template, {**context, "partial": f"{template}#{partial}"})
 
 
-def _saved(request: HtmxHttpRequest, message: str, *, event: str, back: str) -> HttpResponse:
-    messages.success(request, message)
-    if not request.htmx:
-        return redirect(back)
-    # The panel empties; whatever shows the data reloads itself on the event.
-    return trigger_client_event(HttpResponse(""), event)
-
-
 # ---------------------------------------------------------------------------------------------
 # The team's phase
 
@@ -109,7 +101,7 @@ def phase_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if change is not None:
         message = _("Fasen er endret til %(phase)s.") % {"phase": change.get_phase_display()}
-        return _saved(
+        return saved_in_panel(
             request, message, event="fase-changed", back=team_section_url(team.pk, "fase")
         )
     return _form_answer(
@@ -162,7 +154,7 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
     label = Phase(phase).label
     if saved is not None:
         message = _("%(phase)s fase er lagret i utkastet.") % {"phase": label}
-        return _saved(
+        return saved_in_panel(
             request, message, event="fase-changed", back=team_section_url(team.pk, "fase")
         )
     return _form_answer(
@@ -281,7 +273,7 @@ def _annual_activity_form(
         ),
     )
     if saved is not None:
-        return _saved(
+        return saved_in_panel(
             request,
             _("Aktiviteten er lagret i årshjulet."),
             event="arshjul-changed",
@@ -320,7 +312,7 @@ def annual_activity_remove(
         if request.htmx:
             return trigger_client_event(HttpResponse(""), "arshjul-changed")
         return redirect(_annual_back(version))
-    return _saved(
+    return saved_in_panel(
         request,
         _("Aktiviteten %(title)s er fjernet fra årshjulet.") % {"title": activity.title},
         event="arshjul-changed",
@@ -342,7 +334,7 @@ def annual_defaults(request: HtmxHttpRequest, version_pk: int) -> HttpResponse:
     )
     if added is not None:
         message = _("Minimumspakken er lagt inn: %(count)s aktiviteter.") % {"count": len(added)}
-        return _saved(request, message, event="arshjul-changed", back=_annual_back(version))
+        return saved_in_panel(request, message, event="arshjul-changed", back=_annual_back(version))
     return _form_answer(
         request,
         template=ANNUAL_FORMS,

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, retarget, trigger_client_event
+from django_htmx.http import retarget, trigger_client_event
 
 from actors.forms import add_service_errors, submit
 from actors.models import RelativeLink, Team
@@ -37,7 +37,7 @@ from coordination.meeting_selectors import MeetingPage
 from coordination.models import AgendaItem, Decision, Meeting
 from coordination.task_views import TASKS_EVENT, active_members, on_own_page, task_form
 from lkt.access import Action, check, require_user
-from lkt.http import HtmxHttpRequest, form_data
+from lkt.http import HtmxHttpRequest, form_data, go_to
 
 TEAM_MEETINGS = "coordination/team_meetings.html"
 MEETING_FORM = "coordination/meeting_form.html"
@@ -45,10 +45,6 @@ MEETING_DETAIL = "coordination/meeting_detail.html"
 MEETING_PANEL_PAGE = "coordination/meeting_panel_page.html"
 PORTAL_MEETINGS = "portal/meeting_preferences.html"
 MEETINGS_EVENT = "moter-changed"
-
-
-def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _meeting_url(meeting_pk: int, anchor: str = "") -> str:
@@ -107,7 +103,7 @@ def meeting_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if meeting is not None:
         messages.success(request, _("Møtet er planlagt, og de inviterte har fått beskjed."))
-        return _go(request, _meeting_url(meeting.pk))
+        return go_to(request, _meeting_url(meeting.pk))
     return _meeting_form_answer(request, team, form, None)
 
 
@@ -155,7 +151,7 @@ def meeting_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if saved is not None:
         messages.success(request, _("Møtet er endret."))
-        return _go(request, _meeting_url(saved.pk))
+        return go_to(request, _meeting_url(saved.pk))
     return _meeting_form_answer(request, team, form, meeting)
 
 
@@ -347,7 +343,7 @@ def decision_task(request: HtmxHttpRequest, pk: int, decision_pk: int) -> HttpRe
             _("Beslutningen er gjort til tiltaket «%(title)s».") % {"title": task.title},
         )
         if not request.htmx or on_own_page(request):
-            return _go(request, _meeting_url(pk, "beslutninger"))
+            return go_to(request, _meeting_url(pk, "beslutninger"))
         page = meeting_selectors.meeting_get(request.user, pk)
         # The form sat in the decisions' panel; the answer is the whole meeting body.
         response = retarget(_render_detail(request, page, "meeting-body"), "#meeting-body")
@@ -389,7 +385,7 @@ def meeting_preferences(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("Pasientens ønsker for møter er lagret."))
         if not request.htmx or on_own_page(request):
-            return _go(request, reverse("coordination:team-meetings", args=[team.pk]))
+            return go_to(request, reverse("coordination:team-meetings", args=[team.pk]))
         return trigger_client_event(HttpResponse(""), MEETINGS_EVENT)
     context = {
         "team": team,

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from actors.forms import submit
 from actors.models import Member, Team, User
@@ -35,16 +34,11 @@ from coordination.models import (
     NeedReport,
 )
 from lkt.access import Action, check, require_user
-from lkt.http import HtmxHttpRequest, form_data
+from lkt.http import HtmxHttpRequest, form_data, go_to, saved_in_panel
 
 REPORT = "coordination/need_report_detail.html"
 COORDINATOR = "coordination/team_coordinator.html"
 SECTION_EVENT = "koordinator-changed"
-
-
-def _go(request: HtmxHttpRequest, url: str) -> HttpResponse:
-    """After a save: htmx follows in the browser, a plain form post is redirected."""
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -63,7 +57,7 @@ def need_report_create(request: HtmxHttpRequest) -> HttpResponse:
             request,
             _("Meldingen er sendt til den koordinerende enheten. Du kan følge statusen her."),
         )
-        return _go(request, reverse("coordination:need-report-detail", args=[report.pk]))
+        return go_to(request, reverse("coordination:need-report-detail", args=[report.pk]))
     template = "coordination/need_report_form.html" + ("#need-report-form" if request.htmx else "")
     org = actor.organisation
     is_unit = bool(org and org.kind == org.Kind.KOORDINERENDE_ENHET)
@@ -131,7 +125,7 @@ def need_report_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         lambda data: services.need_report_set_status(actor=actor, report=page.report, **data),
     ):
         messages.success(request, _("Statusen er endret."))
-        return _go(request, reverse("coordination:need-report-detail", args=[pk]))
+        return go_to(request, reverse("coordination:need-report-detail", args=[pk]))
     _page, context = _report_page(request, pk, status_form=form)
     return render(request, REPORT + ("#status-form" if request.htmx else ""), context)
 
@@ -149,7 +143,7 @@ def need_report_establish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, _("Aktørfellesskapet er opprettet. Neste steg: innhent samtykke til deling.")
         )
-        return _go(request, reverse("actors:team-detail", args=[team.pk]))
+        return go_to(request, reverse("actors:team-detail", args=[team.pk]))
     _page, context = _report_page(request, pk, establish_form=form)
     return render(request, REPORT + ("#establish-form" if request.htmx else ""), context)
 
@@ -168,10 +162,9 @@ def _panel(
 
 
 def _saved(request: HtmxHttpRequest, team_pk: int, message: str) -> HttpResponse:
-    messages.success(request, message)
-    if not request.htmx:
-        return redirect(team_section_url(team_pk, "koordinator"))
-    return trigger_client_event(HttpResponse(""), SECTION_EVENT)
+    return saved_in_panel(
+        request, message, event=SECTION_EVENT, back=team_section_url(team_pk, "koordinator")
+    )
 
 
 @login_required
@@ -289,7 +282,7 @@ def appointment_decide(request: HtmxHttpRequest, appointment_pk: int) -> HttpRes
         ),
     ):
         messages.success(request, _("Avgjørelsen er lagret."))
-        return _go(request, reverse("coordination:leader-approvals"))
+        return go_to(request, reverse("coordination:leader-approvals"))
     row = selectors.AppointmentRow(appointment, selectors.caseload(appointment.candidate))
     context = {"row": row, "form": form, "limit": COORDINATOR_CASELOAD_LIMIT}
     if request.htmx:

@@ -1,8 +1,11 @@
-"""Request typing shared by the views."""
+"""Request typing and the answers to a save that the views share."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, QueryDict
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
+from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
 
@@ -15,3 +18,19 @@ class HtmxHttpRequest(HttpRequest):
 def form_data(request: HttpRequest) -> QueryDict | None:
     """The POST data to bind a form to, so that an empty POST still validates (and fails)."""
     return request.POST if request.method == "POST" else None
+
+
+def go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """After a save: htmx follows in the browser, a plain form post is redirected."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def saved_in_panel(
+    request: HtmxHttpRequest, message: str, *, event: str, back: str
+) -> HttpResponse:
+    """After a save from a panel on a page: htmx gets an empty panel and ``event``, on which
+    whatever shows the data reloads itself (with ``message``); a plain form post goes ``back``."""
+    messages.success(request, message)
+    if not request.htmx:
+        return redirect(back)
+    return trigger_client_event(HttpResponse(""), event)
