@@ -22,8 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Member, User
-from careplans.annual import next_occurrence
-from careplans.models import AnnualActivity, AnnualActivityDone, CarePlanVersion
+from careplans.annual import next_occurrence, occurrences
+from careplans.models import (
+    AnnualActivity,
+    AnnualActivityDone,
+    AnnualActivityMissed,
+    CarePlanVersion,
+)
 from lkt.access import Action, authorize, can
 
 ONE_DAY = dt.timedelta(days=1)
@@ -93,8 +98,21 @@ def version_put_in_force(
 
 def roll_forward(activities: Iterable[AnnualActivity], today: dt.date) -> int:
     """Move activities whose due date has passed on to their next occurrence (None when
-    there is none: a once-activity that has passed). The sweep calls this for the rows it
-    read through the index; returns how many rows changed."""
+    there is none: a once-activity that has passed), keeping each passed occurrence as missed
+    (one not marked done: marking moves the due date on at once), also those between when the
+    sweep has not run for days. The sweep calls this for the rows it read through the index;
+    returns how many rows changed."""
+    activities = list(activities)
+    missed = [
+        AnnualActivityMissed(activity=activity, due_on=day)
+        for activity in activities
+        if activity.next_due_on is not None and activity.next_due_on < today
+        for day in [
+            activity.next_due_on,
+            *occurrences(activity, activity.next_due_on + ONE_DAY, today - ONE_DAY),
+        ]
+    ]
+    AnnualActivityMissed.objects.bulk_create(missed, batch_size=BATCH, ignore_conflicts=True)
     return _schedule(activities, today)
 
 

@@ -467,6 +467,29 @@ class AnnualActivityDone(models.Model):
         return f"{self.activity_id} {self.done_on}"
 
 
+class AnnualActivityMissed(models.Model):
+    """An occurrence of an årshjul activity whose day passed without it being marked done.
+    Written when the daily sweep moves the activity on to its next occurrence
+    (``careplans.annual_schedule.roll_forward``): ``AnnualActivity`` itself then forgets it,
+    and the leaders' "done on time" must still count it as due."""
+
+    activity = models.ForeignKey(AnnualActivity, on_delete=models.PROTECT, related_name="missed")
+    due_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("årshjulaktivitet ikke utført")
+        verbose_name_plural = _("årshjulaktiviteter ikke utført")
+        ordering = ["-due_on", "-pk"]
+        constraints = [
+            # Two sweeps at once record a missed occurrence once.
+            models.UniqueConstraint(fields=["activity", "due_on"], name="one_missed_occurrence")
+        ]
+        indexes = [models.Index(fields=["due_on"], name="annual_missed_by_due")]
+
+    def __str__(self) -> str:
+        return f"{self.activity_id} {self.due_on}"
+
+
 # How many good days a week can hold.
 GOOD_DAYS_MAX = 7
 

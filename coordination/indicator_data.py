@@ -42,6 +42,7 @@ from actors.models import MANDATORY_ROLES, Member, Organisation, Role, Team, Use
 from careplans.models import (
     AnnualActivity,
     AnnualActivityDone,
+    AnnualActivityMissed,
     CarePlanVersion,
     GoodDayRating,
     PlanApproval,
@@ -307,10 +308,16 @@ def load_facts(
     ):
         teams[team_id].periods.append((ends_on, evaluated_on))
 
+    # Occurrences due in the period: done (on time or late), missed (the sweep moved the
+    # activity on: AnnualActivityMissed), and passed since the last sweep (still next_due_on).
+    # Mandatory activities only, as the årshjul's obligations.
     annual: dict[MonthKey, list[int]] = defaultdict(lambda: [0, 0])
     for team_id, due_on, done_on in _fetch(
         AnnualActivityDone.objects.filter(
-            activity__version__plan__team__in=in_scope, due_on__gte=first, due_on__lte=last
+            activity__version__plan__team__in=in_scope,
+            activity__mandatory=True,
+            due_on__gte=first,
+            due_on__lte=last,
         )
         .order_by()
         .values_list("activity__version__plan__team_id", "due_on", "done_on")
@@ -319,20 +326,26 @@ def load_facts(
         if i is not None:
             annual[team_id, i][0] += 1
             annual[team_id, i][1] += done_on <= due_on
-    for team_id, due_on in _fetch(
+    not_done = [
+        AnnualActivityMissed.objects.filter(
+            activity__version__plan__team__in=in_scope,
+            activity__mandatory=True,
+            due_on__gte=first,
+            due_on__lte=last,
+        ).values_list("activity__version__plan__team_id", "due_on"),
         AnnualActivity.objects.filter(
             version__plan__team__in=in_scope,
             version__status=CarePlanVersion.Status.IN_FORCE,
             mandatory=True,
             next_due_on__gte=first,
             next_due_on__lte=min(last, today - dt.timedelta(days=1)),
-        )
-        .order_by()
-        .values_list("version__plan__team_id", "next_due_on")
-    ):
-        i = months.index(due_on)
-        if i is not None:
-            annual[team_id, i][0] += 1
+        ).values_list("version__plan__team_id", "next_due_on"),
+    ]
+    for rows in not_done:
+        for team_id, due_on in _fetch(rows.order_by()):
+            i = months.index(due_on)
+            if i is not None:
+                annual[team_id, i][0] += 1
 
     meetings: dict[MonthKey, list[int]] = {}
     for team_id, i, held, with_minutes in _fetch(

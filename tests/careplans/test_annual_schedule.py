@@ -18,7 +18,7 @@ from careplans.annual_schedule import (
     roll_forward,
     version_put_in_force,
 )
-from careplans.models import AnnualActivity, CarePlan, CarePlanVersion
+from careplans.models import AnnualActivity, AnnualActivityMissed, CarePlan, CarePlanVersion
 from careplans.plan_services import plan_approve
 from tests.careplans.helpers import ready_draft
 from tests.conftest import Cast
@@ -122,6 +122,30 @@ def test_a_passed_occurrence_rolls_on_and_a_passed_once_activity_drops_out(cast)
     once.refresh_from_db()
     assert yearly.next_due_on == D(2028, 2, 1)
     assert once.next_due_on is None
+    # Neither was marked done: both occurrences are kept as missed for the leaders' figures.
+    assert sorted(AnnualActivityMissed.objects.values_list("activity", "due_on")) == [
+        (yearly.pk, D(2027, 2, 1)),
+        (once.pk, D(2027, 2, 27)),
+    ]
+
+
+def test_occurrences_passed_while_no_sweep_ran_are_all_missed_and_kept_once(cast):
+    v = version(cast)
+    monthly = add(
+        v,
+        recurrence=Recurrence.EVERY_N_MONTHS,
+        interval_months=1,
+        month=None,
+        first_on=D(2026, 11, 15),
+        next_due_on=D(2026, 12, 15),
+    )
+    passed = [D(2026, 12, 15), D(2027, 1, 15), D(2027, 2, 15)]
+    assert roll_forward([monthly], TODAY) == 1
+    assert list(monthly.missed.order_by("due_on").values_list("due_on", flat=True)) == passed
+    # A second sweep that read the same rows (run at the same time) adds nothing.
+    monthly.next_due_on = D(2026, 12, 15)
+    roll_forward([monthly], TODAY)
+    assert monthly.missed.count() == len(passed)
 
 
 def test_the_refresh_command_sets_dates_for_versions_in_force_only(cast):

@@ -17,6 +17,7 @@ from actors.models import MANDATORY_ROLES, Organisation, Role, Team, User
 from careplans.models import (
     AnnualActivity,
     AnnualActivityDone,
+    AnnualActivityMissed,
     CarePlan,
     CarePlanVersion,
     GoodDayRating,
@@ -272,6 +273,30 @@ def test_annual_activities_done_on_time_include_the_overdue_ones(fjordvik):
     assert values(rep, "annual")[FEB] == 0.8
     # January: nothing due. March: one team with an overdue activity: suppressed.
     assert [c.suppressed for c in result(rep, "annual").total.cells] == [True, False, True]
+
+
+def test_an_occurrence_the_sweep_moved_on_from_still_counts_as_due_and_not_done(fjordvik):
+    teams = make_teams(fjordvik.kommune, 5)
+    for n, team in enumerate(teams):
+        version = plan_in_force(team, fjordvik.author, dt.date(2025, 9, 1), leaders=True)
+        activity = AnnualActivity.objects.create(
+            version=version,
+            kind=AnnualActivity.Kind.MEDICATION_REVIEW,
+            title="Legemiddelgjennomgang",
+            recurrence=AnnualActivity.Recurrence.YEARLY,
+            month=2,
+        )
+        if n < 2:  # the day passed, nobody marked it: the sweep kept it as missed
+            AnnualActivityMissed.objects.create(activity=activity, due_on=dt.date(2026, 2, 15))
+        else:
+            AnnualActivityDone.objects.create(
+                activity=activity,
+                due_on=dt.date(2026, 2, 15),
+                done_on=dt.date(2026, 2, 10),
+                done_by=fjordvik.author,
+            )
+
+    assert values(report(fjordvik.kommune), "annual")[FEB] == 0.6
 
 
 def test_meetings_with_minutes_and_days_to_the_first_meeting(fjordvik):
