@@ -21,11 +21,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
 from actors.models import Consent, Level, Organisation, Role, Team, User
+from tests.clock import INSTANT
 from tests.factories import (
     ConsentFactory,
     MemberFactory,
@@ -36,6 +38,15 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request: pytest.FixtureRequest):
+    """The clock stands at the suite's instant (tests/clock.py), or at the instant a module or
+    test asks for with ``pytest.mark.instant``, before any other fixture makes a row."""
+    marker = request.node.get_closest_marker("instant")
+    with time_machine.travel(marker.args[0] if marker else INSTANT, tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)
