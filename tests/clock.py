@@ -35,3 +35,14 @@ def next_weekday(weekday: int, *, after: dt.date = TODAY) -> dt.date:
 def oslo(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """That wall-clock time in Oslo on ``day``."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
+
+
+def month(n: int) -> dt.date:
+    """The first day of the month ``n`` months from the suite's month (negative: before it)."""
+    index = TODAY.year * 12 + TODAY.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def year_month(n: int) -> str:
+    """``month(n)`` as the leaders' period fields write it: ``YYYY-MM``."""
+    return f"{month(n):%Y-%m}"

@@ -10,7 +10,6 @@ progress page first answers.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from coordination.indicators import CSV_HEADER
 from lkt.models import ExportLog
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import log_in
+from tests.clock import month
 from tests.conftest import Cast
 from tests.coordination.test_indicators import make_teams
 from tests.factories import PASSWORD
@@ -45,7 +45,7 @@ def _download(page: Page, name: str) -> Path:
 def test_the_leader_reads_the_indicators_and_downloads_csv_and_pdf(
     transactional_db, cast: Cast, page: Page, page_log: PageLog
 ):
-    make_teams(cast.kommune, 5, established=dt.date(2025, 1, 1))
+    make_teams(cast.kommune, 5, established=month(-24))
     kari = cast.team.patient.name
     log_in(page, cast.leader.username, PASSWORD)
 

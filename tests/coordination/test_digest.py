@@ -22,9 +22,9 @@ from coordination.preference_services import notification_preference_save
 from tests.conftest import Cast
 from tests.factories import StaffFactory
 
-pytestmark = pytest.mark.django_db
-
 MONDAY = dt.datetime(2026, 11, 23, 7, 0, tzinfo=dt.UTC)
+# The module's rows and sessions are made on its own Monday, as its tests travel there.
+pytestmark = [pytest.mark.django_db, pytest.mark.instant(MONDAY)]
 Email = NotificationPreference.Email
 
 

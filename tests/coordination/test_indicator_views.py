@@ -4,7 +4,6 @@ the caseload limit: through the views, as Leif (the kommune's leader) uses them.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
@@ -16,6 +15,7 @@ from actors.models import Organisation
 from coordination.indicators import CSV_HEADER, INDICATORS
 from coordination.models import ReportJob
 from lkt.models import AccessLog, ExportLog
+from tests.clock import month, year_month
 from tests.conftest import Cast, client_for
 from tests.coordination.test_indicators import make_teams
 from tests.factories import OrganisationFactory, StaffFactory
@@ -31,8 +31,8 @@ def leif_report_job(cast: Cast) -> list[int]:
         requested_by=cast.leader,
         kind=ReportJob.Kind.INDICATORS_PDF,
         organisation=cast.kommune,
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 3, 1),
+        period_start=month(-10),
+        period_end=month(-8),
         status=ReportJob.Status.DONE,
         content=b"%PDF-1.7 test",
         filename="indikatorer.pdf",
@@ -41,7 +41,12 @@ def leif_report_job(cast: Cast) -> list[int]:
 
 
 def leif_period(cast: Cast) -> dict[str, object]:
-    return {"organisation": cast.kommune.pk, "start": "2026-01", "end": "2026-02", "limit": 10}
+    return {
+        "organisation": cast.kommune.pk,
+        "start": year_month(-10),
+        "end": year_month(-9),
+        "limit": 10,
+    }
 
 
 def this_month() -> str:
@@ -51,7 +56,7 @@ def this_month() -> str:
 @pytest.fixture
 def five_teams(cast: Cast):
     """Five complete teams in Fjordvik besides Kari's, so the kommune's cells are shown."""
-    return make_teams(cast.kommune, 5, established=dt.date(2025, 1, 1))
+    return make_teams(cast.kommune, 5, established=month(-24))
 
 
 def test_the_page_shows_the_leaders_organisation_for_the_last_twelve_months(cast: Cast, five_teams):
@@ -151,7 +156,7 @@ def _order_pdf(cast: Cast, capture) -> ReportJob:
     with capture(execute=True) as callbacks:
         response = client_for(cast.leader).post(
             reverse("coordination:indicators-pdf"),
-            {"organisation": cast.kommune.pk, "start": "2026-01", "end": this_month()},
+            {"organisation": cast.kommune.pk, "start": year_month(-10), "end": this_month()},
         )
     assert len(callbacks) == 1
     job = ReportJob.objects.get()
@@ -191,8 +196,8 @@ def test_the_job_page_polls_while_the_report_is_made(cast: Cast):
         requested_by=cast.leader,
         kind=ReportJob.Kind.INDICATORS_PDF,
         organisation=cast.kommune,
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 3, 1),
+        period_start=month(-10),
+        period_end=month(-8),
     )
     url = reverse("coordination:report-job", args=[job.pk])
     client = client_for(cast.leader)
@@ -223,7 +228,7 @@ def test_another_leaders_job_is_not_there(cast: Cast, django_capture_on_commit_c
 def test_a_pdf_for_an_organisation_outside_the_leaders_is_not_made(cast: Cast):
     response = client_for(cast.leader).post(
         reverse("coordination:indicators-pdf"),
-        {"organisation": cast.other_kommune.pk, "start": "2026-01", "end": "2026-02"},
+        {"organisation": cast.other_kommune.pk, "start": year_month(-10), "end": year_month(-9)},
     )
 
     assert response.status_code == 404
@@ -233,7 +238,7 @@ def test_a_pdf_for_an_organisation_outside_the_leaders_is_not_made(cast: Cast):
 def test_a_pdf_of_a_wrong_period_shows_the_form_again(cast: Cast):
     response = client_for(cast.leader).post(
         reverse("coordination:indicators-pdf"),
-        {"organisation": cast.kommune.pk, "start": "2026-03", "end": "2026-01"},
+        {"organisation": cast.kommune.pk, "start": year_month(-8), "end": year_month(-10)},
     )
 
     assert response.status_code == 200

@@ -52,6 +52,10 @@ def oslo(day: int, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, day, hour, minute, tzinfo=OSLO)
 
 
+# The digest's window depends on the weekday (TODAY is a Tuesday), so the module keeps its day.
+pytestmark = pytest.mark.instant(oslo(24, 10))
+
+
 @pytest.fixture
 def lars(cast: Cast) -> User:
     return cast.night
@@ -63,6 +67,7 @@ def make_deputy(cast: Cast) -> Member:
         team=cast.team,
         user=StaffFactory.create(username="dina", first_name="Dina", organisation=cast.kommune),
         role=Role.PSYCHIATRIC_NURSE,
+        joined_on=TODAY - dt.timedelta(days=30),
     )
     Mandate.objects.create(
         team=cast.team,

@@ -14,9 +14,10 @@ from tests.conftest import Cast, client_for
 from tests.coordination.test_task_services import goal_for
 from tests.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 MONDAY = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+# The module's rows and sessions are made on its own Monday, as its tests travel there.
+pytestmark = [pytest.mark.django_db, pytest.mark.instant(MONDAY)]
 
 # The task list: 1 session, 2 user, 3 team with patient, 4 standing, 5 audit row, 6 the tasks
 # with goal, owner (user, organisation) and the meeting of the decision they came from.

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from actors.models import Consent, Patient, RelativeLink, Role, Team, User
+from actors.network_selectors import add_months
 from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry
 from tests.factories import (
     ConsentFactory,
@@ -74,8 +75,8 @@ def karis_plan_in_force(cast: Any) -> CarePlanVersion:
 def child(age_years: int, days: int = 0) -> tuple[Patient, User]:
     """A patient who is ``age_years`` old today (minus ``days``), with a portal login and a team
     whose coordinator holds consent to share."""
-    today = timezone.localdate()
-    born = today.replace(year=today.year - age_years) + dt.timedelta(days=days)
+    # add_months: on 29 February, a year without one gives the 28th, so the age is still exact.
+    born = add_months(timezone.localdate(), -12 * age_years) + dt.timedelta(days=days)
     user = UserFactory(kind=User.Kind.PATIENT)
     patient = PatientFactory(birth_date=born, user=user)
     team = TeamFactory(patient=patient, status=Team.Status.ACTIVE)
