@@ -205,6 +205,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A message a worker has taken but not begun counts toward the visibility timeout too: taking
 # one at a time keeps a report queued behind a long task from being handed out twice.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Beat writes a heartbeat as it ticks (lkt.beat), which /helse/?full=1 reads; it ticks at
+# least once a minute, whatever the schedule, so three minutes without one means it stopped.
+CELERY_BEAT_SCHEDULER = "lkt.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 # A fixed schedule in code rather than django-celery-beat: the schedule is part of the
 # product (reviewed, versioned, tested), not something to edit in an admin at runtime.
 CELERY_BEAT_SCHEDULE = {
