@@ -3,6 +3,11 @@
 The leader asks for it, a Celery worker renders it (``report_job_run``) and the leader downloads
 it from the job's page; the file stays in the row for a day (``report_jobs_purge``). Every
 export of an aggregate report, PDF or CSV, leaves a row in ``ExportLog``.
+
+A job never waits forever: the beat's sweep (``report_jobs_sweep``) runs a job again once when
+its worker was lost mid-run (killed, out of memory, its machine gone), fails it the second
+time, and fails a job no worker took; the page then says what happened, with a retry. A run
+that hangs is stopped by the task's time limits (``LKT_REPORT_JOB_*TIME_LIMIT`` in settings).
 """
 
 from __future__ import annotations
@@ -10,13 +15,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import Organisation, User
 from coordination.indicator_charts import chart_blocks
@@ -31,6 +39,28 @@ log = logging.getLogger(__name__)
 # A finished report is kept this long, then purged (the beat runs the purge daily).
 KEEP_FOR = dt.timedelta(hours=24)
 PDF_TEMPLATE = "coordination/indicators_pdf.html"
+
+# A run is killed by the task's hard time limit, so a job still "running" a minute after that
+# has lost its worker: no process is rendering it any more, and it may be taken over.
+LOST_AFTER = dt.timedelta(seconds=settings.LKT_REPORT_JOB_TIME_LIMIT + 60)
+# Run once, and once more after a lost worker; losing it twice points at the job itself (a
+# report too big for the worker's memory, say), so it is failed rather than run a third time.
+MAX_ATTEMPTS = 2
+# A report takes seconds; one no worker has taken in half an hour will not be taken soon
+# (no worker runs: /helse/?full=1 says so), so the leader is told instead of left waiting.
+START_WITHIN = dt.timedelta(minutes=30)
+
+# Why a job failed, as the leader reads it on the job's page. Stored in bokmål (the msgid)
+# whoever's request failed it, and translated when the page is shown.
+NOT_STARTED = _("Rapporten kunne ikke startes. Prøv igjen om litt.")
+NOT_MADE = _("Rapporten kunne ikke lages.")
+STOPPED = _("Rapporten stoppet underveis og ble ikke ferdig. Prøv igjen.")
+TOO_SLOW = _("Rapporten tok for lang tid og ble stoppet. Prøv igjen med en kortere periode.")
+
+
+def _bokmal(reason: Promise) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(reason)
 
 
 def export_record(
@@ -50,9 +80,7 @@ def _enqueue(job_id: int) -> None:
     except Exception:  # the broker's errors vary by transport; all mean "not started"
         log.warning("Broker unavailable; report job %s not started", job_id)
         ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.PENDING).update(
-            status=ReportJob.Status.FAILED,
-            error=_("Rapporten kunne ikke startes. Prøv igjen om litt."),
-            finished_at=timezone.now(),
+            status=ReportJob.Status.FAILED, error=_bokmal(NOT_STARTED), finished_at=timezone.now()
         )
 
 
@@ -73,40 +101,114 @@ def report_job_create(
     return job
 
 
-def report_job_run(job_id: int) -> str:
-    """Render the job's PDF. Idempotent: a finished or failed job is left as it is; a job left
-    running by a lost worker is run again (acks_late redelivers it)."""
+def _lost(now: dt.datetime) -> Q:
+    """Running, but longer than any run may last: its worker is gone."""
+    return Q(status=ReportJob.Status.RUNNING, started_at__lt=now - LOST_AFTER)
+
+
+def _claimable(now: dt.datetime) -> QuerySet[ReportJob]:
+    """Jobs a run may take, locked; a row another transaction holds (the sweep, another
+    worker's claim) is skipped, not waited for. Only the job's row: locking its organisation
+    and leader too would make a second worker skip another job of the same leader."""
+    return ReportJob.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+        Q(status=ReportJob.Status.PENDING) | _lost(now)
+    )
+
+
+def _fail(job: ReportJob, reason: Promise, now: dt.datetime) -> None:
+    job.status = ReportJob.Status.FAILED
+    job.error = _bokmal(reason)
+    job.finished_at = now
+    job.save(update_fields=["status", "error", "finished_at"])
+
+
+def _claim(job_id: int) -> tuple[ReportJob | None, str]:
+    """Take the job for this run: a pending one, or one whose worker was lost (the broker
+    hands a lost worker's task out again). A job running in another worker, finished or failed
+    is left as it is, and a job lost ``MAX_ATTEMPTS`` times is failed."""
     with transaction.atomic():
+        now = timezone.now()
         job = (
-            ReportJob.objects.select_for_update(skip_locked=True)
-            .select_related("organisation", "requested_by")
-            .filter(pk=job_id, status__in=[ReportJob.Status.PENDING, ReportJob.Status.RUNNING])
-            .first()
+            _claimable(now).select_related("organisation", "requested_by").filter(pk=job_id).first()
         )
         if job is None:
-            return "skipped"
+            return None, "skipped"
+        if job.attempts >= MAX_ATTEMPTS:
+            _fail(job, STOPPED, now)
+            return None, job.status
         job.status = ReportJob.Status.RUNNING
-        job.save(update_fields=["status"])
+        job.started_at = now
+        job.attempts += 1
+        job.save(update_fields=["status", "started_at", "attempts"])
+        return job, job.status
+
+
+def _finish(job: ReportJob, **fields: object) -> str:
+    """Write the run's outcome, unless the job was taken from this run meanwhile (the sweep
+    counted its worker as lost): then the run that holds it now has the last word."""
+    updated = ReportJob.objects.filter(
+        pk=job.pk, status=ReportJob.Status.RUNNING, attempts=job.attempts
+    ).update(finished_at=timezone.now(), **fields)
+    return str(fields["status"]) if updated else "superseded"
+
+
+def report_job_run(job_id: int) -> str:
+    """Render the job's PDF. Idempotent: a finished or failed job, or one another worker is
+    rendering, is left as it is; a job left running by a lost worker is run again."""
+    job, outcome = _claim(job_id)
+    if job is None:
+        return outcome
     try:
         content = indicator_report_pdf(
             job.organisation, job.period_start, job.period_end, generated_by=job.requested_by
         )
+    except SoftTimeLimitExceeded:
+        log.error("Report job %s hit its time limit", job_id)
+        return _finish(job, status=ReportJob.Status.FAILED, error=_bokmal(TOO_SLOW))
     except Exception:
         log.exception("Report job %s failed", job_id)
-        job.status = ReportJob.Status.FAILED
-        job.error = _("Rapporten kunne ikke lages.")
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        return job.status
-    job.content = content
-    job.filename = (
+        return _finish(job, status=ReportJob.Status.FAILED, error=_bokmal(NOT_MADE))
+    filename = (
         f"indikatorer-{slugify(job.organisation.name)}-"
         f"{job.period_start:%Y-%m}-{job.period_end:%Y-%m}.pdf"
     )
-    job.status = ReportJob.Status.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["content", "filename", "status", "finished_at"])
-    return job.status
+    return _finish(job, status=ReportJob.Status.DONE, content=content, filename=filename)
+
+
+def report_jobs_sweep(now: dt.datetime | None = None) -> dict[str, int]:
+    """The beat's sweep: a job whose worker was lost is queued again (once) or failed, and a
+    job no worker took within ``START_WITHIN`` is failed, each with a reason for the leader.
+
+    Safe to run twice at once and beside the workers: every row is locked with SKIP LOCKED
+    (a row a worker is claiming, or the other sweep holds, waits for the next sweep), and a
+    run that was taken over writes nothing (``_finish``)."""
+    now = now or timezone.now()
+    counts = {"requeued": 0, "failed": 0}
+    with transaction.atomic():
+        stale = _claimable(now).filter(
+            _lost(now) | Q(status=ReportJob.Status.PENDING, queued_at__lt=now - START_WITHIN)
+        )
+        for job in stale.only("pk", "status", "attempts"):
+            if job.status == ReportJob.Status.PENDING:
+                _fail(job, NOT_STARTED, now)
+                counts["failed"] += 1
+            elif job.attempts < MAX_ATTEMPTS:
+                _requeue(job, now)
+                counts["requeued"] += 1
+            else:
+                _fail(job, STOPPED, now)
+                counts["failed"] += 1
+    if any(counts.values()):
+        log.warning("Report jobs swept: %s", counts)
+    return counts
+
+
+def _requeue(job: ReportJob, now: dt.datetime) -> None:
+    job.status = ReportJob.Status.PENDING
+    job.queued_at = now
+    job.save(update_fields=["status", "queued_at"])
+    pk = job.pk
+    transaction.on_commit(lambda: _enqueue(pk))
 
 
 def indicator_report_pdf(

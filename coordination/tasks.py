@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from coordination import outbox
 
@@ -55,7 +56,11 @@ def night_digest_task() -> int:
     return night_digest_send(timezone.localdate())
 
 
-@shared_task(ignore_result=True)
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=settings.LKT_REPORT_JOB_SOFT_TIME_LIMIT,
+    time_limit=settings.LKT_REPORT_JOB_TIME_LIMIT,
+)
 def report_job_run_task(job_id: int) -> str:
     """A leader's report (``coordination.report_jobs``): renders the PDF into the job's row."""
     from coordination.report_jobs import report_job_run
@@ -69,3 +74,12 @@ def report_jobs_purge_task() -> int:
     from coordination.report_jobs import report_jobs_purge
 
     return report_jobs_purge()
+
+
+@shared_task(ignore_result=True)
+def report_jobs_sweep_task() -> dict[str, int]:
+    """Every two minutes: reports whose worker was lost are run again once or failed, and
+    reports no worker took are failed, each with a message on the leader's page."""
+    from coordination.report_jobs import report_jobs_sweep
+
+    return report_jobs_sweep()

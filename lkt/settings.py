@@ -188,7 +188,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Publishing must not hang a request when Redis is down: give up fast, the outbox keeps the work.
 CELERY_TASK_PUBLISH_RETRY = False
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# The leader's report renders in under 5 s over 20 000 patients (make bench BENCH=leaders), so a
+# run still going after 4 minutes is hung: it is told to stop (the soft limit fails the job with
+# a message) and its process is killed a minute later (the hard limit).
+LKT_REPORT_JOB_SOFT_TIME_LIMIT = 4 * 60
+LKT_REPORT_JOB_TIME_LIMIT = 5 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    # A task whose worker died before acknowledging it (acks_late) is handed out again after
+    # this; Redis's default is an hour. A little above the longest a task may run (the report
+    # job's hard limit), so a report is not handed to a second worker while the first still
+    # renders it. (A slow outbox flush may outlast it: a second flush only skips locked rows.)
+    "visibility_timeout": LKT_REPORT_JOB_TIME_LIMIT + 60,
+}
+# A message a worker has taken but not begun counts toward the visibility timeout too: taking
+# one at a time keeps a report queued behind a long task from being handed out twice.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Beat writes a heartbeat as it ticks (lkt.beat), which /helse/?full=1 reads; it ticks at
+# least once a minute, whatever the schedule, so three minutes without one means it stopped.
+CELERY_BEAT_SCHEDULER = "lkt.beat:HeartbeatScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 # A fixed schedule in code rather than django-celery-beat: the schedule is part of the
 # product (reviewed, versioned, tested), not something to edit in an admin at runtime.
 CELERY_BEAT_SCHEDULE = {
@@ -222,6 +242,13 @@ CELERY_BEAT_SCHEDULE = {
     "report-jobs-purge": {
         "task": "coordination.tasks.report_jobs_purge_task",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Every two minutes: a report whose worker was lost, or that no worker took, is run again
+    # once or failed with a message (coordination.report_jobs.report_jobs_sweep), so the
+    # leader's page says what happened within minutes instead of "being made" for an hour.
+    "report-jobs-sweep": {
+        "task": "coordination.tasks.report_jobs_sweep_task",
+        "schedule": 120.0,
     },
 }
 

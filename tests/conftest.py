@@ -18,6 +18,7 @@ informing relatives.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -27,6 +28,7 @@ from django.test import Client
 from django.utils import translation
 
 from actors.models import Consent, Level, Organisation, Role, Team, User
+from tests.celery_processes import private_queue
 from tests.clock import INSTANT
 from tests.factories import (
     ConsentFactory,
@@ -79,6 +81,14 @@ def _eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def worker_queue() -> Iterator[str]:
+    """A queue of the test's own on the real Redis, where its tasks really go, for a worker
+    the test starts (``tests.celery_processes``); emptied and forgotten afterwards."""
+    with private_queue() as queue:
+        yield queue
 
 
 @dataclass

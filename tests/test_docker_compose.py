@@ -59,19 +59,40 @@ def test_the_database_is_postgresql_16_and_the_broker_is_redis_7() -> None:
     assert services()["redis"]["image"].startswith("redis:7")
 
 
-@pytest.mark.parametrize("name", ["db", "redis", "web"])
-def test_db_redis_and_web_have_healthchecks(name: str) -> None:
+@pytest.mark.parametrize("name", ["db", "redis", "web", "worker", "beat"])
+def test_every_service_has_a_healthcheck(name: str) -> None:
     healthcheck = services()[name].get("healthcheck") or {}
 
     assert healthcheck.get("test")
     assert not healthcheck.get("disable", False)
 
 
-def test_the_web_healthcheck_asks_the_health_endpoint() -> None:
-    test = services()["web"]["healthcheck"]["test"]
-    text = " ".join(test) if isinstance(test, list) else test
+def healthcheck_of(name: str) -> str:
+    test = services()[name]["healthcheck"]["test"]
+    return " ".join(test) if isinstance(test, list) else test
+
+
+def test_the_web_healthcheck_asks_the_health_endpoint_for_the_web_alone() -> None:
+    text = healthcheck_of("web")
 
     assert "http://localhost:8000/helse/" in text
+    # The full check fails when beat or the workers stop; the web must not go down with them.
+    assert "full" not in text
+
+
+def test_the_worker_healthcheck_pings_its_own_worker() -> None:
+    text = healthcheck_of("worker")
+
+    assert "celery -A lkt inspect ping" in text
+    # $$ is compose's escape: the shell in the container expands $HOSTNAME, the worker's name.
+    assert "--destination celery@$$HOSTNAME" in text
+
+
+def test_the_beat_healthcheck_asks_for_its_heartbeat() -> None:
+    assert services()["beat"]["healthcheck"]["test"] == [
+        "CMD",
+        *("python", "manage.py", "health", "beat"),
+    ]
 
 
 @pytest.mark.parametrize("name", APP_SERVICES)

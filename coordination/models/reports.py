@@ -4,6 +4,7 @@ a Celery worker, and the page waits for it with progress instead of holding a re
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Organisation, User
@@ -32,6 +33,12 @@ class ReportJob(models.Model):
     filename = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When it was last handed to the broker and when a worker last took it: the beat's sweep
+    # (``report_jobs_sweep``) finds a job nobody started, or one whose worker was lost, by these.
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Runs begun; a job is run at most ``report_jobs.MAX_ATTEMPTS`` times, then failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -42,3 +49,10 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.organisation_id} ({self.status})"
+
+    @property
+    def is_rerun(self) -> bool:
+        """Waiting or running again after its first run stopped (a lost worker)."""
+        if self.status == self.Status.PENDING:
+            return self.attempts > 0
+        return self.status == self.Status.RUNNING and self.attempts > 1

@@ -7,11 +7,14 @@ import csv
 import io
 
 import pytest
+import time_machine
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from actors.models import Organisation
+from coordination import report_jobs
 from coordination.indicators import CSV_HEADER, INDICATORS
 from coordination.models import ReportJob
 from lkt.models import AccessLog, ExportLog
@@ -213,6 +216,46 @@ def test_the_job_page_polls_while_the_report_is_made(cast: Cast):
     failed = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in failed
     assert "Prøv igjen" in failed and reverse("coordination:indicators-pdf") in failed
+
+
+def test_the_job_page_says_in_plain_words_that_a_report_stopped_midway_with_a_retry(cast: Cast):
+    job = ReportJob.objects.create(
+        requested_by=cast.leader,
+        kind=ReportJob.Kind.INDICATORS_PDF,
+        organisation=cast.kommune,
+        period_start=dt.date(2026, 1, 1),
+        period_end=dt.date(2026, 3, 1),
+        status=ReportJob.Status.RUNNING,
+        started_at=timezone.now(),
+        attempts=1,
+    )
+    url = reverse("coordination:report-job", args=[job.pk])
+    client = client_for(cast.leader)
+    htmx = {"HX-Request": "true"}
+    lost = timezone.now() + report_jobs.LOST_AFTER + dt.timedelta(seconds=1)
+
+    # Its worker is lost: the sweep queues it again, and the page keeps polling.
+    with time_machine.travel(lost, tick=False):
+        report_jobs.report_jobs_sweep()
+        again = client.get(url, headers=htmx).content.decode()
+    assert "Rapporten stoppet underveis og lages på nytt." in again
+    assert 'hx-trigger="every 2s"' in again
+
+    # The second run's worker is lost too: the sweep fails the job, and the page says so.
+    ReportJob.objects.filter(pk=job.pk).update(
+        status=ReportJob.Status.RUNNING, started_at=lost, attempts=2
+    )
+    with time_machine.travel(lost + report_jobs.LOST_AFTER + dt.timedelta(seconds=1), tick=False):
+        report_jobs.report_jobs_sweep()
+        failed = client.get(url, headers=htmx).content.decode()
+    assert "Rapporten stoppet underveis og ble ikke ferdig. Prøv igjen." in failed
+    assert "Rapporten kunne ikke lages." not in failed  # the reason, not a vaguer one beside it
+    assert "hx-trigger" not in failed
+    assert reverse("coordination:indicators-pdf") in failed and ">Prøv igjen</button>" in failed
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url, headers=htmx).content.decode()
+    assert "The report stopped before it was finished. Please try again." in english
 
 
 def test_another_leaders_job_is_not_there(cast: Cast, django_capture_on_commit_callbacks):

@@ -1,133 +1,57 @@
-"""End to end with a real Celery worker and the real Redis: the coordinator confirms a proposal
-of rød through the view, the named night contact's alert is in the database at once (written
-with the phase change), and a worker started here sends its e-mail from the outbox.
+"""End to end with a real Celery worker and the real Redis.
 
-The worker is a separate process on a queue of its own (so no other worker on the same Redis
-takes the task), pointed at the test database pytest created; it is stopped in ``finally``.
+A coordinator confirms a proposal of rød through the view, the named night contact's alert is
+in the database at once (written with the phase change), and a worker started here sends its
+e-mail from the outbox. A worker killed in the middle of a leader's report leaves the job
+running; the beat's sweep runs it again, and a second worker makes it.
+
+Each worker is a separate process on the test's own queue, at the test's instant, pointed at
+the test database pytest created (``tests.celery_processes``); it is stopped in ``finally``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
-import time
-import uuid
+import datetime as dt
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
-from django.conf import settings
-from django.db import connection
+import time_machine
 from django.urls import reverse
+from psycopg import sql
 
+from actors.models import Team
 from careplans.models import Phase
 from careplans.phase_selectors import current_phase
-from coordination.models import Delivery, Notification, Observation
+from coordination import report_jobs
+from coordination.models import Delivery, Notification, Observation, ReportJob
 from coordination.observation_services import observation_report
+from tests.celery_processes import (
+    database_url,
+    redis_broker,
+    start_worker,
+    stop,
+    tail,
+    wait_for,
+)
 from tests.conftest import Cast, client_for
 from tests.coordination.alert_helpers import crisis_plan
-
-# Start-up (Django and Celery, about 3 to 5 seconds) plus the delivery itself.
-DEADLINE_SECONDS = 30
-
-
-def _redis_broker() -> str:
-    url = settings.CELERY_BROKER_URL
-    if not url.startswith("redis://"):
-        pytest.skip("needs REDIS_URL: the end-to-end test runs against the real Redis")
-    import redis
-
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("Redis is not reachable")
-    return url
-
-
-def _database_url() -> str:
-    """The test database pytest created (its NAME), with the same user, host and port."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}{port}/{db['NAME']}"
-
-
-def _start_worker(queue: str, broker: str, log: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "lkt.settings",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": broker,
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-        "SECRET_KEY": settings.SECRET_KEY or "end-to-end-test",
-    }
-    command = [
-        *(sys.executable, "-m", "celery", "-A", "lkt", "worker"),
-        *("--pool=solo", "-Q", queue, "-n", f"{queue}@%h", "--loglevel=INFO"),
-        *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-    ]
-    with log.open("wb") as out:
-        return subprocess.Popen(  # noqa: S603 - a fixed command: this interpreter's celery
-            command, cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-
-
-def _stop(worker: subprocess.Popen[bytes]) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait(timeout=5)
-
-
-def _forget_queue(queue: str) -> None:
-    """Leave nothing of the test's queue behind in Redis (the queue and kombu's binding)."""
-    url = settings.CELERY_BROKER_URL
-    if not url.startswith("redis://"):
-        return
-    import redis
-
-    with contextlib.suppress(redis.exceptions.RedisError):
-        redis.Redis.from_url(url, socket_connect_timeout=1).delete(
-            queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
-        )
-
-
-@pytest.fixture
-def worker_queue():
-    """Tasks really go to the broker, on a queue of their own, for this test only."""
-    from lkt.celery import app
-
-    queue = f"lkt-e2e-{uuid.uuid4().hex[:12]}"
-    routes = app.conf.task_routes
-    router = app.amqp.router
-    app.conf.task_always_eager = False
-    app.conf.task_routes = {"coordination.tasks.*": {"queue": queue}}
-    app.amqp.flush_routes()
-    app.amqp.router = app.amqp.Router()  # type: ignore[misc]  # it has a setter
-    try:
-        yield queue
-    finally:
-        app.conf.task_routes = routes
-        app.amqp.flush_routes()
-        app.amqp.router = router  # type: ignore[misc]
-        _forget_queue(queue)
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_confirmed_red_proposal_reaches_the_night_contact_by_e_mail_through_a_worker(
     cast: Cast, worker_queue: str, tmp_path: Path
 ):
-    broker = _redis_broker()
+    redis_broker()
     plan = crisis_plan(cast)
     observation = observation_report(
         actor=cast.member, team=cast.team, text="Kari snakker om å gi opp", proposed_phase="red"
     )
     log = tmp_path / "worker.log"
-    started = time.monotonic()
-    worker = _start_worker(worker_queue, broker, log)
+    worker = start_worker(worker_queue, log)
     try:
         url = reverse("coordination:observation-decide", args=[cast.team.pk, observation.pk])
         response = client_for(cast.coordinator).post(url, {"decision": "confirm"})
@@ -142,14 +66,93 @@ def test_a_confirmed_red_proposal_reaches_the_night_contact_by_e_mail_through_a_
         assert alert.urgent
         email = Delivery.objects.get(notification=alert, channel=Delivery.Channel.EMAIL)
 
-        # The worker sends it.
-        while time.monotonic() - started < DEADLINE_SECONDS:
+        # The worker sends it: the row is due at the test's instant, which is the worker's too.
+        def sent() -> bool:
             email.refresh_from_db()
-            if email.status != Delivery.Status.PENDING or worker.poll() is not None:
-                break
-            time.sleep(0.25)
-        assert email.status == Delivery.Status.SENT, log.read_text(errors="replace")[-3000:]
+            return email.status != Delivery.Status.PENDING
+
+        wait_for(sent, process=worker)
+        assert email.status == Delivery.Status.SENT, tail(log)
         assert email.sent_at is not None
         assert email.attempts == 1
     finally:
-        _stop(worker)
+        stop(worker)
+
+
+@contextlib.contextmanager
+def _teams_locked() -> Iterator[psycopg.Connection]:
+    """Hold the team table in another connection, so a report's render (which reads teams
+    first; its claim does not) waits there: a job that is certainly mid-run."""
+    with psycopg.connect(database_url()) as locker:
+        locker.execute(
+            sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(
+                sql.Identifier(Team._meta.db_table)
+            )
+        )
+        try:
+            yield locker
+        finally:
+            locker.rollback()
+
+
+def _waiting_for_the_lock(locker: psycopg.Connection) -> bool:
+    row = locker.execute(
+        "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
+        [Team._meta.db_table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_report_whose_worker_is_killed_mid_job_is_run_again_by_the_sweep(
+    cast: Cast, worker_queue: str, tmp_path: Path
+):
+    redis_broker()
+    first_log, second_log = tmp_path / "worker-1.log", tmp_path / "worker-2.log"
+    workers = []
+    try:
+        with _teams_locked() as locker:
+            workers.append(start_worker(worker_queue, first_log, name=f"{worker_queue}-1"))
+            job = report_jobs.report_job_create(
+                actor=cast.leader,
+                organisation=cast.kommune,
+                start=dt.date(2026, 1, 1),
+                end=dt.date(2026, 3, 1),
+            )
+
+            # The worker took the job and is rendering it (waiting on the teams) ...
+            assert wait_for(lambda: _waiting_for_the_lock(locker), process=workers[0]), tail(
+                first_log
+            )
+            job.refresh_from_db()
+            assert (job.status, job.attempts) == (ReportJob.Status.RUNNING, 1)
+
+            # ... when it is killed: no chance to say anything.
+            workers[0].send_signal(signal.SIGKILL)
+            workers[0].wait(timeout=10)
+        job.refresh_from_db()
+        assert job.status == ReportJob.Status.RUNNING
+        assert job.started_at is not None
+
+        # Minutes later the beat's sweep finds it and hands it to the broker again, where a
+        # second worker (at that later instant) makes it.
+        later = job.started_at + report_jobs.LOST_AFTER + dt.timedelta(seconds=1)
+        with time_machine.travel(later, tick=False):
+            assert report_jobs.report_jobs_sweep() == {"requeued": 1, "failed": 0}
+            job.refresh_from_db()
+            assert job.status == ReportJob.Status.PENDING
+            workers.append(
+                start_worker(worker_queue, second_log, name=f"{worker_queue}-2", at=later)
+            )
+
+            def finished() -> bool:
+                job.refresh_from_db()
+                return job.status in (ReportJob.Status.DONE, ReportJob.Status.FAILED)
+
+            wait_for(finished, process=workers[1])
+        assert job.status == ReportJob.Status.DONE, tail(second_log)
+        assert job.attempts == 2
+        assert job.finished_at is not None and job.finished_at >= later
+    finally:
+        for worker in workers:
+            stop(worker)
