@@ -29,6 +29,7 @@ from lkt.access import (
     authorize,
     check,
     leader_organisations,
+    name_for_leader,
     require_user,
     visible_patients,
     visible_teams,
@@ -240,7 +241,7 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
         involvement=Member.Involvement.CORE,
         organisation__in=organisations,
     )
-    return list(
+    teams = list(
         flagged.filter(missing)
         .annotate(leads=Exists(leads))
         .prefetch_related(
@@ -248,12 +249,20 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
                 "members",
                 queryset=Member.objects.filter(
                     role=Role.COORDINATOR, left_on__isnull=True
-                ).select_related("user"),
+                ).select_related("user", "organisation"),
                 to_attr="coordinators",
             )
         )
         .order_by("established_on", "pk")
     )
+    for team in teams:
+        # A leader reads the names of the services' staff only; a coordinator from outside
+        # them is shown by organisation.
+        team.coordinator_names = [  # type: ignore[attr-defined]
+            name_for_leader(m) or (m.organisation.name if m.organisation else "–")
+            for m in team.coordinators
+        ]
+    return list(teams)
 
 
 def team_section_url(team_pk: int, key: str) -> str:

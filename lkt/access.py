@@ -33,7 +33,17 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Role, Team, User
+from actors.models import (
+    Consent,
+    Member,
+    NetworkLevel,
+    Organisation,
+    Patient,
+    RelativeLink,
+    Role,
+    Team,
+    User,
+)
 from lkt import audit
 from lkt.models import AccessLog
 
@@ -335,6 +345,26 @@ def is_team_leader(who: AnyUser, team: Team) -> bool:
         involvement=Member.Involvement.CORE,
         organisation__in=leader_organisations(user),
     ).exists()
+
+
+# A leader sees a team's structure: roles, organisations, counts and dates, and by name only the
+# services' own staff (a login at the kommune or the spesialisthelsetjeneste), whom they lead,
+# approve or follow up. Never a name from the patient's own circle: family, friends, a
+# støttekontakt, contacts in other sectors; their role and organisation say what a leader needs.
+LEADER_NAMED_LEVELS = (NetworkLevel.KOMMUNE, NetworkLevel.SPESIALIST)
+
+
+def named_to_leaders(*, level: str, staff: bool) -> bool:
+    """Whether a leader may see this actor's name: ``staff`` is whether the actor logs in as
+    staff (a member with a user; in a plan's frozen roles, the ``staff`` key)."""
+    return staff and level in LEADER_NAMED_LEVELS
+
+
+def name_for_leader(member: Member) -> str:
+    """The member's name as a leader sees it: empty outside the services' staff."""
+    if named_to_leaders(level=member.level, staff=member.user_id is not None):
+        return member.display_name
+    return ""
 
 
 # Night and emergency services: their staff see only the crisis card (issue 7).
