@@ -26,8 +26,10 @@ from actors.models import (
 from lkt import audit
 from lkt.access import (
     Action,
+    allows,
     authorize,
     check,
+    identifies,
     leader_organisations,
     name_for_leader,
     require_user,
@@ -105,6 +107,11 @@ class TeamPage:
     def active_members(self) -> list[Member]:
         return [m for m in self.members if m.left_on is None]
 
+    @property
+    def shows_personal_id(self) -> bool:
+        """Fødselsnummer and birth date, for staff who know the patient (the policy decides)."""
+        return allows(self.standing, Action.VIEW_PERSONAL_ID)
+
     @cached_property
     def lines(self) -> list[CommunicationLine]:
         """Every communication line of the team, open and ended: one query, read once for the
@@ -180,7 +187,8 @@ _DIGITS = re.compile(r"^\d[\d ]*$")
 
 
 def patient_search(user: AnyUser, query: str) -> list[Patient]:
-    """Search by name or national id, only among patients the user may see."""
+    """Search by name or national id, only among patients the user may see; each row says
+    whether it may show the fødselsnummer and birth date (``shows_personal_id``)."""
     query = query.strip()
     if len(query) < 2:
         return []
@@ -188,9 +196,11 @@ def patient_search(user: AnyUser, query: str) -> list[Patient]:
         condition = Q(national_id__startswith=query.replace(" ", ""))
     else:
         condition = Q(name__icontains=query)
-    patients = list(
+    patients: list[Patient] = list(
         visible_patients(user)
         .filter(condition)
+        # Whether the row may show fødselsnummer and birth date: the policy, per patient.
+        .annotate(shows_personal_id=identifies(user))
         .prefetch_related(
             Prefetch("teams", queryset=Team.objects.exclude(status=Team.Status.CLOSED))
         )
@@ -241,7 +251,7 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
         involvement=Member.Involvement.CORE,
         organisation__in=organisations,
     )
-    teams = list(
+    teams: list[Team] = list(
         flagged.filter(missing)
         .annotate(leads=Exists(leads))
         .prefetch_related(
@@ -260,9 +270,9 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
         # them is shown by organisation.
         team.coordinator_names = [  # type: ignore[attr-defined]
             name_for_leader(m) or (m.organisation.name if m.organisation else "–")
-            for m in team.coordinators
+            for m in team.coordinators  # type: ignore[attr-defined]
         ]
-    return list(teams)
+    return teams
 
 
 def team_section_url(team_pk: int, key: str) -> str:

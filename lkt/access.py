@@ -29,7 +29,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -72,6 +72,10 @@ class Action(StrEnum):
     RECORD_CONSENT = "record_consent"
     MANAGE_RELATIVES = "manage_relatives"
     VIEW_CRISIS_CARD = "view_crisis_card"  # the crisis card: rød/gul actions, whom to call
+    # Fødselsnummer and birth date: what staff need to find the patient in their own records
+    # (journal, NAV, legevakt), and the patient's own. A relative never gets them: not on a
+    # page, in the API nor on the plan's PDF (minimum necessary).
+    VIEW_PERSONAL_ID = "view_personal_id"
 
 
 _CHANGES = {
@@ -127,22 +131,38 @@ def require_user(user: AnyUser) -> User:
     return actor
 
 
+def _staff_knows(user: User) -> Q:
+    """Staff who may know the patient: in the team with consent, coordinating it, or its
+    creator (who needs identity before consent exists, to obtain it)."""
+    return Q(
+        (_membership(user) & _standing_consent(Consent.Scope.TEAM_SHARING))
+        | _membership(user, role=Role.COORDINATOR)
+        | _creator(user)
+    )
+
+
 def visible_patients(who: AnyUser) -> QuerySet[Patient]:
     """Patients whose identity the user may see."""
     user: User | None = as_user(who)
     if user is None:
         return Patient.objects.none()
     if user.kind == User.Kind.STAFF:
-        return Patient.objects.filter(
-            (_membership(user) & _standing_consent(Consent.Scope.TEAM_SHARING))
-            | _membership(user, role=Role.COORDINATOR)
-            | _creator(user)
-        )
+        return Patient.objects.filter(_staff_knows(user))
     if user.kind == User.Kind.PATIENT:
         return Patient.objects.filter(user=user)
     return Patient.objects.filter(
         Exists(_relative_link(user)), _standing_consent(Consent.Scope.RELATIVES)
     )
+
+
+def identifies(who: AnyUser) -> ExpressionWrapper | Value:
+    """An expression over patients: whether the user may see each one's fødselsnummer and
+    birth date (``Action.VIEW_PERSONAL_ID``), for a list that annotates it per row."""
+    user: User | None = as_user(who)
+    if user is None or user.kind == User.Kind.RELATIVE:
+        return Value(False)
+    condition = _staff_knows(user) if user.kind == User.Kind.STAFF else Q(user=user)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def clinical_patients(who: AnyUser) -> QuerySet[Patient]:
@@ -249,6 +269,9 @@ def allows(s: Standing, action: Action) -> bool:
         case Action.VIEW_CRISIS_CARD:
             # Staff in the team open it directly; night services go through ``crisis_access``.
             return s.is_member and s.team_consent
+        case Action.VIEW_PERSONAL_ID:
+            # The patient and the staff who know her (``identifies`` says the same for lists).
+            return s.clinical or s.manages
     return False
 
 
