@@ -14,12 +14,14 @@ from rest_framework.views import APIView
 from actors import selectors, services
 from actors.models import Organisation, Team, User
 from actors.serializers import (
+    MemberInSerializer,
     MemberSerializer,
     OrganisationSerializer,
-    PatientSerializer,
+    PatientInSerializer,
     TeamSerializer,
+    patient_rows,
 )
-from lkt.access import Action, check, require_user
+from lkt.access import Action, can, check, require_user
 
 
 class OrganisationListApi(APIView):
@@ -41,17 +43,20 @@ class OrganisationListApi(APIView):
 
 
 class PatientListApi(APIView):
+    """The search page's results (``selectors.patient_search``, audited per patient shown):
+    the name, and fødselsnummer and birth date where the policy lets the row show them."""
+
     def get(self, request: Request) -> Response:
         results = selectors.patient_search(request.user, request.query_params.get("q", ""))
-        return Response(PatientSerializer(results, many=True).data)
+        return Response(patient_rows(results))
 
     def post(self, request: Request) -> Response:
-        serializer = PatientSerializer(data=request.data)
+        serializer = PatientInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        team = services.patient_register(
-            actor=require_user(request.user), **serializer.validated_data
-        )
-        return Response(TeamSerializer(team).data, status=status.HTTP_201_CREATED)
+        actor = require_user(request.user)
+        team = services.patient_register(actor=actor, **serializer.validated_data)
+        context = {"personal_id": can(actor, Action.VIEW_PERSONAL_ID, team.patient)}
+        return Response(TeamSerializer(team, context=context).data, status=status.HTTP_201_CREATED)
 
 
 class TeamListApi(APIView):
@@ -74,9 +79,13 @@ class TeamListApi(APIView):
 
 
 class TeamDetailApi(APIView):
+    """The team page's reads (``selectors.team_get``: ``authorize`` decides and audits), as the
+    reader's standing lets the page show them."""
+
     def get(self, request: Request, pk: int) -> Response:
         page = selectors.team_get(request.user, pk)
-        return Response(TeamSerializer(page.team).data)
+        context = {"personal_id": page.shows_personal_id}
+        return Response(TeamSerializer(page.team, context=context).data)
 
 
 class MemberCreateApi(APIView):
@@ -84,7 +93,7 @@ class MemberCreateApi(APIView):
         # 404 when the team is hidden, 403 when it may not be changed, before input is judged.
         team = get_object_or_404(Team.objects.select_related("patient"), pk=pk)
         check(request.user, Action.MANAGE_TEAM, team.patient)
-        serializer = MemberSerializer(data=request.data)
+        serializer = MemberInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}
         member = services.member_add(actor=require_user(request.user), team=team, **data)

@@ -139,6 +139,11 @@ class PortalPage:
         return allows(self.standing, Action.VIEW_PLAN)
 
     @property
+    def shows_personal_id(self) -> bool:
+        """The birth date on the plan's PDF: the patient's own, never a relative's copy."""
+        return allows(self.standing, Action.VIEW_PERSONAL_ID)
+
+    @property
     def may_manage_consent(self) -> bool:
         return allows(self.standing, Action.RECORD_CONSENT)
 

@@ -26,9 +26,12 @@ from actors.models import (
 from lkt import audit
 from lkt.access import (
     Action,
+    allows,
     authorize,
     check,
+    identifies,
     leader_organisations,
+    name_for_leader,
     require_user,
     visible_patients,
     visible_teams,
@@ -103,6 +106,11 @@ class TeamPage:
     @property
     def active_members(self) -> list[Member]:
         return [m for m in self.members if m.left_on is None]
+
+    @property
+    def shows_personal_id(self) -> bool:
+        """Fødselsnummer and birth date, for staff who know the patient (the policy decides)."""
+        return allows(self.standing, Action.VIEW_PERSONAL_ID)
 
     @cached_property
     def lines(self) -> list[CommunicationLine]:
@@ -179,7 +187,8 @@ _DIGITS = re.compile(r"^\d[\d ]*$")
 
 
 def patient_search(user: AnyUser, query: str) -> list[Patient]:
-    """Search by name or national id, only among patients the user may see."""
+    """Search by name or national id, only among patients the user may see; each row says
+    whether it may show the fødselsnummer and birth date (``shows_personal_id``)."""
     query = query.strip()
     if len(query) < 2:
         return []
@@ -187,9 +196,11 @@ def patient_search(user: AnyUser, query: str) -> list[Patient]:
         condition = Q(national_id__startswith=query.replace(" ", ""))
     else:
         condition = Q(name__icontains=query)
-    patients = list(
+    patients: list[Patient] = list(
         visible_patients(user)
         .filter(condition)
+        # Whether the row may show fødselsnummer and birth date: the policy, per patient.
+        .annotate(shows_personal_id=identifies(user))
         .prefetch_related(
             Prefetch("teams", queryset=Team.objects.exclude(status=Team.Status.CLOSED))
         )
@@ -240,7 +251,7 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
         involvement=Member.Involvement.CORE,
         organisation__in=organisations,
     )
-    return list(
+    teams: list[Team] = list(
         flagged.filter(missing)
         .annotate(leads=Exists(leads))
         .prefetch_related(
@@ -248,12 +259,20 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
                 "members",
                 queryset=Member.objects.filter(
                     role=Role.COORDINATOR, left_on__isnull=True
-                ).select_related("user"),
+                ).select_related("user", "organisation"),
                 to_attr="coordinators",
             )
         )
         .order_by("established_on", "pk")
     )
+    for team in teams:
+        # A leader reads the names of the services' staff only; a coordinator from outside
+        # them is shown by organisation.
+        team.coordinator_names = [  # type: ignore[attr-defined]
+            name_for_leader(m) or (m.organisation.name if m.organisation else "–")
+            for m in team.coordinators  # type: ignore[attr-defined]
+        ]
+    return teams
 
 
 def team_section_url(team_pk: int, key: str) -> str:

@@ -1,4 +1,16 @@
+"""The API's shapes: what a role reads is what the same role's page shows, no more.
+
+The access policy decides what a reader may see (``lkt.access``); a serializer is told, it does
+not guess: ``personal_id`` in the context is ``allows(standing, Action.VIEW_PERSONAL_ID)`` for
+one patient, or a list row's ``shows_personal_id`` (``lkt.access.identifies``). Members are
+read as the team page lists them (name, role, organisation, level, closeness, involvement,
+expected leave and the contact the page links to), never the fields of the coordinator's
+member form (the user behind a member, the external contact's raw fields, dates of joining).
+"""
+
 from __future__ import annotations
+
+from typing import Any
 
 from rest_framework import serializers
 
@@ -11,18 +23,50 @@ class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
         fields = ["id", "name", "org_number", "kind", "level", "parent"]
 
 
-class PatientSerializer(serializers.ModelSerializer[Patient]):
+class PatientInSerializer(serializers.ModelSerializer[Patient]):
+    """A new patient: name and fødselsnummer (the birth date follows from it)."""
+
     class Meta:
         model = Patient
-        fields = ["id", "name", "national_id", "birth_date"]
-        read_only_fields = ["birth_date"]
+        fields = ["name", "national_id"]
         # Uniqueness is decided by the service in its transaction, with the same message.
         extra_kwargs: dict[str, dict[str, object]] = {"national_id": {"validators": []}}
 
 
-class MemberSerializer(serializers.ModelSerializer[Member]):
-    display_name = serializers.CharField(read_only=True)
-    level = serializers.CharField(read_only=True)
+# Shown only where the policy allows Action.VIEW_PERSONAL_ID.
+PERSONAL_ID_FIELDS = ("national_id", "birth_date")
+
+
+class PatientSerializer(serializers.ModelSerializer[Patient]):
+    """The patient as a reader sees them: the name to whoever may know the patient, the
+    fødselsnummer and birth date only with ``personal_id`` in the context."""
+
+    class Meta:
+        model = Patient
+        fields = ["id", "name", *PERSONAL_ID_FIELDS]
+        read_only_fields = fields
+
+    def to_representation(self, instance: Patient) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if self.context.get("personal_id") is not True:
+            for name in PERSONAL_ID_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+def patient_rows(patients: list[Patient]) -> list[dict[str, Any]]:
+    """A list of patients (``actors.selectors.patient_search``), each as its row allows."""
+    return [
+        PatientSerializer(
+            p, context={"personal_id": bool(getattr(p, "shows_personal_id", False))}
+        ).data
+        for p in patients
+    ]
+
+
+class MemberInSerializer(serializers.ModelSerializer[Member]):
+    """A new member from the coordinator: a staff user or a named external contact."""
+
     user = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(kind=User.Kind.STAFF, is_active=True),
         required=False,
@@ -36,40 +80,57 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
     class Meta:
         model = Member
         fields = [
-            "id",
             "user",
-            "display_name",
             "external_name",
             "external_phone",
             "external_email",
             "organisation",
-            "level",
             "role",
             "involvement",
             "joined_on",
             "expected_leave_on",
-            "left_on",
         ]
-        read_only_fields = ["left_on"]
         extra_kwargs: dict[str, dict[str, object]] = {"joined_on": {"required": False}}
 
 
+class MemberSerializer(serializers.ModelSerializer[Member]):
+    """A member as the team page shows them to everyone who may see the team."""
+
+    display_name = serializers.CharField(read_only=True)
+    contact_phone = serializers.CharField(read_only=True)
+    contact_email = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Member
+        fields = [
+            "id",
+            "display_name",
+            "role",
+            "organisation",
+            "level",
+            "closeness",
+            "involvement",
+            "expected_leave_on",
+            "contact_phone",
+            "contact_email",
+        ]
+        read_only_fields = fields
+
+
 class TeamSerializer(serializers.ModelSerializer[Team]):
-    patient = PatientSerializer(read_only=True)
+    """The team as its page shows it: status, since when, the patient and the active members."""
+
+    patient = serializers.SerializerMethodField()
     members = serializers.SerializerMethodField()
 
     class Meta:
         model = Team
-        fields = [
-            "id",
-            "patient",
-            "status",
-            "established_on",
-            "activated_on",
-            "closed_on",
-            "members",
-        ]
+        fields = ["id", "patient", "status", "established_on", "members"]
+        read_only_fields = fields
 
-    def get_members(self, team: Team) -> list[dict[str, object]]:
+    def get_patient(self, team: Team) -> dict[str, Any]:
+        return PatientSerializer(team.patient, context=self.context).data
+
+    def get_members(self, team: Team) -> list[dict[str, Any]]:
         active = [m for m in team.members.all() if m.left_on is None]
         return MemberSerializer(active, many=True).data  # type: ignore[return-value]

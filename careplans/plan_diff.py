@@ -3,7 +3,7 @@
 Each section is turned into plain text lines (a role per line, a phase's signs and actions,
 an årshjul activity per line) and compared with ``careplans.diff.diff_text``, so the page reads
 like the Min gode dag diff. For a leader only the structural sections are compared (roles,
-period, årshjul): they never see clinical text. Pure functions over prefetched versions.
+period, årshjul): they never see clinical text, and the roles name the services' staff only. Pure functions over prefetched versions.
 """
 
 from __future__ import annotations
@@ -52,12 +52,14 @@ def _period(version: CarePlanVersion | None) -> str:
     )
 
 
-def _roles(version: CarePlanVersion | None) -> str:
+def _roles(version: CarePlanVersion | None, full: bool) -> str:
     if version is None:
         return ""
     lines = [
-        f"{r.role_label}: {r.name}" + (f" ({r.organisation})" if r.organisation else "")
-        for r in role_rows(version)
+        f"{r.role_label}"
+        + (f": {r.name}" if r.name else "")
+        + (f" ({r.organisation})" if r.organisation else "")
+        for r in role_rows(version, full=full)
     ]
     lines += [f"{_('Mangler')}: {label}" for label in missing_role_labels(version)]
     return "\n".join(lines)
@@ -123,7 +125,7 @@ def diff_plan_versions(
     """Section by section from ``older`` to ``newer``; ``full=False`` for a leader."""
     structural: list[tuple[str, StrOrPromise, str, str]] = [
         ("period", _("Planperiode"), _period(older), _period(newer)),
-        ("roles", _("Roller"), _roles(older), _roles(newer)),
+        ("roles", _("Roller"), _roles(older, full), _roles(newer, full)),
         ("annual", _("Årshjul"), _annual(older), _annual(newer)),
     ]
     clinical: list[tuple[str, StrOrPromise, str, str]] = [

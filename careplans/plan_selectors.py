@@ -47,6 +47,8 @@ from lkt.access import (
     authorize,
     is_team_leader,
     leader_organisations,
+    name_for_leader,
+    named_to_leaders,
 )
 
 if TYPE_CHECKING:
@@ -269,7 +271,7 @@ def team_for_plan(pk: int) -> Team:
 
 @dataclass(frozen=True)
 class RoleRow:
-    name: str
+    name: str  # empty for a leader outside the services' staff
     role: str
     organisation: str
     level: str
@@ -279,16 +281,32 @@ class RoleRow:
         return Role(self.role).label if self.role in Role.values else self.role
 
 
-def role_rows(version: CarePlanVersion) -> list[RoleRow]:
+def role_rows(version: CarePlanVersion, *, full: bool = True) -> list[RoleRow]:
+    """The roles frozen in the version; ``full=False`` for a leader, who reads the names of
+    the services' staff only (``named_to_leaders``; a version frozen before the ``staff`` key
+    existed shows a leader no names at all)."""
     return [
         RoleRow(
-            name=r.get("name", ""),
+            name=r.get("name", "")
+            if full or named_to_leaders(level=r.get("level", ""), staff=bool(r.get("staff", False)))
+            else "",
             role=r.get("role", ""),
             organisation=r.get("organisation", ""),
             level=r.get("level", ""),
         )
         for r in version.roles
     ]
+
+
+def _responsible_name(activity: AnnualActivity, viewer: PlanViewer) -> str:
+    """Who answers for an årshjul activity: the name, or for a leader outside the services'
+    staff the role (a støttekontakt, a parent)."""
+    member = activity.responsible
+    if member is None:
+        return ""
+    if viewer.full:
+        return member.display_name
+    return name_for_leader(member) or str(member.get_role_display())
 
 
 def missing_role_labels(version: CarePlanVersion) -> list[StrOrPromise]:
@@ -394,9 +412,12 @@ def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
     in_force = next((full[v.pk] for v in versions if v.status == Status.IN_FORCE), None)
     draft = full.get(versions[0].pk) if versions and versions[0].status == Status.DRAFT else None
     for shown in full.values():
-        # For the template: role labels in the reader's language, from the frozen values.
-        shown.role_rows = role_rows(shown)  # type: ignore[attr-defined]
+        # For the template: role labels in the reader's language, from the frozen values, and
+        # the names the viewer may read (a leader: the services' staff only).
+        shown.role_rows = role_rows(shown, full=viewer.full)  # type: ignore[attr-defined]
         shown.missing_labels = missing_role_labels(shown)  # type: ignore[attr-defined]
+        for activity in shown.annual_activities.all():
+            activity.responsible_name = _responsible_name(activity, viewer)  # type: ignore[attr-defined]
     page = PlanPage(team, plan, viewer, in_force, draft, versions)
     if draft is not None:
         draft.plan = plan

@@ -89,6 +89,9 @@ def _role_snapshot(members: list[Member]) -> list[dict[str, Any]]:
             "organisation": m.organisation.name if m.organisation else "",
             "level": m.level,
             "involvement": m.involvement,
+            # Whether the actor is staff with a login: a leader reads the name of staff only
+            # (lkt.access.named_to_leaders).
+            "staff": m.user_id is not None,
         }
         for m in members
     ]

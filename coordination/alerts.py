@@ -151,15 +151,18 @@ def notification_acknowledge(*, actor: User, notification: Notification) -> Noti
     return locked
 
 
-def _escalation_recipients(team: Team) -> list[User]:
-    """The deputy coordinator (from the mandate) and the coordinators' line leaders."""
-    recipients: dict[int, User] = {}
+def _escalation_recipients(team: Team) -> list[tuple[User, bool]]:
+    """The deputy coordinator (from the mandate) and the coordinators' line leaders, each with
+    whether they are in the team: the deputy reads the alert it escalates, a leader not (the
+    alert quotes the phase plan's actions and whom to call, clinical text and the patient's
+    circle by name)."""
+    recipients: dict[int, tuple[User, bool]] = {}
     mandate = Mandate.objects.filter(team=team).select_related("deputy__user").first()
     deputy = _reachable(mandate.deputy) if mandate else None
     if deputy is not None:
-        recipients[deputy.pk] = deputy
+        recipients[deputy.pk] = (deputy, True)
     for leader in selectors.leaders_of_coordinators(team):
-        recipients.setdefault(leader.pk, leader)
+        recipients.setdefault(leader.pk, (leader, False))
     return list(recipients.values())
 
 
@@ -185,7 +188,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
             .select_related("team", "recipient")
             .order_by("escalate_at", "pk")[:ESCALATION_BATCH]
         )
-        by_team: dict[int, list[User]] = {}
+        by_team: dict[int, list[tuple[User, bool]]] = {}
         for alert in due:
             alert.escalated_at = now
             team = alert.team
@@ -193,24 +196,30 @@ def escalate_due(now: dt.datetime | None = None) -> int:
                 continue
             if team.pk not in by_team:
                 by_team[team.pk] = _escalation_recipients(team)
-            recipients = [u for u in by_team[team.pk] if u.pk != alert.recipient_id]
+            recipients = [(u, t) for u, t in by_team[team.pk] if u.pk != alert.recipient_id]
             if not recipients:
                 log.warning("Alert %s escalates to nobody: no deputy and no leader", alert.pk)
-            message = _(
-                "%(name)s har ikke kvittert for varselet sendt %(when)s: %(message)s "
-                "Sørg for at noen følger opp nå."
-            ) % {
+            facts = {
                 "name": alert.recipient,
                 "when": timezone.localtime(alert.created_at).strftime("%d.%m.%Y %H:%M"),
                 "message": shorten(alert.message, 300),
+                "team": team.pk,
             }
-            for recipient in recipients:
+            to_team = _(
+                "%(name)s har ikke kvittert for varselet sendt %(when)s: %(message)s "
+                "Sørg for at noen følger opp nå."
+            )
+            to_leader = _(
+                "%(name)s har ikke kvittert for et hastevarsel om aktørfellesskap nr. %(team)s "
+                "sendt %(when)s. Sørg for at noen følger opp nå."
+            )
+            for recipient, in_team in recipients:
                 notify(
                     recipient=recipient,
                     kind=Notification.Kind.PHASE_ESCALATION,
                     team=team,
                     occurrence=f"escalation:{alert.pk}",
-                    message=message,
+                    message=(to_team if in_team else to_leader) % facts,
                     url=alert.url,
                     urgent=True,
                 )

@@ -8,8 +8,6 @@ Leaders see aggregates only; every export (CSV, PDF download) is recorded in Exp
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -37,6 +35,7 @@ from coordination.indicator_forms import (
 from coordination.indicators import CSV_HEADER, SUPPRESS_BELOW, csv_rows, indicator_report
 from coordination.models import ReportJob
 from lkt.access import leader_organisations, require_user
+from lkt.csv_export import csv_response
 from lkt.http import HtmxHttpRequest
 from lkt.models import ExportLog
 from lkt.pdf import pdf_response
@@ -133,17 +132,9 @@ def indicators_csv(request: HtmxHttpRequest) -> HttpResponse:
         start=report.start,
         end=report.end,
     )
-    buffer = io.StringIO()
-    # Semicolons and a byte order mark: what Excel with Norwegian settings opens as columns.
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(CSV_HEADER)
-    writer.writerows(csv_rows(report))
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="indikatorer-{report.start:%Y-%m}-{report.end:%Y-%m}.csv"'
+    return csv_response(
+        f"indikatorer-{report.start:%Y-%m}-{report.end:%Y-%m}.csv", CSV_HEADER, csv_rows(report)
     )
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 @login_required

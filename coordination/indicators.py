@@ -35,6 +35,7 @@ from coordination.indicator_data import (
     span_on,
     subtree,
 )
+from lkt.csv_export import Figure
 
 # Statistics below five are small enough to point at one person (Helsedirektoratet's and
 # SSB's usual rule for published health statistics).
@@ -607,20 +608,21 @@ CSV_HEADER = ("organisasjon", "indikator", "måned", "verdi", "antall", "prikket
 
 def csv_rows(report: IndicatorReport) -> list[tuple[str, ...]]:
     """One row per organisation, indicator and month. A suppressed cell has an empty value,
-    "<5" as its count and "ja" in ``prikket``."""
+    "<5" as its count and "ja" in ``prikket``. Value and count are ``Figure``s, so the CSV
+    writer (``lkt.csv_export``) leaves them numbers; the organisation's name is text."""
     rows: list[tuple[str, ...]] = []
     for result in report.results:
         unit = result.indicator.unit
         for series in result.series:
             for month, cell in zip(report.months, series.cells, strict=True):
-                value = "" if cell.suppressed or cell.value is None else cell.show(unit)
+                value = "" if cell.suppressed or cell.value is None else Figure(cell.show(unit))
                 rows.append(
                     (
                         series.organisation,
                         str(result.indicator.name),
                         f"{month:%Y-%m}",
                         value,
-                        cell.count_shown,
+                        cell.count_shown if cell.suppressed else Figure(cell.count_shown),
                         "ja" if cell.suppressed else "nei",
                     )
                 )

@@ -15,7 +15,7 @@ from coordination.models import (
     Mandate,
     NeedReport,
 )
-from lkt.access import as_user, leader_organisations
+from lkt.access import as_user, leader_organisations, name_for_leader
 
 if TYPE_CHECKING:
     from actors.selectors import TeamPage
@@ -210,6 +210,13 @@ def approvals_for_leader(user: User) -> tuple[list[AppointmentRow], list[Mandate
         .distinct()
         .order_by("updated_at")
     )
+    for mandate in mandates:
+        # The deputy may be any member, a parent or a støttekontakt too: a leader reads the
+        # names of the services' staff only, and the role otherwise.
+        deputy = mandate.deputy
+        mandate.deputy_name = (  # type: ignore[attr-defined]
+            (name_for_leader(deputy) or deputy.get_role_display()) if deputy else ""
+        )
     rows = [AppointmentRow(a, a.caseload) for a in appointments]
     return rows, mandates
 

@@ -8,7 +8,9 @@ Two versions of one report:
   only, never clinical text or the patient's identity (as on the leader's plan page): members
   and roles, missing roles, coordinator and deputy, plan and approvals, the årshjul, and counts
   and dates where the full version has text. The clinical rows are not even read for a leader,
-  so no template slip can print them.
+  so no template slip can print them. Names are the services' staff only
+  (``lkt.access.name_for_leader``): of the patient's own circle (family, a støttekontakt,
+  other sectors) the leader sees the role and the organisation, never the name.
 
 ``status_report_get`` reads everything in a fixed number of queries whatever the team's size
 (pinned in tests/coordination/test_status_report.py). The download is audited as an export
@@ -32,7 +34,7 @@ from careplans.annual_schedule import EARLY_DAYS
 from careplans.models import AnnualActivity, CarePlanVersion, GoodDayVersion, Phase, PhaseChange
 from careplans.plan_selectors import RequiredApproval, plan_in_force_and_draft, required_approvals
 from coordination.models import Evaluation, GoalEvaluation, Mandate, NightContact, Task
-from lkt.access import Action, allows, as_user, is_team_leader, standing
+from lkt.access import Action, allows, as_user, is_team_leader, name_for_leader, standing
 from lkt.models import AccessLog
 from lkt.pdf import render_pdf
 
@@ -60,7 +62,7 @@ class GoodDaySummary:
 
 @dataclass(frozen=True)
 class MemberRow:
-    name: str
+    name: str  # empty in a leader's report outside the services' staff
     role: StrOrPromise
     organisation: str
     involvement: StrOrPromise
@@ -166,6 +168,8 @@ class StatusReport:
     levels: list[LevelRows]
     missing_roles: list[Role]
     coordinators: list[Member]
+    coordinator_rows: list[MemberRow]  # the coordinators as the reader may see them
+    deputy_row: MemberRow | None
     mandate: Mandate | None
     plan: PlanStatus
     annual: list[AnnualRow]
@@ -250,20 +254,24 @@ def _good_day(team: Team, full: bool) -> GoodDaySummary | None:
     )
 
 
-def _levels(members: list[Member]) -> list[LevelRows]:
+def _row(m: Member, full: bool) -> MemberRow:
+    """One member as the report's reader may see them: a leader gets no name outside the
+    services' staff (``name_for_leader``)."""
+    return MemberRow(
+        name=m.display_name if full else name_for_leader(m),
+        role=m.get_role_display(),
+        organisation=str(m.organisation) if m.organisation else "",
+        involvement=m.get_involvement_display(),
+        joined_on=m.joined_on,
+    )
+
+
+def _levels(members: list[Member], full: bool) -> list[LevelRows]:
     """Members by level; in each, the four mandatory roles first, in their order."""
     groups = {value: LevelRows(label) for value, label in NetworkLevel.choices}
     rank = {role.value: n for n, role in enumerate(MANDATORY_ROLES)}
     for m in sorted(members, key=lambda m: rank.get(m.role, len(rank))):
-        groups[m.level].members.append(
-            MemberRow(
-                name=m.display_name,
-                role=m.get_role_display(),
-                organisation=str(m.organisation) if m.organisation else "",
-                involvement=m.get_involvement_display(),
-                joined_on=m.joined_on,
-            )
-        )
+        groups[m.level].members.append(_row(m, full))
     return [group for group in groups.values() if group.members]
 
 
@@ -441,19 +449,27 @@ def status_report_get(team: Team, *, full: bool) -> StatusReport:
         .select_related("user", "organisation")
         .order_by("joined_on", "pk")
     )
-    mandate = Mandate.objects.filter(team=team).select_related("deputy__user").first()
+    mandate = (
+        Mandate.objects.filter(team=team)
+        .select_related("deputy__user", "deputy__organisation")
+        .first()
+    )
     plan = _plan(team, members)
     open_count, overdue_count, tasks = _tasks(team, full, today)
     night_count, contacts = _night(team, full, now)
+    coordinators = [m for m in members if m.role == Role.COORDINATOR]
+    deputy = mandate.deputy if mandate else None
     return StatusReport(
         team=team,
         full=full,
         good_day=good_day,
         phase=Phase(history[0].phase).label if history else (Phase.GREEN.label if full else None),
         phase_history=history,
-        levels=_levels(members),
+        levels=_levels(members, full),
         missing_roles=[r for r in MANDATORY_ROLES if r not in {m.role for m in members}],
-        coordinators=[m for m in members if m.role == Role.COORDINATOR],
+        coordinators=coordinators,
+        coordinator_rows=[_row(m, full) for m in coordinators],
+        deputy_row=_row(deputy, full) if deputy else None,
         mandate=mandate,
         plan=plan,
         annual=_annual(plan.in_force, today),

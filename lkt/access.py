@@ -29,11 +29,21 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
 
-from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Role, Team, User
+from actors.models import (
+    Consent,
+    Member,
+    NetworkLevel,
+    Organisation,
+    Patient,
+    RelativeLink,
+    Role,
+    Team,
+    User,
+)
 from lkt import audit
 from lkt.models import AccessLog
 
@@ -62,6 +72,10 @@ class Action(StrEnum):
     RECORD_CONSENT = "record_consent"
     MANAGE_RELATIVES = "manage_relatives"
     VIEW_CRISIS_CARD = "view_crisis_card"  # the crisis card: rød/gul actions, whom to call
+    # Fødselsnummer and birth date: what staff need to find the patient in their own records
+    # (journal, NAV, legevakt), and the patient's own. A relative never gets them: not on a
+    # page, in the API nor on the plan's PDF (minimum necessary).
+    VIEW_PERSONAL_ID = "view_personal_id"
 
 
 _CHANGES = {
@@ -117,22 +131,38 @@ def require_user(user: AnyUser) -> User:
     return actor
 
 
+def _staff_knows(user: User) -> Q:
+    """Staff who may know the patient: in the team with consent, coordinating it, or its
+    creator (who needs identity before consent exists, to obtain it)."""
+    return Q(
+        (_membership(user) & _standing_consent(Consent.Scope.TEAM_SHARING))
+        | _membership(user, role=Role.COORDINATOR)
+        | _creator(user)
+    )
+
+
 def visible_patients(who: AnyUser) -> QuerySet[Patient]:
     """Patients whose identity the user may see."""
     user: User | None = as_user(who)
     if user is None:
         return Patient.objects.none()
     if user.kind == User.Kind.STAFF:
-        return Patient.objects.filter(
-            (_membership(user) & _standing_consent(Consent.Scope.TEAM_SHARING))
-            | _membership(user, role=Role.COORDINATOR)
-            | _creator(user)
-        )
+        return Patient.objects.filter(_staff_knows(user))
     if user.kind == User.Kind.PATIENT:
         return Patient.objects.filter(user=user)
     return Patient.objects.filter(
         Exists(_relative_link(user)), _standing_consent(Consent.Scope.RELATIVES)
     )
+
+
+def identifies(who: AnyUser) -> ExpressionWrapper | Value:
+    """An expression over patients: whether the user may see each one's fødselsnummer and
+    birth date (``Action.VIEW_PERSONAL_ID``), for a list that annotates it per row."""
+    user: User | None = as_user(who)
+    if user is None or user.kind == User.Kind.RELATIVE:
+        return Value(False)
+    condition = _staff_knows(user) if user.kind == User.Kind.STAFF else Q(user=user)
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def clinical_patients(who: AnyUser) -> QuerySet[Patient]:
@@ -239,6 +269,9 @@ def allows(s: Standing, action: Action) -> bool:
         case Action.VIEW_CRISIS_CARD:
             # Staff in the team open it directly; night services go through ``crisis_access``.
             return s.is_member and s.team_consent
+        case Action.VIEW_PERSONAL_ID:
+            # The patient and the staff who know her (``identifies`` says the same for lists).
+            return s.clinical or s.manages
     return False
 
 
@@ -335,6 +368,26 @@ def is_team_leader(who: AnyUser, team: Team) -> bool:
         involvement=Member.Involvement.CORE,
         organisation__in=leader_organisations(user),
     ).exists()
+
+
+# A leader sees a team's structure: roles, organisations, counts and dates, and by name only the
+# services' own staff (a login at the kommune or the spesialisthelsetjeneste), whom they lead,
+# approve or follow up. Never a name from the patient's own circle: family, friends, a
+# støttekontakt, contacts in other sectors; their role and organisation say what a leader needs.
+LEADER_NAMED_LEVELS = (NetworkLevel.KOMMUNE, NetworkLevel.SPESIALIST)
+
+
+def named_to_leaders(*, level: str, staff: bool) -> bool:
+    """Whether a leader may see this actor's name: ``staff`` is whether the actor logs in as
+    staff (a member with a user; in a plan's frozen roles, the ``staff`` key)."""
+    return staff and level in LEADER_NAMED_LEVELS
+
+
+def name_for_leader(member: Member) -> str:
+    """The member's name as a leader sees it: empty outside the services' staff."""
+    if named_to_leaders(level=member.level, staff=member.user_id is not None):
+        return member.display_name
+    return ""
 
 
 # Night and emergency services: their staff see only the crisis card (issue 7).

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from actors.models import MANDATORY_ROLES, Member, Role, Team
 from tests.conftest import client_for
-from tests.factories import MemberFactory, StaffFactory, TeamFactory
+from tests.factories import MemberFactory, OrganisationFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +34,25 @@ def test_leader_sees_incomplete_teams_of_her_organisation_without_patient_names(
     assert "Kari Nordvik" not in body
     assert "Fastlege" in body
     assert "Cecilie" in body  # who to follow up with
+
+
+def test_a_coordinator_from_outside_the_services_is_shown_by_organisation_not_name(cast):
+    team = TeamFactory.create()
+    MemberFactory(team=team, user=StaffFactory(organisation=cast.kommune), role=Role.NURSE)
+    outside = OrganisationFactory(name="Frivilligsentralen Fjordvik", level="annen")
+    MemberFactory(
+        team=team,
+        user=None,
+        external_name="Sigrunn Aakervik",
+        organisation=outside,
+        level="annen",
+        role=Role.COORDINATOR,
+    )
+    body = client_for(cast.leader).get(reverse("actors:incomplete-teams")).content.decode()
+    assert f"#{team.pk}" in body
+    assert "Frivilligsentralen Fjordvik" in body
+    assert "Sigrunn Aakervik" not in body
+    assert "Cecilie Testesen" in body  # Kari's coordinator is the kommune's own staff
 
 
 def test_a_filled_role_takes_the_team_off_the_list(cast):

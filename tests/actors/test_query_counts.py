@@ -106,3 +106,48 @@ def test_patient_search_uses_the_same_queries_for_5_and_50_hits(
     with django_assert_num_queries(5):
         response = client.get(reverse("actors:patient-search"), {"q": "Pasient"})
     assert response.content.decode().count("/aktorfellesskap/") >= patients
+
+
+@pytest.mark.parametrize("patients", [5, 50])
+def test_the_patient_search_api_uses_the_same_queries_for_5_and_50_hits(
+    patients, django_assert_num_queries
+):
+    coordinator = StaffFactory()
+    _teams_for(coordinator, patients)
+    client = client_for(coordinator)
+    # 1 session, 2 user, 3 patients with whether each may show the fødselsnummer (one
+    # annotation), 4 their open teams, 5 audit rows: as the page.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("api:patient-list"), {"q": "Pasient"})
+    assert len(response.json()) == patients
+    assert all("birth_date" in row for row in response.json())
+
+
+@pytest.mark.parametrize("teams", [1, 50])
+def test_the_team_list_api_uses_the_same_queries_for_1_and_50_teams(
+    teams, django_assert_num_queries
+):
+    coordinator = StaffFactory()
+    _teams_for(coordinator, teams)
+    client = client_for(coordinator)
+    # 1 session, 2 user, 3 teams with patient and mandatory-role flags, 4 the audit rows.
+    with django_assert_num_queries(4):
+        response = client.get(reverse("api:team-list"))
+    assert len(response.json()) == teams
+
+
+@pytest.mark.parametrize("members", [3, 40])
+def test_the_team_api_uses_the_same_queries_for_3_and_40_members(
+    members, django_assert_num_queries
+):
+    coordinator = StaffFactory.create()
+    _teams_for(coordinator, 1)
+    team = coordinator.memberships.get().team
+    for _ in range(members - 1):
+        MemberFactory(team=team)
+    client = client_for(coordinator)
+    # 1 session, 2 user, 3 team with patient, 4 members with user and organisation,
+    # 5 consents, 6 the viewer's standing, 7 the audit row: the team page's own reads.
+    with django_assert_num_queries(7):
+        response = client.get(reverse("api:team-detail", args=[team.pk]))
+    assert len(response.json()["members"]) == members

@@ -9,13 +9,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import RelativeLink
+from actors.models import Member, RelativeLink
 from careplans.models import CarePlan, CarePlanVersion
 from careplans.plan_services import plan_approve, plan_draft_update
 from lkt.models import AccessLog
 from tests.careplans.helpers import karis_first_version, ready_draft
 from tests.conftest import client_for
 from tests.factories import StaffFactory
+from tests.private_circle import karis_private_circle
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
@@ -205,6 +206,36 @@ def test_a_leader_sees_the_structure_but_never_the_patients_words(cast):
     assert "Jeg godkjenner utkast 1" in body
     for clinical in ("Jeg går tur med hunden.", "Jeg sover dårlig", "Hemmelig beredskap", "Kari"):
         assert clinical not in body
+
+
+def test_a_leader_reads_the_roles_of_karis_circle_in_the_plan_and_its_diff_never_names(cast):
+    circle = karis_private_circle(cast)
+    first = _draft(cast)
+    first.annual_activities.update(responsible=circle.stottekontakt)
+    for user in (cast.coordinator, cast.patient, cast.leader):
+        plan_approve(actor=user, version=first, base_version=_base(cast))
+    # The next version has the mother no more: the diff shows the roles that changed.
+    Member.objects.filter(pk=circle.mother.pk).update(left_on=timezone.localdate())
+    ready_draft(cast.coordinator, cast.team)
+    leader = client_for(cast.leader)
+    pages = [
+        leader.get(reverse("careplans:plan", args=[cast.team.pk])).content.decode(),
+        leader.get(
+            reverse("careplans:plan-diff", args=[cast.team.pk]), {"fra": 1, "til": 2}
+        ).content.decode(),
+    ]
+    for body in pages:
+        for name in circle.names:
+            assert name not in body, name
+    plan, diff = pages
+    assert "Familie" in plan and "NAV-veileder" in plan
+    assert "Cecilie Testesen, koordinator" in plan  # the services' staff by name
+    assert "ansvarlig: Annen rolle" in plan  # the støttekontakt answers for the årshjul
+    assert "Familie" in diff and "Torborg" not in diff
+    # The team reads them all.
+    team = client_for(cast.coordinator).get(reverse("careplans:plan", args=[cast.team.pk]))
+    for name in circle.names[:2]:
+        assert name in team.content.decode()
 
 
 def test_the_leaders_list_shows_waiting_plans_until_the_leader_has_approved(cast):

@@ -180,6 +180,26 @@ def test_an_unacknowledged_red_alert_escalates_to_the_deputy_and_the_leader(cast
     assert all("Nils" in n.message or "Tor" in n.message for n in escalations)
 
 
+def test_the_leader_is_told_an_alert_went_unanswered_without_the_plan_it_quotes(cast: Cast):
+    with time_machine.travel(NOON, tick=False):
+        crisis_plan(cast)
+        _to(Phase.RED, cast)
+    with time_machine.travel(NOON + dt.timedelta(minutes=31), tick=False):
+        alerts.escalate_due(timezone.now())
+    escalations = Notification.objects.filter(kind=Kind.PHASE_ESCALATION)
+    to_leif = list(escalations.filter(recipient=cast.leader))
+    to_dina = list(escalations.filter(recipient__username="dina"))
+    assert to_leif and to_dina
+    for n in to_leif:
+        # The red plan's actions name Kari and the night contact's numbers: clinical text.
+        assert RED_ACTIONS[:20] not in n.message and "116 117" not in n.message
+        assert "Kari" not in n.message
+        assert f"aktørfellesskap nr. {cast.team.pk}" in n.message
+        assert "Sørg for at noen følger opp nå." in n.message
+    # The deputy is in the team and reads what the alert said.
+    assert any(RED_ACTIONS[:20] in n.message for n in to_dina)
+
+
 def test_an_acknowledged_alert_does_not_escalate(cast: Cast):
     with time_machine.travel(NOON, tick=False):
         plan = crisis_plan(cast)

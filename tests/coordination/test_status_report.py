@@ -281,7 +281,9 @@ def test_the_report_reads_the_same_number_of_queries_for_5_and_50(
         str([(m.name, m.organisation) for g in report.levels for m in g.members])
         str([(c.changed_by, c.reason) for c in report.phase_history])
         str([(m.display_name, m.organisation) for m in report.coordinators])
+        str([(r.name, r.organisation) for r in report.coordinator_rows])
         str(report.deputy.display_name if report.deputy else "")
+        str((report.deputy_row.name, report.deputy_row.organisation) if report.deputy_row else "")
         str([r.label for r in report.plan.required])
     assert sum(len(g.members) for g in report.levels) == size + 2
     assert report.open_tasks == size + 1

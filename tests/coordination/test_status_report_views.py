@@ -10,10 +10,12 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from actors.models import Team
+from coordination.models import Mandate
 from coordination.status_report import LEADER_REASON, STATUS_REPORT
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.coordination.test_status_report import CLINICAL, rich_team
+from tests.private_circle import karis_private_circle
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +107,24 @@ def test_the_leader_gets_the_structure_and_nothing_clinical_nor_who_the_patient_
         CONFIDENTIAL,
     ):
         assert part in text, part
+
+
+def test_the_leader_reads_roles_and_organisations_of_karis_circle_never_their_names(cast: Cast):
+    rich_team(cast)
+    circle = karis_private_circle(cast)
+    # Her mother stands in for the coordinator: the leader learns a family member does.
+    Mandate.objects.filter(team=cast.team).update(deputy=circle.mother)
+    leader = " ".join(" ".join(download(cast, "leader")).split())
+    for name in circle.names:
+        assert name not in leader
+    assert "41234567" not in leader
+    for part in ("Familie", "NAV-veileder", "NAV Fjordvik", "Stedfortreder: Familie", "Cecilie"):
+        assert part in leader, part
+    assert "Navn vises bare for ansatte i kommunen og spesialisthelsetjenesten" in leader
+    # The team itself reads every name.
+    team = " ".join(" ".join(download(cast, "coordinator")).split())
+    for name in (*circle.names, "Stedfortreder: Torborg Kvalsvik"):
+        assert name in team, name
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from actors.validators import synthetic_national_id
 from coordination import services
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
 from tests.conftest import Cast, client_for
+from tests.private_circle import karis_private_circle
 
 pytestmark = pytest.mark.django_db
 
@@ -249,6 +250,22 @@ def test_the_leader_sees_the_candidates_caseload_and_decides(cast: Cast):
     client.post(url, {"decision": "approve"})
     appointment.refresh_from_db()
     assert appointment.status == CoordinatorAppointment.Status.APPROVED
+
+
+def test_the_leader_reads_a_family_deputy_by_role_not_by_name(cast: Cast):
+    circle = karis_private_circle(cast)
+    services.mandate_save(
+        actor=cast.coordinator,
+        team=cast.team,
+        task_description="Lede",
+        authority="Innkalle",
+        hours_per_month=6,
+        deputy=circle.mother,
+    )
+    page = client_for(cast.leader).get(reverse("coordination:leader-approvals")).content.decode()
+    assert "Mandat for aktørfellesskap nr." in page
+    assert "<dd>Familie</dd>" in page
+    assert circle.mother.display_name not in page
 
 
 def test_approving_a_mandate_without_deputy_shows_a_clear_message(cast: Cast):

@@ -78,6 +78,8 @@ def test_a_relative_kari_lets_see_the_plan_gets_it(cast: Cast):
     text = text_of(cast, "relative")
     assert "Planen til Kari Nordvik" in text
     assert "Rødt: når det er akutt" in text
+    # Her birth date is on her own copy only, as on the pages: Per's has her name.
+    assert f"{cast.team.patient.birth_date:%-d.%-m.%Y}" not in text
 
 
 @pytest.mark.parametrize(
