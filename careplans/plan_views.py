@@ -22,6 +22,7 @@ from careplans.plan_diff import TEXT_SECTIONS, diff_plan_versions
 from careplans.plan_forms import PlanApproveForm, PlanCorrectionForm, PlanDraftForm
 from careplans.plan_selectors import PlanPage
 from lkt.access import require_user
+from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data
 
 # The team page section and the plan page reload themselves on this event.
@@ -141,11 +142,12 @@ def plan_approve(request: HtmxHttpRequest, team_pk: int, number: int) -> HttpRes
         problem = _("Last siden på nytt og prøv igjen.")
     else:
         try:
-            plan_services.plan_approve(
-                actor=require_user(request.user),
-                version=version,
-                base_version=form.cleaned_data["base_version"],
-            )
+            with unique_violation_as_validation_error():
+                plan_services.plan_approve(
+                    actor=require_user(request.user),
+                    version=version,
+                    base_version=form.cleaned_data["base_version"],
+                )
         except plan_services.StalePlan:
             problem = str(STALE_MESSAGE) + " " + _("Godkjenningen din er ikke registrert.")
         except ValidationError as error:
