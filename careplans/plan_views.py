@@ -62,14 +62,25 @@ def plan_draft_create(request: HtmxHttpRequest, team_pk: int) -> HttpResponse:
     if not viewer.manages:
         raise PermissionDenied
     try:
-        plan_services.plan_draft_create(actor=viewer.user, team=team)
+        with unique_violation_as_validation_error():
+            draft, new = plan_services.plan_draft_open(actor=viewer.user, team=team)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("careplans:plan", team_pk=team.pk)
-    messages.success(
-        request,
-        _("Et nytt utkast er laget. Les gjennom, rett det som trengs, og be om godkjenning."),
-    )
+    if new:
+        messages.success(
+            request,
+            _("Et nytt utkast er laget. Les gjennom, rett det som trengs, og be om godkjenning."),
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Planen har allerede et utkast (versjon %(number)s). "
+                "Rett i det her – det lages ikke et nytt."
+            )
+            % {"number": draft.number},
+        )
     return redirect("careplans:plan-draft-edit", team_pk=team.pk)
 
 
