@@ -22,7 +22,7 @@ from actors.models import (
     User,
 )
 from actors.validators import validate_national_id
-from lkt.forms import StyledFormMixin
+from lkt.forms import StyledFormMixin, unique_violation_as_validation_error
 
 T = TypeVar("T")
 
@@ -189,13 +189,15 @@ class RelativeLinkForm(StyledFormMixin, forms.Form):
 
 def submit(form: forms.Form, service: Callable[[dict[str, Any]], T]) -> T | None:
     """Validate the form and call the service with its data; a ValidationError from the
-    service lands on the form, so the user sees it where they typed. The service's result
-    when saved, else None. An unbound form (a GET) is never valid, so views may call this for
-    every request."""
+    service lands on the form, so the user sees it where they typed, and so does a unique key
+    refusing the save because someone saved the same at the same moment (never a 500). The
+    service's result when saved, else None. An unbound form (a GET) is never valid, so views
+    may call this for every request."""
     if not form.is_valid():
         return None
     try:
-        return service(form.cleaned_data)
+        with unique_violation_as_validation_error():
+            return service(form.cleaned_data)
     except ValidationError as error:
         add_service_errors(form, error)
         return None

@@ -22,6 +22,7 @@ from actors.forms import add_service_errors
 from actors.models import Consent, RelativeLink, User
 from actors.portal_forms import SCOPE_WORDS, ConsentDecisionForm, RelativeAccessForm
 from lkt.access import Action, require_user
+from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data
 
 # Events that make the portal's sections reload themselves after a change.
@@ -91,7 +92,8 @@ def portal_consent(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                changed = _decide(request, page, form.cleaned_data)
+                with unique_violation_as_validation_error():
+                    changed = _decide(request, page, form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:

@@ -225,6 +225,13 @@ class CarePlanVersion(models.Model):
                 condition=Q(status="in_force"),
                 name="one_plan_version_in_force",
             ),
+            # One open draft: a second "new draft" opens it (careplans.plan_services).
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(status="draft"),
+                name="one_open_plan_draft",
+                violation_error_message=_("Planen har allerede et utkast."),
+            ),
             models.CheckConstraint(
                 condition=Q(period_end__isnull=True)
                 | Q(period_start__isnull=True)

@@ -339,6 +339,12 @@ class PlanPage:
         return [r for r in self.missing if r.may_give(self.viewer.user)]
 
     @property
+    def draft_is_fixed(self) -> bool:
+        """Someone has approved the draft, so it cannot change: a new draft would replace it.
+        An open draft that is not fixed is the one "Lag et nytt utkast" would open again."""
+        return self.draft is not None and bool(getattr(self.versions[0], "approval_count", 0))
+
+    @property
     def corrections_open(self) -> bool:
         """The draft's window for corrections is open: members write, no one approves yet."""
         return self.draft is not None and corrections_open(self.draft)

@@ -2,8 +2,10 @@
 
 A plan is a chain of versions. The coordinator (or the team's creator) opens a draft; the draft
 freezes who the patient is and the challenges (from the current Min gode dag) and the roles
-(from the aktørkart), and copies the rest from the newest version. The coordinator corrects it
-until the approvals start; then it is fixed. When the last required approver has approved, the
+(from the aktørkart), and copies the rest from the newest version. A plan has one open draft
+at a time (a partial unique key holds it in the database too): opening a draft again opens that
+one. The coordinator corrects it until the approvals start; then it is fixed, and a change needs
+a new draft, which supersedes the fixed one. When the last required approver has approved, the
 draft is in force and the version that was in force is superseded. Nothing is ever deleted.
 
 ``CarePlan.version`` is the optimistic lock: it changes on every change of content or status
@@ -107,10 +109,17 @@ def _default_activities(version: CarePlanVersion) -> list[AnnualActivity]:
 
 
 @transaction.atomic
-def plan_draft_create(*, actor: User, team: Team) -> CarePlanVersion:
-    """Open a new draft of the team's plan.
+def plan_draft_open(*, actor: User, team: Team) -> tuple[CarePlanVersion, bool]:
+    """The team's open draft of the plan, or a new one; and whether it is new.
 
-    Frozen into the draft: the newest saved (not draft) Min gode dag (who the patient is, the
+    One draft is open at a time, so a second click on "Lag et nytt utkast" (or two at once, or
+    two coordinators) opens the draft that is there instead of leaving another one behind. The
+    plan row is locked first: two at once go one after the other, and the second finds the
+    first's draft. A draft that someone has approved is fixed (``plan_draft_update`` refuses to
+    change it), so for it a new draft is the way to change the plan: the fixed one is superseded
+    and kept, with its approvals, and the new one starts from it.
+
+    Frozen into a new draft: the newest saved (not draft) Min gode dag (who the patient is, the
     challenges and goals) and the roles of the active members with the mandatory roles that
     are missing. Copied from the newest version, if any: the written sections, the phase plan
     and the årshjul (the newest, so work in an unfinished draft is not lost); the first draft
@@ -120,6 +129,19 @@ def plan_draft_create(*, actor: User, team: Team) -> CarePlanVersion:
     if team.status == Team.Status.CLOSED:
         raise ValidationError(_("Aktørfellesskapet er avsluttet. Planen kan ikke endres."))
     plan, _created = CarePlan.objects.select_for_update().get_or_create(team=team)
+    draft = plan.versions.filter(status=Status.DRAFT).first()
+    if draft is not None:
+        if not draft.approvals.exists():
+            draft.plan = plan
+            return draft, False
+        # Superseded before the new draft is written: the database allows one open draft.
+        draft.status = Status.SUPERSEDED
+        draft.save(update_fields=["status"])
+    return _draft_new(actor, team, plan), True
+
+
+def _draft_new(actor: User, team: Team, plan: CarePlan) -> CarePlanVersion:
+    """A new draft from the newest version; the plan is locked and has no open draft."""
     source = (
         plan.versions.prefetch_related("phase_entries", "annual_activities")
         .order_by("-number")

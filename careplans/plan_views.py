@@ -22,6 +22,7 @@ from careplans.plan_diff import TEXT_SECTIONS, diff_plan_versions
 from careplans.plan_forms import PlanApproveForm, PlanCorrectionForm, PlanDraftForm
 from careplans.plan_selectors import PlanPage
 from lkt.access import require_user
+from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data
 
 # The team page section and the plan page reload themselves on this event.
@@ -61,14 +62,25 @@ def plan_draft_create(request: HtmxHttpRequest, team_pk: int) -> HttpResponse:
     if not viewer.manages:
         raise PermissionDenied
     try:
-        plan_services.plan_draft_create(actor=viewer.user, team=team)
+        with unique_violation_as_validation_error():
+            draft, new = plan_services.plan_draft_open(actor=viewer.user, team=team)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("careplans:plan", team_pk=team.pk)
-    messages.success(
-        request,
-        _("Et nytt utkast er laget. Les gjennom, rett det som trengs, og be om godkjenning."),
-    )
+    if new:
+        messages.success(
+            request,
+            _("Et nytt utkast er laget. Les gjennom, rett det som trengs, og be om godkjenning."),
+        )
+    else:
+        messages.info(
+            request,
+            _(
+                "Planen har allerede et utkast (versjon %(number)s). "
+                "Rett i det her – det lages ikke et nytt."
+            )
+            % {"number": draft.number},
+        )
     return redirect("careplans:plan-draft-edit", team_pk=team.pk)
 
 
@@ -141,11 +153,12 @@ def plan_approve(request: HtmxHttpRequest, team_pk: int, number: int) -> HttpRes
         problem = _("Last siden på nytt og prøv igjen.")
     else:
         try:
-            plan_services.plan_approve(
-                actor=require_user(request.user),
-                version=version,
-                base_version=form.cleaned_data["base_version"],
-            )
+            with unique_violation_as_validation_error():
+                plan_services.plan_approve(
+                    actor=require_user(request.user),
+                    version=version,
+                    base_version=form.cleaned_data["base_version"],
+                )
         except plan_services.StalePlan:
             problem = str(STALE_MESSAGE) + " " + _("Godkjenningen din er ikke registrert.")
         except ValidationError as error:

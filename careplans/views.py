@@ -19,6 +19,7 @@ from careplans import selectors, services
 from careplans.diff import TEXT_FIELDS, diff_versions
 from careplans.forms import GoodDayEditor
 from careplans.selectors import GoodDayPage
+from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest
 
 # The team page section that shows Min gode dag reloads itself on this event.
@@ -100,7 +101,8 @@ def good_day_save(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
     if not editor.is_valid():
         return _render_page(request, page, editor)
     try:
-        services.good_day_save(actor=page.viewer, patient=patient, **editor.service_kwargs())
+        with unique_violation_as_validation_error():
+            services.good_day_save(actor=page.viewer, patient=patient, **editor.service_kwargs())
     except services.StaleEdit as stale:
         # Nothing is lost: the form keeps the user's own text and now starts from the newest
         # version, so saving again is a deliberate merge, not an overwrite.

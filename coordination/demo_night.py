@@ -153,7 +153,7 @@ def _team(users: dict[str, User], today: dt.date) -> tuple[Team, dict[str, Membe
 def _plan(team: Team, members: dict[str, Member], users: dict[str, User]) -> CarePlanVersion:
     """A plan in force with the crisis plan the legevakt reads at night."""
     cecilie = users["cecilie"]
-    draft = plan_services.plan_draft_create(actor=cecilie, team=team)
+    draft, _new = plan_services.plan_draft_open(actor=cecilie, team=team)
     draft = plan_services.plan_draft_update(
         actor=cecilie,
         version=draft,

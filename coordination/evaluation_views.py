@@ -42,6 +42,7 @@ from coordination.evaluation_forms import (
 )
 from coordination.models import Evaluation, Meeting
 from lkt.access import Action, require_user
+from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data
 
 DETAIL = "coordination/evaluation_detail.html"
@@ -212,9 +213,10 @@ def evaluation_summary(request: HtmxHttpRequest, period_pk: int) -> HttpResponse
     saved = None
     if form.is_valid():
         try:
-            saved = services.evaluation_summary_save(
-                actor=actor, period=period, **form.cleaned_data
-            )
+            with unique_violation_as_validation_error():
+                saved = services.evaluation_summary_save(
+                    actor=actor, period=period, **form.cleaned_data
+                )
         except services.StaleSummary as stale:
             theirs = stale.current
             add_service_errors(form, stale)
@@ -240,7 +242,8 @@ def evaluation_summary(request: HtmxHttpRequest, period_pk: int) -> HttpResponse
 def evaluation_send(request: HtmxHttpRequest, period_pk: int) -> HttpResponse:
     period, _standing = selectors.period_for(request.user, period_pk, Action.MANAGE_TEAM)
     try:
-        evaluation = services.evaluation_send(actor=require_user(request.user), period=period)
+        with unique_violation_as_validation_error():
+            evaluation = services.evaluation_send(actor=require_user(request.user), period=period)
     except ValidationError as error:
         return _refused(request, period.pk, error)
     deadline = timezone.localtime(evaluation.corrections_until or timezone.now())
@@ -281,12 +284,13 @@ def evaluation_close(request: HtmxHttpRequest, period_pk: int) -> HttpResponse:
     form = CloseForm(request.POST)
     form.is_valid()
     try:
-        services.evaluation_close(
-            actor=require_user(request.user),
-            period=period,
-            today=timezone.localdate(),
-            early=bool(form.cleaned_data.get("early")),
-        )
+        with unique_violation_as_validation_error():
+            services.evaluation_close(
+                actor=require_user(request.user),
+                period=period,
+                today=timezone.localdate(),
+                early=bool(form.cleaned_data.get("early")),
+            )
     except ValidationError as error:
         return _refused(request, period.pk, error)
     return _saved(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from coordination.models import CalendarFeed
 from coordination.notify import preference_for
 from coordination.preference_forms import NotificationPreferenceForm
 from lkt.access import require_user
+from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest
 
 PAGE = "coordination/preferences.html"
@@ -85,6 +87,11 @@ def calendar_feed_manage(request: HtmxHttpRequest) -> HttpResponse:
         messages.error(request, _("Ukjent valg for kalenderen."))
     else:
         service, message = action
-        service(actor=user)
-        messages.success(request, message)
+        try:
+            with unique_violation_as_validation_error():
+                service(actor=user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message)
     return redirect(reverse("coordination:notification-preferences") + "#kalender")

@@ -34,6 +34,7 @@ from coordination.models import (
     NeedReport,
 )
 from lkt.access import Action, check, require_user
+from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data, go_to, saved_in_panel
 
 REPORT = "coordination/need_report_detail.html"
@@ -192,7 +193,8 @@ def appointment_register(request: HtmxHttpRequest, pk: int, appointment_pk: int)
     )
     appointment.team = team
     try:
-        services.appointment_register(actor=actor, appointment=appointment)
+        with unique_violation_as_validation_error():
+            services.appointment_register(actor=actor, appointment=appointment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -1,7 +1,9 @@
-"""Shared API behaviour: Django's ValidationError from a service becomes a 400 with field errors."""
+"""Shared API behaviour: Django's ValidationError from a service becomes a 400 with field errors,
+and a unique key refusing a save (someone saved the same at the same moment) a 409."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -10,8 +12,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lkt.forms import ALREADY_SAVED, is_unique_violation
+
+log = logging.getLogger(__name__)
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if is_unique_violation(exc):
+        log.warning("Unique violation answered with 409: %s", exc)
+        return Response({"detail": str(ALREADY_SAVED)}, status=409)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {

@@ -97,9 +97,9 @@ def kari_patient(cast: Cast) -> list[Any]:
 
 def kari_plan_draft(cast: Cast) -> list[Any]:
     """A first draft of the plan for samarbeid of Kari's team, made by Cecilie."""
-    from careplans.plan_services import plan_draft_create
+    from careplans.plan_services import plan_draft_open
 
-    plan_draft_create(actor=cast.coordinator, team=cast.team)
+    plan_draft_open(actor=cast.coordinator, team=cast.team)
     return [cast.team.pk]
 
 

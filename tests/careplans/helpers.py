@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actors.models import Patient, Team, User
 from careplans.models import CarePlanVersion, GoodDay, GoodDayVersion
-from careplans.plan_services import plan_draft_create
+from careplans.plan_services import plan_draft_open
 from careplans.services import ChallengeInput, GoalInput, good_day_save
 
 
@@ -77,7 +77,7 @@ def many_versions(patient: Patient, author: User, count: int) -> None:
 def ready_draft(actor: User, team: Team) -> CarePlanVersion:
     """A new draft whose window for corrections has passed, so it may be approved at once: for
     tests that are not about the window."""
-    draft = plan_draft_create(actor=actor, team=team)
+    draft, _new = plan_draft_open(actor=actor, team=team)
     draft.corrections_until = timezone.now() - dt.timedelta(minutes=1)
     CarePlanVersion.objects.filter(pk=draft.pk).update(corrections_until=draft.corrections_until)
     return draft

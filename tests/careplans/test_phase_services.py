@@ -252,8 +252,10 @@ def test_an_activity_is_removed_from_a_draft(cast: Cast) -> None:
 
 def test_an_activity_of_another_version_is_refused(cast: Cast) -> None:
     first = version_for(cast.team, cast.coordinator)
-    second = version_for(cast.team, cast.coordinator)
     activity = save_activity(cast, first)
+    # A plan has one open draft: the first is replaced before the second is made.
+    CarePlanVersion.objects.filter(pk=first.pk).update(status=CarePlanVersion.Status.SUPERSEDED)
+    second = version_for(cast.team, cast.coordinator)
     with pytest.raises(ValidationError, match="hører ikke til denne versjonen"):
         annual_activity_remove(actor=cast.coordinator, version=second, activity=activity)
 

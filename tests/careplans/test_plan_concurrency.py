@@ -1,22 +1,27 @@
-"""Approvals racing a new draft, in two real transactions at once: the plan row lock makes one
-wait for the other, so an approval never lands on a version that a newer draft has replaced."""
+"""The plan under concurrency, in real transactions at once: the plan row lock makes one write
+wait for the other, so an approval never lands on a version that a newer draft has replaced,
+and two clicks on "Lag et nytt utkast" at the same moment leave one open draft."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+from django.urls import reverse
 
 from actors.models import User
-from careplans.models import CarePlanVersion, PlanApproval
-from careplans.plan_services import StalePlan, plan_approve, plan_draft_create
+from careplans.models import CarePlan, CarePlanVersion, PlanApproval
+from careplans.plan_services import StalePlan, plan_approve, plan_draft_open
 from tests.careplans.helpers import ready_draft
-from tests.concurrency import run_together
+from tests.concurrency import posting, run_together
+from tests.conftest import Cast, client_for
+
+Status = CarePlanVersion.Status
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(5))
-def test_an_approval_racing_a_new_draft_never_counts_for_the_replaced_version(cast, attempt):
+def test_an_approval_racing_a_new_draft_never_counts_for_a_replaced_version(cast, attempt):
     old = ready_draft(cast.coordinator, cast.team)
     base = old.plan.version
 
@@ -27,18 +32,22 @@ def test_an_approval_racing_a_new_draft_never_counts_for_the_replaced_version(ca
             return "stale"
         return "approved"
 
-    def redraft() -> str:
-        plan_draft_create(actor=cast.coordinator, team=cast.team)
-        return "drafted"
+    def redraft() -> bool:
+        return plan_draft_open(actor=cast.coordinator, team=cast.team)[1]
 
-    approval, drafted = run_together(approve, redraft)
-    assert drafted == "drafted"
-    new = CarePlanVersion.objects.get(plan=old.plan, number=old.number + 1)
-    late = PlanApproval.objects.filter(version=old, approved_at__gt=new.created_at)
-    assert not late.exists()
-    on_old = PlanApproval.objects.filter(version=old).count()
-    assert on_old == (1 if approval == "approved" else 0)
-    assert not new.approvals.exists()
+    approval, new = run_together(approve, redraft)
+    # Either the click came first and opened the same draft, which the leader then approved;
+    # or the approval came first and fixed the draft, so the click replaced it with a new one.
+    assert approval == "approved"
+    (draft,) = CarePlanVersion.objects.filter(plan=old.plan, status=Status.DRAFT)
+    assert PlanApproval.objects.filter(version=old).count() == 1
+    if new:
+        assert draft.number == old.number + 1
+        assert not draft.approvals.exists()
+        old.refresh_from_db()
+        assert old.status == Status.SUPERSEDED
+    else:
+        assert draft.pk == old.pk
 
 
 @pytest.mark.django_db(transaction=True)
@@ -62,3 +71,35 @@ def test_two_approvers_at_once_both_count_on_the_same_draft(cast):
         "coordinator",
         "leader",
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_new_drafts_at_once_open_one_draft(cast: Cast):
+    ready_draft(cast.coordinator, cast.team)
+    CarePlanVersion.objects.filter(plan__team=cast.team).update(status=Status.IN_FORCE)
+
+    def open_draft() -> tuple[CarePlanVersion, bool]:
+        return plan_draft_open(actor=cast.coordinator, team=cast.team)
+
+    (first, first_new), (second, second_new) = run_together(open_draft, open_draft)
+
+    assert first.pk == second.pk
+    assert sorted([first_new, second_new]) == [False, True]
+    assert CarePlanVersion.objects.filter(plan__team=cast.team, status=Status.DRAFT).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_on_the_first_draft_at_once_make_one_plan_with_one_draft(cast: Cast):
+    """No plan yet: the two requests race to create the plan row itself, then the draft."""
+    url = reverse("careplans:plan-draft-create", args=[cast.team.pk])
+    edit = reverse("careplans:plan-draft-edit", args=[cast.team.pk])
+
+    first, second = run_together(
+        posting(client_for(cast.coordinator), url, {}),
+        posting(client_for(cast.coordinator), url, {}),
+    )
+
+    assert [first.status_code, second.status_code] == [302, 302], (first, second)
+    assert first["Location"] == second["Location"] == edit
+    plan = CarePlan.objects.get(team=cast.team)
+    assert list(plan.versions.values_list("number", "status")) == [(1, Status.DRAFT)]

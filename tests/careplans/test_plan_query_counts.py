@@ -15,7 +15,7 @@ from careplans.models import (
     PhasePlanEntry,
     PlanCorrection,
 )
-from careplans.plan_services import plan_draft_create
+from careplans.plan_services import plan_draft_open
 from tests.conftest import client_for
 from tests.factories import ConsentFactory, MemberFactory, StaffFactory, TeamFactory
 
@@ -51,7 +51,7 @@ def _history(cast, versions: int, members: int) -> None:
         )
         for n in range(1, versions + 1)
     )
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft, _new = plan_draft_open(actor=cast.coordinator, team=cast.team)
     for version in CarePlanVersion.objects.filter(plan=plan):
         PhasePlanEntry.objects.create(version=version, phase="green", signs="s", actions="a")
         AnnualActivity.objects.create(
@@ -89,7 +89,7 @@ def test_the_leaders_list_uses_the_same_queries_for_5_and_30_plans(
         team = TeamFactory(created_by=coordinator)
         MemberFactory(team=team, user=coordinator, role=Role.COORDINATOR)
         ConsentFactory(patient=team.patient, recorded_by=coordinator)
-        plan_draft_create(actor=coordinator, team=team)
+        plan_draft_open(actor=coordinator, team=team)
     client = client_for(cast.leader)
     with django_assert_num_queries(LEADER_QUERIES):
         response = client.get(reverse("careplans:plan-approvals-for-leader"))

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from careplans.plan_selectors import required_approvals
 from careplans.plan_services import (
     StalePlan,
     plan_approve,
-    plan_draft_create,
+    plan_draft_open,
     plan_draft_update,
 )
 from lkt.models import AccessLog
@@ -46,7 +47,7 @@ def approve_all(cast: Cast, version: CarePlanVersion) -> None:
 
 def test_a_draft_freezes_min_gode_dag_and_the_roles_as_they_were(cast):
     karis_first_version(cast)
-    draft = plan_draft_create(actor=cast.coordinator, team=cast.team)
+    draft, _new = plan_draft_open(actor=cast.coordinator, team=cast.team)
 
     assert draft.status == CarePlanVersion.Status.DRAFT
     assert draft.number == 1
@@ -105,10 +106,10 @@ def test_a_new_draft_copies_the_sections_phase_plan_and_arshjul_of_the_newest_ve
 
 def test_only_the_coordinator_or_the_creator_makes_a_draft(cast):
     with pytest.raises(Exception) as refused:
-        plan_draft_create(actor=cast.member, team=cast.team)
+        plan_draft_open(actor=cast.member, team=cast.team)
     assert refused.type.__name__ == "PermissionDenied"
     with pytest.raises(Http404):
-        plan_draft_create(actor=cast.outsider, team=cast.team)
+        plan_draft_open(actor=cast.outsider, team=cast.team)
     assert not CarePlan.objects.filter(team=cast.team, version__gt=0).exists()
 
 
@@ -283,9 +284,9 @@ def test_the_last_approval_puts_the_version_in_force_and_supersedes_the_old(cast
     assert CarePlanVersion.objects.filter(plan__team=cast.team).count() == 2
 
 
-def test_an_approval_of_an_older_draft_never_counts_once_a_newer_draft_exists(cast):
-    # Two approvals "at the same time" on different versions: the plan row lock orders them,
-    # and the one that comes second finds its version is no longer the newest.
+def test_an_approval_of_a_replaced_draft_never_counts(cast):
+    # Approvals on different versions: the plan row lock orders them, and the one that comes
+    # after the new draft finds its version replaced.
     old = ready_draft(cast.coordinator, cast.team)
     read_old = plan_version(cast.team)
     plan_approve(actor=cast.patient, version=old, base_version=read_old)
@@ -293,14 +294,56 @@ def test_an_approval_of_an_older_draft_never_counts_once_a_newer_draft_exists(ca
     new = ready_draft(cast.coordinator, cast.team)
     plan_approve(actor=cast.patient, version=new, base_version=plan_version(cast.team))
 
-    with pytest.raises(StalePlan) as stale:
-        plan_approve(actor=cast.coordinator, version=old, base_version=read_old)
-    assert stale.value.latest == new
-    with pytest.raises(StalePlan):
-        plan_approve(actor=cast.coordinator, version=old, base_version=plan_version(cast.team))
+    for base in (read_old, plan_version(cast.team)):
+        with pytest.raises(ValidationError, match="ikke et utkast lenger"):
+            plan_approve(actor=cast.coordinator, version=old, base_version=base)
     old.refresh_from_db()
-    assert old.status == CarePlanVersion.Status.DRAFT
+    assert old.status == CarePlanVersion.Status.SUPERSEDED
+    assert old.approvals.count() == 2
     assert not CarePlanVersion.objects.filter(status="in_force").exists()
+
+
+def test_a_second_new_draft_opens_the_open_one_and_changes_nothing(cast):
+    first, first_new = plan_draft_open(actor=cast.coordinator, team=cast.team)
+    opened = plan_version(cast.team)
+
+    again, again_new = plan_draft_open(actor=cast.coordinator, team=cast.team)
+
+    assert (first_new, again_new) == (True, False)
+    assert again.pk == first.pk
+    assert CarePlanVersion.objects.filter(plan__team=cast.team).count() == 1
+    # Nothing changed, so a page read before the second click may still save and approve.
+    assert plan_version(cast.team) == opened
+
+
+def test_a_draft_someone_approved_is_replaced_and_kept_with_its_approval(cast):
+    old = ready_draft(cast.coordinator, cast.team)
+    plan_draft_update(
+        actor=cast.coordinator,
+        version=old,
+        base_version=plan_version(cast.team),
+        preparedness="Ved innleggelse ringer DPS koordinator.",
+    )
+    plan_approve(actor=cast.patient, version=old, base_version=plan_version(cast.team))
+
+    new, created = plan_draft_open(actor=cast.coordinator, team=cast.team)
+
+    assert created and new.number == old.number + 1
+    assert new.preparedness == "Ved innleggelse ringer DPS koordinator."
+    assert not new.approvals.exists()
+    old.refresh_from_db()
+    assert old.status == CarePlanVersion.Status.SUPERSEDED
+    assert old.in_force_at is None
+    assert old.approvals.get().approver == cast.patient
+    assert CarePlanVersion.objects.filter(plan__team=cast.team, status="draft").get() == new
+
+
+def test_the_database_keeps_one_open_draft_per_plan(cast):
+    draft = ready_draft(cast.coordinator, cast.team)
+    with pytest.raises(IntegrityError, match="one_open_plan_draft"), transaction.atomic():
+        CarePlanVersion.objects.create(
+            plan=draft.plan, number=draft.number + 1, created_by=cast.coordinator
+        )
 
 
 def test_a_leader_approval_is_audited_with_its_reason(cast):

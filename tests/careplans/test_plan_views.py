@@ -65,6 +65,34 @@ def test_the_coordinator_makes_the_first_draft_and_lands_on_its_form(cast):
     assert "Lagre utkastet" in page
 
 
+def test_a_second_click_on_new_draft_opens_the_open_draft_with_a_message(cast):
+    draft = _draft(cast, communication="Ukentlig telefonmøte.")
+    client = client_for(cast.coordinator)
+    url = reverse("careplans:plan-draft-create", args=[cast.team.pk])
+
+    response = client.post(url, follow=True)
+
+    assert response.redirect_chain == [
+        (reverse("careplans:plan-draft-edit", args=[cast.team.pk]), 302)
+    ]
+    body = response.content.decode()
+    assert f"Planen har allerede et utkast (versjon {draft.number})." in body
+    assert "Ukentlig telefonmøte." in body
+    assert list(CarePlanVersion.objects.filter(plan__team=cast.team)) == [draft]
+
+
+def test_the_plan_page_offers_a_new_draft_only_when_the_open_one_cannot_change(cast):
+    draft = _draft(cast)
+    client = client_for(cast.coordinator)
+    url = reverse("careplans:plan", args=[cast.team.pk])
+    page = client.get(url).content.decode()
+    assert "Rett i utkastet" in page
+    assert "Lag et nytt utkast" not in page
+
+    plan_approve(actor=cast.patient, version=draft, base_version=_base(cast))
+    assert "Lag et nytt utkast" in client.get(url).content.decode()
+
+
 def test_the_plan_page_shows_the_draft_and_who_must_approve_full_and_as_fragment(cast):
     _draft(cast, preparedness="Ved innleggelse ringer DPS koordinator.")
     client = client_for(cast.patient)

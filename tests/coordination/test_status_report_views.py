@@ -166,9 +166,9 @@ def test_the_team_page_links_to_the_report_for_staff_in_the_team_only(cast: Cast
 
 
 def test_the_leaders_lists_link_to_the_report_per_team(cast: Cast):
-    from careplans.plan_services import plan_draft_create
+    from careplans.plan_services import plan_draft_open
 
-    plan_draft_create(actor=cast.coordinator, team=cast.team)
+    plan_draft_open(actor=cast.coordinator, team=cast.team)
     leif = client_for(cast.leader)
     for page in ("careplans:plan-approvals-for-leader", "actors:incomplete-teams"):
         assert url(cast) in leif.get(reverse(page)).content.decode(), page

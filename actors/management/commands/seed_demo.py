@@ -595,7 +595,7 @@ def _kari(seed: _Seed) -> None:
 def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePlanVersion:
     """A draft plan for the team with the written sections and a phase plan."""
     actor = seed.users[coordinator]
-    draft = plan_services.plan_draft_create(actor=actor, team=team)
+    draft, _new = plan_services.plan_draft_open(actor=actor, team=team)
     draft = plan_services.plan_draft_update(
         actor=actor, version=draft, base_version=draft.plan.version, **sections
     )
