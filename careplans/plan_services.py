@@ -108,6 +108,13 @@ def _default_activities(version: CarePlanVersion) -> list[AnnualActivity]:
     return default_activities(version)
 
 
+# Everything a phase entry says is carried into the next draft (the named night contact too: it
+# was once left behind); only its row and version are the draft's own.
+_ENTRY_CONTENT = [
+    f.attname for f in PhasePlanEntry._meta.concrete_fields if f.name not in ("id", "version")
+]
+
+
 @transaction.atomic
 def plan_draft_open(*, actor: User, team: Team) -> tuple[CarePlanVersion, bool]:
     """The team's open draft of the plan, or a new one; and whether it is new.
@@ -185,16 +192,7 @@ def _draft_new(actor: User, team: Team, plan: CarePlan) -> CarePlanVersion:
     version.save()
     if source is not None:
         PhasePlanEntry.objects.bulk_create(
-            PhasePlanEntry(
-                version=version,
-                phase=e.phase,
-                signs=e.signs,
-                actions=e.actions,
-                actor_id=e.actor_id,
-                call_office_hours=e.call_office_hours,
-                call_night=e.call_night,
-                patient_wishes=e.patient_wishes,
-            )
+            PhasePlanEntry(version=version, **{name: getattr(e, name) for name in _ENTRY_CONTENT})
             for e in source.phase_entries.all()
         )
         activities = [

@@ -83,6 +83,11 @@ def test_the_first_draft_proposes_the_minimum_package_of_the_arshjul(cast):
     assert {AnnualActivity.Kind.KICKOFF, AnnualActivity.Kind.EVALUATION} <= kinds
 
 
+def entry_content(entry: PhasePlanEntry) -> dict[str, object]:
+    fields = PhasePlanEntry._meta.concrete_fields
+    return {f.attname: getattr(entry, f.attname) for f in fields if f.name not in ("id", "version")}
+
+
 def test_a_new_draft_copies_the_sections_phase_plan_and_arshjul_of_the_newest_version(cast):
     first = ready_draft(cast.coordinator, cast.team)
     plan_draft_update(
@@ -91,8 +96,17 @@ def test_a_new_draft_copies_the_sections_phase_plan_and_arshjul_of_the_newest_ve
         base_version=plan_version(cast.team),
         preparedness="Ved innleggelse ringer DPS koordinator.",
     )
-    PhasePlanEntry.objects.create(
-        version=first, phase="red", signs="Sover ikke", actions="Ring", call_night="Legevakt 116117"
+    tor = Member.objects.get(team=cast.team, user=cast.member)
+    red = PhasePlanEntry.objects.create(
+        version=first,
+        phase="red",
+        signs="Sover ikke",
+        actions="Ring",
+        actor=tor,
+        night_contact=tor,
+        call_office_hours="Koordinator 40000001",
+        call_night="Legevakt 116117",
+        patient_wishes="Ikke ring mor",
     )
     activities = first.annual_activities.count()
     approve_all(cast, first)
@@ -100,7 +114,11 @@ def test_a_new_draft_copies_the_sections_phase_plan_and_arshjul_of_the_newest_ve
     second = ready_draft(cast.coordinator, cast.team)
     assert second.number == 2
     assert second.preparedness == "Ved innleggelse ringer DPS koordinator."
-    assert second.phase_entries.get().call_night == "Legevakt 116117"
+    copied = second.phase_entries.get()
+    # Every field but its row and version, the named night contact among them (once it was
+    # left behind).
+    assert entry_content(copied) == entry_content(red)
+    assert copied.night_contact == tor
     assert second.annual_activities.count() == activities
 
 
