@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import Client
+from django.test import Client as DjangoClient
+from django.test import RequestFactory
 from django.utils import translation
 
 from actors.models import Consent, Level, Organisation, Role, Team, User
@@ -59,6 +60,21 @@ def _plain_http_and_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+class Client(DjangoClient):
+    """Django's test client, whose ``login()`` hands ``authenticate`` a request as the login
+    page does: django-axes keys its lock-out on the name and the address and refuses to judge
+    an attempt without one. ``force_login`` needs nothing (it authenticates nobody)."""
+
+    def login(self, **credentials: object) -> bool:
+        credentials.setdefault("request", RequestFactory().post(settings.LOGIN_URL))
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
 
 
 @pytest.fixture(autouse=True)
