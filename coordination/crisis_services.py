@@ -1,4 +1,5 @@
-"""Opening the crisis card: the lookup's rate limit, the signed steps and the audit row.
+"""Opening the crisis card: the signed steps and the audit row (the lookup's rate limit is
+``lkt.throttling``, the same for every lookup by fødselsnummer).
 
 A night-service user looks a patient up by fødselsnummer and gets a signed, short-lived token
 bound to them and that patient; with it they state a reason (and, without the patient's consent,
@@ -14,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -35,24 +35,6 @@ from lkt.access import (
 TOKEN_MAX_AGE = 15 * 60
 LOOKUP_SALT = "coordination.crisis.lookup"
 CARD_SALT = "coordination.crisis.card"
-
-# A modest limit on lookups by fødselsnummer (30 per 10 minutes per user): a legevakt night
-# needs a handful, a script trying numbers needs thousands. Counted in the cache; when the cache
-# is down the lookup is allowed (fail-soft: an emergency must never wait for Redis), and every
-# opened card is in the audit log anyway.
-LOOKUP_LIMIT = 30
-LOOKUP_WINDOW = 10 * 60
-
-
-def crisis_lookup_allowed(user: User) -> bool:
-    """Count one lookup for the user; False when over the limit in this window."""
-    key = f"crisis-lookup:{user.pk}"
-    try:
-        if cache.add(key, 1, LOOKUP_WINDOW):
-            return True
-        return int(cache.incr(key)) <= LOOKUP_LIMIT
-    except Exception:  # noqa: BLE001 - any cache failure: fail soft, see LOOKUP_LIMIT
-        return True
 
 
 def _token(user: User, salt: str, value: int) -> str:

@@ -21,13 +21,13 @@ from coordination.crisis_services import (
     crisis_card_for_team,
     crisis_card_open,
     crisis_card_show,
-    crisis_lookup_allowed,
     crisis_step_get,
     lookup_token,
     lookup_token_patient,
 )
 from lkt.access import is_night_service, require_user
 from lkt.http import form_data
+from lkt.throttling import lookup_refused_message, national_id_lookup_refused
 
 # A display hint for the menu (base.html shows a night-service user only the lookup); access
 # is decided by lkt.access on every request, never by this.
@@ -49,9 +49,12 @@ def crisis_lookup(request: HttpRequest) -> HttpResponse:
     form = CrisisLookupForm(form_data(request))
     context = {"form": form, "not_found": False}
     if form.is_valid():
-        if not crisis_lookup_allowed(user):
-            context["too_many"] = True
-            return render(request, "coordination/crisis_lookup.html", context, status=429)
+        wait = national_id_lookup_refused(request)
+        if wait is not None:
+            context["too_many"] = lookup_refused_message(wait)
+            response = render(request, "coordination/crisis_lookup.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         patient = crisis_patient_find(form.cleaned_data["national_id"])
         if patient is not None:
             return redirect("coordination:crisis-access", lookup_token(user, patient.pk))

@@ -146,7 +146,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "lkt.login.lockout_response"
 # The address of the person, not of the TLS proxy in front (docker-compose.yml): with
 # LKT_TRUSTED_PROXIES=n, the n-th address from the right of X-Forwarded-For, which the nearest
-# proxy appended and the client cannot forge.
+# proxy appended and the client cannot forge. The API throttles read it the same way.
 LKT_TRUSTED_PROXIES = env.int("LKT_TRUSTED_PROXIES", default=0)
 if LKT_TRUSTED_PROXIES:
     AXES_IPWARE_PROXY_COUNT = LKT_TRUSTED_PROXIES
@@ -278,6 +278,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lkt.api.exception_handler",
+    # Counted in the cache (Redis in production), per user, or per address when logged out.
+    # national_id_lookup: finding a patient by fødselsnummer (the crisis lookup, night
+    # contacts, registering a patient), per user wherever it is done (lkt.throttling says why).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lkt.throttling.UserRateThrottle",
+        "lkt.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("LKT_API_RATE_USER", default="600/hour"),
+        "anon": env.str("LKT_API_RATE_ANON", default="60/hour"),
+        "national_id_lookup": env.str("LKT_NATIONAL_ID_LOOKUP_RATE", default="30/hour"),
+    },
+    "NUM_PROXIES": LKT_TRUSTED_PROXIES,
 }
 
 LOGGING = {

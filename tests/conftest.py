@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client as DjangoClient
 from django.test import RequestFactory
 from django.utils import translation
@@ -60,6 +62,29 @@ def _plain_http_and_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def _clear_rate_limits() -> None:
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Only the throttles' keys: the same Redis database is Celery's broker.
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=backend.make_key("throttle_*")))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts and ends with no requests counted by the rate limits (lkt.throttling):
+    they count in Redis, which outlives a test run, whose users reuse the primary keys of the
+    last one. The login lock-out counts in the database (django-axes' AccessAttempt), rolled
+    back with each test."""
+    _clear_rate_limits()
+    yield
+    _clear_rate_limits()
 
 
 class Client(DjangoClient):

@@ -1,5 +1,5 @@
 """Opening the crisis card: consent or break-glass, the reason, the audit rows, the signed
-steps bound to one user and one patient, and the lookup's rate limit."""
+steps bound to one user and one patient (the lookup's rate limit: tests/lkt/test_throttling.py)."""
 
 from __future__ import annotations
 
@@ -159,26 +159,6 @@ def test_a_token_expires_after_fifteen_minutes(cast: Cast):
         assert services.card_token_grant(cast.night, token) == 1
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False), pytest.raises(Http404):
         services.card_token_grant(cast.night, token)
-
-
-def test_lookups_are_limited_per_user_and_counted_in_the_cache(cast: Cast):
-    from django.core.cache import cache
-
-    cache.delete(f"crisis-lookup:{cast.night.pk}")
-    allowed = [services.crisis_lookup_allowed(cast.night) for _ in range(services.LOOKUP_LIMIT)]
-    assert all(allowed)
-    assert services.crisis_lookup_allowed(cast.night) is False
-    cache.delete(f"crisis-lookup:{cast.outsider.pk}")
-    assert services.crisis_lookup_allowed(cast.outsider) is True
-    cache.delete(f"crisis-lookup:{cast.night.pk}")
-
-
-def test_the_lookup_is_allowed_when_the_cache_is_down(cast: Cast, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("redis down")
-
-    monkeypatch.setattr(services.cache, "add", broken)
-    assert services.crisis_lookup_allowed(cast.night) is True
 
 
 def test_the_card_holds_red_first_then_yellow_whom_to_call_and_the_wishes(cast: Cast):
