@@ -6,11 +6,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from actors import services
 from actors.models import (
     Closeness,
     Consent,
@@ -32,29 +32,30 @@ class DateInput(forms.DateInput):
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
-    """Django's login form with lock-out after repeated failures."""
+    """Django's login form; django-axes counts the failures and refuses a locked-out attempt
+    before the password is checked (settings: AXES_*). A refusal then says so, in words that
+    fit a real and an unknown username alike: the lock-out is keyed on the name *and* the
+    address, and unknown names are counted like real ones, so it tells nothing about accounts.
+    """
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "locked": _(
-            "Kontoen er midlertidig låst etter for mange mislykkede forsøk. Prøv igjen senere."
+            "For mange mislykkede innlogginger med dette brukernavnet herfra. Vent "
+            "%(minutes)s minutter og prøv igjen."
         ),
     }
 
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username")
-        locked = User.objects.filter(username=username, locked_until__isnull=False).first()
-        if locked and services.login_is_locked(locked):
-            raise ValidationError(self.error_messages["locked"], code="locked")
         try:
-            cleaned = super().clean()
+            return super().clean()
         except ValidationError:
-            if username:
-                services.login_failed(username=username)
+            if getattr(self.request, "axes_locked_out", False):
+                minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+                raise ValidationError(
+                    self.error_messages["locked"], code="locked", params={"minutes": minutes}
+                ) from None
             raise
-        if self.user_cache is not None:
-            services.login_succeeded(user=self.user_cache)
-        return cleaned
 
 
 class PatientRegisterForm(StyledFormMixin, forms.Form):

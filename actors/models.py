@@ -40,8 +40,6 @@ class User(AbstractUser):
     )
     # A leader sees aggregate figures for their organisation, never a patient's clinical text.
     is_leader = models.BooleanField(_("leder"), default=False)
-    failed_login_count = models.PositiveSmallIntegerField(default=0, editable=False)
-    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("bruker")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -385,27 +384,3 @@ def relative_link_update(
         ]
     )
     return link
-
-
-def login_is_locked(user: User) -> bool:
-    return user.locked_until is not None and user.locked_until > timezone.now()
-
-
-@transaction.atomic
-def login_failed(*, username: str) -> None:
-    """Count a failed login; lock the account for a while after too many in a row."""
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is None:
-        return
-    user.failed_login_count += 1
-    if user.failed_login_count >= settings.LKT_LOGIN_MAX_FAILURES:
-        user.locked_until = timezone.now() + dt.timedelta(
-            minutes=settings.LKT_LOGIN_LOCKOUT_MINUTES
-        )
-        user.failed_login_count = 0
-    user.save(update_fields=["failed_login_count", "locked_until"])
-
-
-def login_succeeded(*, user: User) -> None:
-    if user.failed_login_count or user.locked_until:
-        User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)

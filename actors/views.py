@@ -25,6 +25,7 @@ from actors.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
 from coordination.task_selectors import overdue_counts
 from lkt.access import Action, allows, require_user
 from lkt.http import HtmxHttpRequest, form_data
+from lkt.throttling import lookup_refused_message, national_id_lookup_refused
 
 
 def _staff(request: HtmxHttpRequest) -> User:
@@ -94,6 +95,9 @@ def patient_search(request: HtmxHttpRequest) -> HttpResponse:
 def patient_register(request: HtmxHttpRequest) -> HttpResponse:
     user = _staff(request)
     form = PatientRegisterForm(form_data(request))
+    # "Already registered" tells whether a fødselsnummer is in LKT: a lookup (lkt.throttling).
+    if form.is_valid() and (wait := national_id_lookup_refused(request)) is not None:
+        form.add_error(None, lookup_refused_message(wait))
     team = submit(form, lambda data: services.patient_register(actor=user, **data))
     if team is not None:
         messages.success(

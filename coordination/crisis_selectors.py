@@ -4,7 +4,9 @@ The card is for the night: one page, one request, and two small queries whatever
 team or the plan. It shows the rød and gul phases of the plan version the team works by (the
 version in force, else the newest draft: ``careplans.phase_selectors.shown_versions``), whom to
 call now, what the patient asked for in a crisis and the coordinator for the morning; nothing
-else of the plan (no Min gode dag, goals, members or minutes), so nothing else is read.
+else of the plan (no Min gode dag, goals, members or minutes), so nothing else is read. Under a night user's link the first statement also reads what
+the crisis rule needs at this request (``crisis_card_for_grant``): the link names the logged
+opening, never the decision, so a withdrawn consent counts at the next request at no extra query.
 
 Why hand-written SQL: issue 7 asks that the card answer within 2× the time of the plain login
 page (scripts/bench/crisis.py). Built with the ORM, most of the time went to compiling the
@@ -22,11 +24,20 @@ from functools import cached_property
 from typing import Any
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Exists, Model, OuterRef
 
-from actors.models import Member, Patient, Role, Team, User
+from actors.models import Consent, Member, Organisation, Patient, Role, Team, User
 from careplans.models import CarePlan, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
 from careplans.phase_selectors import PHASE_COLOURS
+from lkt.access import (
+    CRISIS_CARD,
+    CrisisAccess,
+    CrisisStanding,
+    crisis_granted,
+    crisis_standing,
+)
+from lkt.models import AccessLog
 
 # The acute phase first: on the card what to do now comes before what to watch for.
 CARD_PHASES = [Phase.RED, Phase.YELLOW]
@@ -113,19 +124,42 @@ def _t(model: type[Model]) -> str:
 # Table names come from the models, never from input; values are parameters.
 # The team, its patient, its current phase and the version shown, with that version's rød and
 # gul entries: one row per entry, or one row with no entry when there are none.
-_HEAD_SQL = f"""
+_HEAD_COLUMNS = f"""
 SELECT t.id, p.name, p.birth_date,
     (SELECT pc.phase FROM {_t(PhaseChange)} pc WHERE pc.team_id = t.id
         ORDER BY pc.changed_at DESC, pc.id DESC LIMIT 1),
     v.status, e.phase, e.signs, e.actions, e.call_night, e.patient_wishes, e.actor_id,
-    e.night_contact_id
+    e.night_contact_id"""  # noqa: S608
+_HEAD_FROM = f"""
 FROM {_t(Team)} t JOIN {_t(Patient)} p ON p.id = t.patient_id
 LEFT JOIN {_t(CarePlanVersion)} v ON v.id = (
     SELECT sv.id FROM {_t(CarePlanVersion)} sv JOIN {_t(CarePlan)} cp ON cp.id = sv.plan_id
     WHERE cp.team_id = t.id AND sv.status IN (%(in_force)s, %(draft)s)
     ORDER BY sv.status = %(in_force)s DESC, sv.number DESC LIMIT 1)
 LEFT JOIN {_t(PhasePlanEntry)} e ON e.version_id = v.id AND e.phase IN (%(red)s, %(yellow)s)
-WHERE t.status <> %(closed)s AND """  # noqa: S608
+"""  # noqa: S608
+_HEAD_SQL = _HEAD_COLUMNS + _HEAD_FROM + "WHERE t.status <> %(closed)s AND "
+# The night card adds, in the same statement, what the crisis rule reads now (lkt.access
+# ``crisis_standing``, the same rule as ``crisis_team``'s ORM): the audit row of the access that
+# was granted (its action: a view by consent or break-glass) and, at this request, the user's
+# membership of an open team around the patient, the standing team and crisis consents and the
+# kind of the user's organisation. So a withdrawn consent, a closed team or a user who left the
+# legevakt counts at once, and the card still costs two statements.
+_STANDING_COLUMNS = f""",
+    g.action, t.patient_id,
+    EXISTS(SELECT 1 FROM {_t(Member)} m JOIN {_t(Team)} mt ON mt.id = m.team_id
+        WHERE mt.patient_id = t.patient_id AND mt.status IN (%(establishing)s, %(active)s)
+        AND m.user_id = %(user)s AND m.left_on IS NULL),
+    EXISTS(SELECT 1 FROM {_t(Consent)} c WHERE c.patient_id = t.patient_id
+        AND c.scope = %(team_sharing)s AND c.withdrawn_at IS NULL),
+    EXISTS(SELECT 1 FROM {_t(Consent)} c WHERE c.patient_id = t.patient_id
+        AND c.scope = %(crisis_plan)s AND c.withdrawn_at IS NULL),
+    (SELECT o.kind FROM {_t(Organisation)} o WHERE o.id = %(organisation)s)"""  # noqa: S608
+_BY_GRANT = f"""JOIN {_t(AccessLog)} g ON g.patient_id = t.patient_id
+WHERE t.status <> %(closed)s AND g.id = %(grant)s AND g.user_id = %(user)s
+    AND g.object_type = %(crisis_card)s
+"""  # noqa: S608
+_NIGHT_HEAD_SQL = _HEAD_COLUMNS + _STANDING_COLUMNS + _HEAD_FROM + _BY_GRANT
 _BY_TEAM = "t.id = %(team)s"
 _BY_PATIENT = "t.patient_id = %(patient)s"
 # The members named on the card (actors, night contacts) and the coordinator, with only the
@@ -149,37 +183,29 @@ def _contact_row(row: tuple[Any, ...]) -> Contact:
     return Contact(name=name, role=str(Role(role).label), phone=number or "")
 
 
-def crisis_card_get(
-    *, team_pk: int | None = None, patient_pk: int | None = None
-) -> CrisisCard | None:
-    """The card of an open team (by its pk or its patient's), or None. Two small statements
-    whatever the size of the team or the plan: 1 team, patient, current phase and the version
-    shown with its rød and gul entries, 2 the members they name and the coordinator (see the
-    module's docstring for why by hand). Access is decided before this is called."""
-    params: dict[str, Any] = {
-        "team": team_pk,
-        "patient": patient_pk,
+def _params(**extra: Any) -> dict[str, Any]:
+    return {
         "closed": Team.Status.CLOSED.value,
         "in_force": CarePlanVersion.Status.IN_FORCE.value,
         "draft": CarePlanVersion.Status.DRAFT.value,
         "coordinator": Role.COORDINATOR.value,
         "red": Phase.RED.value,
         "yellow": Phase.YELLOW.value,
+        **extra,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_HEAD_SQL + (_BY_TEAM if team_pk is not None else _BY_PATIENT), params)
-        rows = cursor.fetchall()
-        if not rows:
-            return None
-        head = rows[0]
-        params["team"] = head[0]
-        entries = [row[5:] for row in rows if row[5] is not None]
-        named = sorted({pk for row in entries for pk in (row[5], row[6]) if pk is not None})
-        # At most four (who acts and the night contact, in rød and gul): fixed placeholders,
-        # padded with 0 (no member has it), work on SQLite (the demo) as on PostgreSQL.
-        padded = {f"named{i}": pk for i, pk in enumerate((named + [0, 0, 0, 0])[:4])}
-        cursor.execute(_MEMBERS_SQL, {**params, **padded})
-        members = cursor.fetchall()
+
+
+def _card(cursor: CursorWrapper, rows: list[tuple[Any, ...]], params: dict[str, Any]) -> CrisisCard:
+    """The card from the head's rows (the second statement reads the members they name)."""
+    head = rows[0]
+    params["team"] = head[0]
+    entries = [row[5:12] for row in rows if row[5] is not None]
+    named = sorted({pk for row in entries for pk in (row[5], row[6]) if pk is not None})
+    # At most four (who acts and the night contact, in rød and gul): fixed placeholders,
+    # padded with 0 (no member has it), work on SQLite (the demo) as on PostgreSQL.
+    padded = {f"named{i}": pk for i, pk in enumerate((named + [0, 0, 0, 0])[:4])}
+    cursor.execute(_MEMBERS_SQL, {**params, **padded})
+    members = cursor.fetchall()
     by_pk = {row[0]: _contact_row(row) for row in members}
     coordinators = sorted((row for row in members if row[10]), key=lambda row: (row[9], row[0]))
     by_phase = {
@@ -204,3 +230,63 @@ def crisis_card_get(
         entries=[by_phase[p.value] for p in CARD_PHASES if p.value in by_phase],
         coordinator=by_pk[coordinators[0][0]] if coordinators else None,
     )
+
+
+def crisis_card_get(
+    *, team_pk: int | None = None, patient_pk: int | None = None
+) -> CrisisCard | None:
+    """The card of an open team (by its pk or its patient's), or None. Two small statements
+    whatever the size of the team or the plan: 1 team, patient, current phase and the version
+    shown with its rød and gul entries, 2 the members they name and the coordinator (see the
+    module's docstring for why by hand). Access is decided before this is called."""
+    params = _params(team=team_pk, patient=patient_pk)
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD_SQL + (_BY_TEAM if team_pk is not None else _BY_PATIENT), params)
+        rows = cursor.fetchall()
+        return _card(cursor, rows, params) if rows else None
+
+
+@dataclass(frozen=True)
+class NightCard:
+    """The card under a night user's grant, with what the access policy needs to decide,
+    at this request, whether the grant still holds."""
+
+    card: CrisisCard
+    patient_pk: int
+    granted: CrisisAccess  # how it was opened: by the patient's consent, or break-glass
+    standing: CrisisStanding  # the user's crisis standing now
+
+
+def crisis_card_for_grant(user: User, grant_pk: int) -> NightCard | None:
+    """The card of the patient of ``grant_pk`` (the user's own audit row of a crisis card
+    access, ``lkt.access.record_crisis_access``) and the user's crisis standing read now, in
+    the card's two statements; None when the row is not the user's or the team is closed.
+    The caller asks the policy whether the grant holds (``lkt.access.crisis_grant_holds``)."""
+    params = _params(
+        grant=grant_pk,
+        user=user.pk,
+        organisation=user.organisation_id,
+        crisis_card=CRISIS_CARD,
+        establishing=Team.Status.ESTABLISHING.value,
+        active=Team.Status.ACTIVE.value,
+        team_sharing=Consent.Scope.TEAM_SHARING.value,
+        crisis_plan=Consent.Scope.CRISIS_PLAN.value,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_NIGHT_HEAD_SQL, params)
+        rows = cursor.fetchall()
+        if not rows:
+            return None
+        action, patient_pk, is_member, team_consent, crisis_consent, kind = rows[0][12:18]
+        return NightCard(
+            card=_card(cursor, rows, params),
+            patient_pk=patient_pk,
+            granted=crisis_granted(action),
+            standing=crisis_standing(
+                user,
+                is_member=bool(is_member),
+                team_consent=bool(team_consent),
+                crisis_consent=bool(crisis_consent),
+                organisation_kind=kind,
+            ),
+        )

@@ -1,10 +1,13 @@
-"""Opening the crisis card: the lookup's rate limit, the signed steps and the audit row.
+"""Opening the crisis card: the signed steps and the audit row (the lookup's rate limit is
+``lkt.throttling``, the same for every lookup by fødselsnummer).
 
 A night-service user looks a patient up by fødselsnummer and gets a signed, short-lived token
 bound to them and that patient; with it they state a reason (and, without the patient's consent,
 confirm øyeblikkelig hjelp under helsepersonelloven § 7). The access is logged then, once; the
-card itself is shown under a second token, so a reload or a print within the next
-``TOKEN_MAX_AGE`` needs no new reason and writes no new row.
+card itself is shown under a second token that names that audit row, so a reload or a print
+within the next ``TOKEN_MAX_AGE`` needs no new reason and writes no new row. Neither token
+carries a decision: the consent, the team membership and the team being open are read again at
+every request, so a withdrawal takes effect at the next one.
 """
 
 from __future__ import annotations
@@ -12,14 +15,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from actors.models import Patient, Team, User
-from lkt.access import CrisisAccess, CrisisStanding, crisis_team, record_crisis_access
+from coordination.crisis_selectors import CrisisCard, crisis_card_for_grant
+from lkt.access import (
+    CrisisAccess,
+    CrisisStanding,
+    crisis_grant_holds,
+    crisis_team,
+    record_crisis_access,
+)
 
 # Both steps expire after a quarter of an hour: long enough to read and print the card during
 # one consultation, short enough that a link left in a browser history opens nothing later.
@@ -27,39 +36,41 @@ TOKEN_MAX_AGE = 15 * 60
 LOOKUP_SALT = "coordination.crisis.lookup"
 CARD_SALT = "coordination.crisis.card"
 
-# A modest limit on lookups by fødselsnummer (30 per 10 minutes per user): a legevakt night
-# needs a handful, a script trying numbers needs thousands. Counted in the cache; when the cache
-# is down the lookup is allowed (fail-soft: an emergency must never wait for Redis), and every
-# opened card is in the audit log anyway.
-LOOKUP_LIMIT = 30
-LOOKUP_WINDOW = 10 * 60
+
+def _token(user: User, salt: str, value: int) -> str:
+    return signing.dumps({"u": user.pk, "v": value}, salt=salt, compress=True)
 
 
-def crisis_lookup_allowed(user: User) -> bool:
-    """Count one lookup for the user; False when over the limit in this window."""
-    key = f"crisis-lookup:{user.pk}"
-    try:
-        if cache.add(key, 1, LOOKUP_WINDOW):
-            return True
-        return int(cache.incr(key)) <= LOOKUP_LIMIT
-    except Exception:  # noqa: BLE001 - any cache failure: fail soft, see LOOKUP_LIMIT
-        return True
-
-
-def crisis_token(user: User, patient_pk: int, salt: str) -> str:
-    return signing.dumps({"u": user.pk, "p": patient_pk}, salt=salt, compress=True)
-
-
-def crisis_token_patient(user: User, token: str, salt: str) -> int:
-    """The patient a token was given for, when it was given to this user and has not expired;
+def _token_value(user: User, token: str, salt: str) -> int:
+    """The value a token was given with, when it was given to this user and has not expired;
     404 otherwise (an expired or someone else's link reveals nothing)."""
     try:
         data = signing.loads(token, salt=salt, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature as error:
         raise Http404 from error
-    if not isinstance(data, dict) or data.get("u") != user.pk or not isinstance(data.get("p"), int):
+    if not isinstance(data, dict) or data.get("u") != user.pk or not isinstance(data.get("v"), int):
         raise Http404
-    return int(data["p"])
+    return int(data["v"])
+
+
+def lookup_token(user: User, patient_pk: int) -> str:
+    """The step after the lookup: which patient the user found. The access is decided when the
+    step is opened (``crisis_step_get``), never by the token."""
+    return _token(user, LOOKUP_SALT, patient_pk)
+
+
+def lookup_token_patient(user: User, token: str) -> int:
+    return _token_value(user, token, LOOKUP_SALT)
+
+
+def card_token(user: User, grant_pk: int) -> str:
+    """The card's link: which logged access it was opened under (the AccessLog row), not
+    whether it may be shown: that is decided again at every request (``crisis_card_show``)."""
+    return _token(user, CARD_SALT, grant_pk)
+
+
+def card_token_grant(user: User, token: str) -> int:
+    return _token_value(user, token, CARD_SALT)
 
 
 @dataclass
@@ -97,8 +108,32 @@ def crisis_card_open(*, actor: User, step: CrisisStep, reason: str, emergency: b
     if step.break_glass and not emergency:
         raise ValidationError({"emergency": _("Bekreft at dette er øyeblikkelig hjelp.")})
     access = CrisisAccess.CONSENTED if step.access == CrisisAccess.TEAM else step.access
-    record_crisis_access(actor, step.patient, access, reason=reason)
-    return crisis_token(actor, step.patient.pk, CARD_SALT)
+    grant_pk = record_crisis_access(actor, step.patient, access, reason=reason)
+    return card_token(actor, grant_pk)
+
+
+class BreakGlassRequired(Exception):
+    """The card was opened with the patient's consent, and the consent is no longer there: the
+    night user is sent back to the step, which now asks for break-glass (``lookup``)."""
+
+    def __init__(self, lookup: str) -> None:
+        super().__init__(lookup)
+        self.lookup = lookup
+
+
+def crisis_card_show(user: User, token: str) -> CrisisCard:
+    """The night card under its link, when the access it was opened under still holds at this
+    request (``lkt.access.crisis_grant_holds``): 404 when the user may no longer open it at all
+    (the team closed, they left the legevakt), BreakGlassRequired when it was opened by consent
+    that has since been withdrawn. A reload or print while the grant holds writes no new row:
+    the opening was logged once, with its reason. Two statements after the session and user
+    (crisis_selectors.crisis_card_for_grant reads the standing with the card)."""
+    found = crisis_card_for_grant(user, card_token_grant(user, token))
+    if found is None or found.standing.access == CrisisAccess.NONE:
+        raise Http404
+    if not crisis_grant_holds(found.granted, found.standing):
+        raise BreakGlassRequired(lookup_token(user, found.patient_pk))
+    return found.card
 
 
 def crisis_card_for_team(user: User, team_pk: int) -> Team:

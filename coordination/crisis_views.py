@@ -17,17 +17,17 @@ from actors.forms import submit
 from coordination.crisis_forms import CrisisLookupForm, CrisisReasonForm
 from coordination.crisis_selectors import CrisisCard, crisis_card_get, crisis_patient_find
 from coordination.crisis_services import (
-    CARD_SALT,
-    LOOKUP_SALT,
+    BreakGlassRequired,
     crisis_card_for_team,
     crisis_card_open,
-    crisis_lookup_allowed,
+    crisis_card_show,
     crisis_step_get,
-    crisis_token,
-    crisis_token_patient,
+    lookup_token,
+    lookup_token_patient,
 )
 from lkt.access import is_night_service, require_user
 from lkt.http import form_data
+from lkt.throttling import lookup_refused_message, national_id_lookup_refused
 
 # A display hint for the menu (base.html shows a night-service user only the lookup); access
 # is decided by lkt.access on every request, never by this.
@@ -49,14 +49,15 @@ def crisis_lookup(request: HttpRequest) -> HttpResponse:
     form = CrisisLookupForm(form_data(request))
     context = {"form": form, "not_found": False}
     if form.is_valid():
-        if not crisis_lookup_allowed(user):
-            context["too_many"] = True
-            return render(request, "coordination/crisis_lookup.html", context, status=429)
+        wait = national_id_lookup_refused(request)
+        if wait is not None:
+            context["too_many"] = lookup_refused_message(wait)
+            response = render(request, "coordination/crisis_lookup.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
         patient = crisis_patient_find(form.cleaned_data["national_id"])
         if patient is not None:
-            return redirect(
-                "coordination:crisis-access", crisis_token(user, patient.pk, LOOKUP_SALT)
-            )
+            return redirect("coordination:crisis-access", lookup_token(user, patient.pk))
         context["not_found"] = True
     return render(request, "coordination/crisis_lookup.html", context)
 
@@ -65,7 +66,7 @@ def crisis_lookup(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def crisis_access(request: HttpRequest, token: str) -> HttpResponse:
     user = require_user(request.user)
-    step = crisis_step_get(user, patient_pk=crisis_token_patient(user, token, LOOKUP_SALT))
+    step = crisis_step_get(user, patient_pk=lookup_token_patient(user, token))
     form = CrisisReasonForm(form_data(request), break_glass=step.break_glass)
     card_token = submit(
         form,
@@ -94,14 +95,18 @@ def _card_page(request: HttpRequest, card: CrisisCard | None, *, night: bool) ->
 @login_required
 @require_GET
 def crisis_card(request: HttpRequest, token: str) -> HttpResponse:
-    """The card under the token its access gave. The token is the grant: signed, bound to this
-    user and this patient, valid for ``TOKEN_MAX_AGE``, and given only after the access was
-    decided by lkt.access and logged (crisis_services.crisis_card_open); so a reload or print
-    costs no new reason, no new row and no second look at the policy: the page is one query
-    after the session (scripts/bench/crisis.py)."""
+    """The card under the link its access gave. The link names the logged access (signed,
+    bound to this user, valid for ``TOKEN_MAX_AGE``); whether it still holds is decided at this
+    request (crisis_services.crisis_card_show): a card opened with consent that has since been
+    withdrawn sends the user back to the step, which asks for break-glass. A reload or print
+    while it holds costs no new reason and no new row: the page is two queries after the
+    session and user (scripts/bench/crisis.py)."""
     user = require_user(request.user)
-    patient_pk = crisis_token_patient(user, token, CARD_SALT)
-    return _card_page(request, crisis_card_get(patient_pk=patient_pk), night=True)
+    try:
+        card = crisis_card_show(user, token)
+    except BreakGlassRequired as needed:
+        return redirect("coordination:crisis-access", needed.lookup)
+    return _card_page(request, card, night=True)
 
 
 @login_required

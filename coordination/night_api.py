@@ -18,6 +18,7 @@ from actors.validators import validate_national_id
 from coordination import night_services
 from coordination.models import NightContact, NightService
 from lkt.access import require_user
+from lkt.throttling import NationalIdLookupThrottle, UserRateThrottle
 
 
 class NightContactInSerializer(serializers.Serializer):
@@ -46,6 +47,9 @@ class NightContactSerializer(serializers.ModelSerializer):
 
 
 class NightContactCreateApi(APIView):
+    # The patient is found by fødselsnummer: a lookup like the crisis lookup, in its budget.
+    throttle_classes = [UserRateThrottle, NationalIdLookupThrottle]
+
     def post(self, request: Request) -> Response:
         actor = require_user(request.user)
         if not night_services.may_open_record_page(actor):

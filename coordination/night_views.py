@@ -39,6 +39,7 @@ from coordination.night_selectors import (
 from coordination.night_services import NOT_FOUND
 from lkt.access import Action, allows, require_user
 from lkt.http import HtmxHttpRequest, form_data
+from lkt.throttling import lookup_refused_message, national_id_lookup_refused
 
 SECTION = "coordination/team_night.html"
 CONTACT_PAGE = "coordination/night_contact_form.html"
@@ -55,8 +56,13 @@ def night_section(page: TeamPage) -> dict[str, Any]:
     }
 
 
-def _record(actor: Any, form: NightContactForm) -> NightContact | None:
+def _record(request: HtmxHttpRequest, actor: Any, form: NightContactForm) -> NightContact | None:
     if not form.is_valid():
+        return None
+    # A contact is recorded by fødselsnummer, so it counts as a lookup (lkt.throttling).
+    wait = national_id_lookup_refused(request)
+    if wait is not None:
+        form.add_error(None, lookup_refused_message(wait))
         return None
     data = dict(form.cleaned_data)
     try:
@@ -77,7 +83,7 @@ def night_contact_create(request: HtmxHttpRequest) -> HttpResponse:
         raise PermissionDenied
     actor = require_user(request.user)
     form = NightContactForm(form_data(request))
-    contact = _record(actor, form)
+    contact = _record(request, actor, form)
     if contact is not None:
         messages.success(
             request,

@@ -405,6 +405,15 @@ def is_night_service(who: AnyUser) -> bool:
     return organisation is not None and organisation.kind in NIGHT_SERVICE_KINDS
 
 
+def _night_service_of(user: User, organisation_kind: str | None) -> bool:
+    """``is_night_service`` for a user whose organisation's kind was read with other rows."""
+    return (
+        as_user(user) is not None
+        and user.kind == User.Kind.STAFF
+        and organisation_kind in NIGHT_SERVICE_KINDS
+    )
+
+
 class CrisisAccess(StrEnum):
     """How a user may open one patient's crisis card."""
 
@@ -461,6 +470,47 @@ def crisis_team(
         team_consent=team.team_consent,
         crisis_consent=team.crisis_consent,
     )
+
+
+def crisis_standing(
+    user: User,
+    *,
+    is_member: bool,
+    team_consent: bool,
+    crisis_consent: bool,
+    organisation_kind: str | None,
+) -> CrisisStanding:
+    """The crisis standing from flags read in another statement: the crisis card's own, which
+    reads them with the card so a night request costs no extra query
+    (``coordination.crisis_selectors.crisis_card_for_grant``). The same rule as
+    ``crisis_team``; tests/coordination/test_crisis_services.py pins the two together."""
+    in_team = is_member and team_consent
+    return CrisisStanding(
+        night=not in_team and _night_service_of(user, organisation_kind),
+        is_member=is_member,
+        team_consent=team_consent,
+        crisis_consent=crisis_consent,
+    )
+
+
+def crisis_granted(action: str) -> CrisisAccess:
+    """How an access was granted, from its audit row (``record_crisis_access``)."""
+    return CrisisAccess.BREAK_GLASS if action == audit.BREAK_GLASS else CrisisAccess.CONSENTED
+
+
+def crisis_grant_holds(granted: CrisisAccess, now: CrisisStanding) -> bool:
+    """Whether a crisis card access granted earlier still covers the card under the standing
+    read at this request. A grant is never a stored decision: consent, team membership and the
+    team being open are read at every request (withdrawal takes effect at once). A card opened
+    with the patient's consent is not shown once the consent is withdrawn: the night user must
+    break the glass, with its reason and its own audit row. A break-glass access covers the card
+    whatever the consent; nothing covers it for a user who may not open it at all (404)."""
+    match now.access:
+        case CrisisAccess.NONE:
+            return False
+        case CrisisAccess.BREAK_GLASS:
+            return granted == CrisisAccess.BREAK_GLASS
+    return True
 
 
 def record_crisis_access(

@@ -1,5 +1,6 @@
 """Shared API behaviour: Django's ValidationError from a service becomes a 400 with field errors,
-and a unique key refusing a save (someone saved the same at the same moment) a 409."""
+a unique key refusing a save (someone saved the same at the same moment) a 409, and a request
+over a rate limit a 429 with a Norwegian message and ``Retry-After``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework.exceptions import ValidationError
+from django.utils.translation import ngettext
+from rest_framework.exceptions import ErrorDetail, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -30,4 +32,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         else:
             detail = {"non_field_errors": exc.messages}
         exc = ValidationError(detail=detail)
+    if isinstance(exc, Throttled):
+        # DRF's own text is English with its own wording of the wait; DRF sets Retry-After.
+        seconds = int(getattr(exc, "wait", None) or 1)
+        exc.detail = ErrorDetail(throttled_message(seconds), code=exc.default_code)
     return drf_exception_handler(exc, context)
+
+
+def throttled_message(seconds: int) -> str:
+    return ngettext(
+        "For mange forespørsler på kort tid. Prøv igjen om %(seconds)d sekund.",
+        "For mange forespørsler på kort tid. Prøv igjen om %(seconds)d sekunder.",
+        seconds,
+    ) % {"seconds": seconds}

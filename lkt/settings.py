@@ -6,6 +6,7 @@ defaults give the embedded demo: SQLite, Celery tasks run eagerly, no Redis need
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
+    "axes",
     "lkt",
     "actors",
     "careplans",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lkt.middleware.UniqueViolationMiddleware",
+    # Last: turns a login refused by django-axes into the lock-out answer (lkt.login).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lkt.urls"
@@ -121,9 +125,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lock-out after repeated failed logins (Normen: protection against password guessing).
-LKT_LOGIN_MAX_FAILURES = 5
-LKT_LOGIN_LOCKOUT_MINUTES = 15
+# Lock-out after repeated failed logins (Normen: protection against password guessing), by
+# django-axes: its backend comes first and refuses a locked-out attempt before the password is
+# checked. The attempts are rows an auditor reads in the admin (AccessAttempt, AccessFailureLog,
+# AccessLog for successful logins).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# Keyed on the username *and* the address it is tried from: a stranger failing with the
+# legevakt doctor's name locks out only that stranger's address, never her own. Unknown names
+# are counted exactly like real ones, so the lock-out tells nothing about who has an account.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The cool-off runs from the attempt that locked: tries during it are refused, not counted, so
+# "vent 15 minutter" holds for the person who mistyped.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "lkt.login.lockout_response"
+# The address of the person, not of the TLS proxy in front (docker-compose.yml): with
+# LKT_TRUSTED_PROXIES=n, the n-th address from the right of X-Forwarded-For, which the nearest
+# proxy appended and the client cannot forge. The API throttles read it the same way.
+LKT_TRUSTED_PROXIES = env.int("LKT_TRUSTED_PROXIES", default=0)
+if LKT_TRUSTED_PROXIES:
+    AXES_IPWARE_PROXY_COUNT = LKT_TRUSTED_PROXIES
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Synthetic national ids (month + 80, as in Skatteetaten's test data) keep demo people
 # fictional; production turns them off.
@@ -277,6 +306,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lkt.api.exception_handler",
+    # Counted in the cache (Redis in production), per user, or per address when logged out.
+    # national_id_lookup: finding a patient by fødselsnummer (the crisis lookup, night
+    # contacts, registering a patient), per user wherever it is done (lkt.throttling says why).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lkt.throttling.UserRateThrottle",
+        "lkt.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("LKT_API_RATE_USER", default="600/hour"),
+        "anon": env.str("LKT_API_RATE_ANON", default="60/hour"),
+        "national_id_lookup": env.str("LKT_NATIONAL_ID_LOOKUP_RATE", default="30/hour"),
+    },
+    "NUM_PROXIES": LKT_TRUSTED_PROXIES,
 }
 
 LOGGING = {

@@ -24,7 +24,10 @@ from dataclasses import dataclass
 import pytest
 import time_machine
 from django.conf import settings
-from django.test import Client
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import Client as DjangoClient
+from django.test import RequestFactory
 from django.utils import translation
 
 from actors.models import Consent, Level, Organisation, Role, Team, User
@@ -61,6 +64,44 @@ def _plain_http_and_static(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def _clear_rate_limits() -> None:
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # Only the throttles' keys: the same Redis database is Celery's broker.
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=backend.make_key("throttle_*")))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts and ends with no requests counted by the rate limits (lkt.throttling):
+    they count in Redis, which outlives a test run, whose users reuse the primary keys of the
+    last one. The login lock-out counts in the database (django-axes' AccessAttempt), rolled
+    back with each test."""
+    _clear_rate_limits()
+    yield
+    _clear_rate_limits()
+
+
+class Client(DjangoClient):
+    """Django's test client, whose ``login()`` hands ``authenticate`` a request as the login
+    page does: django-axes keys its lock-out on the name and the address and refuses to judge
+    an attempt without one. ``force_login`` needs nothing (it authenticates nobody)."""
+
+    def login(self, **credentials: object) -> bool:
+        credentials.setdefault("request", RequestFactory().post(settings.LOGIN_URL))
+        return super().login(**credentials)
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
 
 
 @pytest.fixture(autouse=True)

@@ -305,16 +305,17 @@ def cecilie_alert(cast: Cast) -> list[Any]:
 
 def nils_lookup_token(cast: Cast) -> list[Any]:
     """The signed step Nils gets when he looks Kari up by fødselsnummer."""
-    from coordination.crisis_services import LOOKUP_SALT, crisis_token
+    from coordination.crisis_services import lookup_token
 
-    return [crisis_token(cast.night, cast.team.patient.pk, LOOKUP_SALT)]
+    return [lookup_token(cast.night, cast.team.patient.pk)]
 
 
 def nils_card_token(cast: Cast) -> list[Any]:
-    """The signed card link Nils gets once he has stated his reason."""
-    from coordination.crisis_services import CARD_SALT, crisis_token
+    """The signed card link Nils gets once he has stated his reason (break-glass: Kari has
+    not consented to crisis sharing in the cast)."""
+    from tests.coordination.crisis_helpers import card_token
 
-    return [crisis_token(cast.night, cast.team.patient.pk, CARD_SALT)]
+    return [card_token(cast)]
 
 
 # Things only the kommune's koordinerende enhet does: nobody in the cast works there.

@@ -172,12 +172,13 @@ def main(argv: list[str]) -> int:
     from django.test.utils import override_settings
     from django.urls import reverse
 
-    from coordination.crisis_services import CARD_SALT, crisis_token
+    from coordination.crisis_services import crisis_card_open, crisis_step_get
 
     night, patient_pk = seed()
-    card_url = reverse(
-        "coordination:crisis-card", args=[crisis_token(night, patient_pk, CARD_SALT)]
-    )
+    # The reason is given once (one audit row); the link names that row.
+    step = crisis_step_get(night, patient_pk=patient_pk)
+    token = crisis_card_open(actor=night, step=step, reason="Benchmark", emergency=False)
+    card_url = reverse("coordination:crisis-card", args=[token])
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     results = []
     # The login page reads nothing from the database; the card must (session, user, card). With

@@ -68,9 +68,9 @@ GENERATE = [
        (2, 'Hjemmetjenesten', '900000002', 'hjemmetjeneste', 'kommune', 1)""",
     """INSERT INTO actors_user (id, password, is_superuser, username, first_name, last_name,
            email, is_staff, is_active, date_joined, kind, hpr_number, phone, is_leader,
-           failed_login_count, organisation_id)
+           organisation_id)
        SELECT g, '!', false, 'ansatt' || g, 'Ansatt', 'Nr' || g, 'ansatt' || g || '@example.no',
-              false, true, now(), 'staff', '', '', g = %(s)s + 1, 0,
+              false, true, now(), 'staff', '', '', g = %(s)s + 1,
               CASE WHEN g = %(s)s + 1 THEN 1 ELSE 1 + g %% 2 END
        FROM generate_series(1, %(s)s + 1) g""",
     """INSERT INTO actors_patient (id, name, national_id, birth_date, created_at)

@@ -7,7 +7,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from actors.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
@@ -28,6 +27,7 @@ from careplans.models import CarePlanVersion, PhasePlanEntry
 from careplans.phase_selectors import current_phase
 from coordination.demo_leaders import background_patients
 from lkt.access import visible_patients
+from tests.conftest import Client
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actors.models import Consent, Member
 from careplans.models import Goal, GoodDay, GoodDayVersion, Phase, PhaseChange, PhasePlanEntry
-from coordination.crisis_services import CARD_SALT, LOOKUP_SALT, crisis_token
+from coordination.crisis_services import crisis_card_open, crisis_step_get, lookup_token
 from coordination.models import Meeting
 from tests.careplans.phase_helpers import version_for
 from tests.conftest import Cast
@@ -92,17 +92,21 @@ def lookup_url(cast: Cast) -> str:
     from django.urls import reverse
 
     return reverse(
-        "coordination:crisis-access",
-        args=[crisis_token(cast.night, cast.team.patient.pk, LOOKUP_SALT)],
+        "coordination:crisis-access", args=[lookup_token(cast.night, cast.team.patient.pk)]
     )
+
+
+def card_token(cast: Cast, reason: str = "Pasienten er på legevakten nå") -> str:
+    """Nils opens Kari's card as the policy lets him now (by her consent, or break-glass) and
+    gets the link to it; the opening writes its audit row."""
+    step = crisis_step_get(cast.night, patient_pk=cast.team.patient.pk)
+    return crisis_card_open(actor=cast.night, step=step, reason=reason, emergency=True)
 
 
 def card_url(cast: Cast) -> str:
     from django.urls import reverse
 
-    return reverse(
-        "coordination:crisis-card", args=[crisis_token(cast.night, cast.team.patient.pk, CARD_SALT)]
-    )
+    return reverse("coordination:crisis-card", args=[card_token(cast)])
 
 
 def tor(cast: Cast) -> Member:

@@ -11,9 +11,12 @@ from tests.coordination.crisis_helpers import card_url, consent_to_crisis_sharin
 
 pytestmark = pytest.mark.django_db
 
-# The card under its token (legevakt/AMK; the token is the grant, see crisis_views.crisis_card):
-# 1 session, 2 user, then crisis_selectors.crisis_card_get: 3 team, patient, current phase and
-# the version shown with its rød and gul entries, 4 the members they name and the coordinator.
+# The card under its link (legevakt/AMK; the link names the logged opening, the access is
+# decided again at each request, see crisis_services.crisis_card_show): 1 session, 2 user,
+# then crisis_selectors.crisis_card_for_grant: 3 the opening's audit row, the team, patient,
+# current phase and the version shown with its rød and gul entries, and the user's crisis
+# standing now (membership, team and crisis consent, the organisation's kind), 4 the members
+# they name and the coordinator. Re-checking the consent costs no query of its own.
 CARD_QUERIES = 4
 # From the team page (staff in the team): 1 session, 2 user, 3 the open team with the crisis
 # standing (no organisation read: they are in the team), 4 the audit row, 5-6 the card.

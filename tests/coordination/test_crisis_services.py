@@ -1,5 +1,5 @@
 """Opening the crisis card: consent or break-glass, the reason, the audit rows, the signed
-steps bound to one user and one patient, and the lookup's rate limit."""
+steps bound to one user and one patient (the lookup's rate limit: tests/lkt/test_throttling.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,22 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from actors.models import Consent, Team
+from actors.models import Consent, Organisation, Team, User
 from coordination import crisis_services as services
-from coordination.crisis_selectors import Contact, crisis_card_get, crisis_patient_find
-from lkt.access import CRISIS_CARD, CrisisAccess
+from coordination.crisis_selectors import (
+    Contact,
+    crisis_card_for_grant,
+    crisis_card_get,
+    crisis_patient_find,
+)
+from lkt.access import (
+    CRISIS_CARD,
+    CrisisAccess,
+    CrisisStanding,
+    crisis_grant_holds,
+    crisis_team,
+    record_crisis_access,
+)
 from lkt.models import AccessLog
 from tests.conftest import Cast
 from tests.coordination.crisis_helpers import (
@@ -25,7 +37,7 @@ from tests.coordination.crisis_helpers import (
     consent_to_crisis_sharing,
     crisis_plan,
 )
-from tests.factories import PatientFactory
+from tests.factories import OrganisationFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,46 +139,26 @@ def test_the_lookup_finds_only_patients_with_an_open_team(cast: Cast):
     assert crisis_patient_find("01010112345") is None
 
 
-def test_a_token_is_bound_to_its_user_and_its_salt(cast: Cast):
+def test_a_token_is_bound_to_its_user_and_its_step(cast: Cast):
     kari = cast.team.patient.pk
-    token = services.crisis_token(cast.night, kari, services.LOOKUP_SALT)
-    assert services.crisis_token_patient(cast.night, token, services.LOOKUP_SALT) == kari
+    token = services.lookup_token(cast.night, kari)
+    assert services.lookup_token_patient(cast.night, token) == kari
     with pytest.raises(Http404):
-        services.crisis_token_patient(cast.outsider, token, services.LOOKUP_SALT)
+        services.lookup_token_patient(cast.outsider, token)
     with pytest.raises(Http404):
-        services.crisis_token_patient(cast.night, token, services.CARD_SALT)
+        services.card_token_grant(cast.night, token)
     with pytest.raises(Http404):
-        services.crisis_token_patient(cast.night, token[:-2] + "xx", services.LOOKUP_SALT)
+        services.lookup_token_patient(cast.night, token[:-2] + "xx")
 
 
 def test_a_token_expires_after_fifteen_minutes(cast: Cast):
     start = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False):
-        token = services.crisis_token(cast.night, cast.team.patient.pk, services.CARD_SALT)
+        token = services.card_token(cast.night, 1)
     with time_machine.travel(start + dt.timedelta(minutes=14), tick=False):
-        assert services.crisis_token_patient(cast.night, token, services.CARD_SALT)
+        assert services.card_token_grant(cast.night, token) == 1
     with time_machine.travel(start + dt.timedelta(minutes=16), tick=False), pytest.raises(Http404):
-        services.crisis_token_patient(cast.night, token, services.CARD_SALT)
-
-
-def test_lookups_are_limited_per_user_and_counted_in_the_cache(cast: Cast):
-    from django.core.cache import cache
-
-    cache.delete(f"crisis-lookup:{cast.night.pk}")
-    allowed = [services.crisis_lookup_allowed(cast.night) for _ in range(services.LOOKUP_LIMIT)]
-    assert all(allowed)
-    assert services.crisis_lookup_allowed(cast.night) is False
-    cache.delete(f"crisis-lookup:{cast.outsider.pk}")
-    assert services.crisis_lookup_allowed(cast.outsider) is True
-    cache.delete(f"crisis-lookup:{cast.night.pk}")
-
-
-def test_the_lookup_is_allowed_when_the_cache_is_down(cast: Cast, monkeypatch):
-    def broken(*args, **kwargs):
-        raise ConnectionError("redis down")
-
-    monkeypatch.setattr(services.cache, "add", broken)
-    assert services.crisis_lookup_allowed(cast.night) is True
+        services.card_token_grant(cast.night, token)
 
 
 def test_the_card_holds_red_first_then_yellow_whom_to_call_and_the_wishes(cast: Cast):
@@ -241,3 +233,101 @@ def test_without_a_night_contact_the_coordinator_is_called_first(cast: Cast):
     PhasePlanEntry.objects.filter(phase="red").update(night_contact=None)
     card = crisis_card_get(team_pk=cast.team.pk)
     assert card is not None and card.call_first == card.coordinator
+
+
+def _withdraw(cast: Cast, scope: str) -> None:
+    Consent.objects.filter(patient=cast.team.patient, scope=scope).update(
+        withdrawn_at=timezone.now()
+    )
+
+
+def _leave(cast: Cast, user) -> None:
+    cast.team.members.filter(user=user).update(left_on=timezone.localdate())
+
+
+def _move_to(cast: Cast, user, kind: str) -> None:
+    user.organisation = OrganisationFactory(kind=kind)
+    user.save(update_fields=["organisation"])
+
+
+# Each changes one thing the crisis rule reads; the card's own statement must read it as the
+# policy's ORM does (crisis_team), or the card would decide differently from the step.
+CHANGES = {
+    "nothing": lambda cast, user: None,
+    "crisis consent withdrawn": lambda cast, user: _withdraw(cast, Consent.Scope.CRISIS_PLAN),
+    "team consent withdrawn": lambda cast, user: _withdraw(cast, Consent.Scope.TEAM_SHARING),
+    "left the team": lambda cast, user: _leave(cast, user),
+    "team establishing": lambda cast, user: Team.objects.filter(pk=cast.team.pk).update(
+        status=Team.Status.ESTABLISHING
+    ),
+    "moved to an AMK": lambda cast, user: _move_to(cast, user, Organisation.Kind.AMK),
+    "moved to a kommune": lambda cast, user: _move_to(cast, user, Organisation.Kind.KOMMUNE),
+    "without organisation": lambda cast, user: User.objects.filter(pk=user.pk).update(
+        organisation=None
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ["night", "member", "outsider"])
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_the_cards_own_read_of_the_standing_is_the_policys(cast: Cast, role: str, change: str):
+    consent_to_crisis_sharing(cast)
+    user = getattr(cast, role)
+    grant = record_crisis_access(
+        user, cast.team.patient, CrisisAccess.CONSENTED, reason="Pasienten er her nå"
+    )
+    CHANGES[change](cast, user)
+    user = User.objects.get(pk=user.pk)
+    found = crisis_card_for_grant(user, grant)
+    policy = crisis_team(user, patient_pk=cast.team.patient.pk)
+    assert found is not None and policy is not None
+    assert found.standing == policy[1]
+    assert (found.patient_pk, found.granted) == (cast.team.patient.pk, CrisisAccess.CONSENTED)
+    assert found.card == crisis_card_get(patient_pk=cast.team.patient.pk)
+
+
+def test_a_grant_of_another_user_or_another_kind_of_row_opens_no_card(cast: Cast):
+    consent_to_crisis_sharing(cast)
+    kari = cast.team.patient
+    grant = record_crisis_access(cast.night, kari, CrisisAccess.CONSENTED, reason="Her nå")
+    assert crisis_card_for_grant(cast.outsider, grant) is None
+    other = AccessLog.objects.create(
+        user=cast.night, patient=kari, action=AccessLog.Action.VIEW, object_type="actors.patient"
+    )
+    assert crisis_card_for_grant(cast.night, other.pk) is None
+
+
+@pytest.mark.parametrize(
+    ("granted", "now", "holds"),
+    [
+        (CrisisAccess.CONSENTED, CrisisAccess.CONSENTED, True),
+        (CrisisAccess.CONSENTED, CrisisAccess.BREAK_GLASS, False),
+        (CrisisAccess.BREAK_GLASS, CrisisAccess.BREAK_GLASS, True),
+        (CrisisAccess.BREAK_GLASS, CrisisAccess.CONSENTED, True),
+        (CrisisAccess.CONSENTED, CrisisAccess.TEAM, True),
+        (CrisisAccess.CONSENTED, CrisisAccess.NONE, False),
+        (CrisisAccess.BREAK_GLASS, CrisisAccess.NONE, False),
+    ],
+)
+def test_a_grant_holds_only_while_the_standing_now_allows_it(
+    granted: CrisisAccess, now: CrisisAccess, holds: bool
+):
+    standing = {
+        CrisisAccess.CONSENTED: CrisisStanding(night=True, crisis_consent=True),
+        CrisisAccess.BREAK_GLASS: CrisisStanding(night=True),
+        CrisisAccess.TEAM: CrisisStanding(is_member=True, team_consent=True),
+        CrisisAccess.NONE: CrisisStanding(),
+    }[now]
+    assert standing.access == now
+    assert crisis_grant_holds(granted, standing) is holds
+
+
+def test_a_consented_card_asks_for_break_glass_after_the_withdrawal(cast: Cast):
+    consent = consent_to_crisis_sharing(cast)
+    step = services.crisis_step_get(cast.night, patient_pk=cast.team.patient.pk)
+    token = services.crisis_card_open(actor=cast.night, step=step, reason="Her nå", emergency=False)
+    assert services.crisis_card_show(cast.night, token).team_pk == cast.team.pk
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
+    with pytest.raises(services.BreakGlassRequired) as needed:
+        services.crisis_card_show(cast.night, token)
+    assert services.lookup_token_patient(cast.night, needed.value.lookup) == cast.team.patient.pk

@@ -1,4 +1,5 @@
-"""Production settings pass Django's deployment checks; pages carry a strict CSP; logins lock."""
+"""Production settings pass Django's deployment checks; pages carry a strict CSP (the login
+lock-out is tests/lkt/test_login_lockout.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-
-from actors.models import User
-from tests.factories import PASSWORD
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -93,26 +91,6 @@ def test_htmx_requests_carry_the_csrf_token_from_the_page(cast):
     )
     assert accepted.status_code == 200
     assert "medlemmer-changed" in json.loads(accepted["HX-Trigger"])
-
-
-@pytest.mark.django_db
-def test_repeated_failed_logins_lock_the_account_even_for_the_right_password(cast, client):
-    for _ in range(settings.LKT_LOGIN_MAX_FAILURES):
-        response = client.post(reverse("login"), {"username": "tor", "password": "feil-passord"})
-        assert response.status_code == 200
-    response = client.post(reverse("login"), {"username": "tor", "password": PASSWORD})
-    assert response.status_code == 200
-    assert "midlertidig låst" in response.content.decode()
-    assert User.objects.get(username="tor").locked_until is not None
-
-
-@pytest.mark.django_db
-def test_a_successful_login_resets_the_failure_count(cast, client):
-    client.post(reverse("login"), {"username": "tor", "password": "feil-passord"})
-    assert User.objects.get(username="tor").failed_login_count == 1
-    response = client.post(reverse("login"), {"username": "tor", "password": PASSWORD})
-    assert response.status_code == 302
-    assert User.objects.get(username="tor").failed_login_count == 0
 
 
 @pytest.mark.django_db
