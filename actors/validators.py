@@ -15,6 +15,18 @@ _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 # Synthetic test ids (Skatteetaten's Tenor) add 80 to the month, so they never belong to a
 # real person.
 _SYNTHETIC_MONTH_OFFSET = 80
+# Identifiers are written in ASCII digits only: ``\d`` and ``str.isdigit()`` also take
+# full-width (１２３) and Arabic-Indic (١٢٣) digits, which ``int()`` reads as numbers, so a
+# fødselsnummer typed with them passed every check and made a second patient (issue 13).
+_NATIONAL_ID = re.compile(r"[0-9]{11}")
+_ORG_NUMBER = re.compile(r"[0-9]{9}")
+_PHONE = re.compile(r"[2-9][0-9]{7}")
+_HPR_NUMBER = re.compile(r"[0-9]{4,9}")
+
+
+def is_ascii_digits(value: str) -> bool:
+    """True for a non-empty string of the digits 0–9 only (not ``str.isdigit()``, see above)."""
+    return value.isascii() and value.isdigit()
 
 
 def _mod11(digits: str, weights: tuple[int, ...]) -> int | None:
@@ -60,7 +72,7 @@ def birth_date_from_national_id(value: str) -> dt.date:
 
 def validate_national_id(value: str) -> None:
     """Fødselsnummer or D-nummer: 11 digits, a real birth date and both check digits."""
-    if not re.fullmatch(r"\d{11}", value or ""):
+    if not _NATIONAL_ID.fullmatch(value or ""):
         raise ValidationError(_("Fødselsnummer må være 11 siffer."), code="invalid")
     k1 = _mod11(value[:9], _FNR_WEIGHTS_1)
     k2 = _mod11(value[:10], _FNR_WEIGHTS_2)
@@ -84,7 +96,7 @@ def national_id_with_check_digits(first_nine: str) -> str | None:
 
 def validate_org_number(value: str) -> None:
     """Organisasjonsnummer from Enhetsregisteret: nine digits with a modulus 11 check digit."""
-    if not re.fullmatch(r"\d{9}", value or ""):
+    if not _ORG_NUMBER.fullmatch(value or ""):
         raise ValidationError(_("Organisasjonsnummer må være 9 siffer."), code="invalid")
     check = _mod11(value[:8], _ORGNR_WEIGHTS)
     if check is None or check != int(value[8]):
@@ -97,7 +109,7 @@ def normalize_phone(value: str) -> str:
     """A Norwegian number as +47 and eight digits; raises ValidationError otherwise."""
     compact = re.sub(r"[\s\-().]", "", value or "")
     compact = re.sub(r"^(\+47|0047)", "", compact)
-    if not re.fullmatch(r"[2-9]\d{7}", compact):
+    if not _PHONE.fullmatch(compact):
         raise ValidationError(
             _("Oppgi et norsk telefonnummer med 8 siffer, for eksempel 912 34 567."),
             code="invalid",
@@ -111,7 +123,7 @@ def validate_phone(value: str) -> None:
 
 def validate_hpr_number(value: str) -> None:
     """HPR-nummer (Helsepersonellregisteret): up to nine digits."""
-    if not re.fullmatch(r"\d{4,9}", value or ""):
+    if not _HPR_NUMBER.fullmatch(value or ""):
         raise ValidationError(_("HPR-nummer må være 4–9 siffer."), code="invalid")
 
 

@@ -125,3 +125,58 @@ def test_api_refuses_an_unknown_role_and_a_duplicate_membership(cast):
     duplicate = client.post(url, {"user": cast.member.pk, "role": Role.GP}, "application/json")
     assert duplicate.status_code == 400, duplicate.json()
     assert "allerede aktivt medlem" in duplicate.json()["non_field_errors"][0]
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def test_register_form_refuses_karis_national_id_in_full_width_digits(cast):
+    kari = cast.team.patient
+    response = client_for(cast.coordinator).post(
+        reverse("actors:patient-register"),
+        {"name": "Kari Nordvik", "national_id": kari.national_id.translate(FULL_WIDTH)},
+    )
+    assert response.status_code == 200
+    assert "Fødselsnummer må være 11 siffer." in response.content.decode()
+    assert Patient.objects.filter(name="Kari Nordvik").count() == 1
+
+
+def test_api_refuses_a_national_id_in_arabic_indic_digits(cast):
+    national_id = synthetic_national_id(dt.date(1960, 1, 1), 4)
+    response = client_for(cast.coordinator).post(
+        reverse("api:patient-list"),
+        {"name": "Siv", "national_id": national_id.translate(ARABIC_INDIC)},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["national_id"] == ["Fødselsnummer må være 11 siffer."]
+    assert not Patient.objects.filter(name="Siv").exists()
+
+
+def test_member_form_refuses_a_phone_number_in_full_width_digits(cast):
+    response = client_for(cast.coordinator).post(
+        reverse("actors:member-add", args=[cast.team.pk]),
+        {
+            "external_name": "Nabo",
+            "external_phone": "9" + "12 34 567".translate(FULL_WIDTH),
+            "role": Role.OTHER,
+            "involvement": "core",
+            "closeness": "weekly",
+        },
+    )
+    assert response.status_code == 200
+    assert "Oppgi et norsk telefonnummer med 8 siffer" in response.content.decode()
+    assert not Member.objects.filter(external_name="Nabo").exists()
+
+
+def test_a_search_in_full_width_digits_is_not_read_as_a_national_id(cast):
+    """A patient whose id slipped in with full-width digits before issue 13 is not found by
+    them: the search reads only 0–9 as a national id (and no name has such digits)."""
+    kari = cast.team.patient
+    Patient.objects.filter(pk=kari.pk).update(national_id=kari.national_id.translate(FULL_WIDTH))
+    response = client_for(cast.coordinator).get(
+        reverse("actors:patient-search"), {"q": kari.national_id[:6].translate(FULL_WIDTH)}
+    )
+    assert response.status_code == 200
+    assert list(response.context["results"]) == []

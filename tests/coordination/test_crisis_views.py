@@ -28,7 +28,7 @@ from tests.coordination.crisis_helpers import (
     crisis_plan,
     lookup_url,
 )
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,15 @@ def test_kari_sees_the_break_glass_clearly_in_her_access_log(cast: Cast):
     assert "Funnet forvirret på gata" in text
     assert "Legevakten i Fjordvik" in text
     assert "kriseplanen din" in text
+
+
+def test_the_lookup_refuses_a_national_id_in_full_width_digits(cast: Cast):
+    """Before issue 13 the lookup read full-width digits as a fødselsnummer, so a duplicate
+    registered with them opened its own card instead of Kari's."""
+    kari = cast.team.patient
+    full_width = kari.national_id.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    duplicate = PatientFactory(name="Kari Nordvik", national_id=full_width)
+    TeamFactory(patient=duplicate, created_by=cast.coordinator)
+    response = client_for(cast.night).post(LOOKUP, {"national_id": full_width})
+    assert response.status_code == 200
+    assert "Fødselsnummeret må ha 11 siffer." in response.content.decode()

@@ -108,6 +108,22 @@ def test_a_unit_below_the_leaders_organisation_can_be_chosen(cast: Cast):
     assert response.context["report"].organisation == unit
 
 
+@pytest.mark.parametrize("organisation", ["²", "١", "-1", "99999999999999999999"])
+def test_an_organisation_id_that_is_not_0_to_9_is_a_form_error(cast: Cast, organisation: str):
+    client = client_for(cast.leader)
+    for response in (
+        client.get(URL, {"organisation": organisation}),
+        client.get(reverse("coordination:indicators-csv"), {"organisation": organisation}),
+        client.post(reverse("coordination:indicators-pdf"), {"organisation": organisation}),
+        client.post(
+            reverse("coordination:caseload-limit"), {"organisation": organisation, "limit": 5}
+        ),
+    ):
+        assert response.status_code in (200, 400)
+        assert "Velg en av organisasjonene dine." in response.content.decode()
+    assert not ReportJob.objects.exists()
+
+
 @pytest.mark.parametrize("role", ["coordinator", "member", "patient", "relative", "night"])
 def test_only_leaders_see_indicators(cast: Cast, role: str):
     assert client_for(cast.user(role)).get(URL).status_code == 403
