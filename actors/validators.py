@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
 
 _FNR_WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _FNR_WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -27,6 +31,55 @@ _HPR_NUMBER = re.compile(r"[0-9]{4,9}")
 def is_ascii_digits(value: str) -> bool:
     """True for a non-empty string of the digits 0–9 only (not ``str.isdigit()``, see above)."""
     return value.isascii() and value.isdigit()
+
+
+def has_non_ascii_digits(value: str) -> bool:
+    """True when a stored identifier holds a digit outside 0–9 (full-width, Arabic-Indic, ²)."""
+    return any(c.isdigit() and not c.isascii() for c in value)
+
+
+# Rows are found by the database first (any character beyond ASCII), then judged in Python:
+# a phone written with a no-break space is harmless, one with a full-width digit is not.
+_NON_ASCII = r"[^\x01-\x7f]"
+# Enough ids for whoever corrects the rows to start; the message says how many more there are.
+_IDS_SHOWN = 50
+
+
+class NonAsciiDigitRows(Exception):
+    """Stored identifiers with digits outside 0–9, which a migration refuses to run over."""
+
+
+def refuse_rows_with_non_ascii_digits(
+    apps: Apps, app_label: str, fields: dict[str, list[str]]
+) -> None:
+    """Raise NonAsciiDigitRows naming each table, column and row id that holds an identifier
+    with digits outside 0–9 (saved before issue 13). ``fields`` maps a model name of
+    ``app_label`` to its identifier fields. The rows are not corrected here: a fødselsnummer in
+    full-width digits may be a duplicate of a patient who has it in 0–9, which only a person
+    can merge."""
+    problems: list[str] = []
+    for model_name, names in fields.items():
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            candidates = model._default_manager.filter(**{f"{name}__regex": _NON_ASCII})
+            ids = [
+                pk
+                for pk, value in candidates.order_by("pk").values_list("pk", name)
+                if has_non_ascii_digits(value)
+            ]
+            if not ids:
+                continue
+            shown = ", ".join(str(pk) for pk in ids[:_IDS_SHOWN])
+            more = f" and {len(ids) - _IDS_SHOWN} more" if len(ids) > _IDS_SHOWN else ""
+            column = model._meta.get_field(name).column
+            problems.append(f"{model._meta.db_table}.{column}: rows with id {shown}{more}")
+    if problems:
+        raise NonAsciiDigitRows(
+            "These identifiers hold digits other than 0-9 (full-width, Arabic-Indic or the "
+            "like), saved before LKT accepted ASCII digits only. Correct or merge each row by "
+            "hand (the same number in 0-9 may belong to another row), then migrate again:\n  "
+            + "\n  ".join(problems)
+        )
 
 
 def _mod11(digits: str, weights: tuple[int, ...]) -> int | None:
