@@ -143,3 +143,21 @@ def test_a_file_not_in_utf8_is_refused_whole():
 def test_only_night_services_and_coordinators_import(cast: Cast):
     with pytest.raises(PermissionDenied):
         run(cast, HEADER + "\n", actor=cast.member)
+
+
+def test_a_file_with_nul_is_refused_whole_and_saves_nothing(cast: Cast):
+    """PostgreSQL stores no NUL: a reason with one lost the whole import in a 500 (issue 13)."""
+    kari = cast.team.patient.national_id
+    with pytest.raises(ValidationError) as error:
+        run(cast, f"{HEADER}\n{kari};legevakt;2026-03-10 02:15;Uro\x00;sendt hjem;nei\n")
+    assert "nulltegn (NUL)" in error.value.messages[0]
+    assert not ContactImport.objects.exists()
+    assert not NightContact.objects.exists()
+
+
+def test_a_file_saved_as_utf16_without_a_byte_order_mark_is_refused_whole(cast: Cast):
+    kari = cast.team.patient.national_id
+    text = f"{HEADER}\n{kari};legevakt;2026-03-10 02:15;Uro;sendt hjem;nei\n"
+    with pytest.raises(ValidationError) as error:
+        run(cast, text, encoding="utf-16-le")
+    assert "«CSV UTF-8»" in error.value.messages[0]

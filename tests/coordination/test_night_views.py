@@ -303,3 +303,13 @@ def test_a_contact_saved_with_htmx_answers_a_fresh_form_and_reloads_the_sections
     assert "<html" not in body
     assert 'name="reason"' in body
     assert NightContact.objects.count() == 1
+
+
+def test_an_import_with_nul_in_the_file_comes_back_with_the_reason(cast: Cast):
+    kari = cast.team.patient.national_id
+    content = f"{HEADER}\n{kari};legevakt;2026-03-10 02:15;Uro\x00;sendt hjem;nei\n"
+    upload = SimpleUploadedFile("natt.csv", content.encode(), content_type="text/csv")
+    response = client_for(cast.night).post(reverse(IMPORT), {"file": upload})
+    assert response.status_code == 200
+    assert "Filen inneholder nulltegn (NUL)" in response.content.decode()
+    assert not NightContact.objects.exists()
