@@ -22,7 +22,7 @@ from actors.models import (
     User,
 )
 from actors.validators import validate_national_id
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 T = TypeVar("T")
 
@@ -99,10 +99,8 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     involvement = forms.ChoiceField(
         label=_("Deltakelse"), choices=Member.Involvement.choices, initial=Member.Involvement.CORE
     )
-    joined_on = forms.DateField(label=_("Med fra"), required=False, widget=DateInput)
-    expected_leave_on = forms.DateField(
-        label=_("Forventet slutt"), required=False, widget=DateInput
-    )
+    joined_on = DateField(label=_("Med fra"), required=False, widget=DateInput)
+    expected_leave_on = DateField(label=_("Forventet slutt"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,9 +117,7 @@ class MemberEditForm(StyledFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Nivå i aktørkartet"), choices=NetworkLevel.choices)
     closeness = forms.ChoiceField(label=_("Nærhet til pasienten"), choices=Closeness.choices)
     involvement = forms.ChoiceField(label=_("Deltakelse"), choices=Member.Involvement.choices)
-    expected_leave_on = forms.DateField(
-        label=_("Forventet slutt"), required=False, widget=DateInput
-    )
+    expected_leave_on = DateField(label=_("Forventet slutt"), required=False, widget=DateInput)
     external_phone = forms.CharField(label=_("Telefon (ekstern kontakt)"), required=False)
     external_email = forms.EmailField(label=_("E-post (ekstern kontakt)"), required=False)
 
@@ -146,7 +142,7 @@ class MemberEditForm(StyledFormMixin, forms.Form):
 
 
 class MemberEndForm(StyledFormMixin, forms.Form):
-    left_on = forms.DateField(label=_("Sluttdato"), widget=DateInput)
+    left_on = DateField(label=_("Sluttdato"), widget=DateInput)
     reason = forms.CharField(
         label=_("Hvorfor slutter personen?"),
         max_length=500,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from actors.models import Member, Organisation, Patient, Role, Team, User
+from lkt.api import DateField
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -32,6 +33,8 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
         choices=Role.choices,
         error_messages={"invalid_choice": "Ukjent rolle: «{input}» finnes ikke i rollelisten."},
     )
+    joined_on = DateField(required=False)
+    expected_leave_on = DateField(required=False, allow_null=True)
 
     class Meta:
         model = Member
@@ -51,7 +54,6 @@ class MemberSerializer(serializers.ModelSerializer[Member]):
             "left_on",
         ]
         read_only_fields = ["left_on"]
-        extra_kwargs: dict[str, dict[str, object]] = {"joined_on": {"required": False}}
 
 
 class TeamSerializer(serializers.ModelSerializer[Team]):
@@ -69,6 +71,8 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
             "closed_on",
             "members",
         ]
+        # Output only: teams are opened and closed through the services, never by this.
+        read_only_fields = fields
 
     def get_members(self, team: Team) -> list[dict[str, object]]:
         active = [m for m in team.members.all() if m.left_on is None]

@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lkt.forms import in_date_range
 
 if TYPE_CHECKING:
     from django.apps.registry import Apps
@@ -116,11 +119,20 @@ def birth_date_from_national_id(value: str) -> dt.date:
     if century is None:
         raise ValidationError(_("Fødselsnummeret har et ugyldig individnummer."), code="invalid")
     try:
-        return dt.date(century + year, month, day)
+        born = dt.date(century + year, month, day)
     except ValueError:
         raise ValidationError(
             _("Fødselsnummeret inneholder ikke en gyldig fødselsdato."), code="invalid"
         ) from None
+    # The individual number allows births from 1854 to 2039; nobody in care was born before the
+    # range of every typed date (lkt.forms) or is born yet.
+    if not in_date_range(born) or born > timezone.localdate():
+        raise ValidationError(
+            _("Fødselsnummeret gir fødselsdatoen %(date)s, som ikke kan stemme."),
+            code="birth_date",
+            params={"date": f"{born:%d.%m.%Y}"},
+        )
+    return born
 
 
 def validate_national_id(value: str) -> None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.validators import is_ascii_digits
 from careplans.models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, GoodDayVersion
 from careplans.services import MAX_CHALLENGES, MAX_GOALS, ChallengeInput, GoalInput
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -137,7 +137,7 @@ class GoalForm(StyledFormMixin, forms.Form):
         error_messages={"max_length": TOO_LONG},
     )
     parent = forms.CharField(label=_("Er dette et delmål? Velg hovedmålet"), required=False)
-    target_date = forms.DateField(
+    target_date = DateField(
         label=_("Når vil du nå målet?"),
         required=False,
         widget=DateInput(),

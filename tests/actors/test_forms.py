@@ -180,3 +180,38 @@ def test_a_search_in_full_width_digits_is_not_read_as_a_national_id(cast):
     )
     assert response.status_code == 200
     assert list(response.context["results"]) == []
+
+
+@pytest.mark.parametrize("joined_on", ["0001-01-01", "9999-12-31"])
+def test_api_refuses_a_member_date_outside_the_date_range(cast, joined_on):
+    response = client_for(cast.coordinator).post(
+        reverse("api:member-create", args=[cast.team.pk]),
+        {"external_name": "Nabo", "role": Role.OTHER, "joined_on": joined_on},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"joined_on": ["Skriv en dato mellom 01.01.1900 og 31.12.2100."]}
+    assert not Member.objects.filter(external_name="Nabo").exists()
+
+
+def test_member_end_form_refuses_a_date_outside_the_range(cast):
+    tor = cast.team.members.get(user=cast.member)
+    response = client_for(cast.coordinator).post(
+        reverse("actors:member-end", args=[cast.team.pk, tor.pk]),
+        {"left_on": "9999-12-31", "reason": "Ny jobb"},
+    )
+    assert response.status_code == 200
+    assert "Skriv en dato mellom 01.01.1900 og 31.12.2100." in response.content.decode()
+    tor.refresh_from_db()
+    assert tor.left_on is None
+
+
+def test_register_form_refuses_a_national_id_of_someone_not_born_yet(cast):
+    born = timezone.localdate() + dt.timedelta(days=30)
+    response = client_for(cast.coordinator).post(
+        reverse("actors:patient-register"),
+        {"name": "Ufødt", "national_id": synthetic_national_id(born, 2)},
+    )
+    assert response.status_code == 200
+    assert f"fødselsdatoen {born:%d.%m.%Y}, som ikke kan stemme" in response.content.decode()
+    assert not Patient.objects.filter(name="Ufødt").exists()

@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from actors.validators import (
     is_ascii_digits,
+    national_id_with_check_digits,
     normalize_phone,
     org_number_with_check_digit,
     synthetic_national_id,
@@ -63,3 +65,20 @@ def test_an_hpr_number_in_other_digits_is_refused(script):
 def test_only_the_digits_0_to_9_are_ascii_digits(value):
     assert is_ascii_digits("0123456789")
     assert not is_ascii_digits(value)
+
+
+def test_a_national_id_of_someone_not_born_yet_is_refused():
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="som ikke kan stemme"):
+        validate_national_id(synthetic_national_id(tomorrow, 1))
+    validate_national_id(synthetic_national_id(timezone.localdate(), 1))
+
+
+def test_a_national_id_born_before_1900_is_refused():
+    """Individual numbers 500–749 with a year from 54 are the 1800s: nobody in care now."""
+    national_id = national_id_with_check_digits("010180600") or national_id_with_check_digits(
+        "010180601"
+    )
+    assert national_id is not None
+    with pytest.raises(ValidationError, match="01.01.1880, som ikke kan stemme"):
+        validate_national_id(national_id)
