@@ -80,9 +80,21 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         ),
         required=False,
     )
-    external_name = forms.CharField(label=_("Eller: navn på ekstern kontakt"), required=False)
-    external_phone = forms.CharField(label=_("Telefon"), required=False)
-    external_email = forms.EmailField(label=_("E-post"), required=False)
+    external_name = forms.CharField(
+        label=_("Eller: navn på ekstern kontakt"),
+        required=False,
+        max_length=Member._meta.get_field("external_name").max_length,
+    )
+    external_phone = forms.CharField(
+        label=_("Telefon"),
+        required=False,
+        max_length=Member._meta.get_field("external_phone").max_length,
+    )
+    external_email = forms.EmailField(
+        label=_("E-post"),
+        required=False,
+        max_length=Member._meta.get_field("external_email").max_length,
+    )
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
     )
@@ -118,8 +130,16 @@ class MemberEditForm(StyledFormMixin, forms.Form):
     closeness = forms.ChoiceField(label=_("Nærhet til pasienten"), choices=Closeness.choices)
     involvement = forms.ChoiceField(label=_("Deltakelse"), choices=Member.Involvement.choices)
     expected_leave_on = DateField(label=_("Forventet slutt"), required=False, widget=DateInput)
-    external_phone = forms.CharField(label=_("Telefon (ekstern kontakt)"), required=False)
-    external_email = forms.EmailField(label=_("E-post (ekstern kontakt)"), required=False)
+    external_phone = forms.CharField(
+        label=_("Telefon (ekstern kontakt)"),
+        required=False,
+        max_length=Member._meta.get_field("external_phone").max_length,
+    )
+    external_email = forms.EmailField(
+        label=_("E-post (ekstern kontakt)"),
+        required=False,
+        max_length=Member._meta.get_field("external_email").max_length,
+    )
 
     @classmethod
     def for_member(cls, member: Member, data: Any = None) -> MemberEditForm:
@@ -167,7 +187,10 @@ class ConsentForm(StyledFormMixin, forms.Form):
         label=_("Gitt av"), choices=Consent.GivenBy.choices, initial=Consent.GivenBy.PATIENT
     )
     note = forms.CharField(
-        label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Merknad"),
+        required=False,
+        max_length=Consent._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Member, Organisation, Patient, Role
+from actors.models import Consent, Member, Organisation, Patient, Role
 from actors.validators import synthetic_national_id
 from tests.conftest import client_for
 from tests.factories import UserFactory
@@ -215,3 +215,39 @@ def test_register_form_refuses_a_national_id_of_someone_not_born_yet(cast):
     assert response.status_code == 200
     assert f"fødselsdatoen {born:%d.%m.%Y}, som ikke kan stemme" in response.content.decode()
     assert not Patient.objects.filter(name="Ufødt").exists()
+
+
+MEGABYTE = "x" * 1_000_000
+
+
+def test_a_megabyte_consent_note_is_a_form_error_and_saves_nothing(cast):
+    """The note had no limit: a megabyte pasted into it was stored (issue 13)."""
+    client = client_for(cast.coordinator)
+    url = reverse("actors:consent-record", args=[cast.team.pk])
+    assert 'maxlength="1000"' in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {"scope": "crisis_plan", "method": "written", "given_by": "patient", "note": MEGABYTE},
+    )
+    assert response.status_code == 200
+    assert "1000 eller færre tegn" in response.content.decode()
+    assert not Consent.objects.filter(scope="crisis_plan").exists()
+
+
+def test_a_megabyte_name_of_an_external_member_is_a_form_error(cast):
+    client = client_for(cast.coordinator)
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    page = client.get(url).content.decode()
+    assert 'maxlength="200"' in page and 'maxlength="16"' in page
+    response = client.post(
+        url,
+        {
+            "external_name": MEGABYTE,
+            "role": Role.OTHER,
+            "involvement": "core",
+            "closeness": "weekly",
+        },
+    )
+    assert response.status_code == 200
+    assert "200 eller færre tegn" in response.content.decode()
+    assert cast.team.members.count() == 2
