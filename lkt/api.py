@@ -1,5 +1,6 @@
 """Shared API behaviour: Django's ValidationError from a service becomes a 400 with field errors,
-and the date and time fields keep to the range of every typed date (lkt.forms)."""
+and the date and time fields keep to the range of every typed date (lkt.forms). The JSON parser
+is in lkt.parsers."""
 
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ def _in_body(request: HttpRequest) -> bool:
             return False
         try:
             return _in_json(json.loads(body))
-        except ValueError:  # malformed JSON: the API's parser answers it with a 400
+        except (ValueError, RecursionError):  # malformed: the API's parser answers it with 400
             return False
     return False
 

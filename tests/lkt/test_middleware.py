@@ -96,3 +96,11 @@ def test_nul_in_a_cookie_is_refused_before_the_session_is_read(cast: Cast):
     client.cookies["sessionid"] = "abcdefgh\x00ijklmnop"
     response = client.get(reverse("actors:team-list"))
     assert response.status_code == 400
+
+
+def test_json_too_deep_to_look_into_is_left_to_the_parser_which_answers_400(cast: Cast):
+    body = '{"a": ' * 100_000 + '"\\u0000"' + "}" * 100_000
+    response = client_for(cast.coordinator).post(
+        reverse("api:patient-list"), body, content_type="application/json"
+    )
+    assert response.status_code == 400
