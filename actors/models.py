@@ -448,7 +448,9 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         User, verbose_name=_("registrert av"), on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("merknad"), blank=True)
+    # A note on how consent was given, not a record of the conversation; without a limit a
+    # megabyte pasted into it was stored (issue 13).
+    note = models.TextField(_("merknad"), max_length=1000, blank=True)
     withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
     # Consent is reviewed yearly (an årshjul activity); the reminder reads this date.
     renew_on = models.DateField(_("fornyes innen"), null=True, blank=True)
