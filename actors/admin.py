@@ -30,11 +30,25 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "kind", "organisation", "is_leader"]
-    list_filter = ["kind", "is_leader", "is_active", "is_staff"]
     list_select_related = ["organisation"]
+    list_filter = ["kind", "is_leader", "is_active", "is_staff", "profession"]
+    filter_horizontal = ["organisations", *DjangoUserAdmin.filter_horizontal]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("LKT"), {"fields": ["kind", "hpr_number", "phone", "organisation", "is_leader"]}),
+        (
+            _("LKT"),
+            {
+                "fields": [
+                    "kind",
+                    "profession",
+                    "hpr_number",
+                    "phone",
+                    "organisation",
+                    "organisations",
+                    "is_leader",
+                ]
+            },
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,
