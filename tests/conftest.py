@@ -43,7 +43,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
-from tests.oidc_provider.provider import TestProvider, running_provider
+from tests.oidc_provider.provider import RunningProvider, running_provider
 
 
 @pytest.fixture(autouse=True)
@@ -134,14 +134,14 @@ def worker_queue() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def oidc_provider_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestProvider]:
+def oidc_provider_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProvider]:
     """The real OpenID Provider (node-oidc-provider, tests/oidc_provider/), once per session."""
     with running_provider(tmp_path_factory.mktemp("oidc")) as provider:
         yield provider
 
 
 @pytest.fixture
-def oidc_provider(oidc_provider_process: TestProvider, settings) -> TestProvider:
+def oidc_provider(oidc_provider_process: RunningProvider, settings) -> RunningProvider:
     """LKT pointed at the test provider (ID-porten and HelseID), whose clock is set to the
     test's frozen one: the code's expiry and the ID token's times agree with LKT's."""
     oidc_provider_process.set_clock()

@@ -153,7 +153,7 @@ def _client(client_id: str, key: RSAKey, redirect: str, logout: str = "") -> dic
 
 
 @dataclass
-class TestProvider:
+class RunningProvider:
     """The running provider: its issuers, the key files LKT signs with, and its clock."""
 
     ports: dict[str, int]
@@ -205,7 +205,7 @@ class TestProvider:
             ).raise_for_status()
 
 
-def _wait_until_ready(provider: TestProvider, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_ready(provider: RunningProvider, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     pending = set(provider.ports)
     while pending:
@@ -224,7 +224,7 @@ def _wait_until_ready(provider: TestProvider, process: subprocess.Popen[bytes]) 
 
 
 @contextmanager
-def running_provider(workdir: Path) -> Iterator[TestProvider]:
+def running_provider(workdir: Path) -> Iterator[RunningProvider]:
     node = shutil.which("node")
     if node is None or not (HERE / "node_modules" / "oidc-provider").is_dir():
         raise RuntimeError(
@@ -273,7 +273,7 @@ def running_provider(workdir: Path) -> Iterator[TestProvider]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    provider = TestProvider(ports=ports, key_files=key_files, other_service_key=other_key)
+    provider = RunningProvider(ports=ports, key_files=key_files, other_service_key=other_key)
     provider.process = process
     try:
         _wait_until_ready(provider, process)

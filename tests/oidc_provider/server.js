@@ -10,7 +10,8 @@
 // - cookies carry no expiry (session cookies), since the browser reads the real clock while
 //   the provider reads the suite's;
 // - a client's redirect URIs match on the path whatever the test host and port (the Django test
-//   client's "testserver" and the live server's port), as the documentation shows for wildcards.
+//   client's "testserver" and the live server's port), as the documentation shows for wildcards;
+// - every ID token carries the session's sid, as ID-porten's and HelseID's do.
 import './clock.js';
 
 import { readFileSync } from 'node:fs';
@@ -112,6 +113,10 @@ async function makeProvider(issuerConfig) {
   provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutRedirectUriAllowed(value) {
     return samePathOnATestHost(value, this.postLogoutRedirectUris || []);
   };
+
+  // ID-porten and HelseID put the session's sid in every ID token (their front-channel logout
+  // names it); node-oidc-provider does so only for back-channel clients.
+  provider.Client.prototype.includeSid = function includeSid() { return true; };
 
   provider.use(async (ctx, next) => {
     await next();
