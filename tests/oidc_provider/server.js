@@ -43,7 +43,7 @@ function escapeHtml(text) {
 }
 
 function page(title, body) {
-  return `<!doctype html><html lang="nb"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>`
+  return `<!doctype html><html lang="nb"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title></head>`
     + `<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 

@@ -1,0 +1,69 @@
+"""Logging in through the test OpenID Provider in a real browser: Kari, registered by her
+coordinator and never logged in, logs in with ID-porten, sees her team, approves her plan and
+logs out of LKT and the provider. axe checks LKT's pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from actors.models import Patient, User
+from careplans.models import CarePlan, CarePlanVersion
+from careplans.plan_services import plan_approve, plan_corrections_close, plan_draft_open
+from lkt.models import LoginEvent
+from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.test_coordinator_journey import goto
+from tests.oidc_provider.provider import KARI_PID
+
+pytestmark = pytest.mark.browser
+
+
+def _draft_approved_by_the_services(cast) -> None:
+    """Cecilie's first draft, the window for corrections closed, approved by her and Leif:
+    only Kari's approval is missing."""
+    version, _new = plan_draft_open(actor=cast.coordinator, team=cast.team)
+    plan_corrections_close(actor=cast.coordinator, version=version)
+    for approver in (cast.coordinator, cast.leader):
+        base = CarePlan.objects.get(team=cast.team).version
+        plan_approve(actor=approver, version=version, base_version=base)
+
+
+def test_a_registered_patient_logs_in_with_id_porten_and_approves_his_plan(
+    transactional_db, cast, oidc_provider, page: Page, page_log: PageLog
+):
+    team = cast.team
+    # Registered by the coordinator: a fødselsnummer, no account.
+    Patient.objects.filter(pk=team.patient_id).update(user=None, national_id=KARI_PID)
+    _draft_approved_by_the_services(cast)
+
+    goto(page, "/konto/logg-inn/")
+    assert_accessible(page)
+    page.get_by_role("link", name="Logg inn med ID-porten").click()
+    page.get_by_role("button", name="Kari (BankID, høyt nivå)").click()
+
+    expect(page).to_have_url(re.compile(r"/min-side/$"))
+    kari = User.objects.get(national_id=KARI_PID)
+    assert Patient.objects.get(pk=team.patient_id).user == kari
+    assert LoginEvent.objects.get().outcome == LoginEvent.Outcome.LINKED
+    assert_accessible(page)
+
+    goto(page, f"/min-side/{team.patient_id}/teamet/")
+    expect(page.locator("main")).to_contain_text(cast.coordinator.get_full_name())
+    assert_accessible(page)
+
+    goto(page, f"/samarbeidsplan/{team.pk}/")
+    page.get_by_role("button", name=re.compile(r"^Jeg godkjenner utkast 1")).click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Planen som gjelder"))).to_be_visible()
+    assert CarePlanVersion.objects.get(plan__team=team).status == "in_force"
+    assert_accessible(page)
+
+    page.get_by_role("button", name=re.compile(r"^Logg ut")).click()
+    page.get_by_role("button", name="Ja, logg ut").click()
+    expect(page).to_have_url(re.compile(r"/konto/logg-inn/"))
+    expect(page.get_by_role("link", name="Logg inn med ID-porten")).to_be_visible()
+    response = page.goto(f"/min-side/{team.patient_id}/teamet/")
+    assert response is not None
+    expect(page).to_have_url(re.compile(r"/konto/logg-inn/"))
+    page_log.assert_clean()
