@@ -55,7 +55,7 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        issuers = [p["issuer"] for p in settings.LKT_OIDC_PROVIDERS.values()]
+        issuers = [str(p["issuer"]) for p in settings.LKT_OIDC_PROVIDERS.values()]
         response.headers.setdefault("Content-Security-Policy", policy_for(issuers))
         return response
 
