@@ -43,8 +43,9 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "kind", "organisation", "is_leader"]
-    list_filter = ["kind", "is_leader", "is_active", "is_staff"]
     list_select_related = ["organisation"]
+    list_filter = ["kind", "is_leader", "is_active", "is_staff", "profession"]
+    filter_horizontal = ["organisations", *DjangoUserAdmin.filter_horizontal]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (
@@ -53,9 +54,11 @@ class UserAdmin(DjangoUserAdmin):
                 "fields": [
                     "kind",
                     "national_id",
+                    "profession",
                     "hpr_number",
                     "phone",
                     "organisation",
+                    "organisations",
                     "is_leader",
                 ]
             },

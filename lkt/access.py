@@ -34,6 +34,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
+from actors.models import AGE_OF_HEALTH_CONSENT as AGE_OF_HEALTH_CONSENT
 from actors.models import (
     Consent,
     Member,
@@ -55,8 +56,7 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 # From 16 the patient consents alone; under 16 the parents or a guardian consent, with the child
-# heard (pasient- og brukerrettighetsloven § 4-3).
-AGE_OF_HEALTH_CONSENT = 16
+# heard (pasient- og brukerrettighetsloven § 4-3): AGE_OF_HEALTH_CONSENT, from actors.models.
 # The relations that may act for a child under AGE_OF_HEALTH_CONSENT.
 _ACTS_FOR_CHILD = (RelativeLink.Relation.PARENT, RelativeLink.Relation.GUARDIAN)
 

@@ -491,6 +491,7 @@ class _Seed:
             RelativeLink(
                 patient=patient,
                 relative=self.users[relative],
+                name=str(self.users[relative]),
                 relation=relation,
                 created_by=self.users[created_by],
                 **access,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actors', '0006_login_lockout_by_axes'),
+        ('actors', '0009_merge_ascii_check_and_onboarding'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
