@@ -8,12 +8,19 @@ staff accounts only, so a nurse who is also a relative has two accounts that nev
 - A citizen whose ``pid`` is a patient's becomes that patient's user (made on the first login,
   or the account the patient already had). A patient always logs in, whatever their consents:
   they see their own data (pasientjournalloven § 18), as the access policy says.
-- A relative logs in while the access policy lets them see something: an excluded relative is
-  told nothing more than a stranger; one whose patient has withdrawn the consent to inform
-  relatives (and who does not act for a child under 16) is told that they have no access now.
+- A citizen whose ``pid`` a patient (or the coordinator for the patient) named as a relative
+  (``RelativeLink.national_id``) becomes that relative's user on the first login, and every
+  link naming them gets the account, with the access each patient set; a link named later is
+  attached at the next login. A relative logs in while the access policy lets them see
+  something: an excluded relative is told nothing more than a stranger, one whose access has
+  ended (``ends_on``) that it has ended, one whose patient has withdrawn the consent to inform
+  relatives (and who does not act for a child under 16) that they have no access now.
 - Anyone else is told we found no access, in words that say nothing about whether a plan exists.
 - Staff are found by their ``pid``, or on the first login by their HPR number; HelseID's HPR
-  number then fills ``User.hpr_number``. An unknown staff member is told to ask their leader.
+  number then fills ``User.hpr_number``. An open ``StaffInvitation`` naming their ``pid`` or
+  HPR number is accepted at the login (and makes the account, with the invitation's name,
+  organisation and profession, when there is none). An unknown staff member is told to ask
+  their leader.
 
 Every outcome is a ``LoginEvent`` row; a link to a patient is in the patient's ``AccessLog``
 too. A refused login changes nothing: the checks and the links run in one transaction, and
@@ -23,7 +30,7 @@ the refusal is recorded after it has been rolled back.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import import_module
@@ -31,11 +38,18 @@ from importlib import import_module
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Consent, IdentitySession, Patient, RelativeLink, User
+from actors.models import (
+    Consent,
+    IdentitySession,
+    Patient,
+    RelativeLink,
+    StaffInvitation,
+    User,
+)
 from actors.validators import validate_national_id
 from lkt import audit
 from lkt.access import relative_link_holds
@@ -156,7 +170,10 @@ class Linked(StrEnum):
 
     PATIENT_CREATED = "patient_created"
     PATIENT_LINKED = "patient_linked"
+    RELATIVE_CREATED = "relative_created"
+    RELATIVE_LINKED = "relative_linked"
     STAFF_BY_HPR = "staff_by_hpr"
+    INVITATION = "invitation"
 
 
 def login_sign_in(
@@ -238,7 +255,13 @@ def _citizen(identity: Identity) -> tuple[User, str]:
         .first()
     )
     if user is not None:
-        _citizen_may_log_in(user, identity)
+        if not user.is_active:
+            raise _refuse(Refusal.INACTIVE, identity)
+        if user.kind == User.Kind.RELATIVE:
+            # A patient may have named them since their last login.
+            unlinked = _named(identity).filter(relative__isnull=True)
+            _attach(unlinked.exclude(patient__relative_links__relative=user), user)
+            _relative_may_log_in(_links(RelativeLink.objects.filter(relative=user)), identity)
         return user, ""
     patient = (
         Patient.objects.select_for_update(of=("self",))
@@ -248,39 +271,105 @@ def _citizen(identity: Identity) -> tuple[User, str]:
     )
     if patient is not None:
         return _link_patient(patient, identity)
-    raise _refuse(Refusal.UNKNOWN_CITIZEN, identity)
+    return _link_relative(identity)
 
 
-def _citizen_may_log_in(user: User, identity: Identity) -> None:
-    if not user.is_active:
-        raise _refuse(Refusal.INACTIVE, identity)
-    if user.kind == User.Kind.RELATIVE:
-        _relative_may_log_in(user, identity)
-
-
-def _relative_may_log_in(user: User, identity: Identity) -> None:
-    """The access policy's rule for relatives (``lkt.access``): a link the patient has not
-    excluded, and the patient's standing consent to inform relatives, unless the relative is
-    a parent or guardian acting for a child under 16."""
-    links = list(
-        RelativeLink.objects.filter(relative=user, excluded=False)
-        .select_related("patient")
-        .annotate(
-            informed=Exists(
-                Consent.objects.filter(
-                    patient=OuterRef("patient"),
-                    scope=Consent.Scope.RELATIVES,
-                    withdrawn_at__isnull=True,
-                )
-            )
-        )
+def _named(identity: Identity) -> QuerySet[RelativeLink]:
+    """The links whose patients (or coordinators for them) named this fødselsnummer."""
+    return RelativeLink.objects.select_for_update(of=("self",)).filter(
+        national_id=identity.national_id
     )
-    if not links:
-        # Excluded by every patient: told no more than a stranger.
-        raise _refuse(Refusal.UNKNOWN_CITIZEN, identity)
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A relative link with what the login rule reads of it."""
+
+    link: RelativeLink
+    in_effect: bool  # RelativeLink.objects.active(): not excluded, not ended
+    informed: bool  # the patient's consent to inform relatives stands
+
+
+def _links(links: QuerySet[RelativeLink]) -> list[_Named]:
     today = timezone.localdate()
-    if not any(relative_link_holds(link, informed=link.informed, today=today) for link in links):
+    rows = links.select_related("patient", "relative").annotate(
+        in_effect=Exists(RelativeLink.objects.active(today).filter(pk=OuterRef("pk"))),
+        informed=Exists(
+            Consent.objects.filter(
+                patient=OuterRef("patient"),
+                scope=Consent.Scope.RELATIVES,
+                withdrawn_at__isnull=True,
+            )
+        ),
+    )
+    return [_Named(link=row, in_effect=row.in_effect, informed=row.informed) for row in rows]
+
+
+def _relative_may_log_in(links: list[_Named], identity: Identity) -> None:
+    """The access policy's rule for relatives (``lkt.access``): a link the patient has not
+    excluded and that has not ended, and the patient's standing consent to inform relatives,
+    unless the relative is a parent or guardian acting for a child under 16."""
+    if all(named.link.excluded for named in links):
+        # Excluded by every patient who named them (or named by none): told no more than a
+        # stranger.
+        raise _refuse(Refusal.UNKNOWN_CITIZEN, identity)
+    in_effect = [named for named in links if named.in_effect]
+    if not in_effect:
+        raise _refuse(Refusal.RELATIVE_ENDED, identity)
+    today = timezone.localdate()
+    if not any(
+        relative_link_holds(named.link, informed=named.informed, today=today) for named in in_effect
+    ):
         raise _refuse(Refusal.CONSENT_WITHDRAWN, identity)
+
+
+def _link_relative(identity: Identity) -> tuple[User, str]:
+    """The first login of a relative the patient named: the links get their account (the
+    one an earlier link had, or a new one), with the access each patient set."""
+    named_links = _links(_named(identity))
+    _relative_may_log_in(named_links, identity)
+    links = [named.link for named in named_links]
+    accounts = {link.relative for link in links if link.relative is not None}
+    if len(accounts) > 1:
+        raise _refuse(Refusal.CONFLICT, identity)
+    if accounts:
+        user = accounts.pop()
+        if not user.is_active:
+            raise _refuse(Refusal.INACTIVE, identity)
+        if user.national_id and user.national_id != identity.national_id:
+            raise _refuse(Refusal.CONFLICT, identity)
+        user.national_id = identity.national_id
+        user.save(update_fields=["national_id"])
+        linked = Linked.RELATIVE_LINKED
+    else:
+        named = links[0]
+        first, last = _names(identity, named.name)
+        user = User(
+            username=_new_username(User.Kind.RELATIVE),
+            kind=User.Kind.RELATIVE,
+            first_name=first,
+            last_name=last,
+            phone=named.phone,
+            national_id=identity.national_id,
+        )
+        user.set_unusable_password()
+        user.save()
+        linked = Linked.RELATIVE_CREATED
+    _attach([link for link in links if link.relative is None], user)
+    return user, linked
+
+
+def _attach(links: Iterable[RelativeLink], user: User) -> None:
+    for link in links:
+        link.relative = user
+        link.save(update_fields=["relative"])
+        audit.record(
+            user=user,
+            patient=link.patient,
+            action=audit.CHANGE,
+            obj=link,
+            reason="Første innlogging med ID-porten: pårørende koblet til kontoen",
+        )
 
 
 def _names(identity: Identity, fallback: str) -> tuple[str, str]:
@@ -338,7 +427,11 @@ def _staff(identity: Identity) -> tuple[User, str]:
     linked = ""
     if user is None and identity.hpr_number:
         user = staff.filter(hpr_number=identity.hpr_number, national_id="").first()
-        linked = Linked.STAFF_BY_HPR
+        linked = Linked.STAFF_BY_HPR if user is not None else ""
+    invitations = _open_invitations(identity)
+    if user is None and invitations:
+        user = _staff_from_invitation(invitations[0], identity)
+        linked = Linked.INVITATION
     if user is None:
         raise _refuse(Refusal.UNKNOWN_STAFF, identity)
     if not user.is_active:
@@ -353,7 +446,61 @@ def _staff(identity: Identity) -> tuple[User, str]:
         fields.append("hpr_number")
     if fields:
         user.save(update_fields=fields)
+    if invitations:
+        _accept(invitations, user)
+        linked = linked or Linked.INVITATION
     return user, linked
+
+
+def _open_invitations(identity: Identity) -> list[StaffInvitation]:
+    """Open invitations naming this person: every identifier an invitation gives must be the
+    one HelseID vouches for (an invitation by HPR number alone matches the HPR number)."""
+    hpr = identity.hpr_number
+    matches = Q(national_id=identity.national_id) | (Q(hpr_number=hpr) if hpr else Q(pk__in=[]))
+    return list(
+        StaffInvitation.objects.open()
+        .select_for_update(of=("self",))
+        .filter(matches)
+        .filter(Q(national_id="") | Q(national_id=identity.national_id))
+        .filter(Q(hpr_number="") | Q(hpr_number=hpr))
+        .select_related("organisation")
+        .order_by("created_at", "pk")
+    )
+
+
+def _staff_from_invitation(invitation: StaffInvitation, identity: Identity) -> User:
+    first, last = _names(identity, invitation.name)
+    user = User(
+        username=_new_username(User.Kind.STAFF),
+        kind=User.Kind.STAFF,
+        first_name=first,
+        last_name=last,
+        national_id=identity.national_id,
+        hpr_number=identity.hpr_number,
+        organisation=invitation.organisation,
+        profession=invitation.profession,
+    )
+    # HelseID is the only way in: no password to guess.
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _accept(invitations: list[StaffInvitation], user: User) -> None:
+    """The invitations are taken: the person works for each organisation (the first is the
+    primary one when they had none), with the invited profession when they had none."""
+    now = timezone.now()
+    for invitation in invitations:
+        invitation.accepted_by = user
+        invitation.accepted_at = now
+        invitation.save(update_fields=["accepted_by", "accepted_at"])
+        if user.organisation_id is None:
+            user.organisation = invitation.organisation
+        elif invitation.organisation_id != user.organisation_id:
+            user.organisations.add(invitation.organisation)
+        if not user.profession:
+            user.profession = invitation.profession
+    user.save(update_fields=["organisation", "profession"])
 
 
 # --- the provider's sessions ---
