@@ -1,6 +1,7 @@
 """Logging in through the test OpenID Provider in a real browser: Kari, registered by her
 coordinator and never logged in, logs in with ID-porten, sees her team, approves her plan and
-logs out of LKT and the provider. axe checks LKT's pages."""
+logs out of LKT and the provider; Ingvild, invited by her leader, logs in with HelseID and is
+offered to the coordinator for Kari's team. axe checks LKT's pages."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from actors.models import Patient, User
+from actors.models import Patient, Profession, StaffInvitation, User
 from careplans.models import CarePlan, CarePlanVersion
 from careplans.plan_services import plan_approve, plan_corrections_close, plan_draft_open
 from lkt.models import LoginEvent
 from tests.browser.conftest import PageLog, assert_accessible
-from tests.browser.test_coordinator_journey import goto
-from tests.oidc_provider.provider import KARI_PID
+from tests.browser.test_coordinator_journey import goto, log_in
+from tests.factories import PASSWORD
+from tests.oidc_provider.provider import INVITED_HPR, INVITED_PID, KARI_PID
 
 pytestmark = pytest.mark.browser
 
@@ -66,4 +68,43 @@ def test_a_registered_patient_logs_in_with_id_porten_and_approves_his_plan(
     response = page.goto(f"/min-side/{team.patient_id}/teamet/")
     assert response is not None
     expect(page).to_have_url(re.compile(r"/konto/logg-inn/"))
+    page_log.assert_clean()
+
+
+def test_a_staff_member_invited_by_her_leader_logs_in_with_helseid_and_can_join_a_team(
+    transactional_db, cast, oidc_provider, page: Page, page_log: PageLog
+):
+    invitation = StaffInvitation.objects.create(
+        organisation=cast.kommune,
+        name="Ingvild Invitert",
+        national_id=INVITED_PID,
+        profession=Profession.PSYKOLOG,
+        invited_by=cast.leader,
+    )
+
+    goto(page, "/konto/logg-inn/")
+    page.get_by_role("link", name="Logg inn med HelseID").click()
+    page.get_by_role("button", name="Invitert ansatt").click()
+
+    expect(page).to_have_url(re.compile(r"/aktorfellesskap/$"))
+    expect(
+        page.get_by_role("button", name=re.compile(r"^Logg ut Ingvild Invitert"))
+    ).to_be_visible()
+    assert_accessible(page)
+    invitation.refresh_from_db()
+    ingvild = invitation.accepted_by
+    assert ingvild is not None
+    assert (ingvild.organisation, ingvild.profession, ingvild.hpr_number) == (
+        cast.kommune,
+        Profession.PSYKOLOG,
+        INVITED_HPR,
+    )
+
+    # Cecilie can now take her into Kari's team.
+    page.get_by_role("button", name=re.compile(r"^Logg ut")).click()
+    page.get_by_role("button", name="Ja, logg ut").click()
+    log_in(page, "cecilie", PASSWORD)
+    goto(page, f"/aktorfellesskap/{cast.team.pk}/medlemmer/ny/")
+    picker = page.get_by_label("Ansatt med tilgang til LKT")
+    expect(picker.locator("option", has_text="Ingvild Invitert")).to_have_count(1)
     page_log.assert_clean()
