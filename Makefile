@@ -81,6 +81,9 @@ SECOND_INSTANT := 2028-02-29T12:00:00+01:00
 oidc-provider: $(OIDC_PROVIDER_STAMP)
 
 $(OIDC_PROVIDER_STAMP): $(OIDC_PROVIDER)/package-lock.json
+	@command -v npm >/dev/null || { \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; }
 	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund
 	touch $@
 

@@ -29,6 +29,7 @@ the refusal is recorded after it has been rolled back.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -509,6 +510,10 @@ def _accept(invitations: list[StaffInvitation], user: User) -> None:
 def identity_session_open(*, issuer: str, sid: str, session_key: str) -> None:
     if sid and session_key:
         IdentitySession.objects.create(issuer=issuer, sid=sid, session_key=session_key)
+    # A session that ran out without a logout leaves its row: gone once no session can be
+    # that old (SESSION_COOKIE_AGE).
+    too_old = timezone.now() - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    IdentitySession.objects.filter(created_at__lt=too_old).delete()
 
 
 def identity_session_close(*, session_key: str) -> None:

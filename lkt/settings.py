@@ -177,20 +177,26 @@ def _oidc_provider(
     pid_claim: str,
 ) -> dict[str, object] | None:
     prefix = f"OIDC_{name.upper()}_"
-    issuer = env.str(f"{prefix}ISSUER", default="")
+    issuer = env.str(prefix + "ISSUER", default="")
     if not issuer:
         return None
+
+    def setting(key: str, default: str) -> str:
+        # An empty variable (docker-compose.yml passes every name) means the default.
+        return env.str(prefix + key, default="").strip() or default
+
+    accepted = setting("ACCEPTED_ACR", ",".join(accepted_acr))
     return {
         "issuer": issuer.rstrip("/"),
-        "client_id": env.str(f"{prefix}CLIENT_ID"),
-        "private_key": env.str(f"{prefix}PRIVATE_KEY"),
-        "key_id": env.str(f"{prefix}KEY_ID", default=""),
-        "scopes": env.str(f"{prefix}SCOPES", default=scopes),
-        "acr_values": env.str(f"{prefix}ACR_VALUES", default=acr_values),
-        "acr_claim": env.str(f"{prefix}ACR_CLAIM", default=acr_claim),
-        "accepted_acr": env.list(f"{prefix}ACCEPTED_ACR", default=accepted_acr),
-        "pid_claim": env.str(f"{prefix}PID_CLAIM", default=pid_claim),
-        "hpr_claim": env.str(f"{prefix}HPR_CLAIM", default="helseid://claims/hpr/hpr_number"),
+        "client_id": env.str(prefix + "CLIENT_ID"),
+        "private_key": env.str(prefix + "PRIVATE_KEY"),
+        "key_id": setting("KEY_ID", ""),
+        "scopes": setting("SCOPES", scopes),
+        "acr_values": setting("ACR_VALUES", acr_values),
+        "acr_claim": setting("ACR_CLAIM", acr_claim),
+        "accepted_acr": [value.strip() for value in accepted.split(",") if value.strip()],
+        "pid_claim": setting("PID_CLAIM", pid_claim),
+        "hpr_claim": setting("HPR_CLAIM", "helseid://claims/hpr/hpr_number"),
     }
 
 

@@ -40,6 +40,7 @@ from tests.oidc_provider.provider import (
     callback_path,
     log_in,
 )
+from tests.test_hostile_input import SMALL_CORPUS
 
 pytestmark = pytest.mark.django_db
 
@@ -563,8 +564,42 @@ def test_front_channel_logout_from_anyone_else_ends_nothing(
     assert _logged_in_as(client) is not None
 
 
+def test_a_providers_session_older_than_any_session_here_is_forgotten(client, oidc_provider, kari):
+    log_in(client, "idporten", "kari")
+    client.post(reverse("logout"))
+    log_in(client, "idporten", "kari")  # no logout: the row stays while the session may live
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=11), tick=False):
+        oidc_provider.set_clock()
+        log_in(type(client)(), "idporten", "kari")
+
+    assert IdentitySession.objects.count() == 1
+
+
 def test_the_login_page_offers_both_providers(client, oidc_provider):
     page = client.get(reverse("login")).content.decode()
     assert "Logg inn med ID-porten" in page
     assert "Logg inn med HelseID" in page
     assert reverse("oidc-login", args=["idporten"]) in page
+
+
+@pytest.mark.parametrize("value", SMALL_CORPUS)
+def test_hostile_values_at_the_callback_and_the_logout_get_no_server_error(
+    oidc_provider, kari, value: str
+):
+    from tests.conftest import Client
+
+    client = Client(raise_request_exception=False)
+    state = parse_qs(urlsplit(_start(client)).query)["state"][0]
+    answers = [
+        client.get(reverse("oidc-callback", args=["idporten"]), {"code": value, "state": state}),
+        client.get(reverse("oidc-callback", args=["idporten"]), {"code": "x", "state": value}),
+        client.get(reverse("oidc-callback", args=["helseid"]), {"error": value}),
+        client.get(reverse("oidc-login", args=["idporten"]), {"next": value}),
+        client.get(
+            reverse("oidc-frontchannel-logout", args=["idporten"]),
+            {"iss": oidc_provider.issuer("idporten"), "sid": value},
+        ),
+    ]
+    assert [a.status_code for a in answers if a.status_code >= 500] == []
+    kari.refresh_from_db()
+    assert kari.user is None

@@ -117,3 +117,15 @@ def test_the_environment_can_keep_passwords_on_and_change_the_accepted_levels():
     assert providers["idporten"]["accepted_acr"] == ["idporten-loa-high"]
     assert providers["helseid"]["acr_claim"] == "helseid://claims/identity/assurance_level"
     assert providers["helseid"]["accepted_acr"] == ["substantial", "high"]
+
+
+def test_an_empty_provider_variable_means_its_default():
+    # docker-compose.yml passes every name, empty when the deployment does not set it.
+    _password_login, providers = _login_settings(
+        {**IDPORTEN, "OIDC_IDPORTEN_ACCEPTED_ACR": "", "OIDC_IDPORTEN_SCOPES": " "}
+    )
+    assert providers["idporten"]["accepted_acr"] == [
+        "idporten-loa-substantial",
+        "idporten-loa-high",
+    ]
+    assert providers["idporten"]["scopes"] == "openid profile"
