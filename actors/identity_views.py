@@ -113,7 +113,7 @@ def oidc_callback(request: HttpRequest, provider: str) -> HttpResponse:
         "id_token": signed_in.id_token,
         "sid": signed_in.sid,
     }
-    request.session.save()
+    # auth.login gave the session its new key; the middleware saves the data above.
     identity_session_open(
         issuer=config.issuer, sid=signed_in.sid, session_key=request.session.session_key or ""
     )
