@@ -1,7 +1,8 @@
 """Logging in through the test OpenID Provider in a real browser: Kari, registered by her
 coordinator and never logged in, logs in with ID-porten, sees her team, approves her plan and
 logs out of LKT and the provider; Ingvild, invited by her leader, logs in with HelseID and is
-offered to the coordinator for Kari's team. axe checks LKT's pages."""
+offered to the coordinator for Kari's team; logging out at the provider ends the session in LKT
+too (front-channel logout). axe checks LKT's pages."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ from lkt.models import LoginEvent
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.factories import PASSWORD
-from tests.oidc_provider.provider import INVITED_HPR, INVITED_PID, KARI_PID
+from tests.oidc_provider.provider import (
+    INVITED_HPR,
+    INVITED_PID,
+    KARI_PID,
+    LKT_IDPORTEN,
+    OTHER_SERVICE,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -107,4 +114,29 @@ def test_a_staff_member_invited_by_her_leader_logs_in_with_helseid_and_can_join_
     goto(page, f"/aktorfellesskap/{cast.team.pk}/medlemmer/ny/")
     picker = page.get_by_label("Ansatt med tilgang til LKT")
     expect(picker.locator("option", has_text="Ingvild Invitert")).to_have_count(1)
+    page_log.assert_clean()
+
+
+def test_logging_out_at_the_provider_ends_the_session_in_lkt(
+    transactional_db, cast, oidc_provider, live_server, page: Page, page_log: PageLog
+):
+    Patient.objects.filter(pk=cast.team.patient_id).update(national_id=KARI_PID)
+    oidc_provider.register_frontchannel_logout(
+        "idporten", LKT_IDPORTEN, f"{live_server.url}/konto/oidc/idporten/frontkanal-utlogging/"
+    )
+    goto(page, "/konto/logg-inn/")
+    page.get_by_role("link", name="Logg inn med ID-porten").click()
+    page.get_by_role("button", name="Kari (BankID, høyt nivå)").click()
+    expect(page).to_have_url(re.compile(r"/min-side/$"))
+
+    # Kari logs out at another service of the same ID-porten session: ID-porten then calls
+    # LKT's front-channel logout in a hidden frame of its own page.
+    issuer = oidc_provider.issuer("idporten")
+    page.goto(f"{issuer}/session/end?client_id={OTHER_SERVICE}")
+    with page.expect_response(lambda r: "frontkanal-utlogging" in r.url) as frame:
+        page.get_by_role("button", name="Ja, logg ut").click()
+    assert frame.value.status == 200
+
+    page.goto("/min-side/")
+    expect(page).to_have_url(re.compile(r"/konto/logg-inn/"))
     page_log.assert_clean()

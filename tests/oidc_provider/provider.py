@@ -204,6 +204,14 @@ class RunningProvider:
                 f"{self.issuer(name)}/__test__/clock", json={"now": int(now * 1000)}, timeout=5
             ).raise_for_status()
 
+    def register_frontchannel_logout(self, name: str, client_id: str, uri: str) -> None:
+        """The service's front-channel logout URI at the provider (Samarbeidsportalen's field)."""
+        requests.post(
+            f"{self.issuer(name)}/__test__/frontchannel",
+            json={"client_id": client_id, "uri": uri},
+            timeout=5,
+        ).raise_for_status()
+
 
 def _wait_until_ready(provider: RunningProvider, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30

@@ -11,9 +11,14 @@
 //   the provider reads the suite's;
 // - a client's redirect URIs match on the path whatever the test host and port (the Django test
 //   client's "testserver" and the live server's port), as the documentation shows for wildcards;
-// - every ID token carries the session's sid, as ID-porten's and HelseID's do.
+// - every ID token carries the session's sid, as ID-porten's and HelseID's do;
+// - front-channel logout, which node-oidc-provider 9 no longer has: a test registers a client's
+//   front-channel logout URI (POST /__test__/frontchannel {"client_id", "uri"}), and when the
+//   person logs out at the provider without going back to a service, the page saying so loads
+//   that URI with iss and the session's sid in a hidden frame, as ID-porten does.
 import './clock.js';
 
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 
@@ -61,6 +66,8 @@ async function makeProvider(issuerConfig) {
   void publicKey;
   const accounts = new Map(issuerConfig.accounts.map((a) => [a.id, a]));
   const issuer = `http://127.0.0.1:${issuerConfig.port}`;
+  const frontchannelUris = new Map(); // client_id -> the service's front-channel logout URI
+  const frontchannelPending = new Map(); // a logout's cookie -> the URIs to load when it is done
 
   const provider = new Provider(issuer, {
     clients: issuerConfig.clients,
@@ -78,10 +85,21 @@ async function makeProvider(issuerConfig) {
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
+          const { session } = ctx.oidc;
+          const uris = Object.keys(session.authorizations || {})
+            .filter((clientId) => frontchannelUris.has(clientId))
+            .map((clientId) => `${frontchannelUris.get(clientId)}?${new URLSearchParams({ iss: issuer, sid: session.sidFor(clientId) })}`);
+          const key = randomBytes(16).toString('hex');
+          frontchannelPending.set(key, uris);
+          ctx.cookies.set('lkt_test_frontchannel', key, { signed: false, httpOnly: true, sameSite: 'lax' });
           ctx.body = page('Logg ut', `${form}<button type="submit" form="op.logoutForm" name="logout" value="yes">Ja, logg ut</button>`);
         },
         async postLogoutSuccessSource(ctx) {
-          ctx.body = page('Du er logget ut', '');
+          const key = ctx.cookies.get('lkt_test_frontchannel', { signed: false });
+          const uris = frontchannelPending.get(key) || [];
+          frontchannelPending.delete(key);
+          const frames = uris.map((uri) => `<iframe src="${escapeHtml(uri)}" title="Utlogging" hidden></iframe>`).join('');
+          ctx.body = page('Du er logget ut', frames);
         },
       },
     },
@@ -156,6 +174,12 @@ async function makeProvider(issuerConfig) {
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url, issuer);
+      if (url.pathname === '/__test__/frontchannel' && req.method === 'POST') {
+        const form = await readForm(req);
+        frontchannelUris.set(form.client_id, form.uri);
+        res.end('ok');
+        return;
+      }
       if (url.pathname === '/__test__/clock' && req.method === 'POST') {
         setClock(Number((await readForm(req)).now));
         res.end('ok');
