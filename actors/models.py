@@ -66,6 +66,11 @@ class User(AbstractUser):
         RELATIVE = "relative", _("Pårørende")
 
     kind = models.CharField(_("type bruker"), max_length=16, choices=Kind.choices)
+    # The person's fødselsnummer as ID-porten or HelseID gives it (``pid``): the stable key of
+    # every login after the first (actors.identity). Empty for accounts that never logged in so.
+    national_id = models.CharField(
+        _("fødselsnummer"), max_length=11, blank=True, validators=[validate_national_id]
+    )
     hpr_number = models.CharField(
         _("HPR-nummer"), max_length=9, blank=True, validators=[validate_hpr_number]
     )
@@ -100,6 +105,19 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=Q(kind="staff") | Q(is_leader=False),
                 name="leader_is_staff",
+            ),
+            # One account per person and side: a nurse who is also a patient, or a relative,
+            # has a staff account (HelseID) and a citizen one (ID-porten), never one that
+            # mixes what each may see.
+            models.UniqueConstraint(
+                models.Case(
+                    models.When(kind="staff", then=models.Value("staff")),
+                    default=models.Value("citizen"),
+                ),
+                "national_id",
+                condition=~Q(national_id=""),
+                name="one_account_per_national_id_and_side",
+                violation_error_message=_("En annen bruker har allerede dette fødselsnummeret."),
             ),
             models.CheckConstraint(
                 condition=Q(kind="staff") | Q(profession=""),
@@ -962,3 +980,20 @@ class StaffInvitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class IdentitySession(models.Model):
+    """Which Django session a provider's session (``iss`` + ``sid``) opened, so the provider's
+    front-channel logout ends it (``actors.identity_views.frontchannel_logout``). Kept small:
+    a row goes with its session at logout."""
+
+    issuer = models.CharField(max_length=200)
+    sid = models.CharField(max_length=200)
+    session_key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["issuer", "sid"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.sid}"

@@ -24,6 +24,7 @@ no patient data is read or changed without a trace.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -273,6 +274,19 @@ def allows(s: Standing, action: Action) -> bool:
             # The patient and the staff who know her (``identifies`` says the same for lists).
             return s.clinical or s.manages
     return False
+
+
+def relative_link_holds(link: RelativeLink, *, informed: bool, today: dt.date) -> bool:
+    """Whether a relative's link gives them anything now, as ``standing`` reads it: the patient
+    has not excluded them, and the patient's consent to inform relatives stands (``informed``)
+    or they are a parent or guardian acting for a child under AGE_OF_HEALTH_CONSENT. The login
+    (actors.identity) asks it before a relative is let in."""
+    if link.excluded:
+        return False
+    acts_for_child = (
+        link.relation in _ACTS_FOR_CHILD and link.patient.age_on(today) < AGE_OF_HEALTH_CONSENT
+    )
+    return informed or acts_for_child
 
 
 def can(user: AnyUser, action: Action, patient: Patient) -> bool:

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
@@ -36,13 +38,29 @@ POLICY = "; ".join(
 )
 
 
+def policy_for(identity_issuers: Iterable[str]) -> str:
+    """POLICY, with the identity providers' origins allowed as form targets: logging out
+    posts a form whose answer sends the browser on to the provider's end_session address
+    (actors.identity_views.logout), and browsers hold a form's redirects to form-action."""
+    origins = sorted({_origin(issuer) for issuer in identity_issuers})
+    if not origins:
+        return POLICY
+    return POLICY.replace("form-action 'self'", " ".join(["form-action 'self'", *origins]))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", POLICY)
+        issuers = [str(p["issuer"]) for p in settings.LKT_OIDC_PROVIDERS.values()]
+        response.headers.setdefault("Content-Security-Policy", policy_for(issuers))
         return response
 
 
