@@ -325,7 +325,7 @@ def plan_approve(*, actor: User, version: CarePlanVersion, base_version: int) ->
         approval = PlanApproval(
             version=fresh,
             approver=actor,
-            capacity=need.capacity,
+            capacity=need.capacity_for(actor),
             organisation=need.organisation,
         )
         approval.full_clean()

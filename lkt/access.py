@@ -6,11 +6,15 @@ Team membership, role, consent and relationship decide:
   "need to know"). The coordinator and the team's creator also see identity and consent status
   before consent exists: they need it to obtain consent.
 - A patient sees their own team; a relative sees exactly what the patient allowed, and only while
-  the patient's consent to inform relatives stands; an excluded relative sees nothing.
+  the patient's consent to inform relatives stands and the access has not ended (``ends_on``);
+  an excluded relative sees nothing. A relative named by fødselsnummer who has not logged in
+  has no user, so nothing to see until the first login links them.
 - Consent is given and withdrawn by the patient from 16 (pasient- og brukerrettighetsloven
-  § 4-3); for a younger patient by a parent or guardian linked to them, whose standing does not
-  hang on the relatives consent (they act for the child, they are not merely informed). The
-  coordinator and the team's creator record consent given to them.
+  § 4-3); for a younger patient by a parent with foreldreansvar or a guardian recorded as the
+  child's representative (``actors.models.Representation``), whose standing does not hang on
+  the relatives consent (they act for the child, they are not merely informed). A relation
+  typed as "forelder" is not enough: the basis is explicit. The coordinator and the team's
+  creator record consent given to them.
 - A leader sees aggregate figures for their organisation, never clinical text.
 - A night-service user (staff at a legevakt or AMK) sees nothing of any team; only the crisis
   card of a patient looked up by fødselsnummer: with the patient's standing consent to crisis
@@ -41,6 +45,7 @@ from actors.models import (
     Organisation,
     Patient,
     RelativeLink,
+    Representation,
     Role,
     Team,
     User,
@@ -56,8 +61,11 @@ if TYPE_CHECKING:
 
 # From 16 the patient consents alone; under 16 the parents or a guardian consent, with the child
 # heard (pasient- og brukerrettighetsloven § 4-3): AGE_OF_HEALTH_CONSENT, from actors.models.
-# The relations that may act for a child under AGE_OF_HEALTH_CONSENT.
-_ACTS_FOR_CHILD = (RelativeLink.Relation.PARENT, RelativeLink.Relation.GUARDIAN)
+# The representations that act for a child under AGE_OF_HEALTH_CONSENT.
+ACTS_FOR_CHILD = (
+    Representation.Basis.PARENTAL_RESPONSIBILITY,
+    Representation.Basis.GUARDIANSHIP,
+)
 
 
 class Action(StrEnum):
@@ -113,7 +121,18 @@ def _creator(user: User, patient_ref: str = "pk") -> Exists:
 
 
 def _relative_link(user: User, patient_ref: str = "pk") -> QuerySet[RelativeLink]:
-    return RelativeLink.objects.filter(patient=OuterRef(patient_ref), relative=user, excluded=False)
+    """The user's link to the patient while it gives access (not excluded, not ended)."""
+    return RelativeLink.objects.active().filter(patient=OuterRef(patient_ref), relative=user)
+
+
+def _represents_child() -> Exists:
+    """Over relative links: a representation in effect that acts for a child (foreldreansvar,
+    or a guardian); ``in_effect`` reads the link's access and the child's age too."""
+    return Exists(
+        Representation.objects.in_effect().filter(
+            relative_link=OuterRef("pk"), basis__in=ACTS_FOR_CHILD
+        )
+    )
 
 
 def as_user(user: AnyUser) -> User | None:
@@ -191,7 +210,8 @@ class Standing:
     relative: RelativeLink | None = None
     # The patient is AGE_OF_HEALTH_CONSENT or older today (only read for the patient's own user).
     of_age: bool = False
-    # A parent or guardian of a patient under AGE_OF_HEALTH_CONSENT: consents for the child.
+    # A parent with foreldreansvar or a guardian of a patient under AGE_OF_HEALTH_CONSENT,
+    # recorded as a representation in effect: consents for the child.
     acts_for_child: bool = False
 
     @property
@@ -216,15 +236,19 @@ def standing(who: AnyUser, patient: Patient) -> Standing:
         return Standing(is_self=is_self, of_age=is_self and of_age)
     if user.kind == User.Kind.RELATIVE:
         link = (
-            RelativeLink.objects.filter(patient=patient, relative=user, excluded=False)
-            .annotate(informed=_standing_consent(Consent.Scope.RELATIVES, "patient"))
+            RelativeLink.objects.active()
+            .filter(patient=patient, relative=user)
+            .annotate(
+                informed=_standing_consent(Consent.Scope.RELATIVES, "patient"),
+                represents_child=_represents_child(),
+            )
             .first()
         )
         if link is None:
             return Standing()
         return Standing(
             relative=link if link.informed else None,
-            acts_for_child=not of_age and link.relation in _ACTS_FOR_CHILD,
+            acts_for_child=not of_age and link.represents_child,
         )
     flags = (
         Patient.objects.filter(pk=patient.pk)
