@@ -17,7 +17,6 @@ from actors.models import (
     Member,
     NetworkLevel,
     Organisation,
-    RelativeLink,
     Role,
     User,
 )
@@ -174,18 +173,6 @@ class ConsentForm(StyledFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class RelativeLinkForm(StyledFormMixin, forms.Form):
-    relative = forms.ModelChoiceField(
-        label=_("Pårørende"),
-        queryset=User.objects.filter(kind=User.Kind.RELATIVE, is_active=True),
-    )
-    relation = forms.ChoiceField(label=_("Relasjon"), choices=RelativeLink.Relation.choices)
-    may_see_team = forms.BooleanField(label=_("Kan se hvem som er i teamet"), required=False)
-    may_see_goals = forms.BooleanField(label=_("Kan se Min gode dag og mål"), required=False)
-    may_edit_goals = forms.BooleanField(label=_("Kan skrive i Min gode dag"), required=False)
-    may_see_plan = forms.BooleanField(label=_("Kan se planen og kriseplanen"), required=False)
 
 
 def submit(form: forms.Form, service: Callable[[dict[str, Any]], T]) -> T | None:

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Consent, Member, Patient, RelativeLink, Role, Team, User
+from actors.relative_selectors import patient_relative_links
 from careplans.annual import upcoming
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
 from careplans.plan_selectors import RoleRow, role_rows
@@ -324,12 +325,9 @@ def access_log_page(
 
 
 def relative_links_for_patient(user: AnyUser, pk: int) -> tuple[Patient, list[RelativeLink]]:
-    """The patient's relatives and what each may see, for the patient to change (audited)."""
+    """The patient's relatives and what each may see, for the patient to change (audited).
+    Queries: patient, standing, audit row, the links with their users, their open
+    representations."""
     patient, standing = portal_patient(user, pk)
     authorize(user, Action.MANAGE_RELATIVES, patient)
-    links = list(
-        RelativeLink.objects.filter(patient=patient)
-        .select_related("relative")
-        .order_by("relative__first_name", "relative__last_name", "pk")
-    )
-    return patient, links
+    return patient, patient_relative_links(patient)

@@ -25,7 +25,7 @@ class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 class RelativeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.relative} ({obj.get_relation_display().lower()})"
+        return f"{obj.display_name} ({obj.get_relation_display().lower()})"
 
 
 class MeetingForm(StyledFormMixin, forms.Form):
@@ -122,7 +122,7 @@ class MeetingForm(StyledFormMixin, forms.Form):
         field = self.fields["relatives"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = RelativeLink.objects.filter(
-                pk__in=[link.pk for link in relatives if not link.excluded]
+                pk__in=[link.pk for link in relatives if link.is_active and link.may_communicate]
             ).select_related("relative")
         if not creating:
             del self.fields["standing_items"]

@@ -234,6 +234,43 @@ def per_link(cast: Cast) -> list[Any]:
     return [cast.team.patient.pk, link.pk]
 
 
+def per_team_link(cast: Cast) -> list[Any]:
+    link = cast.team.patient.relative_links.get(relative=cast.relative)
+    return [cast.team.pk, link.pk]
+
+
+def kari_representation(cast: Cast) -> list[Any]:
+    """Kari's friend Frida holds her fullmakt, through a link that sees everything."""
+    from actors.models import RelativeLink, Representation
+
+    link = RelativeLink.objects.create(
+        patient=cast.team.patient,
+        name="Frida Fullmakt",
+        national_id=_frida_national_id(),
+        relation=RelativeLink.Relation.FRIEND,
+        may_see_team=True,
+        may_see_goals=True,
+        may_see_plan=True,
+        created_by=cast.patient,
+    )
+    representation = Representation.objects.create(
+        patient=cast.team.patient,
+        relative_link=link,
+        basis=Representation.Basis.POWER_OF_ATTORNEY,
+        valid_from=link.created_at.date(),
+        recorded_by=cast.coordinator,
+    )
+    return [cast.team.pk, representation.pk]
+
+
+def _frida_national_id() -> str:
+    import datetime as dt
+
+    from actors.validators import synthetic_national_id
+
+    return synthetic_national_id(dt.date(1990, 3, 12), 7)
+
+
 def per_need_report(cast: Cast) -> list[Any]:
     """A need report Per sent to Fjordvik kommune about Kari (nobody in the cast works at its
     koordinerende enhet, so only Per may open it)."""
@@ -377,9 +414,24 @@ MATRIX: dict[str, Row] = {
     "actors:consent-withdraw": Row(
         "post", {**TEAM_MANAGE, "coordinator": 302, "patient": 302}, args=kari_consent
     ),
-    # The patient decides about her relatives herself.
+    # The patient decides about her relatives herself; the coordinator acts for her, with her
+    # agreement. The section shows them to those two only: Tor and Per see the team (403).
     "actors:relative-create": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=kari_team
+    ),
+    "actors:relative-edit": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=per_team_link
+    ),
+    "actors:relative-end": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 302, "patient": 302}, args=per_team_link
+    ),
+    "actors:team-parorende": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=kari_team, htmx=True
+    ),
+    # Who represents Kari, on what basis: recorded and ended by the coordinator only.
+    "actors:representation-add": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
+    "actors:representation-end": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_representation
     ),
     "actors:patient-search": Row("get", LOGGED_IN_ONLY, query="q=Kari"),
     "actors:patient-register": Row("get", STAFF_ONLY),
@@ -438,6 +490,9 @@ MATRIX: dict[str, Row] = {
     "actors:portal-consent": Row("get", PORTAL_OWN, args=kari_patient),
     "actors:portal-relatives": Row("get", PORTAL_OWN, args=kari_patient),
     "actors:portal-relative-update": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
+    # An empty form comes back with its messages (200) for Kari; ending Per's access: 302.
+    "actors:portal-relative-add": Row("post", PORTAL_OWN, args=kari_patient),
+    "actors:portal-relative-end": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
     "actors:portal-access-log": Row("get", PORTAL_OWN, args=kari_patient),
     # From need to team and element C (coordination). Per's report: only he may open it; he may
     # not handle it (403); the unit of another kommune and everyone else get 404.
