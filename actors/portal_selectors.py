@@ -212,6 +212,8 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
     if page.may_see_plan:
         page.version = (
             CarePlanVersion.objects.filter(plan__team=team, status=CarePlanVersion.Status.IN_FORCE)
+            # The patient's own approval given in person, shown with the plan (a join).
+            .select_related("personal_approval__witness_member__user")
             .prefetch_related(
                 Prefetch(
                     "phase_entries",

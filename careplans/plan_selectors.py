@@ -220,7 +220,14 @@ def required_approvals(
         )
 
     if approvals is None:
-        approvals = list(version.approvals.select_related("approver"))
+        # With the patient's approval given in person, if that is how it came (a join).
+        approvals = list(
+            version.approvals.select_related(
+                "approver",
+                "personal_approval__witness_member__user",
+                "personal_approval__recorded_by",
+            )
+        )
     for approval in approvals:
         for need in required:
             same_org = (need.organisation.pk if need.organisation else None) == (
@@ -414,6 +421,20 @@ class PlanPage:
     def may_close_corrections(self) -> bool:
         return self.corrections_open and self.viewer.manages
 
+    @property
+    def patients_need(self) -> RequiredApproval | None:
+        """The patient's approval of the draft (from 16; a child's is the representatives')."""
+        return next((r for r in self.required if r.capacity == Capacity.PATIENT), None)
+
+    @property
+    def may_record_personal_approval(self) -> bool:
+        """The coordinator may record the patient's approval given in person: it is missing and
+        the approvals have started."""
+        need = self.patients_need
+        return (
+            self.viewer.manages and need is not None and not need.done and not self.corrections_open
+        )
+
 
 _PLAN_PREFETCH = (
     Prefetch(
@@ -461,7 +482,12 @@ def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
     full = {
         v.pk: v
         for v in CarePlanVersion.objects.filter(pk__in=wanted)
-        .select_related("created_by")
+        # The patient's approval given in person, if any: shown with the version (a join).
+        .select_related(
+            "created_by",
+            "personal_approval__witness_member__user",
+            "personal_approval__recorded_by",
+        )
         .prefetch_related(
             *_PLAN_PREFETCH,
             Prefetch("corrections", queryset=PlanCorrection.objects.select_related("author")),

@@ -461,6 +461,9 @@ MATRIX: dict[str, Row] = {
         "post", {**PLAN_MANAGE, "coordinator": 302}, args=kari_plan_draft_version
     ),
     "careplans:plan-approvals-for-leader": Row("get", statuses(403, anonymous=302, leader=200)),
+    # The patient's approval given in person: recorded by the coordinator only; those who see
+    # the plan get 403 (the draft's window for corrections may be open: the form says so).
+    "careplans:plan-personal-approval": Row("get", PLAN_MANAGE, args=kari_plan_draft_version),
     "actors:communication-line-add": Row("post", NETWORK_EDIT, args=kari_team),
     "actors:communication-line-end": Row(
         "post", {**NETWORK_EDIT, "member": 302, "coordinator": 302}, args=kari_line
