@@ -215,6 +215,10 @@ class Patient(models.Model):
         verbose_name = _("pasient")
         verbose_name_plural = _("pasienter")
         ordering = ["name"]
+        indexes = [
+            # The daily sweep finds those who turned 16 in the last days (coordination.turning_16).
+            models.Index(fields=["birth_date"], name="patients_by_birth_date")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -222,6 +226,14 @@ class Patient(models.Model):
     def age_on(self, day: dt.date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
+
+    def birthday(self, age: int) -> dt.date:
+        """The day the patient turns ``age`` (as ``age_on`` counts: born on 29 February, on
+        1 March in a common year)."""
+        try:
+            return self.birth_date.replace(year=self.birth_date.year + age)
+        except ValueError:
+            return dt.date(self.birth_date.year + age, 3, 1)
 
 
 class Team(models.Model):
@@ -851,6 +863,8 @@ class Representation(models.Model):
                 condition=Q(ended_at__isnull=True) | ~Q(ended_reason=""),
                 name="ended_representation_has_reason",
             ),
+            # Its partial index, over the open rows only, also serves the daily sweep's search
+            # for open foreldreansvar of patients who have turned 16 (coordination.turning_16).
             models.UniqueConstraint(
                 fields=["relative_link", "basis"],
                 condition=Q(ended_at__isnull=True),
@@ -859,14 +873,6 @@ class Representation(models.Model):
                     "Denne pårørende er allerede registrert som representant på dette grunnlaget."
                 ),
             ),
-        ]
-        indexes = [
-            # The daily sweep reads the open foreldreansvar rows of patients turning 16.
-            models.Index(
-                fields=["basis"],
-                condition=Q(ended_at__isnull=True),
-                name="open_representations",
-            )
         ]
 
     def __str__(self) -> str:

@@ -17,15 +17,18 @@ a side effect.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import (
     AGE_OF_HEALTH_CONSENT,
+    Consent,
     Patient,
     RelativeLink,
     Representation,
@@ -342,3 +345,81 @@ def representation_end(
     representation.ended_reason = reason.strip()[:500]
     representation.save(update_fields=["ended_at", "ended_reason"])
     return representation
+
+
+# Turning 16
+
+
+# A parent's access goes on past the 16th birthday when the patient chose it herself on Min
+# side from her 15th birthday, the year the team prepares the transition (the scenario
+# "Pasienten fyller 16 år"); a choice made as a younger child is not hers to make alone.
+OWN_CHOICE_FROM_AGE = AGE_OF_HEALTH_CONSENT - 1
+TURNED_16_REASON = (
+    "Pasienten fylte 16 år %(day)s: foreldreansvaret gir ikke lenger rett til å representere "
+    "pasienten (pasient- og brukerrettighetsloven § 4-3)."
+)
+
+
+@dataclass(frozen=True)
+class TurnedSixteen:
+    """What the sweep changed for one patient who turned 16."""
+
+    patient: Patient
+    birthday: dt.date
+    representations_ended: int
+    access_ended: list[str]  # the parents whose access ended (names)
+    access_kept: list[str]  # the parents the patient herself chose to keep
+    consents_to_renew: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.representations_ended or self.access_ended or self.consents_to_renew)
+
+
+def _chosen_by_the_patient(link: RelativeLink, patient: Patient) -> bool:
+    confirmed = link.patient_confirmed_at
+    return confirmed is not None and timezone.localtime(confirmed).date() >= patient.birthday(
+        OWN_CHOICE_FROM_AGE
+    )
+
+
+@transaction.atomic
+def parental_authority_end_at_16(*, patient: Patient, today: dt.date) -> TurnedSixteen:
+    """On the 16th birthday (or the first sweep after it) the patient consents alone: the
+    parents' foreldreansvar representations end, their access ends at the start of the
+    birthday unless the patient chose it herself (``OWN_CHOICE_FROM_AGE``), and the standing
+    consents they gave are due for renewal today. Idempotent: what is done is not done again,
+    so a second run changes nothing. The changes are audited as the system's (no user)."""
+    birthday = patient.birthday(AGE_OF_HEALTH_CONSENT)
+    reason = TURNED_16_REASON % {"day": birthday.strftime("%d.%m.%Y")}
+    representations = list(
+        Representation.objects.select_for_update()
+        .filter(
+            patient=patient,
+            basis=Representation.Basis.PARENTAL_RESPONSIBILITY,
+            ended_at__isnull=True,
+        )
+        .select_related("relative_link")
+        .order_by("pk")
+    )
+    for representation in representations:
+        representation_end(actor=None, representation=representation, reason=reason)
+    ended: list[str] = []
+    kept: list[str] = []
+    for link in {r.relative_link.pk: r.relative_link for r in representations}.values():
+        if link.ends_on is not None and link.ends_on <= birthday:
+            continue
+        if _chosen_by_the_patient(link, patient):
+            kept.append(link.display_name)
+            continue
+        link.ends_on = birthday
+        link.save(update_fields=["ends_on"])
+        audit.record(user=None, patient=patient, action=audit.CHANGE, obj=link, reason=reason)
+        ended.append(link.display_name)
+    renewed = Consent.objects.filter(
+        Q(renew_on__isnull=True) | Q(renew_on__gt=today),
+        patient=patient,
+        given_by=Consent.GivenBy.GUARDIAN,
+        withdrawn_at__isnull=True,
+    ).update(renew_on=today)
+    return TurnedSixteen(patient, birthday, len(representations), ended, kept, renewed)
