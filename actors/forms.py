@@ -20,6 +20,7 @@ from actors.models import (
     Role,
     User,
 )
+from actors.staff_eligibility import member_label, staff_label, team_eligible
 from actors.validators import validate_national_id
 from lkt.forms import StyledFormMixin, unique_violation_as_validation_error
 
@@ -72,13 +73,36 @@ class PatientRegisterForm(StyledFormMixin, forms.Form):
         return value
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff as every picker shows them: name – profession – organisation(s), and whether
+    they have ever logged in (actors.staff_eligibility)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return staff_label(obj)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member of the team as pickers show them (``member_label``)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return member_label(obj)
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return member_label(obj)
+
+
 class MemberAddForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(
+    user = StaffChoiceField(
         label=_("Ansatt med tilgang til LKT"),
-        queryset=User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by(
-            "first_name", "last_name"
+        help_text=_(
+            "Bare ansatte som arbeider med pasienter. Ledere, administratorer og legevakt "
+            "vises bare når de også har en klinisk rolle."
         ),
+        queryset=User.objects.none(),
         required=False,
+        error_messages={"invalid_choice": _("Velg en ansatt fra listen.")},
     )
     external_name = forms.CharField(label=_("Eller: navn på ekstern kontakt"), required=False)
     external_phone = forms.CharField(label=_("Telefon"), required=False)
@@ -109,6 +133,9 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         self.fields["role"].error_messages["invalid_choice"] = _(
             "Ukjent rolle: velg en rolle fra listen."
         )
+        field = self.fields["user"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = team_eligible()
 
 
 class MemberEditForm(StyledFormMixin, forms.Form):

@@ -26,6 +26,7 @@ from actors.models import (
     Team,
     User,
 )
+from actors.staff_eligibility import NO_TEAM_ROLE, can_take_team_role
 from actors.validators import birth_date_from_national_id, normalize_phone, validate_national_id
 from lkt import audit
 from lkt.access import AGE_OF_HEALTH_CONSENT, Action, authorize
@@ -102,6 +103,8 @@ def member_add(
         raise ValidationError(_("Aktørfellesskapet er avsluttet."))
     if user is not None and user.kind != User.Kind.STAFF:
         raise ValidationError({"user": _("Bare ansatte kan legges til som brukere i teamet.")})
+    if user is not None and not can_take_team_role(user):
+        raise ValidationError({"user": NO_TEAM_ROLE})
     if user is None and not external_name.strip():
         raise ValidationError(
             {"external_name": _("Velg en ansatt eller oppgi navnet på en ekstern kontakt.")}

@@ -37,6 +37,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
+from actors import staff_eligibility
 from actors.models import AGE_OF_HEALTH_CONSENT as AGE_OF_HEALTH_CONSENT
 from actors.models import (
     Consent,
@@ -415,7 +416,7 @@ def name_for_leader(member: Member) -> str:
 
 
 # Night and emergency services: their staff see only the crisis card (issue 7).
-NIGHT_SERVICE_KINDS = (Organisation.Kind.LEGEVAKT, Organisation.Kind.AMK)
+NIGHT_SERVICE_KINDS = staff_eligibility.NIGHT_SERVICE_KINDS
 CRISIS_CARD = "crisis_card"  # AccessLog.object_type of every crisis card access
 
 
