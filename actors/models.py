@@ -887,7 +887,10 @@ class StaffInvitationQuerySet(models.QuerySet["StaffInvitation"]):
 class StaffInvitation(models.Model):
     """A leader or coordinator of an organisation (or the admin) invites a staff member, named
     by fødselsnummer and/or HPR number; HelseID's login carries both, and the first login
-    links the person to the invitation (``accepted_by``) and so to the organisation."""
+    links the person to the invitation (``accepted_by``) and so to the organisation.
+
+    The row is its own trail: who invited and when, who revoked it and when, who took it in
+    use and when; nothing is deleted (``actors.invitation_services``)."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -920,6 +923,14 @@ class StaffInvitation(models.Model):
     )
     accepted_at = models.DateTimeField(_("tatt i bruk"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("trukket tilbake av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = StaffInvitationQuerySet.as_manager()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from actors import (
+    invitation_views,
     member_views,
     network_views,
     portal_pdf,
@@ -97,6 +98,13 @@ urlpatterns = [
     path("pasienter/ny/", views.patient_register, name="patient-register"),
     path("parorende/", views.relative_home, name="relative-home"),
     path("leder/ufullstendige-team/", views.incomplete_teams, name="incomplete-teams"),
+    # Staff invitations by leaders and coordinators (actors.invitation_views).
+    path("ansatte/invitasjoner/", invitation_views.staff_invitations, name="staff-invitations"),
+    path(
+        "ansatte/invitasjoner/<int:pk>/trekk-tilbake/",
+        invitation_views.staff_invitation_revoke,
+        name="staff-invitation-revoke",
+    ),
     # The patient and relative portal ("Min side").
     path("min-side/", portal_views.portal_home, name="portal-home"),
     path("min-side/<int:patient_pk>/", portal_views.portal_overview, name="portal-overview"),

@@ -381,6 +381,26 @@ def leader_organisations(who: AnyUser) -> QuerySet[Organisation]:
     )
 
 
+def invitation_organisations(who: AnyUser) -> QuerySet[Organisation]:
+    """Organisations the user may invite staff to and whose open invitations they see: a
+    leader's own and those below it; a coordinator's (of an open team) own workplaces. The
+    system administrator invites in the Django admin."""
+    user: User | None = as_user(who)
+    if user is None or user.kind != User.Kind.STAFF:
+        return Organisation.objects.none()
+    coordinates = Member.objects.filter(
+        user=user,
+        role=Role.COORDINATOR,
+        left_on__isnull=True,
+        team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
+    )
+    own = Q(pk=user.organisation_id) | Q(further_employees=user)
+    condition = Q(own, Exists(coordinates))
+    if user.is_leader and user.organisation_id:
+        condition |= Q(pk__in=leader_organisations(user).values("pk"))
+    return Organisation.objects.filter(condition).distinct()
+
+
 def is_team_leader(who: AnyUser, team: Team) -> bool:
     """A leader of an organisation at or above a core member's organisation: they approve the
     team's plan and see its structure and figures, never its clinical text (one query)."""

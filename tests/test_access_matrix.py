@@ -271,6 +271,20 @@ def _frida_national_id() -> str:
     return synthetic_national_id(dt.date(1990, 3, 12), 7)
 
 
+def leif_invitation(cast: Cast) -> list[Any]:
+    """An open invitation to Fjordvik kommune, from Leif."""
+    from actors.models import Profession, StaffInvitation
+
+    invitation = StaffInvitation.objects.create(
+        organisation=cast.kommune,
+        name="Hanne Hansen",
+        hpr_number="7654321",
+        profession=Profession.VERNEPLEIER,
+        invited_by=cast.leader,
+    )
+    return [invitation.pk]
+
+
 def per_need_report(cast: Cast) -> list[Any]:
     """A need report Per sent to Fjordvik kommune about Kari (nobody in the cast works at its
     koordinerende enhet, so only Per may open it)."""
@@ -436,6 +450,14 @@ MATRIX: dict[str, Row] = {
     "actors:patient-search": Row("get", LOGGED_IN_ONLY, query="q=Kari"),
     "actors:patient-register": Row("get", STAFF_ONLY),
     "actors:incomplete-teams": Row("get", statuses(403, anonymous=302, leader=200)),
+    # Inviting staff: Leif leads Fjordvik kommune, Cecilie coordinates there; anyone else may
+    # invite no one (403), and to them an invitation is not there (404).
+    "actors:staff-invitations": Row(
+        "get", statuses(403, anonymous=302, coordinator=200, leader=200)
+    ),
+    "actors:staff-invitation-revoke": Row(
+        "post", statuses(404, anonymous=302, coordinator=302, leader=302), args=leif_invitation
+    ),
     "actors:team-kommunikasjon": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "actors:team-perspektiver": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "actors:team-scenarier": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
