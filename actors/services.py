@@ -213,6 +213,13 @@ def member_update(
         except ValidationError as error:
             raise ValidationError({"external_phone": error.messages}) from None
         member.external_email = external_email.strip()
+    if (
+        role == Role.COORDINATOR
+        and member.user is not None
+        and member.role != Role.COORDINATOR
+        and not can_take_team_role(member.user)
+    ):
+        raise ValidationError({"role": NO_TEAM_ROLE})
     was_coordinator, leave_before = member.role == Role.COORDINATOR, member.expected_leave_on
     if was_coordinator and role != Role.COORDINATOR:
         _require_another_coordinator(member)

@@ -233,6 +233,9 @@ def appointment_register(
     if appointment.status != CoordinatorAppointment.Status.APPROVED:
         raise ValidationError(_("Lederen må godkjenne oppnevningen før den kan registreres."))
     candidate = appointment.candidate
+    # "The same checks" as member_add: the profile may have changed since the proposal.
+    if not can_take_team_role(candidate):
+        raise ValidationError(NO_TEAM_ROLE)
     organisation = candidate.organisation
     member = Member(
         team=team,

@@ -206,3 +206,46 @@ def test_a_clinical_profile_is_a_profession_and_a_workplace_with_patients(cast: 
     cast.night.last_login = timezone.now() - dt.timedelta(days=1)
     cast.night.organisations.add(cast.kommune)
     assert can_take_team_role(cast.night)
+
+
+def test_a_member_without_a_clinical_profile_cannot_be_made_coordinator_by_an_edit(cast: Cast):
+    """The twin of member_add's rule: a leader made a member before the rule, then promoted."""
+    leader_member = Member.objects.create(
+        team=cast.team,
+        user=cast.leader,
+        role=Role.OTHER,
+        level="kommune",
+        joined_on=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.member_update(
+            actor=cast.coordinator,
+            member=leader_member,
+            role=Role.COORDINATOR,
+            level="kommune",
+            closeness="monthly",
+            involvement="core",
+        )
+    assert "role" in error.value.message_dict
+    leader_member.refresh_from_db()
+    assert leader_member.role == Role.OTHER
+
+
+def test_the_unit_cannot_register_a_coordinator_who_lost_the_clinical_profile(cast: Cast):
+    from coordination.models import CoordinatorAppointment
+
+    tor = cast.member
+    appointment = CoordinatorAppointment.objects.create(
+        team=cast.team,
+        candidate=tor,
+        proposed_by=cast.coordinator,
+        status=CoordinatorAppointment.Status.APPROVED,
+    )
+    User.objects.filter(pk=tor.pk).update(is_leader=True)  # became a leader since
+    unit = OrganisationFactory(kind=Organisation.Kind.KOORDINERENDE_ENHET, parent=cast.kommune)
+    # The unit whose staff opened the team registers its coordinators.
+    User.objects.filter(pk=cast.coordinator.pk).update(organisation=unit)
+    registrar = StaffFactory(organisation=unit)
+    appointment.refresh_from_db()
+    with pytest.raises(ValidationError, match="klinisk profil"):
+        coordination_services.appointment_register(actor=registrar, appointment=appointment)
