@@ -4,6 +4,8 @@ team page's "Pårørende" section, or to the patient's list, with a message."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +18,7 @@ from django_htmx.http import trigger_client_event
 
 from actors import portal_selectors, relative_selectors, relative_services, selectors
 from actors.forms import submit
-from actors.models import RelativeLink, Team, User
+from actors.models import Patient, RelativeLink, Team, User
 from actors.relative_forms import (
     PORTAL_ACCESS_LABELS,
     TEAM_ACCESS_LABELS,
@@ -159,7 +161,9 @@ def representation_end(request: HtmxHttpRequest, pk: int, representation_pk: int
 # authorizes MANAGE_RELATIVES, and the portal is not for staff)
 
 
-def _portal_rows(links: list, posted: tuple[int, RelativeAccessForm] | None = None) -> list:
+def _portal_rows(
+    links: list[RelativeLink], posted: tuple[int, RelativeAccessForm] | None = None
+) -> list[tuple[RelativeLink, RelativeAccessForm]]:
     return [
         (
             link,
@@ -172,12 +176,12 @@ def _portal_rows(links: list, posted: tuple[int, RelativeAccessForm] | None = No
 
 
 def portal_relatives_context(
-    patient: object,
-    links: list,
+    patient: Patient,
+    links: list[RelativeLink],
     *,
     add_form: RelativeAddForm | None = None,
     posted: tuple[int, RelativeAccessForm] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     return {
         "patient": patient,
         "rows": _portal_rows(links, posted),
