@@ -45,8 +45,18 @@ def saved_in_panel(
     request: HtmxHttpRequest, message: str, *, event: str, back: str
 ) -> HttpResponse:
     """After a save from a panel on a page: htmx gets an empty panel and ``event``, on which
-    whatever shows the data reloads itself (with ``message``); a plain form post goes ``back``."""
+    whatever shows the data reloads itself (with ``message``); a plain form post goes ``back``,
+    and so does htmx from the form's own page, where no section waits for the event (an empty
+    panel there was a dead end: the form vanished and nothing said it was saved)."""
     messages.success(request, message)
     if not request.htmx:
         return redirect(back)
+    if _on_own_page(request):
+        return HttpResponseClientRedirect(back)
     return trigger_client_event(HttpResponse(""), event)
+
+
+def _on_own_page(request: HtmxHttpRequest) -> bool:
+    """htmx posted from the page at the form's own URL, not from a panel on another page."""
+    current = request.htmx.current_url_abs_path or ""
+    return current.split("?", 1)[0].split("#", 1)[0] == request.path

@@ -92,6 +92,29 @@ def test_without_javascript_a_saved_form_returns_to_the_members_section(cast):
     assert nils.level == NetworkLevel.PRIVAT  # no organisation: the private network
 
 
+def test_saved_from_the_forms_own_page_htmx_goes_back_to_the_members_section(cast):
+    """On its own page no section waits for the event: an empty answer would leave the
+    coordinator with a vanished form and no word that it was saved."""
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    on_own_page = {**HTMX, "HX-Current-URL": f"http://testserver{url}"}
+    data = {"external_name": "Nabo Nils", "role": Role.NEIGHBOUR, "closeness": "weekly"}
+    response = client.post(url, {**data, "involvement": "as_needed"}, headers=on_own_page)
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].endswith("#medlemmer")
+    assert Member.objects.filter(external_name="Nabo Nils").exists()
+    team_page = client.get(response["HX-Redirect"]).content.decode()
+    assert "Medlemmet er lagt til." in team_page
+
+    # From the panel on the team page, the section reloads itself instead.
+    from_panel = {**HTMX, "HX-Current-URL": f"http://testserver{response['HX-Redirect']}"}
+    data["external_name"] = "Nabo Nora"
+    response = client.post(url, {**data, "involvement": "as_needed"}, headers=from_panel)
+    assert "HX-Redirect" not in response
+    assert set(json.loads(response["HX-Trigger"])) == {"medlemmer-changed"}
+
+
 def test_a_team_with_missing_roles_goes_active_only_with_a_reason(cast):
     team = cast.team
     Team.objects.filter(pk=team.pk).update(status=Team.Status.ESTABLISHING)

@@ -40,6 +40,7 @@ SISTER_PID = synthetic_national_id(dt.date(1933, 9, 2), 0)
 NURSE_PID = synthetic_national_id(dt.date(1934, 2, 3), 0)
 INVITED_PID = synthetic_national_id(dt.date(1935, 4, 5), 0)
 NEWCOMER_PID = synthetic_national_id(dt.date(1936, 7, 8), 0)
+OLAV_PID = synthetic_national_id(dt.date(1937, 10, 11), 0)
 NURSE_HPR = "9144889"
 INVITED_HPR = "9155990"
 NEWCOMER_HPR = "9166001"
@@ -91,6 +92,7 @@ ACCOUNTS = {
         _citizen("kari-lavt", "Kari (lavt nivå)", KARI_PID, "idporten-loa-low"),
         _citizen("fremmed", "En fremmed", STRANGER_PID),
         _citizen("soster", "Søsteren", SISTER_PID),
+        _citizen("olav", "Olav (BankID, høyt nivå)", OLAV_PID),
     ],
     "helseid": [
         _staff("sykepleier", "Sykepleier med konto", NURSE_PID, NURSE_HPR, "Siri", "Sykepleier"),
