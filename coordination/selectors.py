@@ -24,15 +24,33 @@ if TYPE_CHECKING:
 _OPEN_TEAM = ~Q(team__status=Team.Status.CLOSED)
 
 
+def is_unit_staff(user: User) -> bool:
+    """Staff of a koordinerende enhet, any kommune's (reads the user's organisation, once per
+    request: Django caches it on the user)."""
+    org = user.organisation if user.kind == User.Kind.STAFF else None
+    return bool(org is not None and org.kind == Organisation.Kind.KOORDINERENDE_ENHET)
+
+
 def is_unit_staff_for(user: User, kommune_id: int) -> bool:
-    """Staff of the koordinerende enhet under this kommune (reads the user's organisation,
-    once per request: Django caches it on the user)."""
-    org = user.organisation
-    return bool(
-        user.kind == User.Kind.STAFF
-        and org is not None
-        and org.kind == Organisation.Kind.KOORDINERENDE_ENHET
-        and org.parent_id == kommune_id
+    """Staff of the koordinerende enhet under this kommune: those who handle its need reports
+    (``unit_staff`` lists them)."""
+    return (
+        is_unit_staff(user)
+        and user.organisation is not None
+        and (user.organisation.parent_id == kommune_id)
+    )
+
+
+def unit_staff(kommune_id: int) -> list[User]:
+    """Everyone ``is_unit_staff_for`` the kommune, still able to log in: who is told of a new
+    need report and of a coordinator waiting to be registered (one query)."""
+    return list(
+        User.objects.filter(
+            kind=User.Kind.STAFF,
+            is_active=True,
+            organisation__kind=Organisation.Kind.KOORDINERENDE_ENHET,
+            organisation__parent_id=kommune_id,
+        ).order_by("pk")
     )
 
 
@@ -40,11 +58,7 @@ def is_unit_staff_for_team(user: User, team: Team) -> bool:
     """Staff of the koordinerende enhet responsible for the team: the unit of the kommune a
     need report about it was sent to, or the unit whose staff opened the team."""
     org = user.organisation
-    if not (
-        user.kind == User.Kind.STAFF
-        and org is not None
-        and org.kind == Organisation.Kind.KOORDINERENDE_ENHET
-    ):
+    if not is_unit_staff(user) or org is None:
         return False
     return (
         NeedReport.objects.filter(team=team, kommune_id=org.parent_id).exists()

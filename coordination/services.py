@@ -11,8 +11,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actors import services as actor_services
 from actors.models import Member, NetworkLevel, Organisation, Role, Team, User
@@ -74,7 +76,40 @@ def need_report_create(
     report.full_clean()
     report.save()
     _event(report, actor)
+    _tell_unit_of_report(report)
     return report
+
+
+# Who reported, as the unit's notification says it.
+_REPORTED_BY = {
+    NeedReport.Relation.SELF: gettext_lazy("pasienten selv"),
+    NeedReport.Relation.RELATIVE: gettext_lazy("en pårørende"),
+    NeedReport.Relation.GP: gettext_lazy("fastlegen"),
+    NeedReport.Relation.HOME_CARE: gettext_lazy("hjemmetjenesten"),
+    NeedReport.Relation.HOSPITAL: gettext_lazy("sykehus eller DPS"),
+    NeedReport.Relation.OTHER_STAFF: gettext_lazy("en annen tjeneste"),
+    NeedReport.Relation.OTHER: gettext_lazy("en annen"),
+}
+
+
+def _tell_unit_of_report(report: NeedReport) -> None:
+    """Everyone at the kommune's koordinerende enhet is told, so a report never waits unseen.
+    The message names no patient: it may go out by e-mail (only the link leads to the name)."""
+    message = _(
+        "Ny melding om behov til den koordinerende enheten i %(kommune)s, meldt av "
+        "%(reporter)s. Åpne meldingen og vurder den."
+    ) % {"kommune": report.kommune, "reporter": _REPORTED_BY[NeedReport.Relation(report.relation)]}
+    for recipient in selectors.unit_staff(report.kommune_id):
+        if recipient.pk == report.reported_by_id:
+            continue
+        notify(
+            recipient=recipient,
+            kind=Notification.Kind.NEED_REPORT,
+            team=None,
+            occurrence=f"need_report:{report.pk}",
+            message=message,
+            url=reverse("coordination:need-report-detail", args=[report.pk]),
+        )
 
 
 def _require_unit(actor: User, report: NeedReport) -> None:

@@ -52,6 +52,18 @@ def test_anyone_logged_in_can_report_a_need_and_it_starts_as_received(cast: Cast
         assert [e.status for e in report.events.all()] == [NeedReport.Status.RECEIVED]
 
 
+def test_a_report_is_told_to_the_active_staff_of_its_kommunes_unit_only(
+    cast: Cast, unit_staff: User, other_unit_staff: User
+):
+    colleague = StaffFactory(organisation=unit_staff.organisation)
+    StaffFactory(organisation=unit_staff.organisation, is_active=False)
+    report_by(colleague, cast)  # the reporter knows already
+    report = report_by(cast.relative, cast)
+    told = Notification.objects.filter(occurrence=f"need_report:{report.pk}")
+    assert {n.recipient for n in told} == {unit_staff, colleague}
+    assert {n.recipient for n in Notification.objects.exclude(pk__in=told)} == {unit_staff}
+
+
 def test_a_report_with_a_wrong_national_id_is_refused_with_a_field_message(cast: Cast):
     with pytest.raises(ValidationError) as error:
         report_by(cast.relative, cast, national_id="12345678901")

@@ -10,11 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Role, User
+from actors.models import Organisation, Role, User
 from actors.validators import synthetic_national_id
 from coordination import services
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, Client, client_for
+from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
 from tests.private_circle import karis_private_circle
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +152,68 @@ def test_the_unit_establishes_the_team_from_the_report(cast: Cast, unit_staff: U
     )
     assert "Team etablert" in body
     assert reverse("actors:team-detail", args=[report.team_id]) not in body
+
+
+def fastlege(cast: Cast) -> User:
+    """Frida, fastlege at Fjordvik legekontor: in no team, she reports a need."""
+    office = OrganisationFactory(
+        name="Fjordvik legekontor", kind=Organisation.Kind.LEGEKONTOR, parent=cast.kommune
+    )
+    return StaffFactory(username="frida", first_name="Frida", organisation=office)
+
+
+def test_a_fastlege_is_asked_who_she_is_with_fastlege_chosen(cast: Cast):
+    body = (
+        client_for(fastlege(cast)).get(reverse("coordination:need-report-create")).content.decode()
+    )
+    assert '<option value="fastlege" selected>' in body
+    assert '<option value="self" selected>' not in body
+
+
+@pytest.mark.parametrize(
+    ("who", "relation"),
+    [("patient", "self"), ("relative", "relative"), ("member", "other_staff")],
+)
+def test_the_question_who_you_are_starts_from_who_is_logged_in(cast: Cast, who: str, relation: str):
+    body = (
+        client_for(cast.user(who)).get(reverse("coordination:need-report-create")).content.decode()
+    )
+    assert f'<option value="{relation}" selected>' in body
+
+
+def test_a_new_report_reaches_the_kommunes_unit_with_a_link_and_no_name(
+    cast: Cast, unit_staff: User, other_unit_staff: User
+):
+    data = {
+        "kommune": cast.kommune.pk,
+        "patient_name": "Mona Fjell",
+        "need": "Mange tjenester, ingen som samordner",
+        "relation": NeedReport.Relation.GP,
+        "patient_knows": "yes",
+        "patient_agrees": "yes",
+    }
+    client_for(fastlege(cast)).post(reverse("coordination:need-report-create"), data)
+    report = NeedReport.objects.get()
+    notice = Notification.objects.get()
+    assert notice.recipient == unit_staff
+    assert notice.kind == Notification.Kind.NEED_REPORT
+    assert notice.url == reverse("coordination:need-report-detail", args=[report.pk])
+    assert "fastlegen" in notice.message and "Fjordvik kommune" in notice.message
+    assert "Mona" not in notice.message  # it may go out by e-mail
+    inbox = client_for(unit_staff).get(reverse("coordination:notification-list"))
+    assert notice.url in inbox.content.decode()
+
+
+def test_the_menu_of_the_unit_links_its_worklist(cast: Cast, unit_staff: User):
+    worklist = reverse("coordination:need-report-worklist")
+    client = Client()
+    assert client.login(username="una", password=PASSWORD)
+    home = client.get(reverse("actors:team-list")).content.decode()
+    assert f'href="{worklist}"' in home
+    assert "Meldinger om behov" in home
+    for who in (cast.coordinator, fastlege(cast)):
+        other = client_for(who).get(reverse("actors:team-list")).content.decode()
+        assert f'href="{worklist}"' not in other
 
 
 def test_the_reporter_may_not_handle_their_report(cast: Cast):
