@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from actors.models import Member, Organisation, Role, Team, User
 from coordination.models import (
@@ -64,6 +65,32 @@ def is_unit_staff_for_team(user: User, team: Team) -> bool:
         NeedReport.objects.filter(team=team, kommune_id=org.parent_id).exists()
         or User.objects.filter(pk=team.created_by_id, organisation_id=org.pk).exists()
     )
+
+
+def unit_staff_for_team(team: Team) -> list[User]:
+    """Everyone ``is_unit_staff_for_team``, still able to log in: who is told that an approved
+    coordinator waits to be registered (one query)."""
+    reported_to = NeedReport.objects.filter(team=team).values("kommune_id")
+    creators_unit = Organisation.objects.filter(employees=team.created_by_id).values("pk")
+    return list(
+        User.objects.filter(
+            Q(organisation__parent_id__in=reported_to) | Q(organisation_id__in=creators_unit),
+            kind=User.Kind.STAFF,
+            is_active=True,
+            organisation__kind=Organisation.Kind.KOORDINERENDE_ENHET,
+        ).order_by("pk")
+    )
+
+
+def unit_page_for_team(team: Team) -> str:
+    """Where the unit registers the team's coordinator: the need report that led to the team
+    (every unit colleague may open it), else the team page, which the unit's staff see when
+    one of them opened the team."""
+    report = NeedReport.objects.filter(team=team).order_by("-pk").values_list("pk", flat=True)
+    first = report.first()
+    if first is not None:
+        return reverse("coordination:need-report-detail", args=[first])
+    return reverse("actors:team-detail", args=[team.pk]) + "#koordinator"
 
 
 def is_line_leader_of(leader: User, person: User) -> bool:
@@ -259,11 +286,17 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
         .order_by("-proposed_at")[:10]
     )
     coordinators = [m for m in page.active_members if m.role == Role.COORDINATOR]
+    # The unit registers an approved coordinator right where the section says it waits (two
+    # queries more, only while an approval waits).
+    waiting = any(a.status == CoordinatorAppointment.Status.APPROVED for a in appointments)
     return {
         "mandate": mandate,
         "appointments": appointments,
         "coordinators": coordinators,
         "limit": COORDINATOR_CASELOAD_LIMIT,
+        "may_register": waiting
+        and page.viewer is not None
+        and is_unit_staff_for_team(page.viewer, team),
     }
 
 

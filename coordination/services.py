@@ -243,7 +243,49 @@ def appointment_decide(
     appointment.caseload_at_decision = caseload
     appointment.full_clean()
     appointment.save()
+    _tell_of_decision(appointment)
     return appointment
+
+
+def _tell_of_decision(appointment: CoordinatorAppointment) -> None:
+    """The leader's answer reaches whoever proposed, and an approval the koordinerende enhet,
+    which registers next: without it the approval waits where nobody looks. One occurrence,
+    so a proposer at the unit gets the unit's message once."""
+    team = appointment.team
+    candidate, occurrence = appointment.candidate, f"appointment:{appointment.pk}:decided"
+    team_url = reverse("actors:team-detail", args=[team.pk]) + "#koordinator"
+    if appointment.status == CoordinatorAppointment.Status.APPROVED:
+        unit_url = selectors.unit_page_for_team(team)
+        for recipient in selectors.unit_staff_for_team(team):
+            notify(
+                recipient=recipient,
+                kind=Notification.Kind.APPOINTMENT_DECIDED,
+                team=team,
+                occurrence=occurrence,
+                message=_(
+                    "%(name)s er godkjent som koordinator i aktørfellesskap nr. %(team)s og "
+                    "venter på at dere registrerer."
+                )
+                % {"name": candidate, "team": team.pk},
+                url=unit_url,
+            )
+        message = _(
+            "Lederen har godkjent %(name)s som koordinator i aktørfellesskap nr. %(team)s. Den "
+            "koordinerende enheten registrerer koordinatoren i teamet."
+        )
+    else:
+        message = _(
+            "Lederen har avvist forslaget om %(name)s som koordinator i aktørfellesskap nr. "
+            "%(team)s: %(note)s"
+        )
+    notify(
+        recipient=appointment.proposed_by,
+        kind=Notification.Kind.APPOINTMENT_DECIDED,
+        team=team,
+        occurrence=occurrence,
+        message=message % {"name": candidate, "team": team.pk, "note": appointment.decision_note},
+        url=team_url,
+    )
 
 
 @transaction.atomic

@@ -194,21 +194,28 @@ def appointment_register(request: HtmxHttpRequest, pk: int, appointment_pk: int)
     appointment.team = team
     try:
         with unique_violation_as_validation_error():
-            services.appointment_register(actor=actor, appointment=appointment)
+            member = services.appointment_register(actor=actor, appointment=appointment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _(
-                "Koordinatoren er registrert i teamet. Den forrige blir til overleveringen er gjort."
-            ),
-        )
-    # The unit works from the need report that led to the team.
+        messages.success(request, _registered_message(team, member))
+    # Back where the unit registered: the team page's section, or the need report it works from.
+    if request.POST.get("from") == "team":
+        return redirect(team_section_url(team.pk, "koordinator"))
     report = NeedReport.objects.filter(team=team).order_by("-pk").first()
     if report is not None:
         return redirect("coordination:need-report-detail", pk=report.pk)
     return redirect(team_section_url(team.pk, "koordinator"))
+
+
+def _registered_message(team: Team, member: Member) -> str:
+    """A first coordinator simply is registered; a successor overlaps the one leaving."""
+    if any(m.pk != member.pk for m in selectors.active_coordinators(team)):
+        return _(
+            "%(name)s er registrert som koordinator i teamet. Den forrige koordinatoren "
+            "fortsetter til overleveringen er gjort."
+        ) % {"name": member.display_name}
+    return _("%(name)s er registrert som koordinator i teamet.") % {"name": member.display_name}
 
 
 @login_required

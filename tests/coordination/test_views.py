@@ -260,6 +260,106 @@ def test_proposing_a_coordinator_in_place_reloads_the_section(cast: Cast):
     assert CoordinatorAppointment.objects.get().candidate == cast.member
 
 
+def monas_team_with_tor_approved(cast: Cast, unit_staff: User):
+    """Una opened Mona's team from Per's report and proposed Tor; Leif approved him."""
+    report = per_report(cast, patient_name="Mona Fjell")
+    team = services.need_report_establish_team(
+        actor=unit_staff, report=report, name="Mona Fjell", national_id=NEW_ID
+    )
+    appointment = services.appointment_propose(actor=unit_staff, team=team, candidate=cast.member)
+    client_for(cast.leader).post(
+        reverse("coordination:appointment-decide", args=[appointment.pk]), {"decision": "approve"}
+    )
+    return report, team, appointment
+
+
+def test_the_proposer_is_told_that_the_leader_approved(cast: Cast):
+    appointment = services.appointment_propose(
+        actor=cast.coordinator, team=cast.team, candidate=cast.member
+    )
+    client_for(cast.leader).post(
+        reverse("coordination:appointment-decide", args=[appointment.pk]), {"decision": "approve"}
+    )
+    told = Notification.objects.get(kind=Notification.Kind.APPOINTMENT_DECIDED)
+    assert told.recipient == cast.coordinator
+    assert "Lederen har godkjent" in told.message and str(cast.member) in told.message
+    assert told.url == reverse("actors:team-detail", args=[cast.team.pk]) + "#koordinator"
+    inbox = client_for(cast.coordinator).get(reverse("coordination:notification-list"))
+    assert "Lederen har godkjent" in inbox.content.decode()
+
+
+def test_the_proposer_is_told_why_the_leader_rejected(cast: Cast):
+    appointment = services.appointment_propose(
+        actor=cast.coordinator, team=cast.team, candidate=cast.member
+    )
+    client_for(cast.leader).post(
+        reverse("coordination:appointment-decide", args=[appointment.pk]),
+        {"decision": "reject", "note": "Tor har ikke tid dette halvåret"},
+    )
+    told = Notification.objects.get(kind=Notification.Kind.APPOINTMENT_DECIDED)
+    assert told.recipient == cast.coordinator
+    assert "avvist" in told.message and "Tor har ikke tid dette halvåret" in told.message
+
+
+def test_an_approval_tells_the_unit_once_where_to_register(cast: Cast, unit_staff: User):
+    colleague = StaffFactory(organisation=unit_staff.organisation)
+    report, _team, _appointment = monas_team_with_tor_approved(cast, unit_staff)
+    told = Notification.objects.filter(kind=Notification.Kind.APPOINTMENT_DECIDED)
+    # Una proposed and is at the unit: one notice, the unit's.
+    assert {n.recipient for n in told} == {unit_staff, colleague}
+    assert {n.url for n in told} == {reverse("coordination:need-report-detail", args=[report.pk])}
+    assert all("venter på at dere registrerer" in n.message for n in told)
+
+
+def test_the_unit_registers_on_the_team_page_where_it_says_the_coordinator_waits(
+    cast: Cast, unit_staff: User
+):
+    _report, team, appointment = monas_team_with_tor_approved(cast, unit_staff)
+    register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
+    client = client_for(unit_staff)
+    page = client.get(reverse("actors:team-detail", args=[team.pk])).content.decode()
+    section = page[page.index('id="koordinator-heading"') :]
+    assert "venter på registrering hos den koordinerende enheten" in section
+    assert f'action="{register}"' in section
+    response = client.post(register, {"from": "team"}, follow=True)
+    assert response.redirect_chain[-1][0] == (
+        reverse("actors:team-detail", args=[team.pk]) + "#koordinator"
+    )
+    body = response.content.decode()
+    # The first coordinator: nobody "before" to hand over from.
+    assert f"{cast.member} er registrert som koordinator i teamet." in body
+    assert "forrige" not in body
+    assert team.members.get(user=cast.member).role == Role.COORDINATOR
+
+
+def test_registering_a_successor_says_the_one_before_stays_until_the_handover(
+    cast: Cast, unit_staff: User
+):
+    _report, team, appointment = monas_team_with_tor_approved(cast, unit_staff)
+    team.members.create(
+        user=cast.coordinator,
+        organisation=cast.kommune,
+        level="kommune",
+        role=Role.COORDINATOR,
+        joined_on=timezone.localdate(),
+    )
+    register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
+    body = client_for(unit_staff).post(register, follow=True).content.decode()
+    assert "Den forrige koordinatoren fortsetter til overleveringen er gjort." in body
+
+
+def test_the_team_page_offers_registering_to_the_unit_only(cast: Cast):
+    appointment = services.appointment_propose(
+        actor=cast.coordinator, team=cast.team, candidate=cast.member
+    )
+    services.appointment_decide(actor=cast.leader, appointment=appointment, approve=True)
+    register = reverse("coordination:appointment-register", args=[cast.team.pk, appointment.pk])
+    page = client_for(cast.coordinator).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    body = page.content.decode()
+    assert "venter på registrering hos den koordinerende enheten" in body
+    assert register not in body
+
+
 def test_a_mandate_form_with_bad_hours_shows_the_message_in_the_fragment(cast: Cast):
     url = reverse("coordination:mandate-edit", args=[cast.team.pk])
     response = client_for(cast.coordinator).post(
