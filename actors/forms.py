@@ -73,6 +73,12 @@ class PatientRegisterForm(StyledFormMixin, forms.Form):
         return value
 
 
+# The roles the members' forms offer: the coordinator is proposed, approved by the line
+# leader and registered by the koordinerende enhet instead (actors.services says why).
+BY_HAND_ROLES = [(value, label) for value, label in Role.choices if value != Role.COORDINATOR]
+COORDINATOR_HELP = _("Koordinatoren foreslås under «Koordinator og mandat».")
+
+
 class MemberAddForm(StyledFormMixin, forms.Form):
     user = forms.ModelChoiceField(
         label=_("Ansatt med tilgang til LKT"),
@@ -99,7 +105,7 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
     )
-    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Rolle"), choices=BY_HAND_ROLES, help_text=COORDINATOR_HELP)
     level = forms.ChoiceField(
         label=_("Nivå i aktørkartet"),
         help_text=_("Tomt: hentes fra organisasjonen, ellers privat nettverk."),
@@ -157,6 +163,12 @@ class MemberEditForm(StyledFormMixin, forms.Form):
                 "external_email": member.external_email,
             },
         )
+        if member.role != Role.COORDINATOR:
+            role = form.fields["role"]
+            assert isinstance(role, forms.ChoiceField)  # noqa: S101 – narrows the type
+            role.choices = BY_HAND_ROLES
+            role.help_text = COORDINATOR_HELP
+            role.error_messages["invalid_choice"] = _("Ukjent rolle: velg en rolle fra listen.")
         if member.user_id:  # a user's contact details live on their account
             del form.fields["external_phone"], form.fields["external_email"]
         return form

@@ -352,6 +352,12 @@ class Member(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("rolle"), max_length=32, choices=Role.choices)
+    # The role the person held in the team before becoming its coordinator, on the same
+    # membership: the team still knows what they do there (sykepleier), and it is what they go
+    # back to when they hand the coordinator's role over. Their profession is on their profile.
+    previous_role = models.CharField(
+        _("rolle før koordinator"), max_length=32, choices=Role.choices, blank=True
+    )
     level = models.CharField(_("nivå"), max_length=16, choices=NetworkLevel.choices)
     closeness = models.CharField(
         _("nærhet"), max_length=16, choices=Closeness.choices, default=Closeness.MONTHLY
@@ -407,6 +413,16 @@ class Member(models.Model):
     @property
     def display_name(self) -> str:
         return str(self.user) if self.user_id and self.user else self.external_name
+
+    @property
+    def profession_label(self) -> str:
+        """What the person is by trade, for a coordinator shown next to the role: the
+        profession on their profile, else the role they held in the team before."""
+        if self.user_id and self.user and self.user.has_clinical_profession:
+            return str(self.user.get_profession_display()).lower()
+        if self.previous_role in Role.values:
+            return str(Role(self.previous_role).label).lower()
+        return ""
 
     @property
     def contact_phone(self) -> str:

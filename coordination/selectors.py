@@ -139,6 +139,43 @@ def leaders_of_coordinators(team: Team) -> list[User]:
     return list(leaders.values())
 
 
+def _coordinates(member: Member | None) -> bool:
+    return member is not None and member.left_on is None and member.role == Role.COORDINATOR
+
+
+def mandate_coordinator(team: Team, mandate: Mandate | None = None) -> Member | None:
+    """The coordinator a mandate is for: the one it names while they coordinate; else the one
+    the unit registered last and still coordinating; else the team's first coordinator."""
+    if mandate is not None and mandate.coordinator_id and _coordinates(mandate.coordinator):
+        return mandate.coordinator
+    registered = (
+        CoordinatorAppointment.objects.filter(
+            team=team,
+            status=CoordinatorAppointment.Status.REGISTERED,
+            member__left_on__isnull=True,
+            member__role=Role.COORDINATOR,
+        )
+        .select_related("member__user")
+        .order_by("-registered_at", "-pk")
+        .first()
+    )
+    if registered is not None:
+        return registered.member
+    coordinators = active_coordinators(team)
+    return coordinators[0] if coordinators else None
+
+
+def mandate_approvers(team: Team, mandate: Mandate | None = None) -> list[User]:
+    """Who approves the mandate: the line leaders of the coordinator it is for. A mandate from
+    before that was recorded may be approved by any active coordinator's leader."""
+    if mandate is not None and mandate.coordinator_id is None:
+        return leaders_of_coordinators(team)
+    coordinator = mandate_coordinator(team, mandate)
+    if coordinator is None or coordinator.user is None or not coordinator.user.organisation_id:
+        return []
+    return line_leaders(coordinator.user.organisation_id)
+
+
 def caseload(user: User) -> int:
     """How many open teams the person coordinates now."""
     return (
@@ -241,10 +278,16 @@ def approvals_for_leader(user: User) -> tuple[list[AppointmentRow], list[Mandate
     )
     mandates = list(
         Mandate.objects.filter(
+            # The coordinator's own leader; a mandate from before it named one, any active
+            # coordinator's (``mandate_approvers``).
+            Q(coordinator__user__organisation__in=organisations)
+            | Q(
+                coordinator__isnull=True,
+                team__members__role=Role.COORDINATOR,
+                team__members__left_on__isnull=True,
+                team__members__user__organisation__in=organisations,
+            ),
             approved_at__isnull=True,
-            team__members__role=Role.COORDINATOR,
-            team__members__left_on__isnull=True,
-            team__members__user__organisation__in=organisations,
         )
         .exclude(team__status=Team.Status.CLOSED)
         .select_related("deputy__user", "updated_by")
@@ -271,7 +314,9 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
     candidates. The coordinators come from the members already on the page."""
     team = page.team
     mandate = (
-        Mandate.objects.filter(team=team).select_related("deputy__user", "approved_by").first()
+        Mandate.objects.filter(team=team)
+        .select_related("deputy__user", "approved_by", "coordinator__user")
+        .first()
     )
     appointments = list(
         CoordinatorAppointment.objects.filter(

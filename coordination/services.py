@@ -293,10 +293,13 @@ def appointment_register(
     *, actor: User, appointment: CoordinatorAppointment, joined_on: dt.date | None = None
 ) -> Member:
     """The koordinerende enhet registers an approved coordinator: they join the team in the
-    role koordinator next to the one leaving, which is the overlap a handover needs.
+    role koordinator next to the one leaving, which is the overlap a handover needs. A member
+    of the team already keeps their membership: its role becomes koordinator and the role they
+    held is kept beside it (``Member.previous_role``), so nothing of their history is lost.
+    The mandate moves to the new coordinator, for their own leader to approve.
 
     The unit is not a member of the team, so this does not go through ``member_add`` (which
-    asks for the right to manage the team); it adds the same row with the same checks and
+    asks for the right to manage the team); it writes the same row with the same checks and
     writes the audit record itself.
     """
     team = appointment.team
@@ -307,15 +310,29 @@ def appointment_register(
     if appointment.status != CoordinatorAppointment.Status.APPROVED:
         raise ValidationError(_("Lederen må godkjenne oppnevningen før den kan registreres."))
     candidate = appointment.candidate
-    organisation = candidate.organisation
-    member = Member(
-        team=team,
-        user=candidate,
-        organisation=organisation,
-        level=organisation.level if organisation else NetworkLevel.PRIVAT,
-        role=Role.COORDINATOR,
-        joined_on=joined_on or timezone.localdate(),
+    # Locked: two registrations at once change the membership once.
+    member = (
+        Member.objects.select_for_update()
+        .filter(team=team, user=candidate, left_on__isnull=True)
+        .first()
     )
+    if member is None:
+        organisation = candidate.organisation
+        member = Member(
+            team=team,
+            user=candidate,
+            organisation=organisation,
+            level=organisation.level if organisation else NetworkLevel.PRIVAT,
+            role=Role.COORDINATOR,
+            joined_on=joined_on or timezone.localdate(),
+        )
+    elif member.role == Role.COORDINATOR:
+        raise ValidationError(_("Personen er allerede koordinator i teamet."))
+    else:
+        member.previous_role = member.role
+        member.role = Role.COORDINATOR
+        # The coordinator leads the team: never only "ved behov".
+        member.involvement = Member.Involvement.CORE
     member.full_clean()
     member.save()
     appointment.status = CoordinatorAppointment.Status.REGISTERED
@@ -324,6 +341,7 @@ def appointment_register(
     appointment.member = member
     appointment.save()
     audit.record(user=actor, patient=team.patient, action=audit.CHANGE, obj=member)
+    mandate_follow_coordinator(team=team, coordinator=member)
     return member
 
 
@@ -354,6 +372,7 @@ def mandate_save(
     authorize(actor, Action.MANAGE_TEAM, team.patient, obj=team)
     _check_deputy(team, deputy)
     mandate = Mandate.objects.select_for_update().filter(team=team).first() or Mandate(team=team)
+    mandate.coordinator = selectors.mandate_coordinator(team, mandate if mandate.pk else None)
     mandate.task_description = task_description.strip()
     mandate.authority = authority.strip()
     mandate.hours_per_month = hours_per_month
@@ -363,7 +382,7 @@ def mandate_save(
     mandate.approved_at = None
     mandate.full_clean()
     mandate.save()
-    for leader in selectors.leaders_of_coordinators(team):
+    for leader in selectors.mandate_approvers(team, mandate):
         notify(
             recipient=leader,
             kind=Notification.Kind.MANDATE_SUBMITTED,
@@ -376,13 +395,10 @@ def mandate_save(
 
 @transaction.atomic
 def mandate_approve(*, actor: User, mandate: Mandate) -> Mandate:
-    """The coordinator's line leader approves the mandate; never without a deputy."""
+    """The line leader of the coordinator it is for approves the mandate; never without a
+    deputy."""
     team = mandate.team
-    if not any(
-        selectors.is_line_leader_of(actor, member.user)
-        for member in selectors.active_coordinators(team)
-        if member.user
-    ):
+    if actor.pk not in {leader.pk for leader in selectors.mandate_approvers(team, mandate)}:
         raise PermissionDenied
     if mandate.deputy_id is None:
         raise ValidationError(
@@ -394,6 +410,39 @@ def mandate_approve(*, actor: User, mandate: Mandate) -> Mandate:
     mandate.full_clean()
     mandate.save(update_fields=["approved_by", "approved_at"])
     return mandate
+
+
+@transaction.atomic
+def mandate_follow_coordinator(*, team: Team, coordinator: Member | None = None) -> None:
+    """After a change of coordinator the mandate is the new coordinator's: their own leader
+    approves it, so the approval of the one before no longer counts, and a deputy who became
+    the coordinator is a deputy no more. ``coordinator``: the one registered now; without it,
+    the coordinator the mandate is for when the one it named stepped down. Their leaders are
+    asked to approve. Nothing changes while the mandate's coordinator stays."""
+    mandate = Mandate.objects.select_for_update(of=("self",)).filter(team=team).first()
+    if mandate is None:
+        return
+    new = coordinator or selectors.mandate_coordinator(team, mandate)
+    if new is None or new.pk == mandate.coordinator_id:
+        return
+    mandate.coordinator = new
+    mandate.approved_by = None
+    mandate.approved_at = None
+    if mandate.deputy_id == new.pk:
+        mandate.deputy = None
+    mandate.save(update_fields=["coordinator", "approved_by", "approved_at", "deputy"])
+    for leader in selectors.mandate_approvers(team, mandate):
+        notify(
+            recipient=leader,
+            kind=Notification.Kind.MANDATE_SUBMITTED,
+            team=team,
+            occurrence=f"mandate:{mandate.pk}:coordinator:{new.pk}",
+            message=_(
+                "Aktørfellesskap nr. %(team)s har fått ny koordinator, %(name)s. Mandatet "
+                "venter på din godkjenning."
+            )
+            % {"team": team.pk, "name": new.display_name},
+        )
 
 
 # ---------------------------------------------------------------------------------------------

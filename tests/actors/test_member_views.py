@@ -164,3 +164,43 @@ def test_members_section_uses_the_same_queries_for_3_and_40_members(
     with django_assert_num_queries(7):
         response = client.get(reverse("actors:team-medlemmer", args=[cast.team.pk]), headers=HTMX)
     assert response.content.decode().count("Nabo") >= members - 2
+
+
+def test_changing_a_member_offers_no_coordinator_role(cast):
+    url = reverse("actors:member-edit", args=[cast.team.pk, _tor(cast).pk])
+    body = client_for(cast.coordinator).get(url, headers=HTMX).content.decode()
+    assert 'value="sykepleier" selected' in body
+    assert 'value="koordinator"' not in body
+    assert "Koordinatoren foreslås under «Koordinator og mandat»." in body
+
+
+def test_posting_the_coordinator_role_for_a_member_is_refused_in_the_fragment(cast):
+    url = reverse("actors:member-edit", args=[cast.team.pk, _tor(cast).pk])
+    response = client_for(cast.coordinator).post(
+        url,
+        {
+            "role": Role.COORDINATOR,
+            "level": NetworkLevel.KOMMUNE,
+            "closeness": Closeness.WEEKLY,
+            "involvement": "core",
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "Ukjent rolle: velg en rolle fra listen." in response.content.decode()
+    assert _tor(cast).role == Role.NURSE
+    assert cast.team.members.filter(role=Role.COORDINATOR).count() == 1
+
+
+def test_adding_a_member_offers_no_coordinator_role(cast):
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    body = client_for(cast.coordinator).get(url, headers=HTMX).content.decode()
+    assert 'value="fastlege"' in body
+    assert 'value="koordinator"' not in body
+
+
+def test_the_coordinator_changing_their_own_membership_keeps_the_role(cast):
+    cecilie = cast.team.members.get(user=cast.coordinator)
+    url = reverse("actors:member-edit", args=[cast.team.pk, cecilie.pk])
+    body = client_for(cast.coordinator).get(url, headers=HTMX).content.decode()
+    assert 'value="koordinator" selected' in body

@@ -10,11 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from actors import services as actor_services
 from actors.models import Organisation, Role, User
 from actors.validators import synthetic_national_id
 from coordination import services
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
 from tests.conftest import Cast, Client, client_for
+from tests.coordination.test_services import monas_team, register
 from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
 from tests.private_circle import karis_private_circle
 
@@ -346,6 +348,46 @@ def test_registering_a_successor_says_the_one_before_stays_until_the_handover(
     register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
     body = client_for(unit_staff).post(register, follow=True).content.decode()
     assert "Den forrige koordinatoren fortsetter til overleveringen er gjort." in body
+
+
+def test_a_nurse_registered_as_coordinator_shows_as_coordinator_and_nurse(
+    cast: Cast, unit_staff: User
+):
+    report = per_report(cast, patient_name="Mona Fjell")
+    team = services.need_report_establish_team(
+        actor=unit_staff, report=report, name="Mona Fjell", national_id=NEW_ID
+    )
+    actor_services.member_add(actor=unit_staff, team=team, user=cast.member, role=Role.NURSE)
+    appointment = services.appointment_propose(actor=unit_staff, team=team, candidate=cast.member)
+    services.appointment_decide(actor=cast.leader, appointment=appointment, approve=True)
+    register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
+    response = client_for(unit_staff).post(register, {"from": "team"}, follow=True)
+    body = response.content.decode()
+    assert "allerede aktivt medlem" not in body
+    assert f"{cast.member} er registrert som koordinator i teamet." in body
+    members = body[body.index('id="medlemmer-heading"') :]
+    assert "Koordinator og leder av aktørfellesskapet (sykepleier)" in members
+    assert team.members.filter(user=cast.member).count() == 1
+
+
+def test_after_a_change_of_coordinator_the_new_leader_is_asked_and_the_old_is_not(
+    cast: Cast, unit_staff: User, spesialist
+):
+    team, _tor = monas_team(cast, unit_staff)
+    dps_leader = StaffFactory(organisation=spesialist, is_leader=True)
+    register(cast, unit_staff, team, StaffFactory(organisation=spesialist), leader=dps_leader)
+    approvals = reverse("coordination:leader-approvals")
+    assert f"Mandat for aktørfellesskap nr. {team.pk}" in (
+        client_for(dps_leader).get(approvals).content.decode()
+    )
+    assert f"Mandat for aktørfellesskap nr. {team.pk}" not in (
+        client_for(cast.leader).get(approvals).content.decode()
+    )
+    page = client_for(unit_staff).get(reverse("actors:team-detail", args=[team.pk]))
+    section = page.content.decode()
+    section = section[section.index('id="koordinator-heading"') :]
+    assert "Ikke godkjent ennå" in section
+    assert str(cast.leader) not in section
 
 
 def test_the_team_page_offers_registering_to_the_unit_only(cast: Cast):
