@@ -9,9 +9,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import (
+    PRIVATE_PRACTICE_HELP,
     Closeness,
     Consent,
     Member,
@@ -108,7 +110,11 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Rolle"), choices=BY_HAND_ROLES, help_text=COORDINATOR_HELP)
     level = forms.ChoiceField(
         label=_("Nivå i aktørkartet"),
-        help_text=_("Tomt: hentes fra organisasjonen, ellers privat nettverk."),
+        help_text=format_lazy(
+            "{} {}",
+            _("Tomt: hentes fra organisasjonen, ellers privat nettverk."),
+            PRIVATE_PRACTICE_HELP,
+        ),
         choices=[("", "–"), *NetworkLevel.choices],
         required=False,
     )
@@ -133,7 +139,9 @@ class MemberEditForm(StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
     )
-    level = forms.ChoiceField(label=_("Nivå i aktørkartet"), choices=NetworkLevel.choices)
+    level = forms.ChoiceField(
+        label=_("Nivå i aktørkartet"), choices=NetworkLevel.choices, help_text=PRIVATE_PRACTICE_HELP
+    )
     closeness = forms.ChoiceField(label=_("Nærhet til pasienten"), choices=Closeness.choices)
     involvement = forms.ChoiceField(label=_("Deltakelse"), choices=Member.Involvement.choices)
     expected_leave_on = DateField(label=_("Forventet slutt"), required=False, widget=DateInput)
