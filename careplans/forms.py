@@ -91,11 +91,20 @@ class GoodDayForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, page: GoodDayPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if page.team_staff:
-            self.fields["co_writers"].choices = [(u.pk, str(u)) for u in page.team_staff]  # type: ignore[attr-defined]
+        staff = page.viewer.kind == page.viewer.Kind.STAFF
+        # Staff who write stay co-writers (careplans.services): they choose only the others.
+        others = [u for u in page.team_staff if not (staff and u.pk == page.viewer.pk)]
+        if others:
+            self.fields["co_writers"].choices = [(u.pk, str(u)) for u in others]  # type: ignore[attr-defined]
+            if staff:
+                self.fields["co_writers"].label = _("Hvem andre i teamet kan skrive med pasienten?")
+                self.fields["co_writers"].help_text = _(
+                    "Du som skriver nå, kan skrive videre med pasienten til pasienten sier noe "
+                    "annet. De andre i teamet kan bare lese."
+                )
         else:
             del self.fields["co_writers"]
-        if page.viewer.kind == page.viewer.Kind.STAFF:
+        if staff:
             self.fields["written_with"].required = True
             field = self.fields["written_with"]
             field.help_text = _(
