@@ -46,7 +46,9 @@ def _text(label: StrOrPromise, limit: int, help_text: StrOrPromise = "", rows: i
 
 
 class GoodDayForm(StyledFormMixin, forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
     good_day = _text(
         _("Min gode dag"),
         LONG_TEXT,

@@ -142,7 +142,11 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
             "patient_wishes": entry.patient_wishes,
         }
     form = PhaseEntryForm(
-        form_data(request), initial=initial, members=_members(version), auto_id=f"{phase}-%s"
+        form_data(request),
+        initial=initial,
+        phase=phase,
+        members=_members(version),
+        auto_id=f"{phase}-%s",
     )
     team = version.plan.team
     saved = submit(

@@ -42,7 +42,9 @@ def _date(label: Any, required: bool = True) -> DateField:
 
 
 class PlanDraftForm(StyledFormMixin, forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
     roles_note = _text(
         "roles_note", _("Mangler noen roller, eller er det roller som ikke trengs nå? Hvorfor?")
     )
@@ -84,7 +86,9 @@ class PlanDraftForm(StyledFormMixin, forms.Form):
 
 
 class PlanApproveForm(forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
 
 
 class PlanCorrectionForm(StyledFormMixin, forms.Form):

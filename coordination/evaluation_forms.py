@@ -89,7 +89,9 @@ class SummaryForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"max_length": _too_long()},
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
 
 
 class CorrectionForm(StyledFormMixin, forms.Form):

@@ -203,6 +203,29 @@ def test_red_without_a_night_contact_comes_back_with_the_message_and_nothing_sav
     assert not PhasePlanEntry.objects.exists()
 
 
+def night_label(form: str) -> str:
+    """The label of the night-call field, with its marker."""
+    match = re.search(r'<label class="ds-label" for="[a-z]+-call_night">(.*?)</label>', form)
+    assert match, form
+    return match.group(1)
+
+
+def test_the_red_night_call_field_is_required_and_never_called_optional(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    client = client_for(cast.coordinator)
+    red = client.get(
+        reverse("careplans:phase-entry-edit", args=[draft.pk, "red"]), headers=HTMX
+    ).content.decode()
+    assert "valgfritt" not in night_label(red)
+    assert "Må fylles ut i rød fase" not in red
+    assert re.search(r'<textarea name="call_night"[^>]* required', red)
+    green = client.get(
+        reverse("careplans:phase-entry-edit", args=[draft.pk, "green"]), headers=HTMX
+    ).content.decode()
+    assert "(valgfritt)" in night_label(green)
+    assert "Må fylles ut i rød fase" not in green
+
+
 def test_the_phase_form_of_an_approved_version_says_it_is_frozen(cast: Cast) -> None:
     version = version_for(cast.team, cast.coordinator, status=CarePlanVersion.Status.IN_FORCE)
     url = reverse("careplans:phase-entry-edit", args=[version.pk, "green"])

@@ -302,6 +302,16 @@ def test_the_coordinator_who_wrote_the_first_version_with_kari_may_edit_it_again
     assert GoodDayVersion.objects.count() == 2
 
 
+def test_the_form_says_what_it_requires_of_staff_and_that_all_is_optional_for_kari(cast):
+    staff = client_for(cast.coordinator).get(page_url(cast)).content.decode()
+    assert "Alt er frivillig." not in staff
+    assert "Bare «Skrevet sammen med» må fylles ut" in staff
+    assert 'Skrevet sammen med <span class="lkt-optional">(må fylles ut)</span>' in staff
+    own = client_for(cast.patient).get(page_url(cast)).content.decode()
+    assert "Alt er frivillig." in own
+    assert "må fylles ut" not in own
+
+
 def test_a_named_co_writer_gets_the_form(cast):
     save(cast.patient, cast.team.patient, 0, co_writers=[cast.member])
     body = client_for(cast.member).get(page_url(cast)).content.decode()
