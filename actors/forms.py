@@ -9,9 +9,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import (
+    PRIVATE_PRACTICE_HELP,
     Closeness,
     Consent,
     Member,
@@ -22,13 +24,9 @@ from actors.models import (
 )
 from actors.staff_eligibility import member_label, staff_label, team_eligible
 from actors.validators import validate_national_id
-from lkt.forms import DateField, StyledFormMixin, unique_violation_as_validation_error
+from lkt.forms import DateField, DateInput, StyledFormMixin, unique_violation_as_validation_error
 
 T = TypeVar("T")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):
@@ -93,6 +91,12 @@ class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
         return member_label(obj)
 
 
+# The roles the members' forms offer: the coordinator is proposed, approved by the line
+# leader and registered by the koordinerende enhet instead (actors.services says why).
+BY_HAND_ROLES = [(value, label) for value, label in Role.choices if value != Role.COORDINATOR]
+COORDINATOR_HELP = _("Koordinatoren foreslås under «Koordinator og mandat».")
+
+
 class MemberAddForm(StyledFormMixin, forms.Form):
     user = StaffChoiceField(
         label=_("Ansatt med tilgang til LKT"),
@@ -122,10 +126,14 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
     )
-    role = forms.ChoiceField(label=_("Rolle"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Rolle"), choices=BY_HAND_ROLES, help_text=COORDINATOR_HELP)
     level = forms.ChoiceField(
         label=_("Nivå i aktørkartet"),
-        help_text=_("Tomt: hentes fra organisasjonen, ellers privat nettverk."),
+        help_text=format_lazy(
+            "{} {}",
+            _("Tomt: hentes fra organisasjonen, ellers privat nettverk."),
+            PRIVATE_PRACTICE_HELP,
+        ),
         choices=[("", "–"), *NetworkLevel.choices],
         required=False,
     )
@@ -153,7 +161,9 @@ class MemberEditForm(StyledFormMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
     )
-    level = forms.ChoiceField(label=_("Nivå i aktørkartet"), choices=NetworkLevel.choices)
+    level = forms.ChoiceField(
+        label=_("Nivå i aktørkartet"), choices=NetworkLevel.choices, help_text=PRIVATE_PRACTICE_HELP
+    )
     closeness = forms.ChoiceField(label=_("Nærhet til pasienten"), choices=Closeness.choices)
     involvement = forms.ChoiceField(label=_("Deltakelse"), choices=Member.Involvement.choices)
     expected_leave_on = DateField(label=_("Forventet slutt"), required=False, widget=DateInput)
@@ -183,6 +193,12 @@ class MemberEditForm(StyledFormMixin, forms.Form):
                 "external_email": member.external_email,
             },
         )
+        if member.role != Role.COORDINATOR:
+            role = form.fields["role"]
+            assert isinstance(role, forms.ChoiceField)  # noqa: S101 – narrows the type
+            role.choices = BY_HAND_ROLES
+            role.help_text = COORDINATOR_HELP
+            role.error_messages["invalid_choice"] = _("Ukjent rolle: velg en rolle fra listen.")
         if member.user_id:  # a user's contact details live on their account
             del form.fields["external_phone"], form.fields["external_email"]
         return form

@@ -144,12 +144,27 @@ class Level(models.TextChoices):
 
 
 class NetworkLevel(models.TextChoices):
-    """Where an actor stands in the aktørkart: an organisation's level, or the private network."""
+    """Where an actor stands in the aktørkart: an organisation's level, or the private network.
+
+    Private practice stands where its agreement is (``PRIVATE_PRACTICE_HELP``): with the
+    kommune for a driftsavtale (the fastlege, the avtalefysioterapeut: the kommune's own
+    services, hol. § 3-2), with the spesialisthelsetjeneste for an avtalespesialist, and in
+    another sector without a public agreement. So no fifth level: a fifth would split the
+    kommune's services in the aktørkart by who employs the person, which the team does not act on.
+    """
 
     KOMMUNE = "kommune", _("Kommune")
     SPESIALIST = "spesialist", _("Spesialisthelsetjenesten")
     ANNEN = "annen", _("Annen sektor")
     PRIVAT = "privat", _("Privat nettverk")
+
+
+# Where a private practitioner belongs, said where a level is chosen (NetworkLevel says why).
+PRIVATE_PRACTICE_HELP = _(
+    "Privat praksis står der avtalen er: fastlege og avtalefysioterapeut med avtale med "
+    "kommunen under Kommune, avtalespesialist under Spesialisthelsetjenesten, privat praksis "
+    "uten offentlig avtale under Annen sektor. Privat nettverk er familie, venner og naboer."
+)
 
 
 class Closeness(models.TextChoices):
@@ -177,6 +192,9 @@ class Organisation(models.Model):
         # Night and emergency services: their staff see only the crisis card (lkt.access).
         LEGEVAKT = "legevakt", _("Legevakt")
         AMK = "amk", _("AMK-sentral")
+        # A fysioterapeut, psykolog or spesialist in practice of their own; its level says
+        # where the agreement is (NetworkLevel).
+        PRIVATE_PRACTICE = "privat_praksis", _("Privat praksis")
         OTHER = "other", _("Annet")
 
     name = models.CharField(_("navn"), max_length=200)
@@ -184,7 +202,9 @@ class Organisation(models.Model):
         _("organisasjonsnummer"), max_length=9, unique=True, validators=[validate_org_number]
     )
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)
-    level = models.CharField(_("nivå"), max_length=16, choices=Level.choices)
+    level = models.CharField(
+        _("nivå"), max_length=16, choices=Level.choices, help_text=PRIVATE_PRACTICE_HELP
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("overordnet"),
@@ -310,6 +330,7 @@ class Role(models.TextChoices):
     PSYCHIATRIC_NURSE = "psykiatrisk_sykepleier", _("Psykiatrisk sykepleier")
     OCCUPATIONAL_THERAPIST = "ergoterapeut", _("Ergoterapeut")
     PHYSIOTHERAPIST = "fysioterapeut", _("Fysioterapeut")
+    SPEECH_THERAPIST = "logoped", _("Logoped")
     PSYCHOLOGIST = "psykolog", _("Psykolog")
     MILIEU_THERAPIST = "miljoterapeut", _("Miljøterapeut")
     SOCIAL_WORKER = "sosionom", _("Sosionom")
@@ -382,6 +403,12 @@ class Member(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("rolle"), max_length=32, choices=Role.choices)
+    # The role the person held in the team before becoming its coordinator, on the same
+    # membership: the team still knows what they do there (sykepleier), and it is what they go
+    # back to when they hand the coordinator's role over. Their profession is on their profile.
+    previous_role = models.CharField(
+        _("rolle før koordinator"), max_length=32, choices=Role.choices, blank=True
+    )
     level = models.CharField(_("nivå"), max_length=16, choices=NetworkLevel.choices)
     closeness = models.CharField(
         _("nærhet"), max_length=16, choices=Closeness.choices, default=Closeness.MONTHLY
@@ -437,6 +464,16 @@ class Member(models.Model):
     @property
     def display_name(self) -> str:
         return str(self.user) if self.user_id and self.user else self.external_name
+
+    @property
+    def profession_label(self) -> str:
+        """What the person is by trade, for a coordinator shown next to the role: the
+        profession on their profile, else the role they held in the team before."""
+        if self.user_id and self.user and self.user.has_clinical_profession:
+            return str(self.user.get_profession_display()).lower()
+        if self.previous_role in Role.values:
+            return str(Role(self.previous_role).label).lower()
+        return ""
 
     @property
     def contact_phone(self) -> str:

@@ -15,11 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import CommunicationLine, Member, Perspective, Scenario
 from actors.network_selectors import MANUAL_KINDS
 from actors.network_services import WHAT_THEN_LIMIT
-from lkt.forms import DateField, StyledFormMixin
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
+from lkt.forms import DateField, DateInput, StyledFormMixin
 
 
 def member_label(member: Member) -> str:

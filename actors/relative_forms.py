@@ -12,12 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import RelativeLink, Representation
 from actors.validators import validate_national_id
-from lkt.forms import StyledFormMixin
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
+from lkt.forms import DateField, DateInput, StyledFormMixin
 
 # The access the patient gives, in the patient's words (Min side) and the coordinator's.
 PORTAL_ACCESS_LABELS = {
@@ -46,7 +41,7 @@ class _AccessFields(StyledFormMixin, forms.Form):
     may_edit_goals = forms.BooleanField(required=False)
     may_see_plan = forms.BooleanField(required=False)
     may_communicate = forms.BooleanField(required=False)
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Tilgangen varer til"),
         help_text=ENDS_ON_HELP,
         required=False,
@@ -158,8 +153,8 @@ class RepresentationForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    valid_from = forms.DateField(label=_("Gjelder fra"), required=False, widget=DateInput)
-    valid_until = forms.DateField(label=_("Gjelder til"), required=False, widget=DateInput)
+    valid_from = DateField(label=_("Gjelder fra"), required=False, widget=DateInput)
+    valid_until = DateField(label=_("Gjelder til"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, links: list[RelativeLink], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

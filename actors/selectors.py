@@ -27,6 +27,7 @@ from lkt import audit
 from lkt.access import (
     Action,
     allows,
+    as_user,
     authorize,
     check,
     identifies,
@@ -102,6 +103,7 @@ class TeamPage:
     missing_roles: list[Role]
     consents: list[Consent]
     former_members: list[Member]
+    viewer: User | None = None  # who the page is for (a section may offer them an action)
 
     @property
     def active_members(self) -> list[Member]:
@@ -180,6 +182,7 @@ def team_get(user: AnyUser, pk: int) -> TeamPage:
         missing_roles=missing_roles(team),
         consents=list(team.patient.consents.all()),
         former_members=[m for m in members if m.left_on is not None],
+        viewer=as_user(user),
     )
 
 

@@ -101,6 +101,7 @@ def member_add(
     authorize(actor, Action.MANAGE_TEAM, team.patient, obj=team)
     if team.status == Team.Status.CLOSED:
         raise ValidationError(_("Aktørfellesskapet er avsluttet."))
+    _refuse_coordinator_by_hand(role)
     if user is not None and user.kind != User.Kind.STAFF:
         raise ValidationError({"user": _("Bare ansatte kan legges til som brukere i teamet.")})
     if user is not None and not can_take_team_role(user):
@@ -156,7 +157,24 @@ def member_end(
     member.full_clean()
     member.save(update_fields=["left_on", "end_reason"])
     _coordinator_change_alert(member)
+    if member.role == Role.COORDINATOR:
+        _mandate_follow_coordinator(member.team)
     return member
+
+
+def _refuse_coordinator_by_hand(role: str, *, was: str = "") -> None:
+    """Nobody becomes coordinator by a choice in the members' forms: the coordinator is
+    proposed, the line leader approves and the koordinerende enhet registers
+    (``coordination.services``), so the role always has a leader's approval behind it."""
+    if role == Role.COORDINATOR and was != Role.COORDINATOR:
+        raise ValidationError(
+            {
+                "role": _(
+                    "Koordinatoren velges ikke her. Foreslå koordinatoren under «Koordinator og "
+                    "mandat»: lederen godkjenner, og den koordinerende enheten registrerer."
+                )
+            }
+        )
 
 
 def _require_another_coordinator(member: Member) -> None:
@@ -183,6 +201,14 @@ def _coordinator_change_alert(member: Member) -> None:
     from coordination.services import coordinator_change_alert
 
     coordinator_change_alert(member=member)
+
+
+def _mandate_follow_coordinator(team: Team) -> None:
+    # A coordinator stepped down: the mandate is the remaining coordinator's (imported here
+    # like the alert above).
+    from coordination.services import mandate_follow_coordinator
+
+    mandate_follow_coordinator(team=team)
 
 
 @transaction.atomic
@@ -221,8 +247,11 @@ def member_update(
     ):
         raise ValidationError({"role": NO_TEAM_ROLE})
     was_coordinator, leave_before = member.role == Role.COORDINATOR, member.expected_leave_on
-    if was_coordinator and role != Role.COORDINATOR:
+    _refuse_coordinator_by_hand(role, was=member.role)
+    steps_down = was_coordinator and role != Role.COORDINATOR
+    if steps_down:
         _require_another_coordinator(member)
+        member.previous_role = ""
     member.role = role
     member.level = level
     member.closeness = closeness
@@ -233,6 +262,8 @@ def member_update(
     member.save()
     if expected_leave_on and expected_leave_on != leave_before:
         _coordinator_change_alert(member)
+    if steps_down:
+        _mandate_follow_coordinator(member.team)
     return member
 
 

@@ -149,6 +149,96 @@ def next_occurrence(activity: AnnualActivity, after: dt.date) -> dt.date | None:
     return found[0] if found else None
 
 
+# ---------------------------------------------------------------------------------------------
+# Real meetings in the årshjul. The årshjul plans an oppstartsmøte and evaluations on computed
+# days; the team then holds or plans the real meeting on a day of its own. Where a real meeting
+# carries out a planned occurrence, the årshjul shows the meeting's day and says so, so the
+# two never disagree; the planned day remains in the plan, which is the agreement.
+
+
+@dataclass(frozen=True)
+class RealMeeting:
+    """A meeting of the team (planned, proposed or held; not cancelled) of a kind the årshjul
+    plans: which activity kind it carries out, its day, whether it is still to come, and its
+    page. ``activity_id``: the activity it was made for, when it says."""
+
+    kind: str
+    day: dt.date
+    held: bool
+    url: str
+    activity_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One day of an activity as shown: planned, or the real meeting that carries it out."""
+
+    day: dt.date
+    activity: AnnualActivity
+    meeting: RealMeeting | None = None
+
+
+def match_window(activity: AnnualActivity) -> dt.timedelta:
+    """How far from a planned day a real meeting may lie and still carry it out: half the
+    cycle for a recurring activity, a quarter of a year for one that happens once (an
+    oppstartsmøte held before the plan period started is still the oppstartsmøte)."""
+    if activity.recurrence == Recurrence.EVERY_N_MONTHS and activity.interval_months:
+        return dt.timedelta(days=activity.interval_months * 15)
+    if activity.recurrence == Recurrence.YEARLY:
+        return dt.timedelta(days=182)
+    return dt.timedelta(days=92)
+
+
+def shown_occurrences(
+    activity: AnnualActivity, start: dt.date, end: dt.date, meetings: Iterable[RealMeeting] = ()
+) -> list[Occurrence]:
+    """The activity's days in ``start``..``end`` with the real meetings in: each meeting of
+    the activity (or of its kind) carries out the nearest planned day within the window, one
+    meeting per day, and is shown on its own day instead."""
+    window = match_window(activity)
+    planned = occurrences(activity, start - window, end + window)
+    own = [
+        m
+        for m in meetings
+        if (m.activity_id is not None and m.activity_id == activity.pk)
+        or (m.activity_id is None and m.kind == activity.kind)
+    ]
+    pairs = sorted(
+        (
+            (abs(m.day - day), day, n)
+            for n, m in enumerate(own)
+            for day in planned
+            if abs(m.day - day) <= window
+        ),
+        key=lambda pair: (pair[0], pair[1], pair[2]),
+    )
+    carried: dict[dt.date, RealMeeting] = {}
+    used: set[int] = set()
+    for _distance, day, n in pairs:
+        if day in carried or n in used:
+            continue
+        carried[day] = own[n]
+        used.add(n)
+    shown = [
+        Occurrence(day=carried[day].day, activity=activity, meeting=carried[day])
+        if day in carried
+        else Occurrence(day=day, activity=activity)
+        for day in planned
+    ]
+    return sorted((o for o in shown if start <= o.day <= end), key=lambda o: o.day)
+
+
+def next_shown(
+    activity: AnnualActivity, today: dt.date, meetings: Iterable[RealMeeting] = ()
+) -> Occurrence | None:
+    """The first day from today (included) on which the activity shows: a planned day, or the
+    real meeting that carries it out."""
+    found = shown_occurrences(
+        activity, today, add_months(today, MAX_INTERVAL_MONTHS + 12), list(meetings)
+    )
+    return found[0] if found else None
+
+
 def upcoming(
     activities: Iterable[AnnualActivity], today: dt.date, limit: int = 5
 ) -> list[tuple[dt.date, AnnualActivity]]:
@@ -288,6 +378,7 @@ class StripItem:
     day: dt.date
     activity: AnnualActivity
     y: int
+    meeting: RealMeeting | None = None
 
 
 @dataclass
@@ -317,23 +408,32 @@ class Strip:
 
 
 def annual_strip(
-    activities: Iterable[AnnualActivity], start: dt.date, today: dt.date | None = None
+    activities: Iterable[AnnualActivity],
+    start: dt.date,
+    today: dt.date | None = None,
+    meetings: Iterable[RealMeeting] = (),
 ) -> Strip:
-    """Twelve months from ``start``'s month with the activities falling in each."""
+    """Twelve months from ``start``'s month with the activities falling in each, real meetings
+    on their own days (``shown_occurrences``)."""
     first = start.replace(day=1)
-    activities = list(activities)
+    last = add_months(first, 12) - dt.timedelta(days=1)
+    meetings = list(meetings)
+    shown = [
+        occurrence
+        for activity in activities
+        for occurrence in shown_occurrences(activity, first, last, meetings)
+    ]
     months: list[StripMonth] = []
     y = 0
     for i in range(12):
         month_start = add_months(first, i)
-        month_end = add_months(month_start, 1) - dt.timedelta(days=1)
         found = sorted(
             (
-                (day, activity)
-                for activity in activities
-                for day in occurrences(activity, month_start, month_end)
+                o
+                for o in shown
+                if (o.day.year, o.day.month) == (month_start.year, month_start.month)
             ),
-            key=lambda pair: (pair[0], pair[1].title),
+            key=lambda o: (o.day, o.activity.title),
         )
         height = max(STRIP_ROW_MIN, 16 + STRIP_LINE * len(found))
         month = StripMonth(
@@ -344,8 +444,8 @@ def annual_strip(
             and (today.year, today.month) == (month_start.year, month_start.month),
         )
         month.items = [
-            StripItem(day=day, activity=activity, y=y + 26 + STRIP_LINE * n)
-            for n, (day, activity) in enumerate(found)
+            StripItem(day=o.day, activity=o.activity, y=y + 26 + STRIP_LINE * n, meeting=o.meeting)
+            for n, o in enumerate(found)
         ]
         months.append(month)
         y += height

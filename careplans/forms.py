@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.validators import is_ascii_digits
 from careplans.models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, GoodDayVersion
 from careplans.services import MAX_CHALLENGES, MAX_GOALS, ChallengeInput, GoalInput
-from lkt.forms import DateField, StyledFormMixin
+from lkt.forms import DateField, DateInput, StyledFormMixin
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -24,13 +24,6 @@ if TYPE_CHECKING:
 
 EXTRA_ROWS = 2
 TOO_LONG = _("Teksten er for lang: %(show_value)d tegn. Den kan være opptil %(limit_value)d tegn.")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 def _text(label: StrOrPromise, limit: int, help_text: StrOrPromise = "", rows: int = 4) -> Any:
@@ -46,7 +39,9 @@ def _text(label: StrOrPromise, limit: int, help_text: StrOrPromise = "", rows: i
 
 
 class GoodDayForm(StyledFormMixin, forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
     good_day = _text(
         _("Min gode dag"),
         LONG_TEXT,
@@ -91,11 +86,20 @@ class GoodDayForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, page: GoodDayPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if page.team_staff:
-            self.fields["co_writers"].choices = [(u.pk, str(u)) for u in page.team_staff]  # type: ignore[attr-defined]
+        staff = page.viewer.kind == page.viewer.Kind.STAFF
+        # Staff who write stay co-writers (careplans.services): they choose only the others.
+        others = [u for u in page.team_staff if not (staff and u.pk == page.viewer.pk)]
+        if others:
+            self.fields["co_writers"].choices = [(u.pk, str(u)) for u in others]  # type: ignore[attr-defined]
+            if staff:
+                self.fields["co_writers"].label = _("Hvem andre i teamet kan skrive med pasienten?")
+                self.fields["co_writers"].help_text = _(
+                    "Du som skriver nå, kan skrive videre med pasienten til pasienten sier noe "
+                    "annet. De andre i teamet kan bare lese."
+                )
         else:
             del self.fields["co_writers"]
-        if page.viewer.kind == page.viewer.Kind.STAFF:
+        if staff:
             self.fields["written_with"].required = True
             field = self.fields["written_with"]
             field.help_text = _(

@@ -245,6 +245,19 @@ class CarePlanVersion(models.Model):
         return f"v{self.number} ({self.status})"
 
 
+class PhasePlanEntryQuerySet(models.QuerySet["PhasePlanEntry"]):
+    def in_phase_order(self) -> PhasePlanEntryQuerySet:
+        """Grønn, gul, rød: the working phase first, the acute last, as the model reads (the
+        phases' values sort green, red, yellow)."""
+        return self.order_by(
+            models.Case(
+                models.When(phase=Phase.GREEN, then=models.Value(0)),
+                models.When(phase=Phase.YELLOW, then=models.Value(1)),
+                default=models.Value(2),
+            )
+        )
+
+
 class PhasePlanEntry(models.Model):
     """What the team does in one phase: the signs (in the patient's words where possible),
     the actions, who acts, and whom to call in office hours and at night."""
@@ -280,6 +293,8 @@ class PhasePlanEntry(models.Model):
     patient_wishes = models.TextField(
         _("hva pasienten ønsker i en krise"), max_length=MEDIUM_TEXT, blank=True
     )
+
+    objects = PhasePlanEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("fase i planen")

@@ -13,9 +13,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member
-from actors.network_forms import DateInput, MemberChoiceField
+from actors.network_forms import MemberChoiceField
 from careplans.models import MEDIUM_TEXT, SHORT_TEXT, AnnualActivity, Phase
-from lkt.forms import DateField, StyledFormMixin
+from lkt.forms import DateField, DateInput, StyledFormMixin
 
 MONTHS = [
     (1, _("januar")),
@@ -70,11 +70,10 @@ class PhaseEntryForm(_MembersForm):
     call_night = forms.CharField(
         label=_("Hvem ringes kveld og natt"),
         help_text=_(
-            "For eksempel legevakt 116 117, AMK 113 og navngitte kontakter med telefonnummer. "
-            "Må fylles ut i rød fase."
+            "For eksempel legevakt 116 117, AMK 113 og navngitte kontakter med telefonnummer."
         ),
         max_length=SHORT_TEXT,
-        required=False,
+        required=False,  # in red it is (``__init__``): that is when the crisis plan is needed
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     night_contact = MemberChoiceField(
@@ -92,11 +91,22 @@ class PhaseEntryForm(_MembersForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, members: Sequence[Member] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, phase: str = "", members: Sequence[Member] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, members=members, **kwargs)
         field = self.fields["night_contact"]
         if isinstance(field, MemberChoiceField):
             field.set_members(members, str(_("Ingen valgt")))
+        if phase == Phase.RED:
+            # The same rule as careplans.phase_services, so the form marks the field required
+            # instead of calling it optional and then refusing it.
+            night = self.fields["call_night"]
+            night.required = True
+            night.error_messages["required"] = _(
+                "I rød fase må planen si hvem som ringes kveld og natt, for eksempel "
+                "legevakt 116 117, AMK 113 og en navngitt kontakt med telefonnummer."
+            )
 
 
 class PhaseChangeForm(StyledFormMixin, forms.Form):

@@ -27,7 +27,7 @@ from actors.forms import submit
 from actors.models import Member
 from actors.selectors import TeamPage, team_for_action, team_section_url
 from careplans import phase_services
-from careplans.annual import annual_strip, next_occurrence
+from careplans.annual import RealMeeting, annual_strip, next_shown
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
 from careplans.phase_forms import (
     MONTHS,
@@ -37,6 +37,7 @@ from careplans.phase_forms import (
     PhaseEntryForm,
 )
 from careplans.phase_selectors import annual_activities, phase_overview, version_for_action
+from coordination.meeting_selectors import annual_meetings
 from lkt.access import Action, allows, require_user
 from lkt.http import HtmxHttpRequest, form_data, saved_in_panel
 
@@ -142,7 +143,11 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
             "patient_wishes": entry.patient_wishes,
         }
     form = PhaseEntryForm(
-        form_data(request), initial=initial, members=_members(version), auto_id=f"{phase}-%s"
+        form_data(request),
+        initial=initial,
+        phase=phase,
+        members=_members(version),
+        auto_id=f"{phase}-%s",
     )
     team = version.plan.team
     saved = submit(
@@ -182,28 +187,40 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
 class AnnualRow:
     activity: AnnualActivity
     next_on: dt.date | None
+    meeting: RealMeeting | None = None  # the real meeting on ``next_on``, if one carries it
 
     @property
     def month_name(self) -> str:
         return str(dict(MONTHS).get(self.activity.month or 0, ""))
 
 
+def _annual_row(activity: AnnualActivity, today: dt.date, meetings: list[RealMeeting]) -> AnnualRow:
+    shown = next_shown(activity, today, meetings)
+    if shown is None:
+        return AnnualRow(activity=activity, next_on=None)
+    return AnnualRow(activity=activity, next_on=shown.day, meeting=shown.meeting)
+
+
 def _annual_context(
-    version: CarePlanVersion, can_edit: bool, *, manages: bool = False
+    version: CarePlanVersion,
+    can_edit: bool,
+    *,
+    manages: bool = False,
+    meetings: list[RealMeeting] | None = None,
 ) -> dict[str, Any]:
-    """One query: the activities with their responsible members. On the version in force the
-    coordinator, and each activity's responsible member, mark occurrences done."""
+    """One query: the activities with their responsible members (and the caller's one for the
+    team's real meetings, shown on their own days). On the version in force the coordinator,
+    and each activity's responsible member, mark occurrences done."""
     today = timezone.localdate()
     activities = annual_activities(version)
-    rows = [
-        AnnualRow(activity=a, next_on=next_occurrence(a, today - dt.timedelta(days=1)))
-        for a in activities
-    ]
+    meetings = meetings or []
+    rows = [_annual_row(a, today, meetings) for a in activities]
     rows.sort(key=lambda row: (row.next_on is None, row.next_on or today, row.activity.title))
     return {
         "version": version,
         "team": version.plan.team,
-        "strip": annual_strip(activities, today, today),
+        "meetings_shown": bool(meetings),
+        "strip": annual_strip(activities, today, today, meetings),
         "rows": rows,
         "can_edit": can_edit,
         "in_force": version.status == CarePlanVersion.Status.IN_FORCE,
@@ -218,7 +235,12 @@ def annual_list(request: HtmxHttpRequest, version_pk: int) -> HttpResponse:
     can_edit = (
         allows(standing, Action.MANAGE_TEAM) and version.status == CarePlanVersion.Status.DRAFT
     )
-    context = _annual_context(version, can_edit, manages=allows(standing, Action.MANAGE_TEAM))
+    context = _annual_context(
+        version,
+        can_edit,
+        manages=allows(standing, Action.MANAGE_TEAM),
+        meetings=annual_meetings(version.plan.team, standing),
+    )
     if request.htmx:
         return render(request, f"{ANNUAL_WHEEL}#annual-overview", context)
     return render(request, ANNUAL_PAGE, context)

@@ -10,9 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Team
-from careplans.forms import TOO_LONG, DateInput
+from careplans.forms import TOO_LONG
 from careplans.models import CORRECTION_TEXT, CarePlanVersion, PersonalApproval
-from lkt.forms import DateField, StyledFormMixin
+from lkt.forms import DateField, DateInput, StyledFormMixin
 
 
 def _text(name: str, help_text: Any = "", rows: int = 4) -> forms.CharField:
@@ -43,7 +43,9 @@ def _date(label: Any, required: bool = True) -> DateField:
 
 
 class PlanDraftForm(StyledFormMixin, forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
     roles_note = _text(
         "roles_note", _("Mangler noen roller, eller er det roller som ikke trengs nå? Hvorfor?")
     )
@@ -85,7 +87,9 @@ class PlanDraftForm(StyledFormMixin, forms.Form):
 
 
 class PlanApproveForm(forms.Form):
-    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
 
 
 class PlanCorrectionForm(StyledFormMixin, forms.Form):

@@ -439,7 +439,7 @@ class PlanPage:
 _PLAN_PREFETCH = (
     Prefetch(
         "phase_entries",
-        queryset=PhasePlanEntry.objects.select_related("actor__user").order_by("phase"),
+        queryset=PhasePlanEntry.objects.select_related("actor__user").in_phase_order(),
     ),
     Prefetch(
         "annual_activities",

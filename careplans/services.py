@@ -388,6 +388,10 @@ def good_day_save(
     chosen = _check_co_writers(
         errors, actor=actor, patient=patient, co_writers=co_writers, previous=previous_co_writers
     )
+    if actor.kind == User.Kind.STAFF and actor.pk not in {u.pk for u in chosen}:
+        # Staff write only together with the patient, so whoever wrote this version with her
+        # may write the next one too, until the patient saves a version without them.
+        chosen.append(actor)
     existing_challenges = {c.pk: c for c in Challenge.objects.filter(patient=patient)}
     existing_goals = {g.pk: g for g in Goal.objects.filter(patient=patient)}
     remaining = _check_challenges(errors, challenges, existing_challenges)

@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actors.network_forms import DateInput
 from coordination.evaluation_services import CORRECTION_TEXT, GOAL_TEXT, SUMMARY_TEXT
 from coordination.models import GoalEvaluation
-from lkt.forms import DateField, DateTimeField, StyledFormMixin
+from lkt.forms import DateField, DateInput, DateTimeField, StyledFormMixin
 
 
 def _too_long() -> str:
@@ -89,7 +88,9 @@ class SummaryForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"max_length": _too_long()},
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
 
 
 class CorrectionForm(StyledFormMixin, forms.Form):

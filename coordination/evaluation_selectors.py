@@ -16,7 +16,11 @@ from actors.models import Patient
 from actors.portal_selectors import portal_patient
 from careplans.models import CarePlanVersion, Goal
 from coordination import cycle
-from coordination.evaluation_services import corrections_open
+from coordination.evaluation_services import (
+    MEETING_HOUR,
+    corrections_open,
+    proposed_meeting_day,
+)
 from coordination.models import (
     Evaluation,
     EvaluationCorrection,
@@ -98,6 +102,22 @@ def cycle_state(
     )
 
 
+def evaluation_proposal_day(
+    period: PlanPeriod | None, meeting: Meeting | None, today: dt.date
+) -> dt.date | None:
+    """The day LKT will propose for the period's evaluation meeting, while it has not yet: the
+    one the reminder sweep picks a week before the end (``proposed_meeting_day``). None when a
+    meeting is there, the proposal was made (and perhaps cancelled) or the period is done."""
+    if (
+        period is None
+        or meeting is not None
+        or period.evaluated_on is not None
+        or period.evaluation_proposed_at is not None
+    ):
+        return None
+    return proposed_meeting_day(period.ends_on, today)
+
+
 def evaluation_section(page: TeamPage) -> dict[str, Any]:
     """The team page section "Planperiode og evaluering": the cycle stepper, the open period
     and the latest ones with their evaluation status. Three queries whatever the team's size:
@@ -131,6 +151,8 @@ def evaluation_section(page: TeamPage) -> dict[str, Any]:
     meeting = next((m for m in meetings if current and m.plan_period_id == current.pk), None)
     rows = [(p, _evaluation(p)) for p in periods]
     return {
+        "proposal_day": evaluation_proposal_day(current, meeting, timezone.localdate()),
+        "meeting_hour": MEETING_HOUR,
         "stage": current_stage,
         "steps": cycle.steps(current_stage),
         "next_step": cycle.NEXT_STEP[current_stage],
@@ -199,6 +221,14 @@ class EvaluationPage:
     @property
     def missing(self) -> int:
         return sum(1 for row in self.goals if row.result is None)
+
+    @property
+    def proposal_day(self) -> dt.date | None:
+        return evaluation_proposal_day(self.period, self.meeting, timezone.localdate(self.now))
+
+    @property
+    def meeting_hour(self) -> int:
+        return MEETING_HOUR
 
     @property
     def may_send(self) -> bool:

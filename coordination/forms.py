@@ -31,6 +31,28 @@ class YesNoField(forms.TypedChoiceField):
         )
 
 
+# Where a reporter works says what they most likely are to the patient (the form's default).
+_RELATION_BY_WORKPLACE: dict[str, str] = {
+    Organisation.Kind.LEGEKONTOR: NeedReport.Relation.GP,
+    Organisation.Kind.HJEMMETJENESTE: NeedReport.Relation.HOME_CARE,
+    Organisation.Kind.HELSEFORETAK: NeedReport.Relation.HOSPITAL,
+    Organisation.Kind.DPS: NeedReport.Relation.HOSPITAL,
+    Organisation.Kind.SYKEHUSAVDELING: NeedReport.Relation.HOSPITAL,
+}
+
+
+def reporter_relation(user: User) -> str:
+    """The answer "Hvem er du for pasienten?" starts with: the patient themself, a relative,
+    or for staff what their workplace says (a legekontor: fastlege). The reporter can change
+    it; it only spares the fastlege from reporting as "Jeg er pasienten"."""
+    if user.kind == User.Kind.PATIENT:
+        return NeedReport.Relation.SELF
+    if user.kind == User.Kind.RELATIVE:
+        return NeedReport.Relation.RELATIVE
+    kind = user.organisation.kind if user.organisation else ""
+    return _RELATION_BY_WORKPLACE.get(kind, NeedReport.Relation.OTHER_STAFF)
+
+
 class NeedReportForm(StyledFormMixin, forms.Form):
     kommune = forms.ModelChoiceField(
         label=_("Kommune"),

@@ -177,7 +177,9 @@ class MeetingPreferencesForm(StyledFormMixin, forms.Form):
 class MinutesForm(StyledFormMixin, forms.Form):
     """The overall minutes and one text per agenda item, with the version read (the lock)."""
 
-    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    base_version = forms.IntegerField(
+        label=_("Versjonen du startet fra"), min_value=0, widget=forms.HiddenInput
+    )
     minutes = forms.CharField(
         label=_("Referat"),
         help_text=_("Det som ble sagt utenom sakene, og hvem som var til stede."),

@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Member, Patient, RelativeLink, Team
 from actors.portal_selectors import portal_patient
+from careplans.annual import RealMeeting
+from careplans.models import AnnualActivity
 from coordination.meeting_services import may_write_minutes
 from coordination.models import AgendaItem, Decision, Meeting, MeetingPreferences
 from lkt import audit
@@ -45,6 +48,38 @@ def _visible_to(standing: Standing, meetings: QuerySet[Meeting]) -> QuerySet[Mee
 
 def _may_see(standing: Standing, meeting: Meeting) -> bool:
     return not standing.is_self or meeting.patient_invited
+
+
+# The årshjul's activities that a meeting of each kind carries out.
+_CARRIES_OUT = {
+    Meeting.Kind.STARTUP: AnnualActivity.Kind.KICKOFF,
+    Meeting.Kind.EVALUATION: AnnualActivity.Kind.EVALUATION,
+}
+
+
+def annual_meetings(team: Team, standing: Standing) -> list[RealMeeting]:
+    """The team's oppstartsmøter and evaluation meetings (proposed, planned or held) that the
+    viewer may see, for the årshjul to show on their real days (``careplans.annual``). A
+    meeting is clinical: a relative sees none, the patient those she is invited to. One
+    query."""
+    if not allows(standing, Action.VIEW_CLINICAL):
+        return []
+    meetings = _visible_to(
+        standing,
+        Meeting.objects.filter(team=team, kind__in=list(_CARRIES_OUT)).exclude(
+            status=Meeting.Status.CANCELLED
+        ),
+    ).only("pk", "kind", "status", "starts_at", "annual_activity_id")
+    return [
+        RealMeeting(
+            kind=_CARRIES_OUT[Meeting.Kind(m.kind)],
+            day=timezone.localtime(m.starts_at).date(),
+            held=m.status == Meeting.Status.HELD,
+            url=reverse("coordination:meeting-detail", args=[m.pk]),
+            activity_id=m.annual_activity_id,
+        )
+        for m in meetings.order_by("starts_at", "pk")
+    ]
 
 
 def preferences_for(patient: Patient) -> MeetingPreferences | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from actors.models import Member, Organisation, Role, Team, User
 from coordination.models import (
@@ -24,15 +25,33 @@ if TYPE_CHECKING:
 _OPEN_TEAM = ~Q(team__status=Team.Status.CLOSED)
 
 
+def is_unit_staff(user: User) -> bool:
+    """Staff of a koordinerende enhet, any kommune's (reads the user's organisation, once per
+    request: Django caches it on the user)."""
+    org = user.organisation if user.kind == User.Kind.STAFF else None
+    return bool(org is not None and org.kind == Organisation.Kind.KOORDINERENDE_ENHET)
+
+
 def is_unit_staff_for(user: User, kommune_id: int) -> bool:
-    """Staff of the koordinerende enhet under this kommune (reads the user's organisation,
-    once per request: Django caches it on the user)."""
-    org = user.organisation
-    return bool(
-        user.kind == User.Kind.STAFF
-        and org is not None
-        and org.kind == Organisation.Kind.KOORDINERENDE_ENHET
-        and org.parent_id == kommune_id
+    """Staff of the koordinerende enhet under this kommune: those who handle its need reports
+    (``unit_staff`` lists them)."""
+    return (
+        is_unit_staff(user)
+        and user.organisation is not None
+        and (user.organisation.parent_id == kommune_id)
+    )
+
+
+def unit_staff(kommune_id: int) -> list[User]:
+    """Everyone ``is_unit_staff_for`` the kommune, still able to log in: who is told of a new
+    need report and of a coordinator waiting to be registered (one query)."""
+    return list(
+        User.objects.filter(
+            kind=User.Kind.STAFF,
+            is_active=True,
+            organisation__kind=Organisation.Kind.KOORDINERENDE_ENHET,
+            organisation__parent_id=kommune_id,
+        ).order_by("pk")
     )
 
 
@@ -40,16 +59,38 @@ def is_unit_staff_for_team(user: User, team: Team) -> bool:
     """Staff of the koordinerende enhet responsible for the team: the unit of the kommune a
     need report about it was sent to, or the unit whose staff opened the team."""
     org = user.organisation
-    if not (
-        user.kind == User.Kind.STAFF
-        and org is not None
-        and org.kind == Organisation.Kind.KOORDINERENDE_ENHET
-    ):
+    if not is_unit_staff(user) or org is None:
         return False
     return (
         NeedReport.objects.filter(team=team, kommune_id=org.parent_id).exists()
         or User.objects.filter(pk=team.created_by_id, organisation_id=org.pk).exists()
     )
+
+
+def unit_staff_for_team(team: Team) -> list[User]:
+    """Everyone ``is_unit_staff_for_team``, still able to log in: who is told that an approved
+    coordinator waits to be registered (one query)."""
+    reported_to = NeedReport.objects.filter(team=team).values("kommune_id")
+    creators_unit = Organisation.objects.filter(employees=team.created_by_id).values("pk")
+    return list(
+        User.objects.filter(
+            Q(organisation__parent_id__in=reported_to) | Q(organisation_id__in=creators_unit),
+            kind=User.Kind.STAFF,
+            is_active=True,
+            organisation__kind=Organisation.Kind.KOORDINERENDE_ENHET,
+        ).order_by("pk")
+    )
+
+
+def unit_page_for_team(team: Team) -> str:
+    """Where the unit registers the team's coordinator: the need report that led to the team
+    (every unit colleague may open it), else the team page, which the unit's staff see when
+    one of them opened the team."""
+    report = NeedReport.objects.filter(team=team).order_by("-pk").values_list("pk", flat=True)
+    first = report.first()
+    if first is not None:
+        return reverse("coordination:need-report-detail", args=[first])
+    return reverse("actors:team-detail", args=[team.pk]) + "#koordinator"
 
 
 def is_line_leader_of(leader: User, person: User) -> bool:
@@ -96,6 +137,43 @@ def leaders_of_coordinators(team: Team) -> list[User]:
         if member.user and member.user.organisation_id:
             leaders.update({u.pk: u for u in line_leaders(member.user.organisation_id)})
     return list(leaders.values())
+
+
+def _coordinates(member: Member | None) -> bool:
+    return member is not None and member.left_on is None and member.role == Role.COORDINATOR
+
+
+def mandate_coordinator(team: Team, mandate: Mandate | None = None) -> Member | None:
+    """The coordinator a mandate is for: the one it names while they coordinate; else the one
+    the unit registered last and still coordinating; else the team's first coordinator."""
+    if mandate is not None and mandate.coordinator_id and _coordinates(mandate.coordinator):
+        return mandate.coordinator
+    registered = (
+        CoordinatorAppointment.objects.filter(
+            team=team,
+            status=CoordinatorAppointment.Status.REGISTERED,
+            member__left_on__isnull=True,
+            member__role=Role.COORDINATOR,
+        )
+        .select_related("member__user")
+        .order_by("-registered_at", "-pk")
+        .first()
+    )
+    if registered is not None:
+        return registered.member
+    coordinators = active_coordinators(team)
+    return coordinators[0] if coordinators else None
+
+
+def mandate_approvers(team: Team, mandate: Mandate | None = None) -> list[User]:
+    """Who approves the mandate: the line leaders of the coordinator it is for. A mandate from
+    before that was recorded may be approved by any active coordinator's leader."""
+    if mandate is not None and mandate.coordinator_id is None:
+        return leaders_of_coordinators(team)
+    coordinator = mandate_coordinator(team, mandate)
+    if coordinator is None or coordinator.user is None or not coordinator.user.organisation_id:
+        return []
+    return line_leaders(coordinator.user.organisation_id)
 
 
 def caseload(user: User) -> int:
@@ -200,10 +278,16 @@ def approvals_for_leader(user: User) -> tuple[list[AppointmentRow], list[Mandate
     )
     mandates = list(
         Mandate.objects.filter(
+            # The coordinator's own leader; a mandate from before it named one, any active
+            # coordinator's (``mandate_approvers``).
+            Q(coordinator__user__organisation__in=organisations)
+            | Q(
+                coordinator__isnull=True,
+                team__members__role=Role.COORDINATOR,
+                team__members__left_on__isnull=True,
+                team__members__user__organisation__in=organisations,
+            ),
             approved_at__isnull=True,
-            team__members__role=Role.COORDINATOR,
-            team__members__left_on__isnull=True,
-            team__members__user__organisation__in=organisations,
         )
         .exclude(team__status=Team.Status.CLOSED)
         .select_related("deputy__user", "updated_by")
@@ -230,7 +314,9 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
     candidates. The coordinators come from the members already on the page."""
     team = page.team
     mandate = (
-        Mandate.objects.filter(team=team).select_related("deputy__user", "approved_by").first()
+        Mandate.objects.filter(team=team)
+        .select_related("deputy__user", "approved_by", "coordinator__user")
+        .first()
     )
     appointments = list(
         CoordinatorAppointment.objects.filter(
@@ -245,11 +331,17 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
         .order_by("-proposed_at")[:10]
     )
     coordinators = [m for m in page.active_members if m.role == Role.COORDINATOR]
+    # The unit registers an approved coordinator right where the section says it waits (two
+    # queries more, only while an approval waits).
+    waiting = any(a.status == CoordinatorAppointment.Status.APPROVED for a in appointments)
     return {
         "mandate": mandate,
         "appointments": appointments,
         "coordinators": coordinators,
         "limit": COORDINATOR_CASELOAD_LIMIT,
+        "may_register": waiting
+        and page.viewer is not None
+        and is_unit_staff_for_team(page.viewer, team),
     }
 
 

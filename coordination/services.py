@@ -11,8 +11,10 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actors import services as actor_services
 from actors.models import Member, NetworkLevel, Organisation, Role, Team, User
@@ -75,7 +77,40 @@ def need_report_create(
     report.full_clean()
     report.save()
     _event(report, actor)
+    _tell_unit_of_report(report)
     return report
+
+
+# Who reported, as the unit's notification says it.
+_REPORTED_BY = {
+    NeedReport.Relation.SELF: gettext_lazy("pasienten selv"),
+    NeedReport.Relation.RELATIVE: gettext_lazy("en pårørende"),
+    NeedReport.Relation.GP: gettext_lazy("fastlegen"),
+    NeedReport.Relation.HOME_CARE: gettext_lazy("hjemmetjenesten"),
+    NeedReport.Relation.HOSPITAL: gettext_lazy("sykehus eller DPS"),
+    NeedReport.Relation.OTHER_STAFF: gettext_lazy("en annen tjeneste"),
+    NeedReport.Relation.OTHER: gettext_lazy("en annen"),
+}
+
+
+def _tell_unit_of_report(report: NeedReport) -> None:
+    """Everyone at the kommune's koordinerende enhet is told, so a report never waits unseen.
+    The message names no patient: it may go out by e-mail (only the link leads to the name)."""
+    message = _(
+        "Ny melding om behov til den koordinerende enheten i %(kommune)s, meldt av "
+        "%(reporter)s. Åpne meldingen og vurder den."
+    ) % {"kommune": report.kommune, "reporter": _REPORTED_BY[NeedReport.Relation(report.relation)]}
+    for recipient in selectors.unit_staff(report.kommune_id):
+        if recipient.pk == report.reported_by_id:
+            continue
+        notify(
+            recipient=recipient,
+            kind=Notification.Kind.NEED_REPORT,
+            team=None,
+            occurrence=f"need_report:{report.pk}",
+            message=message,
+            url=reverse("coordination:need-report-detail", args=[report.pk]),
+        )
 
 
 def _require_unit(actor: User, report: NeedReport) -> None:
@@ -211,7 +246,49 @@ def appointment_decide(
     appointment.caseload_at_decision = caseload
     appointment.full_clean()
     appointment.save()
+    _tell_of_decision(appointment)
     return appointment
+
+
+def _tell_of_decision(appointment: CoordinatorAppointment) -> None:
+    """The leader's answer reaches whoever proposed, and an approval the koordinerende enhet,
+    which registers next: without it the approval waits where nobody looks. One occurrence,
+    so a proposer at the unit gets the unit's message once."""
+    team = appointment.team
+    candidate, occurrence = appointment.candidate, f"appointment:{appointment.pk}:decided"
+    team_url = reverse("actors:team-detail", args=[team.pk]) + "#koordinator"
+    if appointment.status == CoordinatorAppointment.Status.APPROVED:
+        unit_url = selectors.unit_page_for_team(team)
+        for recipient in selectors.unit_staff_for_team(team):
+            notify(
+                recipient=recipient,
+                kind=Notification.Kind.APPOINTMENT_DECIDED,
+                team=team,
+                occurrence=occurrence,
+                message=_(
+                    "%(name)s er godkjent som koordinator i aktørfellesskap nr. %(team)s og "
+                    "venter på at dere registrerer."
+                )
+                % {"name": candidate, "team": team.pk},
+                url=unit_url,
+            )
+        message = _(
+            "Lederen har godkjent %(name)s som koordinator i aktørfellesskap nr. %(team)s. Den "
+            "koordinerende enheten registrerer koordinatoren i teamet."
+        )
+    else:
+        message = _(
+            "Lederen har avvist forslaget om %(name)s som koordinator i aktørfellesskap nr. "
+            "%(team)s: %(note)s"
+        )
+    notify(
+        recipient=appointment.proposed_by,
+        kind=Notification.Kind.APPOINTMENT_DECIDED,
+        team=team,
+        occurrence=occurrence,
+        message=message % {"name": candidate, "team": team.pk, "note": appointment.decision_note},
+        url=team_url,
+    )
 
 
 @transaction.atomic
@@ -219,10 +296,13 @@ def appointment_register(
     *, actor: User, appointment: CoordinatorAppointment, joined_on: dt.date | None = None
 ) -> Member:
     """The koordinerende enhet registers an approved coordinator: they join the team in the
-    role koordinator next to the one leaving, which is the overlap a handover needs.
+    role koordinator next to the one leaving, which is the overlap a handover needs. A member
+    of the team already keeps their membership: its role becomes koordinator and the role they
+    held is kept beside it (``Member.previous_role``), so nothing of their history is lost.
+    The mandate moves to the new coordinator, for their own leader to approve.
 
     The unit is not a member of the team, so this does not go through ``member_add`` (which
-    asks for the right to manage the team); it adds the same row with the same checks and
+    asks for the right to manage the team); it writes the same row with the same checks and
     writes the audit record itself.
     """
     team = appointment.team
@@ -236,15 +316,29 @@ def appointment_register(
     # "The same checks" as member_add: the profile may have changed since the proposal.
     if not can_take_team_role(candidate):
         raise ValidationError(NO_TEAM_ROLE)
-    organisation = candidate.organisation
-    member = Member(
-        team=team,
-        user=candidate,
-        organisation=organisation,
-        level=organisation.level if organisation else NetworkLevel.PRIVAT,
-        role=Role.COORDINATOR,
-        joined_on=joined_on or timezone.localdate(),
+    # Locked: two registrations at once change the membership once.
+    member = (
+        Member.objects.select_for_update()
+        .filter(team=team, user=candidate, left_on__isnull=True)
+        .first()
     )
+    if member is None:
+        organisation = candidate.organisation
+        member = Member(
+            team=team,
+            user=candidate,
+            organisation=organisation,
+            level=organisation.level if organisation else NetworkLevel.PRIVAT,
+            role=Role.COORDINATOR,
+            joined_on=joined_on or timezone.localdate(),
+        )
+    elif member.role == Role.COORDINATOR:
+        raise ValidationError(_("Personen er allerede koordinator i teamet."))
+    else:
+        member.previous_role = member.role
+        member.role = Role.COORDINATOR
+        # The coordinator leads the team: never only "ved behov".
+        member.involvement = Member.Involvement.CORE
     member.full_clean()
     member.save()
     appointment.status = CoordinatorAppointment.Status.REGISTERED
@@ -253,6 +347,7 @@ def appointment_register(
     appointment.member = member
     appointment.save()
     audit.record(user=actor, patient=team.patient, action=audit.CHANGE, obj=member)
+    mandate_follow_coordinator(team=team, coordinator=member)
     return member
 
 
@@ -293,6 +388,7 @@ def mandate_save(
     authorize(actor, Action.MANAGE_TEAM, team.patient, obj=team)
     _check_deputy(team, deputy)
     mandate = Mandate.objects.select_for_update().filter(team=team).first() or Mandate(team=team)
+    mandate.coordinator = selectors.mandate_coordinator(team, mandate if mandate.pk else None)
     mandate.task_description = task_description.strip()
     mandate.authority = authority.strip()
     mandate.hours_per_month = hours_per_month
@@ -302,7 +398,7 @@ def mandate_save(
     mandate.approved_at = None
     mandate.full_clean()
     mandate.save()
-    for leader in selectors.leaders_of_coordinators(team):
+    for leader in selectors.mandate_approvers(team, mandate):
         notify(
             recipient=leader,
             kind=Notification.Kind.MANDATE_SUBMITTED,
@@ -315,13 +411,10 @@ def mandate_save(
 
 @transaction.atomic
 def mandate_approve(*, actor: User, mandate: Mandate) -> Mandate:
-    """The coordinator's line leader approves the mandate; never without a deputy."""
+    """The line leader of the coordinator it is for approves the mandate; never without a
+    deputy."""
     team = mandate.team
-    if not any(
-        selectors.is_line_leader_of(actor, member.user)
-        for member in selectors.active_coordinators(team)
-        if member.user
-    ):
+    if actor.pk not in {leader.pk for leader in selectors.mandate_approvers(team, mandate)}:
         raise PermissionDenied
     if mandate.deputy_id is None:
         raise ValidationError(
@@ -333,6 +426,39 @@ def mandate_approve(*, actor: User, mandate: Mandate) -> Mandate:
     mandate.full_clean()
     mandate.save(update_fields=["approved_by", "approved_at"])
     return mandate
+
+
+@transaction.atomic
+def mandate_follow_coordinator(*, team: Team, coordinator: Member | None = None) -> None:
+    """After a change of coordinator the mandate is the new coordinator's: their own leader
+    approves it, so the approval of the one before no longer counts, and a deputy who became
+    the coordinator is a deputy no more. ``coordinator``: the one registered now; without it,
+    the coordinator the mandate is for when the one it named stepped down. Their leaders are
+    asked to approve. Nothing changes while the mandate's coordinator stays."""
+    mandate = Mandate.objects.select_for_update(of=("self",)).filter(team=team).first()
+    if mandate is None:
+        return
+    new = coordinator or selectors.mandate_coordinator(team, mandate)
+    if new is None or new.pk == mandate.coordinator_id:
+        return
+    mandate.coordinator = new
+    mandate.approved_by = None
+    mandate.approved_at = None
+    if mandate.deputy_id == new.pk:
+        mandate.deputy = None
+    mandate.save(update_fields=["coordinator", "approved_by", "approved_at", "deputy"])
+    for leader in selectors.mandate_approvers(team, mandate):
+        notify(
+            recipient=leader,
+            kind=Notification.Kind.MANDATE_SUBMITTED,
+            team=team,
+            occurrence=f"mandate:{mandate.pk}:coordinator:{new.pk}",
+            message=_(
+                "Aktørfellesskap nr. %(team)s har fått ny koordinator, %(name)s. Mandatet "
+                "venter på din godkjenning."
+            )
+            % {"team": team.pk, "name": new.display_name},
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,9 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.network_forms import DateInput
 from coordination.models import Dimension
-from lkt.forms import DateField, StyledFormMixin
+from lkt.forms import DateField, DateInput, StyledFormMixin
 
 # Each question in plain Norwegian (after Gittell's survey), with what its ends mean.
 QUESTIONS: dict[Dimension, tuple[Any, Any, Any]] = {

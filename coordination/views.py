@@ -26,7 +26,9 @@ from coordination.forms import (
     MandateForm,
     NeedReportForm,
     NeedReportStatusForm,
+    reporter_relation,
 )
+from coordination.menu import mark_unit_menu
 from coordination.models import (
     COORDINATOR_CASELOAD_LIMIT,
     CoordinatorAppointment,
@@ -51,7 +53,7 @@ SECTION_EVENT = "koordinator-changed"
 @require_http_methods(["GET", "POST"])
 def need_report_create(request: HtmxHttpRequest) -> HttpResponse:
     actor = require_user(request.user)
-    form = NeedReportForm(form_data(request))
+    form = NeedReportForm(form_data(request), initial={"relation": reporter_relation(actor)})
     report = submit(form, lambda data: services.need_report_create(actor=actor, **data))
     if report is not None:
         messages.success(
@@ -60,9 +62,7 @@ def need_report_create(request: HtmxHttpRequest) -> HttpResponse:
         )
         return go_to(request, reverse("coordination:need-report-detail", args=[report.pk]))
     template = "coordination/need_report_form.html" + ("#need-report-form" if request.htmx else "")
-    org = actor.organisation
-    is_unit = bool(org and org.kind == org.Kind.KOORDINERENDE_ENHET)
-    return render(request, template, {"form": form, "is_unit": is_unit})
+    return render(request, template, {"form": form, "is_unit": selectors.is_unit_staff(actor)})
 
 
 @login_required
@@ -74,9 +74,9 @@ def need_report_mine(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def need_report_worklist(request: HtmxHttpRequest) -> HttpResponse:
     user = require_user(request.user)
-    org = user.organisation
-    if not (org and org.kind == org.Kind.KOORDINERENDE_ENHET):
+    if not selectors.is_unit_staff(user):
         raise PermissionDenied
+    mark_unit_menu(request, user)
     reports = selectors.need_report_worklist(user)
     return render(request, "coordination/need_report_worklist.html", {"reports": reports})
 
@@ -194,21 +194,28 @@ def appointment_register(request: HtmxHttpRequest, pk: int, appointment_pk: int)
     appointment.team = team
     try:
         with unique_violation_as_validation_error():
-            services.appointment_register(actor=actor, appointment=appointment)
+            member = services.appointment_register(actor=actor, appointment=appointment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(
-            request,
-            _(
-                "Koordinatoren er registrert i teamet. Den forrige blir til overleveringen er gjort."
-            ),
-        )
-    # The unit works from the need report that led to the team.
+        messages.success(request, _registered_message(team, member))
+    # Back where the unit registered: the team page's section, or the need report it works from.
+    if request.POST.get("from") == "team":
+        return redirect(team_section_url(team.pk, "koordinator"))
     report = NeedReport.objects.filter(team=team).order_by("-pk").first()
     if report is not None:
         return redirect("coordination:need-report-detail", pk=report.pk)
     return redirect(team_section_url(team.pk, "koordinator"))
+
+
+def _registered_message(team: Team, member: Member) -> str:
+    """A first coordinator simply is registered; a successor overlaps the one leaving."""
+    if any(m.pk != member.pk for m in selectors.active_coordinators(team)):
+        return _(
+            "%(name)s er registrert som koordinator i teamet. Den forrige koordinatoren "
+            "fortsetter til overleveringen er gjort."
+        ) % {"name": member.display_name}
+    return _("%(name)s er registrert som koordinator i teamet.") % {"name": member.display_name}
 
 
 @login_required

@@ -95,6 +95,16 @@ def _input_type(widget: forms.Widget) -> str:
     return str(widget.attrs.get("type") or getattr(widget, "input_type", ""))
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is ISO 8601 (YYYY-MM-DD) in every language: a
+    localised value (24.11.2026) would show as an empty picker."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class DateField(forms.DateField):
     """A date in EARLIEST_DATE..LATEST_DATE; the browser's date picker gets the same limits."""
 

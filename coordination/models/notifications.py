@@ -24,7 +24,9 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         COORDINATOR_LEAVING = "coordinator_leaving", _("Koordinator slutter")
         COORDINATOR_ENDED = "coordinator_ended", _("Koordinator har sluttet")
+        NEED_REPORT = "need_report", _("Ny melding om behov")
         APPOINTMENT_PROPOSED = "appointment_proposed", _("Koordinator til godkjenning")
+        APPOINTMENT_DECIDED = "appointment_decided", _("Svar på forslag om koordinator")
         MANDATE_SUBMITTED = "mandate_submitted", _("Mandat til godkjenning")
         PHASE_ALERT = "phase_alert", _("Ny fase")
         PHASE_ESCALATION = "phase_escalation", _("Fasevarsel ikke kvittert")

@@ -176,6 +176,17 @@ class Mandate(models.Model):
     deputy (stedfortreder), approved by the coordinator's line leader (element C)."""
 
     team = models.OneToOneField(Team, on_delete=models.PROTECT, related_name="mandate")
+    # The coordinator the mandate is for: their line leader approves it. A new coordinator's
+    # registration moves it to them and asks their leader again (the old approval no longer
+    # counts). Empty only on mandates from before it was recorded (any coordinator's leader).
+    coordinator = models.ForeignKey(
+        Member,
+        verbose_name=_("koordinator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     task_description = models.TextField(_("oppgavebeskrivelse"), max_length=4000)
     authority = models.TextField(_("myndighet"), max_length=2000)
     hours_per_month = models.PositiveSmallIntegerField(_("avsatt tid (timer per måned)"))

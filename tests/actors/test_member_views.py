@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Closeness, Member, NetworkLevel, Role, Team
+from actors.models import Closeness, Level, Member, NetworkLevel, Organisation, Role, Team
 from tests.conftest import client_for
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,86 @@ def test_members_section_uses_the_same_queries_for_3_and_40_members(
     with django_assert_num_queries(7):
         response = client.get(reverse("actors:team-medlemmer", args=[cast.team.pk]), headers=HTMX)
     assert response.content.decode().count("Nabo") >= members - 2
+
+
+def test_changing_a_member_offers_no_coordinator_role(cast):
+    url = reverse("actors:member-edit", args=[cast.team.pk, _tor(cast).pk])
+    body = client_for(cast.coordinator).get(url, headers=HTMX).content.decode()
+    assert 'value="sykepleier" selected' in body
+    assert 'value="koordinator"' not in body
+    assert "Koordinatoren foreslås under «Koordinator og mandat»." in body
+
+
+def test_posting_the_coordinator_role_for_a_member_is_refused_in_the_fragment(cast):
+    url = reverse("actors:member-edit", args=[cast.team.pk, _tor(cast).pk])
+    response = client_for(cast.coordinator).post(
+        url,
+        {
+            "role": Role.COORDINATOR,
+            "level": NetworkLevel.KOMMUNE,
+            "closeness": Closeness.WEEKLY,
+            "involvement": "core",
+        },
+        headers=HTMX,
+    )
+    assert response.status_code == 200
+    assert "Ukjent rolle: velg en rolle fra listen." in response.content.decode()
+    assert _tor(cast).role == Role.NURSE
+    assert cast.team.members.filter(role=Role.COORDINATOR).count() == 1
+
+
+def test_adding_a_member_offers_no_coordinator_role(cast):
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    body = client_for(cast.coordinator).get(url, headers=HTMX).content.decode()
+    assert 'value="fastlege"' in body
+    assert 'value="koordinator"' not in body
+
+
+def test_the_coordinator_changing_their_own_membership_keeps_the_role(cast):
+    cecilie = cast.team.members.get(user=cast.coordinator)
+    url = reverse("actors:member-edit", args=[cast.team.pk, cecilie.pk])
+    body = client_for(cast.coordinator).get(url, headers=HTMX).content.decode()
+    assert 'value="koordinator" selected' in body
+
+
+def test_a_logoped_is_a_role_in_the_closed_list_and_can_join_the_team(cast):
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    assert '<option value="logoped">Logoped</option>' in client.get(url).content.decode()
+    client.post(
+        url,
+        {
+            "external_name": "Liv Logoped",
+            "role": "logoped",
+            "closeness": "monthly",
+            "involvement": "core",
+        },
+    )
+    assert cast.team.members.get(external_name="Liv Logoped").get_role_display() == "Logoped"
+
+
+def test_an_avtalefysioterapeut_stands_with_the_kommune_and_the_form_says_why(cast):
+    practice = OrganisationFactory.create(
+        name="Fjordvik Fysioterapi",
+        kind=Organisation.Kind.PRIVATE_PRACTICE,
+        level=Level.KOMMUNE,
+    )
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    form = client.get(url).content.decode()
+    assert "avtalefysioterapeut med avtale med kommunen under Kommune" in form
+    assert "privat praksis uten offentlig avtale under Annen sektor" in form
+    client.post(
+        url,
+        {
+            "external_name": "Frode Fysio",
+            "organisation": practice.pk,
+            "role": Role.PHYSIOTHERAPIST,
+            "closeness": "weekly",
+            "involvement": "core",
+        },
+    )
+    frode = cast.team.members.get(external_name="Frode Fysio")
+    assert frode.level == NetworkLevel.KOMMUNE
+    edit = client.get(reverse("actors:member-edit", args=[cast.team.pk, frode.pk]))
+    assert "avtalespesialist under Spesialisthelsetjenesten" in edit.content.decode()

@@ -15,7 +15,7 @@ from actors.invitation_services import staff_invitation_create, staff_invitation
 from actors.models import Organisation, Profession, StaffInvitation
 from actors.validators import synthetic_national_id
 from lkt.access import invitation_organisations
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, admin_client_for, client_for
 from tests.factories import OrganisationFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_others_may_not_invite_nor_reach_an_invitation(cast: Cast):
 
 def test_the_administrator_invites_in_the_admin_and_is_recorded_as_the_inviter(cast: Cast):
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
-    client = client_for(admin)
+    client = admin_client_for(admin)
     response = client.post(
         reverse("admin:actors_staffinvitation_add"),
         {

@@ -11,11 +11,15 @@ from django.db import IntegrityError, transaction
 
 from actors.models import Consent, Member, Role
 from careplans.annual import (
+    Occurrence,
+    RealMeeting,
     add_months,
     annual_strip,
     default_activities,
     next_occurrence,
+    next_shown,
     occurrences,
+    shown_occurrences,
     upcoming,
     validate_recurrence,
 )
@@ -267,3 +271,51 @@ def test_the_strip_has_twelve_months_from_the_start_with_each_activity_in_its_mo
     # Rows stack: each starts where the one before ended, and the strip is as tall as all.
     assert all(b.y == a.y + a.height for a, b in zip(strip.months, strip.months[1:], strict=False))
     assert strip.height == strip.months[-1].y + strip.months[-1].height
+
+
+# --- Real meetings in the årshjul -------------------------------------------------------------
+
+
+def meeting_on(day: dt.date, kind: str = Kind.EVALUATION, held: bool = False) -> RealMeeting:
+    return RealMeeting(kind=kind, day=day, held=held, url="/moter/1/")
+
+
+def test_a_real_meeting_takes_the_place_of_the_nearest_planned_day_only() -> None:
+    every_six = activity(
+        kind=Kind.EVALUATION,
+        recurrence=Recurrence.EVERY_N_MONTHS,
+        interval_months=6,
+        first_on=D(2027, 3, 1),
+    )
+    shown = shown_occurrences(
+        every_six, D(2027, 1, 1), D(2028, 6, 30), [meeting_on(D(2027, 9, 20))]
+    )
+    assert [(o.day, o.meeting is not None) for o in shown] == [
+        (D(2027, 3, 1), False),
+        (D(2027, 9, 20), True),
+        (D(2028, 3, 1), False),
+    ]
+
+
+def test_a_meeting_far_from_every_planned_day_or_of_another_kind_replaces_none() -> None:
+    once = activity(kind=Kind.KICKOFF, recurrence=Recurrence.ONCE, first_on=D(2027, 3, 1))
+    far = meeting_on(D(2027, 9, 1), kind=Kind.KICKOFF)
+    other = meeting_on(D(2027, 3, 2), kind=Kind.EVALUATION)
+    shown = shown_occurrences(once, D(2027, 1, 1), D(2027, 12, 31), [far, other])
+    assert [(o.day, o.meeting) for o in shown] == [(D(2027, 3, 1), None)]
+
+
+def test_an_oppstartsmote_held_before_the_range_leaves_nothing_to_come() -> None:
+    once = activity(kind=Kind.KICKOFF, recurrence=Recurrence.ONCE, first_on=days(10))
+    held = meeting_on(days(-5), kind=Kind.KICKOFF, held=True)
+    assert next_shown(once, days(0), [held]) is None
+    assert next_shown(once, days(0)) == Occurrence(day=days(10), activity=once)
+
+
+def test_the_strip_puts_the_meeting_in_its_own_month() -> None:
+    once = activity(kind=Kind.EVALUATION, recurrence=Recurrence.ONCE, first_on=D(2027, 5, 31))
+    strip = annual_strip([once], D(2027, 1, 1), meetings=[meeting_on(D(2027, 6, 2))])
+    by_month = {
+        m.first.month: [(i.day, i.meeting is not None) for i in m.items] for m in strip.months
+    }
+    assert by_month[5] == [] and by_month[6] == [(D(2027, 6, 2), True)]

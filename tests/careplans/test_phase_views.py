@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from actors.models import Consent, Member, Role
+from actors.models import Consent, Member, RelativeLink, Role
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
 from careplans.phase_services import phase_change
+from coordination.models import Meeting
 from tests.careplans.phase_helpers import NIGHT, full_phase_plan, version_for
 from tests.conftest import Cast, client_for
 from tests.factories import (
@@ -28,6 +31,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HX-Request": "true"}
+OSLO = ZoneInfo("Europe/Oslo")
 
 
 def section_url(cast: Cast) -> str:
@@ -203,6 +207,29 @@ def test_red_without_a_night_contact_comes_back_with_the_message_and_nothing_sav
     assert not PhasePlanEntry.objects.exists()
 
 
+def night_label(form: str) -> str:
+    """The label of the night-call field, with its marker."""
+    match = re.search(r'<label class="ds-label" for="[a-z]+-call_night">(.*?)</label>', form)
+    assert match, form
+    return match.group(1)
+
+
+def test_the_red_night_call_field_is_required_and_never_called_optional(cast: Cast) -> None:
+    draft = version_for(cast.team, cast.coordinator)
+    client = client_for(cast.coordinator)
+    red = client.get(
+        reverse("careplans:phase-entry-edit", args=[draft.pk, "red"]), headers=HTMX
+    ).content.decode()
+    assert "valgfritt" not in night_label(red)
+    assert "Må fylles ut i rød fase" not in red
+    assert re.search(r'<textarea name="call_night"[^>]* required', red)
+    green = client.get(
+        reverse("careplans:phase-entry-edit", args=[draft.pk, "green"]), headers=HTMX
+    ).content.decode()
+    assert "(valgfritt)" in night_label(green)
+    assert "Må fylles ut i rød fase" not in green
+
+
 def test_the_phase_form_of_an_approved_version_says_it_is_frozen(cast: Cast) -> None:
     version = version_for(cast.team, cast.coordinator, status=CarePlanVersion.Status.IN_FORCE)
     url = reverse("careplans:phase-entry-edit", args=[version.pk, "green"])
@@ -372,3 +399,80 @@ def test_the_phase_section_uses_the_same_queries_for_3_and_40_members(
     with django_assert_num_queries(SECTION_QUERIES):  # type: ignore[operator]
         response = client.get(reverse("actors:team-fase", args=[team.pk]), headers=HTMX)
     assert response.content.decode().count("<tr><td>") == members
+
+
+def karis_arshjul_with_meetings(cast: Cast) -> tuple[CarePlanVersion, dict[str, dt.date]]:
+    """The plan in force planned the oppstartsmøte 14 days into the period and the evaluation a
+    week before its end; the team has set the real meetings on other days."""
+    today = timezone.localdate()
+    start, end = today - dt.timedelta(days=10), today + dt.timedelta(days=170)
+    version = version_for(
+        cast.team,
+        cast.coordinator,
+        status=CarePlanVersion.Status.IN_FORCE,
+        period_start=start,
+        period_end=end,
+    )
+    days = {
+        "kickoff_planned": start + dt.timedelta(days=14),
+        "kickoff_real": today + dt.timedelta(days=9),
+        "evaluation_planned": end - dt.timedelta(days=7),
+        "evaluation_real": end - dt.timedelta(days=12),
+    }
+    AnnualActivity.objects.create(
+        version=version,
+        kind=AnnualActivity.Kind.KICKOFF,
+        title="Oppstartsmøte",
+        recurrence="once",
+        first_on=days["kickoff_planned"],
+    )
+    AnnualActivity.objects.create(
+        version=version,
+        kind=AnnualActivity.Kind.EVALUATION,
+        title="Evalueringsmøte",
+        recurrence="once",
+        first_on=days["evaluation_planned"],
+    )
+    for kind, day, status in (
+        (Meeting.Kind.STARTUP, days["kickoff_real"], Meeting.Status.PLANNED),
+        (Meeting.Kind.EVALUATION, days["evaluation_real"], Meeting.Status.PROPOSED),
+    ):
+        Meeting.objects.create(
+            team=cast.team,
+            kind=kind,
+            status=status,
+            starts_at=dt.datetime.combine(day, dt.time(10), tzinfo=OSLO),
+            created_by=cast.coordinator,
+        )
+    return version, days
+
+
+def test_the_arshjul_shows_the_real_meetings_on_their_days(cast: Cast) -> None:
+    version, days = karis_arshjul_with_meetings(cast)
+    body = (
+        client_for(cast.coordinator)
+        .get(reverse("careplans:annual", args=[version.pk]))
+        .content.decode()
+    )
+    rows = body[body.index('id="arshjul-list-heading"') :]
+    kickoff = rows[rows.index("Oppstartsmøte") : rows.index("</tr>", rows.index("Oppstartsmøte"))]
+    assert date_format(days["kickoff_real"], "j.n.Y") in kickoff
+    assert "møtet er avtalt" in kickoff and "/moter/" in kickoff
+    assert f"planlagt til {date_format(days['kickoff_planned'], 'j.n.Y')}" in kickoff
+    strip = body.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert f"{days['kickoff_real'].day}. Oppstartsmøte (møtet er avtalt)" in strip
+    assert f"{days['evaluation_real'].day}. Evalueringsmøte (møtet er avtalt)" in strip
+    assert f"{days['kickoff_planned'].day}. Oppstartsmøte<" not in strip
+
+
+def test_a_relative_reads_the_arshjul_without_the_teams_meetings(cast: Cast) -> None:
+    version, days = karis_arshjul_with_meetings(cast)
+    RelativeLink.objects.filter(relative=cast.relative).update(may_see_plan=True)
+    body = (
+        client_for(cast.relative)
+        .get(reverse("careplans:annual", args=[version.pk]))
+        .content.decode()
+    )
+    assert "møtet er avtalt" not in body
+    assert "/moter/" not in body
+    assert date_format(days["kickoff_planned"], "j.n.Y") in body

@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Member, RelativeLink
-from careplans.models import CarePlan, CarePlanVersion
+from careplans.models import CarePlan, CarePlanVersion, Phase
 from careplans.plan_services import plan_approve, plan_draft_update
 from lkt.models import AccessLog
 from tests.careplans.helpers import karis_first_version, ready_draft
+from tests.careplans.phase_helpers import entry_for
 from tests.conftest import client_for
 from tests.factories import StaffFactory
 from tests.private_circle import karis_private_circle
@@ -371,3 +372,29 @@ def test_a_leader_of_another_organisation_does_not_find_the_plan(cast):
     assert response.status_code == 404
     listing = client_for(stranger).get(reverse("careplans:plan-approvals-for-leader"))
     assert "Ingen planer venter på din godkjenning." in listing.content.decode()
+
+
+def test_the_plan_lists_the_phases_green_yellow_red_and_links_the_phase_plan(cast):
+    draft = _draft(cast)
+    # Written in the order a team might: red first, then green, then yellow.
+    for phase in (Phase.RED, Phase.GREEN, Phase.YELLOW):
+        entry_for(draft, phase)
+    body = client_for(cast.coordinator).get(reverse("careplans:plan", args=[cast.team.pk]))
+    text = body.content.decode()
+    section = text[text.index("Hva vi gjør når det går bra") :]
+    green, yellow, red = (section.index(f"Tegn i {p}") for p in ("green", "yellow", "red"))
+    assert green < yellow < red
+    link = reverse("actors:team-detail", args=[cast.team.pk]) + "#fase"
+    assert f'<a class="ds-link" href="{link}">se faseplanen</a>' in section
+
+
+def test_the_draft_form_has_no_english_label_and_links_the_phase_plan(cast):
+    _draft(cast)
+    body = (
+        client_for(cast.coordinator)
+        .get(reverse("careplans:plan-draft-edit", args=[cast.team.pk]))
+        .content.decode()
+    )
+    assert "Base version" not in body
+    assert 'type="hidden" name="base_version"' in body
+    assert reverse("actors:team-detail", args=[cast.team.pk]) + "#fase" in body

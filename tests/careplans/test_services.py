@@ -179,18 +179,31 @@ def test_the_coordinator_may_write_the_first_version_but_only_together_with_some
     assert version.written_with == "Kari"
 
 
-def test_after_the_first_version_the_coordinator_writes_only_when_named_co_writer(cast):
-    save(cast.coordinator, cast.team.patient, 0, written_with="Kari")
-    with pytest.raises(PermissionDenied):
-        save(cast.coordinator, cast.team.patient, 1, written_with="Kari")
+def test_whoever_wrote_with_the_patient_stays_a_co_writer_until_the_patient_says_otherwise(
+    cast,
+):
+    first = save(cast.coordinator, cast.team.patient, 0, written_with="Kari")
+    assert list(first.co_writers.all()) == [cast.coordinator]
+    save(cast.coordinator, cast.team.patient, 1, written_with="Kari")  # no 403 now
 
-    save(cast.patient, cast.team.patient, 1, co_writers=[cast.member])
+    # Kari names Tor and leaves Cecilie out: that is her saying otherwise.
+    save(cast.patient, cast.team.patient, 2, co_writers=[cast.member])
     version = save(
-        cast.member, cast.team.patient, 2, good_day="Skrevet med Tor.", written_with="Kari"
+        cast.member, cast.team.patient, 3, good_day="Skrevet med Tor.", written_with="Kari"
     )
-    assert version.number == 3
+    assert version.number == 4
+    assert list(version.co_writers.all()) == [cast.member]
     with pytest.raises(PermissionDenied):
-        save(cast.coordinator, cast.team.patient, 3, written_with="Kari")
+        save(cast.coordinator, cast.team.patient, 4, written_with="Kari")
+
+
+def test_a_relative_who_writes_keeps_the_co_writers_and_does_not_become_one(cast):
+    save(cast.coordinator, cast.team.patient, 0, written_with="Kari")
+    link = cast.team.patient.relative_links.get(relative=cast.relative)
+    link.may_edit_goals = True
+    link.save(update_fields=["may_edit_goals"])
+    version = save(cast.relative, cast.team.patient, 1, co_writers=[cast.coordinator])
+    assert list(version.co_writers.all()) == [cast.coordinator]
 
 
 def test_co_writers_must_be_staff_in_the_patients_team(cast):

@@ -281,7 +281,35 @@ def test_the_coordinator_writes_the_first_version_only_with_written_with(cast):
     assert response.status_code == 302
     version = GoodDayVersion.objects.get()
     assert version.written_with == "Kari Nordvik"
-    assert list(version.co_writers.all()) == [cast.member]
+    # Tor, whom she ticked, and Cecilie, who wrote it with Kari.
+    assert set(version.co_writers.all()) == {cast.member, cast.coordinator}
+
+
+def test_the_coordinator_who_wrote_the_first_version_with_kari_may_edit_it_again(cast):
+    client = client_for(cast.coordinator)
+    form = client.get(page_url(cast)).content.decode()
+    # She chooses the others; she stays a co-writer herself, and the form says so.
+    assert f'name="co_writers" value="{cast.member.pk}"' in form
+    assert f'name="co_writers" value="{cast.coordinator.pk}"' not in form
+    assert "Du som skriver nå, kan skrive videre med pasienten" in form
+    response = client.post(
+        save_url(cast), form_data(0, good_day="Kari sa…", written_with="Kari Nordvik")
+    )
+    assert response.status_code == 302
+    assert 'id="good-day-form"' in client.get(page_url(cast)).content.decode()
+    again = client.post(save_url(cast), form_data(1, good_day="Kari sa mer.", written_with="Kari"))
+    assert again.status_code == 302
+    assert GoodDayVersion.objects.count() == 2
+
+
+def test_the_form_says_what_it_requires_of_staff_and_that_all_is_optional_for_kari(cast):
+    staff = client_for(cast.coordinator).get(page_url(cast)).content.decode()
+    assert "Alt er frivillig." not in staff
+    assert "Bare «Skrevet sammen med» må fylles ut" in staff
+    assert 'Skrevet sammen med <span class="lkt-optional">(må fylles ut)</span>' in staff
+    own = client_for(cast.patient).get(page_url(cast)).content.decode()
+    assert "Alt er frivillig." in own
+    assert "må fylles ut" not in own
 
 
 def test_a_named_co_writer_gets_the_form(cast):

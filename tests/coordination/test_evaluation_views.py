@@ -11,12 +11,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from careplans.models import CarePlan, CarePlanVersion
 from coordination.evaluation_services import (
     evaluation_meeting_propose,
     evaluation_send,
     goal_evaluation_save,
+    proposed_meeting_day,
 )
 from coordination.models import Evaluation, EvaluationCorrection, GoalEvaluation, Meeting
 from tests.conftest import client_for
@@ -412,3 +415,39 @@ def test_changing_a_goal_after_sending_is_refused_with_a_clear_message(cast):
     assert "Oppsummeringen er sendt til teamet og kan ikke endres lenger." in body
     assert "Endret etterpå" in body  # what was typed is still there
     assert GoalEvaluation.objects.get().patient_words == "Det går bedre enn før."
+
+
+# --- The evaluation meeting LKT will propose ----------------------------------------------------
+
+
+def test_the_page_and_the_section_say_on_which_day_lkt_proposes_the_meeting(cast):
+    today = timezone.localdate()
+    period = make_period(
+        cast, starts_on=today - dt.timedelta(days=60), ends_on=today + dt.timedelta(days=40)
+    )
+    day = proposed_meeting_day(period.ends_on, today)
+    client = client_for(cast.coordinator)
+    page = client.get(detail_url(period)).content.decode()
+    assert f"foreslår LKT et møte {date_format(day, 'l j. F Y')} kl. 10" in page
+    section = client.get(reverse("actors:team-evaluering", args=[cast.team.pk]), headers=HTMX)
+    assert f"LKT foreslår evalueringsmøte {date_format(day, 'j.n.Y')} kl. 10" in (
+        section.content.decode()
+    )
+
+
+def test_once_proposed_the_page_shows_the_meeting_and_promises_no_more(cast):
+    today = timezone.localdate()
+    period = make_period(
+        cast, starts_on=today - dt.timedelta(days=60), ends_on=today + dt.timedelta(days=5)
+    )
+    meeting = evaluation_meeting_propose(period=period, today=today)
+    assert meeting is not None
+    page = client_for(cast.coordinator).get(detail_url(period)).content.decode()
+    assert "Foreslått av LKT" in page
+    assert "foreslår LKT et møte" not in page
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.save(update_fields=["status"])
+    page = client_for(cast.coordinator).get(detail_url(period)).content.decode()
+    section = page[page.index('id="meeting-heading"') : page.index("</section>")]
+    assert "Det er ikke foreslått eller planlagt et evalueringsmøte." in section
+    assert "foreslår" not in section  # the proposal was made; it is not made again

@@ -52,6 +52,18 @@ def test_anyone_logged_in_can_report_a_need_and_it_starts_as_received(cast: Cast
         assert [e.status for e in report.events.all()] == [NeedReport.Status.RECEIVED]
 
 
+def test_a_report_is_told_to_the_active_staff_of_its_kommunes_unit_only(
+    cast: Cast, unit_staff: User, other_unit_staff: User
+):
+    colleague = StaffFactory(organisation=unit_staff.organisation)
+    StaffFactory(organisation=unit_staff.organisation, is_active=False)
+    report_by(colleague, cast)  # the reporter knows already
+    report = report_by(cast.relative, cast)
+    told = Notification.objects.filter(occurrence=f"need_report:{report.pk}")
+    assert {n.recipient for n in told} == {unit_staff, colleague}
+    assert {n.recipient for n in Notification.objects.exclude(pk__in=told)} == {unit_staff}
+
+
 def test_a_report_with_a_wrong_national_id_is_refused_with_a_field_message(cast: Cast):
     with pytest.raises(ValidationError) as error:
         report_by(cast.relative, cast, national_id="12345678901")
@@ -375,3 +387,148 @@ def test_recording_the_coordinators_leave_date_alerts_once_even_when_saved_again
 def test_a_nurse_leaving_alerts_nobody(cast: Cast):
     actor_services.member_end(actor=cast.coordinator, member=tor_member(cast), reason="Ny jobb")
     assert not Notification.objects.exists()
+
+
+# --- A change of coordinator ---------------------------------------------------------------
+
+
+def monas_team(cast: Cast, unit_staff: User):
+    """Mona's team, opened by Una from a report: Cecilie registered as coordinator through
+    proposal, Leif's approval and Una's registration; Tor a nurse in it; Cecilie's mandate with
+    Tor as deputy, approved by Leif."""
+    team = services.need_report_establish_team(
+        actor=unit_staff, report=report_by(cast.member, cast), name="Mona Fjell", national_id=NEW_ID
+    )
+    register(cast, unit_staff, team, cast.coordinator)
+    tor = actor_services.member_add(actor=unit_staff, team=team, user=cast.member, role=Role.NURSE)
+    services.mandate_save(
+        actor=cast.coordinator,
+        team=team,
+        task_description="Lede aktørfellesskapet rundt Mona",
+        authority="Kalle inn til møter",
+        hours_per_month=6,
+        deputy=tor,
+    )
+    services.mandate_approve(actor=cast.leader, mandate=Mandate.objects.get(team=team))
+    return team, tor
+
+
+def register(cast: Cast, unit_staff: User, team, candidate: User, leader: User | None = None):
+    appointment = services.appointment_propose(actor=unit_staff, team=team, candidate=candidate)
+    services.appointment_decide(actor=leader or cast.leader, appointment=appointment, approve=True)
+    return services.appointment_register(actor=unit_staff, appointment=appointment)
+
+
+def test_a_team_member_made_coordinator_keeps_the_membership_and_the_role_they_had(
+    cast: Cast, unit_staff: User
+):
+    team, tor = monas_team(cast, unit_staff)
+    joined = tor.joined_on
+    member = register(cast, unit_staff, team, cast.member)
+    assert member.pk == tor.pk
+    assert Member.objects.filter(team=team, user=cast.member).count() == 1
+    tor.refresh_from_db()
+    assert (tor.role, tor.previous_role, tor.joined_on) == (Role.COORDINATOR, Role.NURSE, joined)
+    assert tor.profession_label == "sykepleier"
+    appointment = CoordinatorAppointment.objects.get(candidate=cast.member)
+    assert appointment.member == tor
+    assert appointment.status == CoordinatorAppointment.Status.REGISTERED
+
+
+def test_the_coordinators_profession_on_their_profile_is_the_one_shown(
+    cast: Cast, unit_staff: User
+):
+    team, tor = monas_team(cast, unit_staff)
+    cast.member.profession = "vernepleier"
+    cast.member.save(update_fields=["profession"])
+    register(cast, unit_staff, team, cast.member)
+    tor.refresh_from_db()
+    assert tor.profession_label == "vernepleier"
+
+
+def test_a_coordinator_who_hands_over_goes_back_to_a_role_and_forgets_the_old_one(
+    cast: Cast, unit_staff: User
+):
+    team, tor = monas_team(cast, unit_staff)
+    register(cast, unit_staff, team, cast.member)
+    tor.refresh_from_db()
+    tor.team = team
+    actor_services.member_update(
+        actor=cast.coordinator,
+        member=tor,
+        role=Role.PSYCHIATRIC_NURSE,
+        level=tor.level,
+        closeness=tor.closeness,
+        involvement=tor.involvement,
+        organisation=tor.organisation,
+    )
+    tor.refresh_from_db()
+    assert (tor.role, tor.previous_role) == (Role.PSYCHIATRIC_NURSE, "")
+
+
+def test_nobody_is_made_coordinator_by_adding_or_changing_a_member(cast: Cast):
+    with pytest.raises(ValidationError) as added:
+        actor_services.member_add(
+            actor=cast.coordinator,
+            team=cast.team,
+            user=StaffFactory(organisation=cast.kommune),
+            role=Role.COORDINATOR,
+        )
+    assert "Foreslå koordinatoren" in " ".join(added.value.message_dict["role"])
+    tor = tor_member(cast)
+    with pytest.raises(ValidationError) as changed:
+        actor_services.member_update(
+            actor=cast.coordinator,
+            member=tor,
+            role=Role.COORDINATOR,
+            level=tor.level,
+            closeness=tor.closeness,
+            involvement=tor.involvement,
+            organisation=tor.organisation,
+        )
+    assert "role" in changed.value.message_dict
+    assert tor_member(cast).role == Role.NURSE
+    assert Member.objects.filter(team=cast.team, role=Role.COORDINATOR).count() == 1
+
+
+def test_a_new_coordinators_mandate_needs_their_own_leaders_approval(
+    cast: Cast, unit_staff: User, spesialist: Organisation
+):
+    team, _tor = monas_team(cast, unit_staff)
+    dps_leader = StaffFactory(organisation=spesialist, is_leader=True)
+    dina = StaffFactory(first_name="Dina", organisation=spesialist)
+    new = register(cast, unit_staff, team, dina, leader=dps_leader)
+    mandate = Mandate.objects.get(team=team)
+    assert mandate.coordinator == new
+    assert not mandate.is_approved  # Leif's approval was for Cecilie
+    with pytest.raises(PermissionDenied):
+        services.mandate_approve(actor=cast.leader, mandate=mandate)
+    asked = Notification.objects.filter(kind=Notification.Kind.MANDATE_SUBMITTED, team=team)
+    assert dps_leader in {n.recipient for n in asked}
+    services.mandate_approve(actor=dps_leader, mandate=mandate)
+    assert mandate.approved_by == dps_leader
+
+
+def test_a_deputy_made_coordinator_leaves_the_mandate_without_a_deputy(
+    cast: Cast, unit_staff: User
+):
+    team, tor = monas_team(cast, unit_staff)
+    register(cast, unit_staff, team, cast.member)
+    mandate = Mandate.objects.get(team=team)
+    assert (mandate.coordinator, mandate.deputy, mandate.is_approved) == (tor, None, False)
+
+
+def test_when_the_mandates_coordinator_steps_down_the_mandate_goes_to_the_one_who_stays(
+    cast: Cast, unit_staff: User, spesialist: Organisation
+):
+    team, _tor = monas_team(cast, unit_staff)
+    dps_leader = StaffFactory(organisation=spesialist, is_leader=True)
+    dina = register(
+        cast, unit_staff, team, StaffFactory(organisation=spesialist), leader=dps_leader
+    )
+    dina.team = team
+    actor_services.member_end(actor=cast.coordinator, member=dina, reason="Ny jobb")
+    mandate = Mandate.objects.get(team=team)
+    assert mandate.coordinator == team.members.get(user=cast.coordinator)
+    services.mandate_approve(actor=cast.leader, mandate=mandate)
+    assert mandate.is_approved

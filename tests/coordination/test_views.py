@@ -10,11 +10,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Role, User
+from actors import services as actor_services
+from actors.models import Organisation, Role, User
 from actors.validators import synthetic_national_id
 from coordination import services
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, Client, client_for
+from tests.coordination.test_services import monas_team, register
+from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
 from tests.private_circle import karis_private_circle
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +156,68 @@ def test_the_unit_establishes_the_team_from_the_report(cast: Cast, unit_staff: U
     assert reverse("actors:team-detail", args=[report.team_id]) not in body
 
 
+def fastlege(cast: Cast) -> User:
+    """Frida, fastlege at Fjordvik legekontor: in no team, she reports a need."""
+    office = OrganisationFactory(
+        name="Fjordvik legekontor", kind=Organisation.Kind.LEGEKONTOR, parent=cast.kommune
+    )
+    return StaffFactory(username="frida", first_name="Frida", organisation=office)
+
+
+def test_a_fastlege_is_asked_who_she_is_with_fastlege_chosen(cast: Cast):
+    body = (
+        client_for(fastlege(cast)).get(reverse("coordination:need-report-create")).content.decode()
+    )
+    assert '<option value="fastlege" selected>' in body
+    assert '<option value="self" selected>' not in body
+
+
+@pytest.mark.parametrize(
+    ("who", "relation"),
+    [("patient", "self"), ("relative", "relative"), ("member", "other_staff")],
+)
+def test_the_question_who_you_are_starts_from_who_is_logged_in(cast: Cast, who: str, relation: str):
+    body = (
+        client_for(cast.user(who)).get(reverse("coordination:need-report-create")).content.decode()
+    )
+    assert f'<option value="{relation}" selected>' in body
+
+
+def test_a_new_report_reaches_the_kommunes_unit_with_a_link_and_no_name(
+    cast: Cast, unit_staff: User, other_unit_staff: User
+):
+    data = {
+        "kommune": cast.kommune.pk,
+        "patient_name": "Mona Fjell",
+        "need": "Mange tjenester, ingen som samordner",
+        "relation": NeedReport.Relation.GP,
+        "patient_knows": "yes",
+        "patient_agrees": "yes",
+    }
+    client_for(fastlege(cast)).post(reverse("coordination:need-report-create"), data)
+    report = NeedReport.objects.get()
+    notice = Notification.objects.get()
+    assert notice.recipient == unit_staff
+    assert notice.kind == Notification.Kind.NEED_REPORT
+    assert notice.url == reverse("coordination:need-report-detail", args=[report.pk])
+    assert "fastlegen" in notice.message and "Fjordvik kommune" in notice.message
+    assert "Mona" not in notice.message  # it may go out by e-mail
+    inbox = client_for(unit_staff).get(reverse("coordination:notification-list"))
+    assert notice.url in inbox.content.decode()
+
+
+def test_the_menu_of_the_unit_links_its_worklist(cast: Cast, unit_staff: User):
+    worklist = reverse("coordination:need-report-worklist")
+    client = Client()
+    assert client.login(username="una", password=PASSWORD)
+    home = client.get(reverse("actors:team-list")).content.decode()
+    assert f'href="{worklist}"' in home
+    assert "Meldinger om behov" in home
+    for who in (cast.coordinator, fastlege(cast)):
+        other = client_for(who).get(reverse("actors:team-list")).content.decode()
+        assert f'href="{worklist}"' not in other
+
+
 def test_the_reporter_may_not_handle_their_report(cast: Cast):
     report = per_report(cast)
     response = client_for(cast.relative).post(
@@ -195,6 +260,146 @@ def test_proposing_a_coordinator_in_place_reloads_the_section(cast: Cast):
     response = client.post(url, {"candidate": cast.member.pk, "patient_wish": "Tor"}, headers=HTMX)
     assert set(json.loads(response["HX-Trigger"])) == {"koordinator-changed"}
     assert CoordinatorAppointment.objects.get().candidate == cast.member
+
+
+def monas_team_with_tor_approved(cast: Cast, unit_staff: User):
+    """Una opened Mona's team from Per's report and proposed Tor; Leif approved him."""
+    report = per_report(cast, patient_name="Mona Fjell")
+    team = services.need_report_establish_team(
+        actor=unit_staff, report=report, name="Mona Fjell", national_id=NEW_ID
+    )
+    appointment = services.appointment_propose(actor=unit_staff, team=team, candidate=cast.member)
+    client_for(cast.leader).post(
+        reverse("coordination:appointment-decide", args=[appointment.pk]), {"decision": "approve"}
+    )
+    return report, team, appointment
+
+
+def test_the_proposer_is_told_that_the_leader_approved(cast: Cast):
+    appointment = services.appointment_propose(
+        actor=cast.coordinator, team=cast.team, candidate=cast.member
+    )
+    client_for(cast.leader).post(
+        reverse("coordination:appointment-decide", args=[appointment.pk]), {"decision": "approve"}
+    )
+    told = Notification.objects.get(kind=Notification.Kind.APPOINTMENT_DECIDED)
+    assert told.recipient == cast.coordinator
+    assert "Lederen har godkjent" in told.message and str(cast.member) in told.message
+    assert told.url == reverse("actors:team-detail", args=[cast.team.pk]) + "#koordinator"
+    inbox = client_for(cast.coordinator).get(reverse("coordination:notification-list"))
+    assert "Lederen har godkjent" in inbox.content.decode()
+
+
+def test_the_proposer_is_told_why_the_leader_rejected(cast: Cast):
+    appointment = services.appointment_propose(
+        actor=cast.coordinator, team=cast.team, candidate=cast.member
+    )
+    client_for(cast.leader).post(
+        reverse("coordination:appointment-decide", args=[appointment.pk]),
+        {"decision": "reject", "note": "Tor har ikke tid dette halvåret"},
+    )
+    told = Notification.objects.get(kind=Notification.Kind.APPOINTMENT_DECIDED)
+    assert told.recipient == cast.coordinator
+    assert "avvist" in told.message and "Tor har ikke tid dette halvåret" in told.message
+
+
+def test_an_approval_tells_the_unit_once_where_to_register(cast: Cast, unit_staff: User):
+    colleague = StaffFactory(organisation=unit_staff.organisation)
+    report, _team, _appointment = monas_team_with_tor_approved(cast, unit_staff)
+    told = Notification.objects.filter(kind=Notification.Kind.APPOINTMENT_DECIDED)
+    # Una proposed and is at the unit: one notice, the unit's.
+    assert {n.recipient for n in told} == {unit_staff, colleague}
+    assert {n.url for n in told} == {reverse("coordination:need-report-detail", args=[report.pk])}
+    assert all("venter på at dere registrerer" in n.message for n in told)
+
+
+def test_the_unit_registers_on_the_team_page_where_it_says_the_coordinator_waits(
+    cast: Cast, unit_staff: User
+):
+    _report, team, appointment = monas_team_with_tor_approved(cast, unit_staff)
+    register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
+    client = client_for(unit_staff)
+    page = client.get(reverse("actors:team-detail", args=[team.pk])).content.decode()
+    section = page[page.index('id="koordinator-heading"') :]
+    assert "venter på registrering hos den koordinerende enheten" in section
+    assert f'action="{register}"' in section
+    response = client.post(register, {"from": "team"}, follow=True)
+    assert response.redirect_chain[-1][0] == (
+        reverse("actors:team-detail", args=[team.pk]) + "#koordinator"
+    )
+    body = response.content.decode()
+    # The first coordinator: nobody "before" to hand over from.
+    assert f"{cast.member} er registrert som koordinator i teamet." in body
+    assert "forrige" not in body
+    assert team.members.get(user=cast.member).role == Role.COORDINATOR
+
+
+def test_registering_a_successor_says_the_one_before_stays_until_the_handover(
+    cast: Cast, unit_staff: User
+):
+    _report, team, appointment = monas_team_with_tor_approved(cast, unit_staff)
+    team.members.create(
+        user=cast.coordinator,
+        organisation=cast.kommune,
+        level="kommune",
+        role=Role.COORDINATOR,
+        joined_on=timezone.localdate(),
+    )
+    register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
+    body = client_for(unit_staff).post(register, follow=True).content.decode()
+    assert "Den forrige koordinatoren fortsetter til overleveringen er gjort." in body
+
+
+def test_a_nurse_registered_as_coordinator_shows_as_coordinator_and_nurse(
+    cast: Cast, unit_staff: User
+):
+    report = per_report(cast, patient_name="Mona Fjell")
+    team = services.need_report_establish_team(
+        actor=unit_staff, report=report, name="Mona Fjell", national_id=NEW_ID
+    )
+    actor_services.member_add(actor=unit_staff, team=team, user=cast.member, role=Role.NURSE)
+    appointment = services.appointment_propose(actor=unit_staff, team=team, candidate=cast.member)
+    services.appointment_decide(actor=cast.leader, appointment=appointment, approve=True)
+    register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
+    response = client_for(unit_staff).post(register, {"from": "team"}, follow=True)
+    body = response.content.decode()
+    assert "allerede aktivt medlem" not in body
+    assert f"{cast.member} er registrert som koordinator i teamet." in body
+    members = body[body.index('id="medlemmer-heading"') :]
+    assert "Koordinator og leder av aktørfellesskapet (sykepleier)" in members
+    assert team.members.filter(user=cast.member).count() == 1
+
+
+def test_after_a_change_of_coordinator_the_new_leader_is_asked_and_the_old_is_not(
+    cast: Cast, unit_staff: User, spesialist
+):
+    team, _tor = monas_team(cast, unit_staff)
+    dps_leader = StaffFactory(organisation=spesialist, is_leader=True)
+    register(cast, unit_staff, team, StaffFactory(organisation=spesialist), leader=dps_leader)
+    approvals = reverse("coordination:leader-approvals")
+    assert f"Mandat for aktørfellesskap nr. {team.pk}" in (
+        client_for(dps_leader).get(approvals).content.decode()
+    )
+    assert f"Mandat for aktørfellesskap nr. {team.pk}" not in (
+        client_for(cast.leader).get(approvals).content.decode()
+    )
+    page = client_for(unit_staff).get(reverse("actors:team-detail", args=[team.pk]))
+    section = page.content.decode()
+    section = section[section.index('id="koordinator-heading"') :]
+    assert "Ikke godkjent ennå" in section
+    assert str(cast.leader) not in section
+
+
+def test_the_team_page_offers_registering_to_the_unit_only(cast: Cast):
+    appointment = services.appointment_propose(
+        actor=cast.coordinator, team=cast.team, candidate=cast.member
+    )
+    services.appointment_decide(actor=cast.leader, appointment=appointment, approve=True)
+    register = reverse("coordination:appointment-register", args=[cast.team.pk, appointment.pk])
+    page = client_for(cast.coordinator).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    body = page.content.decode()
+    assert "venter på registrering hos den koordinerende enheten" in body
+    assert register not in body
 
 
 def test_a_mandate_form_with_bad_hours_shows_the_message_in_the_fragment(cast: Cast):
