@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "lkt",
     "actors",
@@ -319,6 +321,40 @@ REST_FRAMEWORK = {
         "national_id_lookup": env.str("LKT_NATIONAL_ID_LOOKUP_RATE", default="30/hour"),
     },
     "NUM_PROXIES": LKT_TRUSTED_PROXIES,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# OpenAPI 3 for the JSON API (/api/schema/) and for the FHIR routes (/api/schema/fhir/, made by
+# lkt.fhir_openapi from the same table as the routes); the docs page (/api/docs/) is Swagger UI
+# from drf-spectacular-sidecar, served from our own origin, so it loads nothing from outside
+# and runs under the CSP without 'unsafe-inline' (lkt.api_docs says how).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LKT API",
+    "DESCRIPTION": (
+        "JSON-API-et til LKT (innlogging med sesjon som sidene). Hver rolle får det samme som "
+        "sidene viser den, ikke mer. FHIR R4-grensesnittet har sitt eget skjema: "
+        "/api/schema/fhir/."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["lkt.api_schema.only_json_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lkt.api_schema.personal_id_is_optional",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI would send the schema to validator.swagger.io for its badge: nothing leaves.
+    "SWAGGER_UI_SETTINGS": {
+        "validatorUrl": None,
+        "deepLinking": True,
+        "urls": [
+            {"url": "/api/schema/", "name": "LKT JSON-API"},
+            {"url": "/api/schema/fhir/", "name": "LKT FHIR R4"},
+        ],
+    },
 }
 
 LOGGING = {

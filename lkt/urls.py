@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from actors.forms import LoginForm
-from lkt import health, views
+from lkt import api_docs, health, views
 
 admin.site.site_header = _("LKT – administrasjon")
 admin.site.site_title = _("LKT")
@@ -24,6 +24,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("helse/", health.health, name="health"),
     path("api/v1/", include("actors.api_urls")),
+    path("api/schema/", api_docs.ApiSchemaView.as_view(), name="api-schema"),
+    path("api/docs/", api_docs.ApiDocsView.as_view(), name="api-docs"),
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),
     path("", include("careplans.urls")),

@@ -329,6 +329,9 @@ MATRIX: dict[str, Row] = {
     "logout": Row("post", statuses(302)),
     "set_language": Row("post", statuses(302), data=lambda cast: {"language": "en"}),
     "health": Row("get", statuses(200)),
+    # The API's schema and docs page hold no data: anyone reads them.
+    "api-schema": Row("get", statuses(200)),
+    "api-docs": Row("get", statuses(200)),
     "actors:team-list": Row("get", STAFF_ONLY),
     "actors:team-detail": Row("get", TEAM_VIEW, args=kari_team),
     "actors:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),

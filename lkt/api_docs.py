@@ -1,0 +1,26 @@
+"""The OpenAPI schemas and the docs page.
+
+The docs page is drf-spectacular's Swagger UI from drf-spectacular-sidecar: every file from our
+own origin, so it loads nothing from outside. It runs under the project's CSP as it is
+(``script-src 'self'``, ``style-src 'self'``, lkt.middleware): the split view serves the page's
+script as a file of its own (``?script=``) instead of inline, and our template moves the page's
+inline style to a file.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.permissions import AllowAny
+
+
+class ApiSchemaView(SpectacularAPIView):
+    """The JSON API's schema. It holds no data, so anyone may read it (within the rate)."""
+
+    permission_classes = [AllowAny]
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    permission_classes = [AllowAny]
+    template_name = "lkt/api_docs.html"
+    url_name = "api-schema"
+    title = "LKT API"
