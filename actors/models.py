@@ -192,6 +192,8 @@ class Team(models.Model):
     missing_roles_reason = models.TextField(
         _("hvorfor obligatoriske roller mangler"), max_length=1000, blank=True
     )
+    # When the row was last saved: FHIR's meta.lastUpdated and _lastUpdated (lkt.fhir).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("aktørfellesskap")
@@ -309,6 +311,8 @@ class Member(models.Model):
     end_reason = models.TextField(
         _("grunn til at medlemskapet ble avsluttet"), max_length=500, blank=True
     )
+    # When the row was last saved: the team's FHIR meta.lastUpdated follows its members.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("medlem")

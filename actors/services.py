@@ -152,7 +152,7 @@ def member_end(
     member.end_reason = reason.strip()
     _require_another_coordinator(member)
     member.full_clean()
-    member.save(update_fields=["left_on", "end_reason"])
+    member.save(update_fields=["left_on", "end_reason", "updated_at"])
     _coordinator_change_alert(member)
     return member
 
@@ -251,7 +251,7 @@ def team_activate(*, actor: User, team: Team, missing_roles_reason: str = "") ->
     team.activated_on = timezone.localdate()
     team.missing_roles_reason = missing_roles_reason.strip() if missing else ""
     team.full_clean()
-    team.save(update_fields=["status", "activated_on", "missing_roles_reason"])
+    team.save(update_fields=["status", "activated_on", "missing_roles_reason", "updated_at"])
     return team
 
 

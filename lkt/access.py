@@ -76,6 +76,9 @@ class Action(StrEnum):
     # (journal, NAV, legevakt), and the patient's own. A relative never gets them: not on a
     # page, in the API nor on the plan's PDF (minimum necessary).
     VIEW_PERSONAL_ID = "view_personal_id"
+    # The patient's consents with their history: as the team page shows them, to the patient,
+    # staff who share her clinical picture and those who manage the team (they obtain consent).
+    VIEW_CONSENT = "view_consent"
 
 
 _CHANGES = {
@@ -272,7 +275,49 @@ def allows(s: Standing, action: Action) -> bool:
         case Action.VIEW_PERSONAL_ID:
             # The patient and the staff who know her (``identifies`` says the same for lists).
             return s.clinical or s.manages
+        case Action.VIEW_CONSENT:
+            return s.clinical or s.manages
     return False
+
+
+# The reads ``patients_for`` answers as a query: what FHIR searches list (lkt.fhir).
+LIST_READS = (
+    Action.VIEW_IDENTITY,
+    Action.VIEW_TEAM,
+    Action.VIEW_GOALS,
+    Action.VIEW_PLAN,
+    Action.VIEW_CLINICAL,
+    Action.VIEW_CONSENT,
+)
+
+
+def patients_for(who: AnyUser, action: Action) -> QuerySet[Patient]:
+    """The patients for whom ``allows(standing(who, patient), action)`` holds, as one query,
+    for a list over many patients (a FHIR search). Only the reads in LIST_READS;
+    tests/lkt/test_access_lists.py pins each to ``can`` for every role of the cast."""
+    user: User | None = as_user(who)
+    if user is None or action not in LIST_READS:
+        return Patient.objects.none()
+    if action == Action.VIEW_IDENTITY:
+        return visible_patients(user)
+    if user.kind == User.Kind.PATIENT:
+        return Patient.objects.filter(user=user)
+    if user.kind == User.Kind.STAFF:
+        if action in (Action.VIEW_TEAM, Action.VIEW_CONSENT):
+            return Patient.objects.filter(_staff_knows(user))
+        return clinical_patients(user)
+    if user.kind != User.Kind.RELATIVE:
+        return Patient.objects.none()
+    allowed = {
+        Action.VIEW_TEAM: Q(may_see_team=True),
+        Action.VIEW_GOALS: Q(may_see_goals=True),
+        Action.VIEW_PLAN: Q(may_see_plan=True),
+    }.get(action)
+    if allowed is None:
+        return Patient.objects.none()
+    return Patient.objects.filter(
+        Exists(_relative_link(user).filter(allowed)), _standing_consent(Consent.Scope.RELATIVES)
+    )
 
 
 def can(user: AnyUser, action: Action, patient: Patient) -> bool:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/v1/", include("actors.api_urls")),
     path("api/schema/", api_docs.ApiSchemaView.as_view(), name="api-schema"),
     path("api/docs/", api_docs.ApiDocsView.as_view(), name="api-docs"),
+    path("fhir/R4/", include("lkt.fhir.urls")),
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),
     path("", include("careplans.urls")),

@@ -1,0 +1,227 @@
+"""FHIR R4 read and search (lkt.fhir): a team's record as a FHIR client reads it, each resource
+validated by fhir.resources, with the same access as the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from actors.fhir import FNR_SYSTEM, ORGNR_SYSTEM
+from lkt.models import AccessLog
+from tests.conftest import Cast, client_for
+from tests.lkt.fhir_helpers import entries, fhir_get, karis_record, resource
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_team_member_reads_karis_care_plan_care_team_goals_consent_and_tasks(cast: Cast):
+    record = karis_record(cast)
+    kari = cast.team.patient
+    client = client_for(cast.member)
+
+    plan = resource(fhir_get(client, f"CarePlan/{record.plan.pk}"), "CarePlan")
+    assert plan.status == "active"
+    assert plan.subject.reference == f"Patient/{kari.pk}"
+    assert plan.replaces[0].reference == f"CarePlan/{record.old_plan.pk}"
+    assert plan.careTeam[0].reference == f"CareTeam/{cast.team.pk}"
+    assert plan.goal[0].reference == f"Goal/{record.goal.pk}"
+    phases = [c.coding[0].code for c in plan.category]
+    assert phases == ["samarbeidsplan", "yellow"]
+    activities = {a.detail.code.coding[0].code: a.detail for a in plan.activity}
+    assert set(activities) == {"green", "yellow", "red"}
+    assert activities["yellow"].status == "in-progress"
+    assert activities["red"].description == "Tiltak i red"
+    assert plan.period.start.isoformat() == str(record.plan.period_start)
+
+    old = resource(fhir_get(client, f"CarePlan/{record.old_plan.pk}"), "CarePlan")
+    assert old.status == "revoked"
+    assert old.meta.lastUpdated == record.plan.in_force_at
+
+    team = resource(fhir_get(client, f"CareTeam/{cast.team.pk}"), "CareTeam")
+    assert team.status == "active"
+    by_name = {p.member.display: p for p in team.participant}
+    former = by_name[record.former.display_name]
+    assert former.period.end.isoformat() == str(record.former.left_on)
+    tor = next(
+        p for p in team.participant if p.member.reference == f"Practitioner/{cast.member.pk}"
+    )
+    assert tor.role[0].coding[0].code == "sykepleier"
+
+    goals = entries(fhir_get(client, f"Goal?patient=Patient/{kari.pk}"), "Goal")
+    assert [g.description.text for g in goals] == ["Sove seks timer"]
+    assert goals[0].expressedBy.reference == f"Patient/{kari.pk}"
+    assert goals[0].lifecycleStatus == "active"
+
+    consents = entries(fhir_get(client, f"Consent?patient={kari.pk}"), "Consent")
+    scopes = {c.category[1].coding[0].code: c.status for c in consents}
+    assert scopes == {"team_sharing": "active", "relatives": "active"}
+
+    tasks = entries(fhir_get(client, f"Task?patient={kari.pk}"), "Task")
+    assert [t.description for t in tasks] == ["Ringe Kari hver fredag"]
+    assert tasks[0].focus.reference == f"Goal/{record.goal.pk}"
+    assert tasks[0].for_fhir.reference == f"Patient/{kari.pk}"
+
+    meetings = entries(fhir_get(client, f"Appointment?patient={kari.pk}"), "Appointment")
+    assert [m.id for m in meetings] == [str(record.meeting.pk)]
+
+    plans = entries(fhir_get(client, f"CarePlan?patient={kari.pk}"), "CarePlan")
+    assert {p.id for p in plans} == {str(record.plan.pk), str(record.old_plan.pk)}
+
+
+def test_reads_are_audited_like_the_pages(cast: Cast):
+    record = karis_record(cast)
+    before = AccessLog.objects.filter(user=cast.member).count()
+    client = client_for(cast.member)
+    fhir_get(client, f"CarePlan/{record.plan.pk}")
+    fhir_get(client, f"Task?patient={cast.team.patient.pk}")
+    rows = list(AccessLog.objects.filter(user=cast.member).order_by("pk")[before:])
+    assert [(r.object_type, r.object_id) for r in rows] == [
+        ("careplans.careplanversion", str(record.plan.pk)),
+        ("coordination.task", str(record.task.pk)),
+    ]
+    assert all(r.patient_id == cast.team.patient.pk for r in rows)
+
+
+def test_patient_by_fodselsnummer_shows_the_identifier_to_staff_who_know_her(cast: Cast):
+    kari = cast.team.patient
+    response = fhir_get(
+        client_for(cast.member), f"Patient?identifier={FNR_SYSTEM}|{kari.national_id}"
+    )
+    [patient] = entries(response, "Patient")
+    assert patient.identifier[0].system == FNR_SYSTEM
+    assert patient.identifier[0].value == kari.national_id
+    assert patient.birthDate == kari.birth_date
+
+
+def test_an_outsider_finds_no_one_by_fodselsnummer_and_gets_404_for_her(cast: Cast):
+    kari = cast.team.patient
+    client = client_for(cast.outsider)
+    assert entries(fhir_get(client, f"Patient?identifier={kari.national_id}"), "Patient") == []
+    response = fhir_get(client, f"Patient/{kari.pk}")
+    assert response.status_code == 404
+    outcome = resource(response, "OperationOutcome")
+    assert outcome.issue[0].code == "not-found"
+
+
+def test_a_relative_allowed_goals_only_gets_goals_and_nothing_else(cast: Cast):
+    record = karis_record(cast)
+    kari = cast.team.patient
+    link = kari.relative_links.get(relative=cast.relative)
+    link.may_see_team = False
+    link.save()
+    client = client_for(cast.relative)
+
+    goals = entries(fhir_get(client, f"Goal?patient={kari.pk}"), "Goal")
+    assert [g.id for g in goals] == [str(record.goal.pk)]
+    assert resource(fhir_get(client, f"Goal/{record.goal.pk}"), "Goal").id == str(record.goal.pk)
+
+    for path in (
+        f"CareTeam/{cast.team.pk}",
+        f"CarePlan/{record.plan.pk}",
+        f"Task/{record.task.pk}",
+        f"Appointment/{record.meeting.pk}",
+        f"Consent/{kari.consents.get(scope='team_sharing').pk}",
+        f"Practitioner/{cast.member.pk}",
+    ):
+        response = fhir_get(client, path)
+        assert response.status_code in (403, 404), path
+        resource(response, "OperationOutcome")
+    for kind in ("CareTeam", "CarePlan", "Task", "Appointment", "Consent", "Practitioner"):
+        assert entries(fhir_get(client, f"{kind}?"), kind) == [], kind
+    # Her name, as his home page shows it; never her fødselsnummer or birth date.
+    patient = resource(fhir_get(client, f"Patient/{kari.pk}"), "Patient")
+    assert patient.name[0].text == kari.name
+    assert patient.identifier is None and patient.birthDate is None
+    assert entries(fhir_get(client, f"Patient?identifier={kari.national_id}"), "Patient") == []
+
+
+def test_a_bad_search_parameter_is_400_operation_outcome(cast: Cast):
+    client = client_for(cast.member)
+    for query in (
+        "CarePlan?subject=1",
+        "CarePlan?patient=Practitioner/1",
+        "CarePlan?patient=abc",
+        "CarePlan?_lastUpdated=yesterday",
+        "CarePlan?_lastUpdated=ge2026-13-01",
+        "CarePlan?_count=1000",
+        "Patient?identifier=1,2",
+    ):
+        response = fhir_get(client, query)
+        assert response.status_code == 400, query
+        assert resource(response, "OperationOutcome").issue[0].code == "invalid"
+
+
+def test_last_updated_selects_by_time(cast: Cast):
+    record = karis_record(cast)
+    client = client_for(cast.member)
+    kari = cast.team.patient.pk
+    assert record.plan.in_force_at is not None
+    day = timezone.localtime(record.plan.in_force_at).date()
+    later = entries(fhir_get(client, f"CarePlan?patient={kari}&_lastUpdated=gt{day}"), "CarePlan")
+    assert later == []
+    found = entries(fhir_get(client, f"CarePlan?patient={kari}&_lastUpdated=eq{day}"), "CarePlan")
+    assert {p.id for p in found} == {str(record.plan.pk), str(record.old_plan.pk)}
+    assert entries(fhir_get(client, "Goal?_lastUpdated=ge9999-12-31"), "Goal") == []
+    assert len(entries(fhir_get(client, "Goal?_lastUpdated=gt0001"), "Goal")) == 1
+
+
+def test_metadata_is_a_capability_statement_for_r4(client):
+    statement = resource(fhir_get(client, "metadata"), "CapabilityStatement")
+    assert statement.fhirVersion == "4.0.1"
+    types = {r.type: {p.name for p in r.searchParam} for r in statement.rest[0].resource}
+    assert types["Patient"] >= {"identifier", "_lastUpdated"}
+    assert types["CarePlan"] >= {"patient", "_lastUpdated"}
+    assert types["CareTeam"] >= {"patient", "_lastUpdated"}
+    assert set(types) == {
+        "Patient",
+        "Practitioner",
+        "Organization",
+        "CareTeam",
+        "CarePlan",
+        "Goal",
+        "Consent",
+        "Task",
+        "Appointment",
+    }
+
+
+def test_without_a_login_fhir_answers_401_asking_for_a_bearer_token(client):
+    response = fhir_get(client, "CarePlan")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    resource(response, "OperationOutcome")
+
+
+def test_an_unknown_type_or_id_is_404_operation_outcome(cast: Cast):
+    client = client_for(cast.member)
+    for path in ("Observation", "Observation/1", "CarePlan/abc", "CarePlan/" + "9" * 30):
+        response = fhir_get(client, path)
+        assert response.status_code == 404, path
+        resource(response, "OperationOutcome")
+
+
+def test_organizations_carry_the_organisasjonsnummer(cast: Cast):
+    org = cast.kommune
+    client = client_for(cast.patient)
+    [found] = entries(
+        fhir_get(client, f"Organization?identifier={ORGNR_SYSTEM}|{org.org_number}"),
+        "Organization",
+    )
+    assert found.identifier[0].value == org.org_number
+    assert found.name == org.name
+
+
+def test_practitioners_carry_the_hpr_number_for_staff(cast: Cast):
+    cast.member.hpr_number = "1234567"
+    cast.member.save()
+    hpr = resource(
+        fhir_get(client_for(cast.coordinator), f"Practitioner/{cast.member.pk}"), "Practitioner"
+    )
+    assert hpr.identifier[0].system == "urn:oid:2.16.578.1.12.4.1.4.4"
+    assert hpr.identifier[0].value == "1234567"
+    # Kari sees Tor on her team page, by name and contact, not his HPR-nummer.
+    tor = resource(
+        fhir_get(client_for(cast.patient), f"Practitioner/{cast.member.pk}"), "Practitioner"
+    )
+    assert tor.identifier is None
+    assert fhir_get(client_for(cast.outsider), f"Practitioner/{cast.member.pk}").status_code == 404
