@@ -7,7 +7,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import IsAdminUser
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,8 +27,9 @@ from actors.serializers import (
 from lkt.access import Action, can, check, require_user
 from lkt.api_schema import reads, writes
 
-_TEAM_ROW = inline_serializer(
+_TEAM_ROWS = inline_serializer(
     "TeamRow",
+    many=True,
     fields={
         "id": serializers.IntegerField(),
         "patient": serializers.CharField(),
@@ -93,7 +95,7 @@ class PatientListApi(APIView):
 
 
 class TeamListApi(APIView):
-    @extend_schema(operation_id="team_list", responses=reads(_TEAM_ROW))
+    @extend_schema(operation_id="team_list", responses=reads(_TEAM_ROWS))
     def get(self, request: Request) -> Response:
         user = require_user(request.user)
         if user.kind != User.Kind.STAFF:
@@ -138,3 +140,16 @@ class MemberCreateApi(APIView):
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}
         member = services.member_add(actor=require_user(request.user), team=team, **data)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(exclude=True)
+class UnknownApi(APIView):
+    """An address under /api/v1/ that names nothing (a team id that is not a number): the
+    API's own 404 in JSON, not the HTML page."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, rest: str) -> Response:
+        raise NotFound
+
+    post = put = patch = delete = get

@@ -11,6 +11,12 @@ from __future__ import annotations
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lkt.fhir.openapi import fhir_openapi
 
 
 class ApiSchemaView(SpectacularAPIView):
@@ -24,3 +30,13 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     template_name = "lkt/api_docs.html"
     url_name = "api-schema"
     title = "LKT API"
+
+
+class FhirSchemaView(APIView):
+    """The FHIR routes' OpenAPI description (lkt.fhir.openapi), for anyone, as JSON."""
+
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+
+    def get(self, request: Request) -> Response:
+        return Response(fhir_openapi())

@@ -25,6 +25,7 @@ urlpatterns = [
     path("helse/", health.health, name="health"),
     path("api/v1/", include("actors.api_urls")),
     path("api/schema/", api_docs.ApiSchemaView.as_view(), name="api-schema"),
+    path("api/schema/fhir/", api_docs.FhirSchemaView.as_view(), name="api-schema-fhir"),
     path("api/docs/", api_docs.ApiDocsView.as_view(), name="api-docs"),
     path("fhir/R4/", include("lkt.fhir.urls")),
     path("admin/", admin.site.urls),

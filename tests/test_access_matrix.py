@@ -397,6 +397,7 @@ MATRIX: dict[str, Row] = {
     # The API's schema and docs page hold no data: anyone reads them.
     "api-schema": Row("get", statuses(200)),
     "api-docs": Row("get", statuses(200)),
+    "api-schema-fhir": Row("get", statuses(200)),
     "actors:team-list": Row("get", STAFF_ONLY),
     "actors:team-detail": Row("get", TEAM_VIEW, args=kari_team),
     "actors:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
@@ -656,6 +657,8 @@ MATRIX: dict[str, Row] = {
         "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
     ),
     # The API: Nils and Kari's team record for her (201); other staff and non-staff 403.
+    # An address under /api/v1/ that names nothing: the API's JSON 404, for everyone.
+    "api:unknown": Row("get", statuses(404), args=lambda cast: ["aktorfellesskap/kari/"]),
     "api:night-contact-create": Row(
         "post",
         statuses(403, member=201, coordinator=201, night=201),

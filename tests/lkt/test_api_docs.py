@@ -78,3 +78,23 @@ def test_the_docs_page_runs_under_the_project_csp_without_unsafe_inline(client):
     response = client.get(reverse("api-docs"))
     assert response["Content-Security-Policy"] == POLICY
     assert "unsafe-inline" not in POLICY
+
+
+def test_an_api_address_that_names_nothing_is_a_json_404(client):
+    """Found by the fuzzing: a team id that is no number got the HTML 404 page."""
+    response = client.get("/api/v1/aktorfellesskap/null,null/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_the_fhir_description_has_a_read_and_a_search_for_every_type_metadata_serves(client):
+    schema = client.get(reverse("api-schema-fhir")).json()
+    statement = client.get("/fhir/R4/metadata").json()
+    types = [r["type"] for r in statement["rest"][0]["resource"]]
+    expected = {"/fhir/R4/metadata"}
+    expected |= {f"/fhir/R4/{t}" for t in types} | {f"/fhir/R4/{t}/{{id}}" for t in types}
+    assert set(schema["paths"]) == expected
+    for t in types:
+        responses = schema["paths"][f"/fhir/R4/{t}"]["get"]["responses"]
+        assert set(responses) == {"200", "400", "401", "403", "406", "429"}
