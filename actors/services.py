@@ -18,6 +18,7 @@ from actors.models import (
     MANDATORY_ROLES,
     Closeness,
     Consent,
+    MachineClient,
     Member,
     NetworkLevel,
     Organisation,
@@ -27,7 +28,12 @@ from actors.models import (
     Team,
     User,
 )
-from actors.validators import birth_date_from_national_id, normalize_phone, validate_national_id
+from actors.validators import (
+    birth_date_from_national_id,
+    normalize_phone,
+    validate_client_scopes,
+    validate_national_id,
+)
 from lkt import audit
 from lkt.access import AGE_OF_HEALTH_CONSENT, Action, authorize
 
@@ -384,3 +390,35 @@ def relative_link_update(
         ]
     )
     return link
+
+
+@transaction.atomic
+def machine_client_register(
+    *, actor: User, name: str, client_id: str, organisation: Organisation, scopes: str
+) -> MachineClient:
+    """An administrator registers a system that reads FHIR (an EPJ): its HelseID client id, its
+    organisation (which decides the teams it reads, lkt.access) and the scopes LKT grants it.
+    Its user (kind ``system``, no password: it never logs in on the pages) is who the audit
+    log names for its reads."""
+    if not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied
+    wanted = scopes.split()
+    try:
+        validate_client_scopes(scopes)
+    except ValidationError as exc:
+        raise ValidationError({"scopes": exc.messages}) from exc
+    user = User(
+        username=f"maskinklient.{client_id}"[:150], first_name=name[:150], kind=User.Kind.SYSTEM
+    )
+    user.set_unusable_password()
+    user.save()
+    client = MachineClient(
+        name=name,
+        client_id=client_id,
+        organisation=organisation,
+        scopes=" ".join(wanted),
+        user=user,
+    )
+    client.full_clean(exclude=["user"])
+    client.save()
+    return client

@@ -324,6 +324,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 
+# Machine clients of the FHIR API (lkt.fhir.auth): the OAuth 2 issuer whose client-credentials
+# tokens LKT accepts (HelseID in production; empty: no bearer tokens at all), the audience the
+# tokens must name, and where the issuer's keys are (empty: its discovery document says).
+LKT_FHIR_TOKEN_ISSUER = env.str("LKT_FHIR_TOKEN_ISSUER", default="")
+LKT_FHIR_TOKEN_AUDIENCE = env.str("LKT_FHIR_TOKEN_AUDIENCE", default="lkt-fhir")
+LKT_FHIR_JWKS_URL = env.str("LKT_FHIR_JWKS_URL", default="")
+
 # OpenAPI 3 for the JSON API (/api/schema/) and for the FHIR routes (/api/schema/fhir/, made by
 # lkt.fhir_openapi from the same table as the routes); the docs page (/api/docs/) is Swagger UI
 # from drf-spectacular-sidecar, served from our own origin, so it loads nothing from outside

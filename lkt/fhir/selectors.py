@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     Exists,
@@ -70,8 +71,18 @@ class Found:
 
 
 def _authorize(user: AnyUser, action: Action, patient: Patient, obj: Any) -> Any:
-    """``authorize``, audited."""
-    return authorize(user, action, patient, obj=obj)
+    """``authorize`` (it audits). A machine client is told 403 for a team outside its
+    organisation's: it is a registered system of a health organisation that asked for an id
+    it holds, and must learn that LKT refuses rather than that the id is wrong."""
+    try:
+        return authorize(user, action, patient, obj=obj)
+    except Http404:
+        actor = as_user(user)
+        if actor is not None and actor.kind == User.Kind.SYSTEM:
+            raise PermissionDenied(
+                "Klientens organisasjon er ikke med i dette aktørfellesskapet."
+            ) from None
+        raise
 
 
 def _patient_filter(search: Search, field: str) -> Q:
@@ -161,7 +172,7 @@ def patient_search(user: AnyUser, search: Search) -> Found:
 def _reads_hpr(user: AnyUser) -> bool:
     """HPR-nummer for readers who work in the services: staff and machine clients."""
     actor = as_user(user)
-    return actor is not None and actor.kind == User.Kind.STAFF
+    return actor is not None and actor.kind in (User.Kind.STAFF, User.Kind.SYSTEM)
 
 
 def _practitioners(user: AnyUser) -> QuerySet[User]:

@@ -12,12 +12,15 @@ from typing import Any
 
 from django.http import Http404, QueryDict
 from django.urls import reverse
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lkt.fhir import search as fhir_search
+from lkt.fhir.auth import BearerTokenAuthentication, ClientToken
 from lkt.fhir.capability import capability_statement
 from lkt.fhir.outcome import (
     FhirJsonRenderer,
@@ -31,10 +34,13 @@ from lkt.throttling import AnonRateThrottle, NationalIdLookupThrottle, UserRateT
 
 
 class PatientIdentifierThrottle(NationalIdLookupThrottle):
-    """``Patient?identifier=`` by a person: a lookup by fødselsnummer like the others."""
+    """``Patient?identifier=`` by a person: a lookup by fødselsnummer like the others. A
+    machine client (an EPJ looking up its own patients) is held by the API's rate only."""
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         if getattr(view, "route", None) is None or view.route.type != "Patient":
+            return None
+        if isinstance(request.auth, ClientToken):
             return None
         if "identifier" not in request.query_params:
             return None
@@ -42,12 +48,22 @@ class PatientIdentifierThrottle(NationalIdLookupThrottle):
 
 
 class FhirView(APIView):
+    authentication_classes = [BearerTokenAuthentication, SessionAuthentication]
     renderer_classes = [FhirJsonRenderer, PlainJsonRenderer]
     throttle_classes = [UserRateThrottle, AnonRateThrottle]
     route: Route | None = None
 
     def get_exception_handler(self):  # type: ignore[no-untyped-def]
         return fhir_exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        token = request.auth
+        if isinstance(token, ClientToken) and self.route and not token.may_read(self.route.type):
+            raise PermissionDenied(
+                f"Tokenet gir ikke lesetilgang til {self.route.type} "
+                f"(scope system/{self.route.type}.read)."
+            )
 
     def _route(self) -> Route:
         if self.route is None:  # as_view(route=...) in lkt.fhir.urls sets it for every view

@@ -27,3 +27,22 @@ def test_a_relative_allowed_goals_only_is_listed_for_goals_and_identity_only(cas
     link.save()
     listed = {a for a in LIST_READS if patients_for(cast.relative, a).exists()}
     assert listed == {Action.VIEW_IDENTITY, Action.VIEW_GOALS}
+
+
+@pytest.mark.parametrize("action", LIST_READS)
+@pytest.mark.parametrize("organisation", ["kommune", "other_kommune"])
+def test_a_machine_clients_list_is_the_policy_too(cast: Cast, organisation: str, action: Action):
+    from actors import services
+    from tests.factories import UserFactory
+
+    client = services.machine_client_register(
+        actor=UserFactory(is_superuser=True),
+        name="EPJ",
+        client_id="epj",
+        organisation=getattr(cast, organisation),
+        scopes="system/*.read",
+    )
+    kari = cast.team.patient
+    listed = patients_for(client.user, action).filter(pk=kari.pk).exists()
+    assert listed == can(client.user, action, kari)
+    assert listed == (organisation == "kommune")
