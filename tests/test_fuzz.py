@@ -1,7 +1,8 @@
 """Schemathesis over the JSON API's OpenAPI schema (drf-spectacular) and the FHIR routes'
 description (lkt.fhir.openapi), as every role of the cast, through Django's WSGI app (no
 server): every answer is below 500 and conforms to its schema (status, media type, headers,
-body). Each generated request is sent once as each role; the examples per operation are
+body). Each generated request is sent once as each role, and once as an EPJ with a bearer
+token from a real issuer on 127.0.0.1 (tests/token_issuer.py); the examples per operation are
 bounded (FUZZ_EXAMPLES) so the two runs fit in a minute.
 
 The data is valid and invalid alike (schemathesis' positive and negative modes). Whether the
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -35,10 +37,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from actors import services
 from lkt.fhir.openapi import fhir_openapi
 from tests.conftest import Cast, client_for
+from tests.factories import UserFactory
 from tests.lkt.fhir_helpers import karis_record
 from tests.test_access_matrix import ROLES
+from tests.token_issuer import TokenIssuer, running_issuer
 
 pytestmark = pytest.mark.fuzz
 
@@ -87,20 +92,43 @@ def unthrottled(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[TokenIssuer]:
+    with running_issuer() as running:
+        yield running
+
+
+@dataclass
+class Identity:
+    cookies: dict[str, str]
+    headers: dict[str, str]
+
+
 @pytest.fixture
-def sessions(cast: Cast, unthrottled) -> dict[str, dict[str, str]]:
-    """Each role's cookies: its session, and a CSRF token the requests also send as the
-    header, so the API's writes are reached rather than refused for CSRF."""
+def identities(cast: Cast, unthrottled, settings, issuer: TokenIssuer) -> dict[str, Identity]:
+    """Each role's session, with a CSRF token the requests also send as the header (so the
+    API's writes are reached rather than refused for CSRF), and an EPJ of Fjordvik kommune
+    with a bearer token for every read."""
     karis_record(cast)
     token = _get_new_csrf_string()
-    jars = {}
+    found = {}
     for role in ROLES:
         cookies = {"csrftoken": token}
         user = cast.user(role)
         if user is not None:
             cookies["sessionid"] = client_for(user).cookies["sessionid"].value
-        jars[role] = cookies
-    return jars
+        found[role] = Identity(cookies, {"X-CSRFToken": token})
+    settings.LKT_FHIR_TOKEN_ISSUER = issuer.url
+    services.machine_client_register(
+        actor=UserFactory(is_superuser=True),
+        name="DIPS Fjordvik",
+        client_id="dips",
+        organisation=cast.kommune,
+        scopes="system/*.read",
+    )
+    bearer = f"Bearer {issuer.token('dips', 'system/*.read', lifetime=3600)}"
+    found["epj"] = Identity({}, {"Authorization": bearer})
+    return found
 
 
 @pytest.fixture
@@ -118,32 +146,40 @@ def app(unthrottled) -> Iterator[WSGIHandler]:
 
 
 def _every_role(
-    case: Any, app: WSGIHandler, sessions: dict[str, dict[str, str]], *, fhir: bool
+    case: Any, app: WSGIHandler, identities: dict[str, Identity], *, fhir: bool
 ) -> None:
-    for cookies in sessions.values():
-        response = case.call(
-            app=app, cookies=cookies, headers={"X-CSRFToken": cookies["csrftoken"]}
-        )
-        ANSWERS[f"{'fhir' if fhir else 'api'} {response.status_code}"] += 1
-        case.validate_response(response, checks=CHECKS)
-        if fhir and response.status_code < 500:
-            # The full FHIR structure of every body, as fhir.resources reads it.
-            body = response.json()
-            get_fhir_model_class(body["resourceType"]).model_validate(body)
+    # Schemathesis makes up an Authorization header for the bearer scheme: sent once as it is
+    # (a forged or broken token must be a 401), then left out so each identity is itself.
+    generated = dict(case.headers or {})
+    _send(case, app, Identity({}, {}), fhir=fhir)
+    case.headers = {k: v for k, v in generated.items() if k.lower() != "authorization"}
+    for identity in identities.values():
+        _send(case, app, identity, fhir=fhir)
+    case.headers = generated
+
+
+def _send(case: Any, app: WSGIHandler, identity: Identity, *, fhir: bool) -> None:
+    response = case.call(app=app, cookies=identity.cookies, headers=identity.headers)
+    ANSWERS[f"{'fhir' if fhir else 'api'} {response.status_code}"] += 1
+    case.validate_response(response, checks=CHECKS)
+    if fhir and response.status_code < 500:
+        # The full FHIR structure of every body, as fhir.resources reads it.
+        body = response.json()
+        get_fhir_model_class(body["resourceType"]).model_validate(body)
 
 
 @pytest.mark.django_db
 @API.parametrize()
 @FUZZ_SETTINGS
-def test_the_json_api_as_every_role(case, app, sessions):
-    _every_role(case, app, sessions, fhir=False)
+def test_the_json_api_as_every_role(case, app, identities):
+    _every_role(case, app, identities, fhir=False)
 
 
 @pytest.mark.django_db
 @FHIR.parametrize()
 @FUZZ_SETTINGS
-def test_the_fhir_routes_as_every_role(case, app, sessions):
-    _every_role(case, app, sessions, fhir=True)
+def test_the_fhir_routes_as_every_role(case, app, identities):
+    _every_role(case, app, identities, fhir=True)
 
 
 def test_fuzz_counts():
