@@ -407,8 +407,12 @@ def machine_client_register(
         validate_client_scopes(scopes)
     except ValidationError as exc:
         raise ValidationError({"scopes": exc.messages}) from exc
+    # Named and placed like a person in the audit log: "DIPS Fjordvik, Fjordvik kommune".
     user = User(
-        username=f"maskinklient.{client_id}"[:150], first_name=name[:150], kind=User.Kind.SYSTEM
+        username=f"maskinklient.{client_id}"[:150],
+        first_name=name[:150],
+        kind=User.Kind.SYSTEM,
+        organisation=organisation,
     )
     user.set_unusable_password()
     user.save()

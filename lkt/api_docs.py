@@ -40,3 +40,10 @@ class FhirSchemaView(APIView):
 
     def get(self, request: Request) -> Response:
         return Response(fhir_openapi())
+
+
+class FhirDocsView(ApiDocsView):
+    """The same page over the FHIR routes' description."""
+
+    url_name = "api-schema-fhir"
+    title = "LKT FHIR R4"

@@ -332,7 +332,8 @@ LKT_FHIR_TOKEN_AUDIENCE = env.str("LKT_FHIR_TOKEN_AUDIENCE", default="lkt-fhir")
 LKT_FHIR_JWKS_URL = env.str("LKT_FHIR_JWKS_URL", default="")
 
 # OpenAPI 3 for the JSON API (/api/schema/) and for the FHIR routes (/api/schema/fhir/, made by
-# lkt.fhir_openapi from the same table as the routes); the docs page (/api/docs/) is Swagger UI
+# lkt.fhir.openapi from the same table as the routes); the docs pages (/api/docs/, and
+# /api/docs/fhir/ for FHIR) are Swagger UI
 # from drf-spectacular-sidecar, served from our own origin, so it loads nothing from outside
 # and runs under the CSP without 'unsafe-inline' (lkt.api_docs says how).
 SPECTACULAR_SETTINGS = {
@@ -357,10 +358,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {
         "validatorUrl": None,
         "deepLinking": True,
-        "urls": [
-            {"url": "/api/schema/", "name": "LKT JSON-API"},
-            {"url": "/api/schema/fhir/", "name": "LKT FHIR R4"},
-        ],
     },
 }
 

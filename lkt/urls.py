@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/schema/", api_docs.ApiSchemaView.as_view(), name="api-schema"),
     path("api/schema/fhir/", api_docs.FhirSchemaView.as_view(), name="api-schema-fhir"),
     path("api/docs/", api_docs.ApiDocsView.as_view(), name="api-docs"),
+    path("api/docs/fhir/", api_docs.FhirDocsView.as_view(), name="api-docs-fhir"),
     path("fhir/R4/", include("lkt.fhir.urls")),
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),

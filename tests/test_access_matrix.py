@@ -398,6 +398,7 @@ MATRIX: dict[str, Row] = {
     "api-schema": Row("get", statuses(200)),
     "api-docs": Row("get", statuses(200)),
     "api-schema-fhir": Row("get", statuses(200)),
+    "api-docs-fhir": Row("get", statuses(200)),
     "actors:team-list": Row("get", STAFF_ONLY),
     "actors:team-detail": Row("get", TEAM_VIEW, args=kari_team),
     "actors:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),

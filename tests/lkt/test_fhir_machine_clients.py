@@ -10,12 +10,13 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from actors import services
 from actors.models import Consent, MachineClient, Member, User
 from lkt.models import AccessLog
-from tests.conftest import Cast
+from tests.conftest import Cast, client_for
 from tests.factories import OrganisationFactory, UserFactory
 from tests.lkt.fhir_helpers import KarisRecord, entries, fhir_get, karis_record, resource
 from tests.token_issuer import TokenIssuer, running_issuer
@@ -76,9 +77,12 @@ def test_an_epj_of_an_organisation_in_the_team_reads_the_team_as_a_fhir_client(
     ]
     assert entries(fhir_get(client, f"Consent?patient={kari.pk}"), "Consent")
     assert entries(fhir_get(client, f"Task?patient={kari.pk}"), "Task")
-    # Audited as the client's own user, like any reader.
+    # Audited as the client's own user, like any reader: Kari sees it in her access log.
     reader = MachineClient.objects.get(client_id=DIPS).user
     assert AccessLog.objects.filter(user=reader, patient=kari).exists()
+    log = client_for(cast.patient).get(reverse("actors:portal-access-log", args=[kari.pk]))
+    assert "DIPS Fjordvik" in log.content.decode()
+    assert cast.kommune.name in log.content.decode()
 
 
 def test_an_epj_token_without_the_team_in_scope_gets_403_operation_outcome(
