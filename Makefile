@@ -26,7 +26,12 @@ DS := node_modules/@digdir/designsystemet-css
 HTMX := node_modules/htmx.org
 VENDOR := static/vendor
 
-.PHONY: help venv install demo chromium services lint typecheck test vendor format bench
+# The test OpenID Provider (tests/oidc_provider/): node-oidc-provider at the version its lock
+# file pins, installed by npm ci; the suite starts it offline on 127.0.0.1.
+OIDC_PROVIDER := tests/oidc_provider
+OIDC_PROVIDER_STAMP := $(OIDC_PROVIDER)/node_modules/.package-lock.json
+
+.PHONY: help venv install demo chromium services lint typecheck test vendor format bench oidc-provider
 
 help:
 	@echo "make demo       run the demo on http://127.0.0.1:8000 (SQLite, no services)"
@@ -35,6 +40,7 @@ help:
 	@echo "make vendor     refresh static/vendor/ from the npm registry at the pinned versions"
 	@echo "make services   check that PostgreSQL and Redis answer"
 	@echo "make chromium   install Debian's chromium for the browser tests"
+	@echo "make oidc-provider  install the test OpenID Provider (npm ci in tests/oidc_provider/)"
 	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders, BENCH_DATABASE_URL=…lkt_bench"
 
 venv install: $(STAMP)
@@ -72,7 +78,16 @@ typecheck: $(STAMP)
 # far from the first, so a test that mixes a fixed date with "today" fails the day it is written.
 # The hostile-input walk and the schemathesis fuzzing read no dates of their own, so they run once.
 SECOND_INSTANT := 2028-02-29T12:00:00+01:00
-test: $(STAMP) chromium services
+oidc-provider: $(OIDC_PROVIDER_STAMP)
+
+$(OIDC_PROVIDER_STAMP): $(OIDC_PROVIDER)/package-lock.json
+	@command -v npm >/dev/null || { \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm; }
+	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund
+	touch $@
+
+test: $(STAMP) chromium services oidc-provider
 	$(MAKE) --no-print-directory lint typecheck
 	$(TEST_ENV) $(BIN)/pytest
 	$(TEST_ENV) LKT_TEST_INSTANT='$(SECOND_INSTANT)' $(BIN)/pytest -m 'not hostile and not fuzz'

@@ -4,17 +4,30 @@ the admin, so it is read only through the access policy and its audit trail."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm
+from django_otp.models import Device
 
 from actors import services
 from actors.forms import LoginForm
 from actors.models import MachineClient, Organisation, User
 
 
-class AdminLoginForm(LoginForm, AdminAuthenticationForm):
-    """The admin login gets the same lock-out as the front door."""
+class AdminLoginForm(LoginForm, OTPAdminAuthenticationForm):
+    """The admin login gets the same lock-out as the front door, and asks for the TOTP code
+    (django-otp; the admin lets in only a session verified by it, lkt.urls)."""
+
+    def _chosen_device(self, user: User) -> Device | None:
+        # One device (the usual: the authenticator app from ``manage.py totp_enrol``): the
+        # code is checked against it, without asking the admin to pick it first.
+        device: Device | None = super()._chosen_device(user)
+        if device is None and not self.cleaned_data.get("otp_device"):
+            devices = list(devices_for_user(user, confirmed=True))
+            if len(devices) == 1:
+                return devices[0]
+        return device
 
 
 admin.site.login_form = AdminLoginForm
@@ -31,11 +44,26 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "kind", "organisation", "is_leader"]
-    list_filter = ["kind", "is_leader", "is_active", "is_staff"]
     list_select_related = ["organisation"]
+    list_filter = ["kind", "is_leader", "is_active", "is_staff", "profession"]
+    filter_horizontal = ["organisations", *DjangoUserAdmin.filter_horizontal]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("LKT"), {"fields": ["kind", "hpr_number", "phone", "organisation", "is_leader"]}),
+        (
+            _("LKT"),
+            {
+                "fields": [
+                    "kind",
+                    "national_id",
+                    "profession",
+                    "hpr_number",
+                    "phone",
+                    "organisation",
+                    "organisations",
+                    "is_leader",
+                ]
+            },
+        ),
     )
     add_fieldsets = (
         *DjangoUserAdmin.add_fieldsets,

@@ -22,7 +22,7 @@ from actors.models import (
     User,
 )
 from actors.validators import validate_national_id
-from lkt.forms import StyledFormMixin, unique_violation_as_validation_error
+from lkt.forms import DateField, StyledFormMixin, unique_violation_as_validation_error
 
 T = TypeVar("T")
 
@@ -81,9 +81,21 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         ),
         required=False,
     )
-    external_name = forms.CharField(label=_("Eller: navn på ekstern kontakt"), required=False)
-    external_phone = forms.CharField(label=_("Telefon"), required=False)
-    external_email = forms.EmailField(label=_("E-post"), required=False)
+    external_name = forms.CharField(
+        label=_("Eller: navn på ekstern kontakt"),
+        required=False,
+        max_length=Member._meta.get_field("external_name").max_length,
+    )
+    external_phone = forms.CharField(
+        label=_("Telefon"),
+        required=False,
+        max_length=Member._meta.get_field("external_phone").max_length,
+    )
+    external_email = forms.EmailField(
+        label=_("E-post"),
+        required=False,
+        max_length=Member._meta.get_field("external_email").max_length,
+    )
     organisation = forms.ModelChoiceField(
         label=_("Organisasjon"), queryset=Organisation.objects.all(), required=False
     )
@@ -100,10 +112,8 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     involvement = forms.ChoiceField(
         label=_("Deltakelse"), choices=Member.Involvement.choices, initial=Member.Involvement.CORE
     )
-    joined_on = forms.DateField(label=_("Med fra"), required=False, widget=DateInput)
-    expected_leave_on = forms.DateField(
-        label=_("Forventet slutt"), required=False, widget=DateInput
-    )
+    joined_on = DateField(label=_("Med fra"), required=False, widget=DateInput)
+    expected_leave_on = DateField(label=_("Forventet slutt"), required=False, widget=DateInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -120,11 +130,17 @@ class MemberEditForm(StyledFormMixin, forms.Form):
     level = forms.ChoiceField(label=_("Nivå i aktørkartet"), choices=NetworkLevel.choices)
     closeness = forms.ChoiceField(label=_("Nærhet til pasienten"), choices=Closeness.choices)
     involvement = forms.ChoiceField(label=_("Deltakelse"), choices=Member.Involvement.choices)
-    expected_leave_on = forms.DateField(
-        label=_("Forventet slutt"), required=False, widget=DateInput
+    expected_leave_on = DateField(label=_("Forventet slutt"), required=False, widget=DateInput)
+    external_phone = forms.CharField(
+        label=_("Telefon (ekstern kontakt)"),
+        required=False,
+        max_length=Member._meta.get_field("external_phone").max_length,
     )
-    external_phone = forms.CharField(label=_("Telefon (ekstern kontakt)"), required=False)
-    external_email = forms.EmailField(label=_("E-post (ekstern kontakt)"), required=False)
+    external_email = forms.EmailField(
+        label=_("E-post (ekstern kontakt)"),
+        required=False,
+        max_length=Member._meta.get_field("external_email").max_length,
+    )
 
     @classmethod
     def for_member(cls, member: Member, data: Any = None) -> MemberEditForm:
@@ -147,7 +163,7 @@ class MemberEditForm(StyledFormMixin, forms.Form):
 
 
 class MemberEndForm(StyledFormMixin, forms.Form):
-    left_on = forms.DateField(label=_("Sluttdato"), widget=DateInput)
+    left_on = DateField(label=_("Sluttdato"), widget=DateInput)
     reason = forms.CharField(
         label=_("Hvorfor slutter personen?"),
         max_length=500,
@@ -172,7 +188,10 @@ class ConsentForm(StyledFormMixin, forms.Form):
         label=_("Gitt av"), choices=Consent.GivenBy.choices, initial=Consent.GivenBy.PATIENT
     )
     note = forms.CharField(
-        label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Merknad"),
+        required=False,
+        max_length=Consent._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

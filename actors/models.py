@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.validators import (
@@ -18,8 +19,47 @@ from actors.validators import (
 )
 
 
+class Profession(models.TextChoices):
+    """The staff profile's profession: the categories of Helsepersonellregisteret (HPR,
+    helsepersonelloven § 48) the teams meet, and a few professions outside it that teams have
+    (sosionom, barnevernspedagog, logoped, miljøterapeut). ``OTHER`` is staff who are not
+    health or social care personnel (a NAV adviser, a teacher, an office worker)."""
+
+    LEGE = "lege", _("Lege")
+    PSYKOLOG = "psykolog", _("Psykolog")
+    SYKEPLEIER = "sykepleier", _("Sykepleier")
+    VERNEPLEIER = "vernepleier", _("Vernepleier")
+    FYSIOTERAPEUT = "fysioterapeut", _("Fysioterapeut")
+    ERGOTERAPEUT = "ergoterapeut", _("Ergoterapeut")
+    SOSIONOM = "sosionom", _("Sosionom")
+    BARNEVERNSPEDAGOG = "barnevernspedagog", _("Barnevernspedagog")
+    LOGOPED = "logoped", _("Logoped")
+    HELSEFAGARBEIDER = "helsefagarbeider", _("Helsefagarbeider")
+    JORDMOR = "jordmor", _("Jordmor")
+    FARMASOYT = "farmasoyt", _("Farmasøyt")
+    ERNAERINGSFYSIOLOG = "ernaeringsfysiolog", _("Klinisk ernæringsfysiolog")
+    TANNLEGE = "tannlege", _("Tannlege")
+    TANNPLEIER = "tannpleier", _("Tannpleier")
+    PARAMEDISINER = "paramedisiner", _("Paramedisiner/ambulansearbeider")
+    AUDIOGRAF = "audiograf", _("Audiograf")
+    OPTIKER = "optiker", _("Optiker")
+    MILJOTERAPEUT = "miljoterapeut", _("Miljøterapeut")
+    OTHER = "annet", _("Annet (ikke helsepersonell)")
+
+
+# A clinical profile: a profession in health or social care. A leader, an administrator or a
+# night-service user takes a role in a team only with one (actors.staff_eligibility).
+CLINICAL_PROFESSIONS: tuple[str, ...] = tuple(p.value for p in Profession if p != Profession.OTHER)
+
+
 class User(AbstractUser):
-    """A person who logs in: staff, a patient in the portal, or a relative."""
+    """A person who logs in: staff, a patient in the portal, or a relative.
+
+    Staff have a profile: a profession (``Profession``), a primary organisation
+    (``organisation``: the one the leaders' figures, the night-service rule and plan approvals
+    read) and other organisations they also work for (``organisations``; a fastlege who takes
+    shifts at the legevakt, a psychologist at two DPS). The primary is not repeated there.
+    """
 
     class Kind(models.TextChoices):
         STAFF = "staff", _("Ansatt")
@@ -30,6 +70,11 @@ class User(AbstractUser):
         SYSTEM = "system", _("Maskinklient")
 
     kind = models.CharField(_("type bruker"), max_length=16, choices=Kind.choices)
+    # The person's fødselsnummer as ID-porten or HelseID gives it (``pid``): the stable key of
+    # every login after the first (actors.identity). Empty for accounts that never logged in so.
+    national_id = models.CharField(
+        _("fødselsnummer"), max_length=11, blank=True, validators=[validate_national_id]
+    )
     hpr_number = models.CharField(
         _("HPR-nummer"), max_length=9, blank=True, validators=[validate_hpr_number]
     )
@@ -42,6 +87,14 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="employees",
     )
+    organisations = models.ManyToManyField(
+        "actors.Organisation",
+        verbose_name=_("andre arbeidssteder"),
+        blank=True,
+        related_name="further_employees",
+        help_text=_("Arbeidssteder i tillegg til hovedarbeidsstedet."),
+    )
+    profession = models.CharField(_("yrke"), max_length=32, choices=Profession.choices, blank=True)
     # A leader sees aggregate figures for their organisation, never a patient's clinical text.
     is_leader = models.BooleanField(_("leder"), default=False)
 
@@ -57,6 +110,23 @@ class User(AbstractUser):
                 condition=Q(kind="staff") | Q(is_leader=False),
                 name="leader_is_staff",
             ),
+            # One account per person and side: a nurse who is also a patient, or a relative,
+            # has a staff account (HelseID) and a citizen one (ID-porten), never one that
+            # mixes what each may see.
+            models.UniqueConstraint(
+                models.Case(
+                    models.When(kind="staff", then=models.Value("staff")),
+                    default=models.Value("citizen"),
+                ),
+                "national_id",
+                condition=~Q(national_id=""),
+                name="one_account_per_national_id_and_side",
+                violation_error_message=_("En annen bruker har allerede dette fødselsnummeret."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="staff") | Q(profession=""),
+                name="profession_only_for_staff",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -65,6 +135,10 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.kind == self.Kind.STAFF
+
+    @property
+    def has_clinical_profession(self) -> bool:
+        return self.profession in CLINICAL_PROFESSIONS
 
 
 class Level(models.TextChoices):
@@ -381,8 +455,23 @@ class Member(models.Model):
         return MemberStatus.ACTIVE
 
 
+class RelativeLinkQuerySet(models.QuerySet["RelativeLink"]):
+    def active(self, on: dt.date | None = None) -> RelativeLinkQuerySet:
+        """Links that give access on ``on`` (today): not excluded by the patient and not
+        ended (the access ends at the start of ``ends_on``)."""
+        day = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=day), excluded=False)
+
+
 class RelativeLink(models.Model):
-    """A relative (pårørende) and what the patient allows them to see (pbrl. § 3-3)."""
+    """A relative (pårørende) and what the patient allows them to see (pbrl. § 3-3).
+
+    The patient (or the coordinator on the patient's behalf, ``added_on_behalf``) names the
+    relative by name, fødselsnummer and phone; ``relative`` stays empty until the relative
+    logs in for the first time and is linked by the fødselsnummer. Links made before
+    relatives were named by fødselsnummer (the demo's and old test data) have a user and may
+    have no fødselsnummer; a new link always has one (actors.services).
+    """
 
     class Relation(models.TextChoices):
         PARENT = "parent", _("Forelder")
@@ -399,10 +488,20 @@ class RelativeLink(models.Model):
     relative = models.ForeignKey(
         User,
         verbose_name=_("pårørende"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="relative_links",
         limit_choices_to={"kind": User.Kind.RELATIVE},
     )
+    name = models.CharField(_("navn"), max_length=200)
+    national_id = models.CharField(
+        _("fødselsnummer eller D-nummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_national_id],
+    )
+    phone = models.CharField(_("telefon"), max_length=16, blank=True, validators=[validate_phone])
     relation = models.CharField(_("relasjon"), max_length=16, choices=Relation.choices)
     # The patient decides: an excluded relative sees nothing at all, whatever else is set.
     excluded = models.BooleanField(_("utelukket av pasienten"), default=False)
@@ -410,8 +509,19 @@ class RelativeLink(models.Model):
     may_see_goals = models.BooleanField(_("kan se Min gode dag og mål"), default=False)
     may_edit_goals = models.BooleanField(_("kan skrive i Min gode dag"), default=False)
     may_see_plan = models.BooleanField(_("kan se planen og kriseplanen"), default=False)
+    may_communicate = models.BooleanField(_("kan delta i meldinger og møter"), default=False)
+    # The access ends at the start of this day (the patient's choice); empty: until changed.
+    ends_on = models.DateField(_("tilgangen varer til"), null=True, blank=True)
+    # The coordinator added the relative for the patient, with the patient's consent;
+    # ``created_by`` is then the coordinator.
+    added_on_behalf = models.BooleanField(_("lagt til på vegne av pasienten"), default=False)
+    # When the patient themself last chose this access (on Min side). A parent's access goes on
+    # past the 16th birthday only on the patient's own choice (the turning-16 sweep reads it).
+    patient_confirmed_at = models.DateTimeField(_("valgt av pasienten selv"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    objects = RelativeLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pårørende")
@@ -421,11 +531,42 @@ class RelativeLink(models.Model):
                 fields=["patient", "relative"],
                 name="one_link_per_relative",
                 violation_error_message=_("Denne pårørende er allerede knyttet til pasienten."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "national_id"],
+                condition=~Q(national_id=""),
+                name="one_link_per_relative_national_id",
+                violation_error_message=_(
+                    "En pårørende med dette fødselsnummeret er allerede registrert."
+                ),
+            ),
+            # A link names someone: the user who logged in, or the fødselsnummer to link at
+            # their first login.
+            models.CheckConstraint(
+                condition=Q(relative__isnull=False) | ~Q(national_id=""),
+                name="relative_link_names_someone",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.relative} → {self.patient}"
+        return f"{self.display_name} → {self.patient}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name or (str(self.relative) if self.relative_id and self.relative else "")
+
+    def is_active_on(self, day: dt.date) -> bool:
+        return not self.excluded and (self.ends_on is None or self.ends_on > day)
+
+    @property
+    def is_active(self) -> bool:
+        return self.is_active_on(timezone.localdate())
+
+    @property
+    def has_full_access(self) -> bool:
+        """Sees the team, the goals and the plan: the access a representative needs, since they
+        act for the patient (``Representation``)."""
+        return self.may_see_team and self.may_see_goals and self.may_see_plan
 
 
 class Consent(models.Model):
@@ -456,7 +597,9 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         User, verbose_name=_("registrert av"), on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("merknad"), blank=True)
+    # A note on how consent was given, not a record of the conversation; without a limit a
+    # megabyte pasted into it was stored (issue 13).
+    note = models.TextField(_("merknad"), max_length=1000, blank=True)
     withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
     # Consent is reviewed yearly (an årshjul activity); the reminder reads this date.
     renew_on = models.DateField(_("fornyes innen"), null=True, blank=True)
@@ -630,6 +773,238 @@ class Scenario(models.Model):
     @property
     def is_prepared(self) -> bool:
         return bool(self.what_then.strip()) and self.responsible_id is not None
+
+
+def birth_date_cutoff(day: dt.date, years: int) -> dt.date:
+    """The latest birth date of someone who is ``years`` old on ``day`` (as ``Patient.age_on``
+    counts: born on 29 February, one is a year older on 1 March in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February, and the year ``years`` back is a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+# From 16 the patient consents alone (pasient- og brukerrettighetsloven § 4-3): the parents'
+# foreldreansvar no longer makes them the patient's representatives in health matters.
+AGE_OF_HEALTH_CONSENT = 16
+
+
+class RepresentationQuerySet(models.QuerySet["Representation"]):
+    def in_effect(self, on: dt.date | None = None) -> RepresentationQuerySet:
+        """Representations that make the relative act for the patient on ``on`` (today): not
+        ended, within their validity, through a relative link that is active and sees the team,
+        the goals and the plan (a relative with limited access is never a representative), and
+        foreldreansvar only while the patient is under 16 (the daily sweep ends it on the
+        birthday; until it has run, this reads the birthday too)."""
+        day = on or timezone.localdate()
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=day),
+            Q(relative_link__ends_on__isnull=True) | Q(relative_link__ends_on__gt=day),
+            ~Q(
+                basis=Representation.Basis.PARENTAL_RESPONSIBILITY,
+                patient__birth_date__lte=birth_date_cutoff(day, AGE_OF_HEALTH_CONSENT),
+            ),
+            ended_at__isnull=True,
+            valid_from__lte=day,
+            relative_link__excluded=False,
+            relative_link__may_see_team=True,
+            relative_link__may_see_goals=True,
+            relative_link__may_see_plan=True,
+        )
+
+    def open(self) -> RepresentationQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class Representation(models.Model):
+    """A relative who acts for the patient (approves the plan, consents), and on what basis.
+
+    - ``foreldreansvar``: a parent of a child under 16 (both parents, each their own row);
+      ends on the 16th birthday (pbrl. § 4-3), by the daily sweep.
+    - ``verge``: a guardian appointed by the statsforvalter (vergemålsloven), within the
+      ``scope`` of the vergemål, which is written down.
+    - ``fullmakt``: a power of attorney the patient gave (pbrl. § 4-1 ff.).
+
+    The relative link must give full access (team, goals and plan): ``representation_record``
+    refuses a limited link, and ``in_effect`` reads the link's access at every request, so a
+    link that is limited later never backs a representation.
+    """
+
+    class Basis(models.TextChoices):
+        PARENTAL_RESPONSIBILITY = "foreldreansvar", _("Foreldreansvar (barn under 16 år)")
+        GUARDIANSHIP = "verge", _("Verge (vergemål)")
+        POWER_OF_ATTORNEY = "fullmakt", _("Fullmakt fra pasienten")
+
+    patient = models.ForeignKey(
+        Patient,
+        verbose_name=_("pasient"),
+        on_delete=models.PROTECT,
+        related_name="representations",
+    )
+    relative_link = models.ForeignKey(
+        RelativeLink,
+        verbose_name=_("pårørende"),
+        on_delete=models.PROTECT,
+        related_name="representations",
+    )
+    basis = models.CharField(_("grunnlag"), max_length=16, choices=Basis.choices)
+    scope = models.TextField(_("vergemålets omfang"), max_length=1000, blank=True)
+    valid_from = models.DateField(_("gjelder fra"))
+    valid_until = models.DateField(_("gjelder til"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        User, verbose_name=_("registrert av"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(_("avsluttet"), null=True, blank=True)
+    ended_reason = models.CharField(_("hvorfor avsluttet"), max_length=500, blank=True)
+
+    objects = RepresentationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("representasjon")
+        verbose_name_plural = _("representasjoner")
+        ordering = ["valid_from", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(basis="verge") | ~Q(scope=""),
+                name="guardianship_has_scope",
+                violation_error_message=_("Skriv hva vergemålet omfatter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="representation_ends_after_it_starts",
+                violation_error_message=_("Sluttdatoen må være etter startdatoen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | ~Q(ended_reason=""),
+                name="ended_representation_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["relative_link", "basis"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_representation_per_basis",
+                violation_error_message=_(
+                    "Denne pårørende er allerede registrert som representant på dette grunnlaget."
+                ),
+            ),
+        ]
+        indexes = [
+            # The daily sweep reads the open foreldreansvar rows of patients turning 16.
+            models.Index(
+                fields=["basis"],
+                condition=Q(ended_at__isnull=True),
+                name="open_representations",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.relative_link_id} {self.basis} → {self.patient_id}"
+
+
+class StaffInvitationQuerySet(models.QuerySet["StaffInvitation"]):
+    def open(self) -> StaffInvitationQuerySet:
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class StaffInvitation(models.Model):
+    """A leader or coordinator of an organisation (or the admin) invites a staff member, named
+    by fødselsnummer and/or HPR number; HelseID's login carries both, and the first login
+    links the person to the invitation (``accepted_by``) and so to the organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisasjon"),
+        on_delete=models.PROTECT,
+        related_name="staff_invitations",
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    national_id = models.CharField(
+        _("fødselsnummer eller D-nummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_national_id],
+    )
+    hpr_number = models.CharField(
+        _("HPR-nummer"), max_length=9, blank=True, validators=[validate_hpr_number]
+    )
+    profession = models.CharField(_("yrke"), max_length=32, choices=Profession.choices)
+    invited_by = models.ForeignKey(
+        User, verbose_name=_("invitert av"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        User,
+        verbose_name=_("tatt i bruk av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_invitations_accepted",
+    )
+    accepted_at = models.DateTimeField(_("tatt i bruk"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+
+    objects = StaffInvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitasjon av ansatt")
+        verbose_name_plural = _("invitasjoner av ansatte")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(national_id="") | ~Q(hpr_number=""),
+                name="invitation_names_national_id_or_hpr",
+                violation_error_message=_("Oppgi fødselsnummer, HPR-nummer eller begge."),
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True, accepted_by__isnull=True)
+                | Q(accepted_at__isnull=False, accepted_by__isnull=False),
+                name="invitation_accepted_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_accepted_or_revoked",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "national_id"],
+                condition=~Q(national_id="") & Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_national_id",
+                violation_error_message=_(
+                    "Det finnes allerede en åpen invitasjon med dette fødselsnummeret."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "hpr_number"],
+                condition=~Q(hpr_number="") & Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_hpr_number",
+                violation_error_message=_(
+                    "Det finnes allerede en åpen invitasjon med dette HPR-nummeret."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation_id})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class IdentitySession(models.Model):
+    """Which Django session a provider's session (``iss`` + ``sid``) opened, so the provider's
+    front-channel logout ends it (``actors.identity_views.frontchannel_logout``). Kept small:
+    a row goes with its session at logout."""
+
+    issuer = models.CharField(max_length=200)
+    sid = models.CharField(max_length=200)
+    session_key = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["issuer", "sid"])]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.sid}"
 
 
 class MachineClient(models.Model):

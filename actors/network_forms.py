@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import CommunicationLine, Member, Perspective, Scenario
 from actors.network_selectors import MANUAL_KINDS
 from actors.network_services import WHAT_THEN_LIMIT
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 
 class DateInput(forms.DateInput):
@@ -127,7 +127,7 @@ class ScenarioAddForm(_MembersForm):
         choices=[(kind.value, kind.label) for kind in MANUAL_KINDS],
         error_messages={"invalid_choice": _("Velg en type overgang fra listen.")},
     )
-    expected_on = forms.DateField(
+    expected_on = DateField(
         label=_("Når"),
         widget=DateInput,
         error_messages={

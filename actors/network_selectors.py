@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import CommunicationLine, Member, Perspective, Role, Scenario, Team
+from actors.validators import is_ascii_digits
 from careplans.models import Challenge
 
 if TYPE_CHECKING:
@@ -276,7 +277,7 @@ def parse_scenario_key(key: str) -> ScenarioKey | None:
     if key in AGE_TRANSITIONS:
         return ScenarioKey(kind=key)
     head, _sep, tail = key.rpartition("-")
-    if not tail.isdigit():
+    if not is_ascii_digits(tail):
         return None
     if head == Scenario.Kind.MEMBER_LEAVING:
         return ScenarioKey(kind=head, member_id=int(tail))

@@ -69,7 +69,8 @@ PLAIN_ROLES: dict[str, StrOrPromise] = {
     Role.SPECIALIST_CONTACT: _("Lege eller psykolog på sykehuset eller DPS"),
     Role.INTERNAL_COORDINATOR: _("Kontaktperson på sykehuset eller DPS"),
 }
-_PHONE = re.compile(r"\+?\d[\d ]{1,14}\d")
+# ASCII digits only: a tel: link with full-width or Arabic-Indic digits dials nothing.
+_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,14}[0-9]")
 
 
 def phone_numbers(text: str) -> list[str]:

@@ -183,7 +183,8 @@ def team_get(user: AnyUser, pk: int) -> TeamPage:
     )
 
 
-_DIGITS = re.compile(r"^\d[\d ]*$")
+# A national id being typed: ASCII digits and spaces (``\d`` would take any script's digits).
+_DIGITS = re.compile(r"^[0-9][0-9 ]*$")
 
 
 def patient_search(user: AnyUser, query: str) -> list[Patient]:

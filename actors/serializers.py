@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Member, Organisation, Patient, Role, Team, User
+from lkt.api import DateField
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
@@ -77,6 +78,8 @@ class MemberInSerializer(serializers.ModelSerializer[Member]):
         choices=Role.choices,
         error_messages={"invalid_choice": "Ukjent rolle: «{input}» finnes ikke i rollelisten."},
     )
+    joined_on = DateField(required=False)
+    expected_leave_on = DateField(required=False, allow_null=True)
 
     class Meta:
         model = Member
@@ -91,7 +94,6 @@ class MemberInSerializer(serializers.ModelSerializer[Member]):
             "joined_on",
             "expected_leave_on",
         ]
-        extra_kwargs: dict[str, dict[str, object]] = {"joined_on": {"required": False}}
 
 
 class MemberSerializer(serializers.ModelSerializer[Member]):

@@ -350,6 +350,7 @@ def relative_link_create(
     link = RelativeLink(
         patient=patient,
         relative=relative,
+        name=str(relative),
         relation=relation,
         may_see_team=may_see_team,
         may_see_goals=may_see_goals,

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lkt.forms import in_date_range
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
 
 _FNR_WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _FNR_WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -15,6 +22,67 @@ _ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 # Synthetic test ids (Skatteetaten's Tenor) add 80 to the month, so they never belong to a
 # real person.
 _SYNTHETIC_MONTH_OFFSET = 80
+# Identifiers are written in ASCII digits only: ``\d`` and ``str.isdigit()`` also take
+# full-width (１２３) and Arabic-Indic (١٢٣) digits, which ``int()`` reads as numbers, so a
+# fødselsnummer typed with them passed every check and made a second patient (issue 13).
+_NATIONAL_ID = re.compile(r"[0-9]{11}")
+_ORG_NUMBER = re.compile(r"[0-9]{9}")
+_PHONE = re.compile(r"[2-9][0-9]{7}")
+_HPR_NUMBER = re.compile(r"[0-9]{4,9}")
+
+
+def is_ascii_digits(value: str) -> bool:
+    """True for a non-empty string of the digits 0–9 only (not ``str.isdigit()``, see above)."""
+    return value.isascii() and value.isdigit()
+
+
+def has_non_ascii_digits(value: str) -> bool:
+    """True when a stored identifier holds a digit outside 0–9 (full-width, Arabic-Indic, ²)."""
+    return any(c.isdigit() and not c.isascii() for c in value)
+
+
+# Rows are found by the database first (any character beyond ASCII), then judged in Python:
+# a phone written with a no-break space is harmless, one with a full-width digit is not.
+_NON_ASCII = r"[^\x01-\x7f]"
+# Enough ids for whoever corrects the rows to start; the message says how many more there are.
+_IDS_SHOWN = 50
+
+
+class NonAsciiDigitRows(Exception):
+    """Stored identifiers with digits outside 0–9, which a migration refuses to run over."""
+
+
+def refuse_rows_with_non_ascii_digits(
+    apps: Apps, app_label: str, fields: dict[str, list[str]]
+) -> None:
+    """Raise NonAsciiDigitRows naming each table, column and row id that holds an identifier
+    with digits outside 0–9 (saved before issue 13). ``fields`` maps a model name of
+    ``app_label`` to its identifier fields. The rows are not corrected here: a fødselsnummer in
+    full-width digits may be a duplicate of a patient who has it in 0–9, which only a person
+    can merge."""
+    problems: list[str] = []
+    for model_name, names in fields.items():
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            candidates = model._default_manager.filter(**{f"{name}__regex": _NON_ASCII})
+            ids = [
+                pk
+                for pk, value in candidates.order_by("pk").values_list("pk", name)
+                if has_non_ascii_digits(value)
+            ]
+            if not ids:
+                continue
+            shown = ", ".join(str(pk) for pk in ids[:_IDS_SHOWN])
+            more = f" and {len(ids) - _IDS_SHOWN} more" if len(ids) > _IDS_SHOWN else ""
+            column = model._meta.get_field(name).column
+            problems.append(f"{model._meta.db_table}.{column}: rows with id {shown}{more}")
+    if problems:
+        raise NonAsciiDigitRows(
+            "These identifiers hold digits other than 0-9 (full-width, Arabic-Indic or the "
+            "like), saved before LKT accepted ASCII digits only. Correct or merge each row by "
+            "hand (the same number in 0-9 may belong to another row), then migrate again:\n  "
+            + "\n  ".join(problems)
+        )
 
 
 def _mod11(digits: str, weights: tuple[int, ...]) -> int | None:
@@ -51,16 +119,25 @@ def birth_date_from_national_id(value: str) -> dt.date:
     if century is None:
         raise ValidationError(_("Fødselsnummeret har et ugyldig individnummer."), code="invalid")
     try:
-        return dt.date(century + year, month, day)
+        born = dt.date(century + year, month, day)
     except ValueError:
         raise ValidationError(
             _("Fødselsnummeret inneholder ikke en gyldig fødselsdato."), code="invalid"
         ) from None
+    # The individual number allows births from 1854 to 2039; nobody in care was born before the
+    # range of every typed date (lkt.forms) or is born yet.
+    if not in_date_range(born) or born > timezone.localdate():
+        raise ValidationError(
+            _("Fødselsnummeret gir fødselsdatoen %(date)s, som ikke kan stemme."),
+            code="birth_date",
+            params={"date": f"{born:%d.%m.%Y}"},
+        )
+    return born
 
 
 def validate_national_id(value: str) -> None:
     """Fødselsnummer or D-nummer: 11 digits, a real birth date and both check digits."""
-    if not re.fullmatch(r"\d{11}", value or ""):
+    if not _NATIONAL_ID.fullmatch(value or ""):
         raise ValidationError(_("Fødselsnummer må være 11 siffer."), code="invalid")
     k1 = _mod11(value[:9], _FNR_WEIGHTS_1)
     k2 = _mod11(value[:10], _FNR_WEIGHTS_2)
@@ -84,7 +161,7 @@ def national_id_with_check_digits(first_nine: str) -> str | None:
 
 def validate_org_number(value: str) -> None:
     """Organisasjonsnummer from Enhetsregisteret: nine digits with a modulus 11 check digit."""
-    if not re.fullmatch(r"\d{9}", value or ""):
+    if not _ORG_NUMBER.fullmatch(value or ""):
         raise ValidationError(_("Organisasjonsnummer må være 9 siffer."), code="invalid")
     check = _mod11(value[:8], _ORGNR_WEIGHTS)
     if check is None or check != int(value[8]):
@@ -97,7 +174,7 @@ def normalize_phone(value: str) -> str:
     """A Norwegian number as +47 and eight digits; raises ValidationError otherwise."""
     compact = re.sub(r"[\s\-().]", "", value or "")
     compact = re.sub(r"^(\+47|0047)", "", compact)
-    if not re.fullmatch(r"[2-9]\d{7}", compact):
+    if not _PHONE.fullmatch(compact):
         raise ValidationError(
             _("Oppgi et norsk telefonnummer med 8 siffer, for eksempel 912 34 567."),
             code="invalid",
@@ -111,7 +188,7 @@ def validate_phone(value: str) -> None:
 
 def validate_hpr_number(value: str) -> None:
     """HPR-nummer (Helsepersonellregisteret): up to nine digits."""
-    if not re.fullmatch(r"\d{4,9}", value or ""):
+    if not _HPR_NUMBER.fullmatch(value or ""):
         raise ValidationError(_("HPR-nummer må være 4–9 siffer."), code="invalid")
 
 

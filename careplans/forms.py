@@ -11,9 +11,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from actors.validators import is_ascii_digits
 from careplans.models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, GoodDayVersion
 from careplans.services import MAX_CHALLENGES, MAX_GOALS, ChallengeInput, GoalInput
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 if TYPE_CHECKING:
     from django.http import QueryDict
@@ -136,7 +137,7 @@ class GoalForm(StyledFormMixin, forms.Form):
         error_messages={"max_length": TOO_LONG},
     )
     parent = forms.CharField(label=_("Er dette et delmål? Velg hovedmålet"), required=False)
-    target_date = forms.DateField(
+    target_date = DateField(
         label=_("Når vil du nå målet?"),
         required=False,
         widget=DateInput(),
@@ -302,7 +303,7 @@ class GoodDayEditor:
                 "challenges": self.challenges,
                 "goals": self.goals,
             }
-            if len(parts) == 3 and parts[0] in formsets and parts[1].isdigit():
+            if len(parts) == 3 and parts[0] in formsets and is_ascii_digits(parts[1]):
                 forms_ = formsets[parts[0]].forms
                 index, name = int(parts[1]), parts[2]
                 if index < len(forms_) and name in forms_[index].fields:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from careplans.models import GOOD_DAYS_MAX
+from lkt.forms import DateField
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -40,7 +41,7 @@ class GoodDayRatingForm(forms.Form):
 class TeamGoodDayRatingForm(forms.Form):
     """The answer recorded with the patient: the day it was given and the count."""
 
-    rated_on = forms.DateField(
+    rated_on = DateField(
         label=_("Dato"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={

@@ -412,6 +412,61 @@ class PlanApproval(models.Model):
         return f"{self.version_id} {self.capacity} {self.approver_id}"
 
 
+class PersonalApproval(models.Model):
+    """The patient's own approval of a plan version, given in person (in a meeting, or signed on
+    paper) and recorded by the coordinator, for a patient who cannot or will not approve
+    digitally. It counts as the patient's approval: ``approval`` is the ``PlanApproval`` in the
+    capacity of the patient that it gave (its ``approver`` is the coordinator who recorded it).
+    The patient sees it in the portal; recording it is audited."""
+
+    class How(models.TextChoices):
+        MEETING = "meeting", _("I et møte")
+        PAPER = "paper", _("Signert på papir")
+
+    version = models.OneToOneField(
+        CarePlanVersion,
+        verbose_name=_("versjon"),
+        on_delete=models.PROTECT,
+        related_name="personal_approval",
+    )
+    approval = models.OneToOneField(
+        PlanApproval, on_delete=models.PROTECT, related_name="personal_approval"
+    )
+    given_on = models.DateField(_("dato pasienten godkjente"))
+    how = models.CharField(_("hvordan"), max_length=8, choices=How.choices)
+    # Who witnessed it: a member of the team, or someone else named in words.
+    witness_member = models.ForeignKey(
+        "actors.Member",
+        verbose_name=_("vitne fra teamet"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    witness_name = models.CharField(_("vitne (navn og rolle)"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registrert av"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("godkjenning gitt personlig")
+        verbose_name_plural = _("godkjenninger gitt personlig")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(witness_member__isnull=False) | ~Q(witness_name=""),
+                name="personal_approval_has_witness",
+                violation_error_message=_("Oppgi hvem som var vitne."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id} {self.how} {self.given_on}"
+
+
 class PlanCorrection(models.Model):
     """A member's correction to a draft, posted while its window for corrections is open, so
     the coordinator can take it into the draft before the approvals start."""

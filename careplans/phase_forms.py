@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Member
 from actors.network_forms import DateInput, MemberChoiceField
 from careplans.models import MEDIUM_TEXT, SHORT_TEXT, AnnualActivity, Phase
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 MONTHS = [
     (1, _("januar")),
@@ -140,7 +140,7 @@ class AnnualActivityForm(_MembersForm):
             "invalid_choice": _("Velg hvor ofte aktiviteten skal skje."),
         },
     )
-    first_on = forms.DateField(
+    first_on = DateField(
         label=_("Dato (første gang)"),
         help_text=_("Må fylles ut når aktiviteten skjer én gang."),
         required=False,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from careplans.forms import TOO_LONG, DateInput
 from careplans.models import CORRECTION_TEXT, CarePlanVersion
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 
 def _text(name: str, help_text: Any = "", rows: int = 4) -> forms.CharField:
@@ -29,8 +29,8 @@ def _text(name: str, help_text: Any = "", rows: int = 4) -> forms.CharField:
     )
 
 
-def _date(label: Any, required: bool = True) -> forms.DateField:
-    return forms.DateField(
+def _date(label: Any, required: bool = True) -> DateField:
+    return DateField(
         label=label,
         required=required,
         widget=DateInput(),

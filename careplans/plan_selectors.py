@@ -139,6 +139,7 @@ def required_approvals(
             for link in RelativeLink.objects.filter(
                 patient=patient, excluded=False, relation__in=REPRESENTATIVE_RELATIONS
             ).select_related("relative")
+            if link.relative is not None
         ]
         required.append(RequiredApproval(Capacity.REPRESENTATIVE, None, representatives))
     elif patient.user is not None:

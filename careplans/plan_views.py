@@ -23,7 +23,7 @@ from careplans.plan_forms import PlanApproveForm, PlanCorrectionForm, PlanDraftF
 from careplans.plan_selectors import PlanPage
 from lkt.access import require_user
 from lkt.forms import unique_violation_as_validation_error
-from lkt.http import HtmxHttpRequest, form_data
+from lkt.http import HtmxHttpRequest, form_data, parameter_int
 
 # The team page section and the plan page reload themselves on this event.
 CHANGED_EVENT = "samarbeidsplan-changed"
@@ -233,15 +233,11 @@ def plan_corrections_close(request: HtmxHttpRequest, team_pk: int, number: int) 
     return response if problem else trigger_client_event(response, CHANGED_EVENT)
 
 
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
 def plan_diff(request: HtmxHttpRequest, team_pk: int) -> HttpResponse:
-    older, newer = _number(request.GET.get("fra")), _number(request.GET.get("til"))
+    older, newer = parameter_int(request.GET.get("fra")), parameter_int(request.GET.get("til"))
     if newer is None and older is not None:
         newer, older = older, None
     if newer is not None and older is None:

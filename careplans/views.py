@@ -20,7 +20,7 @@ from careplans.diff import TEXT_FIELDS, diff_versions
 from careplans.forms import GoodDayEditor
 from careplans.selectors import GoodDayPage
 from lkt.forms import unique_violation_as_validation_error
-from lkt.http import HtmxHttpRequest
+from lkt.http import HtmxHttpRequest, parameter_int
 
 # The team page section that shows Min gode dag reloads itself on this event.
 CHANGED_EVENT = "min-gode-dag-changed"
@@ -139,9 +139,10 @@ def good_day_history(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
 def _number(value: str | None) -> int | None:
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    number = parameter_int(value)
+    if number is None:
         raise ValidationError(_("Ugyldig versjonsnummer."))
-    return int(value)
+    return number
 
 
 @login_required

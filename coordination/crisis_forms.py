@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from actors.validators import validate_national_id
+from actors.validators import is_ascii_digits, validate_national_id
 from lkt.forms import StyledFormMixin
 
 REASON_MAX = 300
@@ -32,7 +32,7 @@ class CrisisLookupForm(StyledFormMixin, forms.Form):
 
     def clean_national_id(self) -> str:
         value = "".join(self.cleaned_data["national_id"].split())
-        if not (value.isdigit() and len(value) == 11):
+        if not (is_ascii_digits(value) and len(value) == 11):
             raise ValidationError(_("Fødselsnummeret må ha 11 siffer."))
         try:
             validate_national_id(value)

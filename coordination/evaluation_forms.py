@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.network_forms import DateInput
 from coordination.evaluation_services import CORRECTION_TEXT, GOAL_TEXT, SUMMARY_TEXT
 from coordination.models import GoalEvaluation
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, DateTimeField, StyledFormMixin
 
 
 def _too_long() -> str:
@@ -19,7 +19,7 @@ def _too_long() -> str:
 
 
 class PlanPeriodForm(StyledFormMixin, forms.Form):
-    starts_on = forms.DateField(
+    starts_on = DateField(
         label=_("Fra"),
         widget=DateInput,
         error_messages={
@@ -27,7 +27,7 @@ class PlanPeriodForm(StyledFormMixin, forms.Form):
             "invalid": _("Skriv en gyldig dato, for eksempel 01.03.2027."),
         },
     )
-    ends_on = forms.DateField(
+    ends_on = DateField(
         label=_("Til"),
         help_text=_("LKT foreslår et evalueringsmøte en uke før perioden slutter."),
         widget=DateInput,
@@ -109,7 +109,7 @@ class CloseForm(StyledFormMixin, forms.Form):
 
 
 class MeetingConfirmForm(StyledFormMixin, forms.Form):
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=_("Tidspunkt"),
         help_text=_("La stå som foreslått, eller velg et annet tidspunkt."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -12,14 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from coordination import inbox_selectors, inbox_services, unread
 from lkt.access import require_user
-from lkt.http import HtmxHttpRequest
+from lkt.http import HtmxHttpRequest, parameter_int
 
 
 def _page_number(request: HtmxHttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("side", "1")))
-    except ValueError:
-        return 1
+    return max(1, parameter_int(request.GET.get("side")) or 1)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Organisation
 from coordination.indicator_data import CASELOAD_LIMIT_MAX, CASELOAD_LIMIT_MIN
 from coordination.indicators import MAX_MONTHS
+from lkt.forms import DateField
 
 DEFAULT_MONTHS = 12
 
@@ -24,7 +25,7 @@ class MonthInput(forms.DateInput):
         return value.strftime("%Y-%m") if isinstance(value, dt.date) else value
 
 
-class MonthField(forms.DateField):
+class MonthField(DateField):
     """A whole month, typed as ``2026-03`` (what ``<input type="month">`` sends)."""
 
     widget = MonthInput

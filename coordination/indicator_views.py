@@ -36,7 +36,7 @@ from coordination.indicators import CSV_HEADER, SUPPRESS_BELOW, csv_rows, indica
 from coordination.models import ReportJob
 from lkt.access import leader_organisations, require_user
 from lkt.csv_export import csv_response
-from lkt.http import HtmxHttpRequest
+from lkt.http import HtmxHttpRequest, parameter_int
 from lkt.models import ExportLog
 from lkt.pdf import pdf_response
 
@@ -56,8 +56,8 @@ def _filter_form(
 ) -> IndicatorFilterForm:
     """The choices, bound to the request's or to the defaults (the leader's own organisation,
     the last 12 months). An organisation id outside the leader's is 404, not a form error."""
-    raw = data.get("organisation", "")
-    if raw.isdigit() and not organisations.filter(pk=int(raw)).exists():
+    pk = parameter_int(data.get("organisation"))
+    if pk is not None and not organisations.filter(pk=pk).exists():
         raise Http404
     start, end = default_period()
     defaults = {
@@ -182,8 +182,8 @@ def report_job_download(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def caseload_limit(request: HtmxHttpRequest) -> HttpResponse:
     user, organisations = _leader(request)
-    raw = request.POST.get("organisation", "")
-    if raw.isdigit() and not organisations.filter(pk=int(raw)).exists():
+    pk = parameter_int(request.POST.get("organisation"))
+    if pk is not None and not organisations.filter(pk=pk).exists():
         raise Http404
     form = CaseloadLimitForm(request.POST, organisations=organisations)
     saved = submit(
@@ -194,8 +194,8 @@ def caseload_limit(request: HtmxHttpRequest) -> HttpResponse:
     )
     if saved is None:
         query = QueryDict(mutable=True)
-        if raw.isdigit():
-            query["organisation"] = raw
+        if pk is not None:
+            query["organisation"] = str(pk)
         filter_form = _filter_form(query, user, organisations)
         return _page(request, filter_form, organisations, limit_form=form)
     messages.success(

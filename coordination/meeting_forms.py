@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Member, RelativeLink
 from coordination.models import AgendaItem, Meeting, MeetingPreferences, StandingItem
 from coordination.models.meetings import MINUTES_TEXT, NOTES_TEXT
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateTimeField, StyledFormMixin
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -33,7 +33,7 @@ class MeetingForm(StyledFormMixin, forms.Form):
     which is then kept on the meeting page)."""
 
     kind = forms.ChoiceField(label=_("Type møte"), choices=Meeting.Kind.choices)
-    starts_at = forms.DateTimeField(
+    starts_at = DateTimeField(
         label=_("Tidspunkt"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={

@@ -142,7 +142,9 @@ def _invite(meeting: Meeting, actor: User) -> None:
             reverse("coordination:portal-meetings", args=[patient.pk]),
         )
     for link in meeting.relatives_invited.select_related("relative"):
-        recipients[link.relative_id] = (link.relative, reverse("actors:relative-home"))
+        # A relative named by fødselsnummer who has not logged in yet has no inbox.
+        if link.relative is not None:
+            recipients[link.relative.pk] = (link.relative, reverse("actors:relative-home"))
     recipients.pop(actor.pk, None)
     for user, url in recipients.values():
         notify(

@@ -19,6 +19,7 @@ from actors.validators import validate_national_id
 from coordination import night_services
 from coordination.models import NightContact, NightService
 from lkt.access import require_user
+from lkt.api import DateTimeField
 from lkt.api_schema import writes
 from lkt.throttling import NationalIdLookupThrottle, UserRateThrottle
 
@@ -26,7 +27,7 @@ from lkt.throttling import NationalIdLookupThrottle, UserRateThrottle
 class NightContactInSerializer(serializers.Serializer):
     national_id = serializers.CharField(max_length=11, validators=[validate_national_id])
     service = serializers.ChoiceField(choices=NightService.choices)
-    occurred_at = serializers.DateTimeField()
+    occurred_at = DateTimeField()
     reason = serializers.CharField(max_length=300)
     outcome = serializers.ChoiceField(choices=NightContact.Outcome.choices)
     suicide_risk = serializers.BooleanField(required=False, default=False)

@@ -13,7 +13,7 @@ from actors.validators import validate_national_id
 from careplans.models import Phase
 from coordination.models import NightContact, NightService
 from coordination.night_import import MAX_BYTES
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateTimeField, StyledFormMixin
 
 _SHORTER = _("Skriv kortere: høyst %(limit_value)d tegn (nå %(show_value)d).")
 RULE_PHASES = [(Phase.YELLOW, Phase.YELLOW.label), (Phase.RED, Phase.RED.label)]
@@ -39,7 +39,7 @@ class NightContactForm(StyledFormMixin, forms.Form):
             "invalid_choice": _("Velg hvilken tjeneste pasienten var i kontakt med."),
         },
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = DateTimeField(
         label=_("Tidspunkt"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

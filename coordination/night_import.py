@@ -121,7 +121,7 @@ def _row(line: int, record: list[str], services: dict[str, str], outcomes: dict[
 
 def parse(content: bytes) -> list[Row]:
     """The file's rows, each parsed on its own. Raises ValidationError for the whole file when
-    it is too large, not UTF-8, or lacks the header row."""
+    it is too large, not UTF-8 text, or lacks the header row."""
     if len(content) > MAX_BYTES:
         raise ValidationError(
             _("Filen er for stor (høyst 1 MB). Del den opp i flere filer og importer hver for seg.")
@@ -130,6 +130,14 @@ def parse(content: bytes) -> list[Row]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(_("Filen må være lagret som UTF-8 (i Excel: «CSV UTF-8»).")) from None
+    if "\x00" in text:
+        # PostgreSQL stores no NUL; in a text file it means UTF-16 ("Unicode-tekst") or not text.
+        raise ValidationError(
+            _(
+                "Filen inneholder nulltegn (NUL) og er trolig ikke lagret som tekst. Lagre den "
+                "som «CSV UTF-8» og prøv igjen."
+            )
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

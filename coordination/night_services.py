@@ -25,6 +25,7 @@ from coordination import night_import, phase_rules
 from coordination.models import ContactImport, NightContact, NightService
 from lkt import audit
 from lkt.access import as_user, is_night_service, standing
+from lkt.forms import date_range_message, in_date_range
 
 if TYPE_CHECKING:
     from lkt.access import AnyUser
@@ -124,6 +125,9 @@ def night_contact_record(
         errors["outcome"] = _("Velg utfallet: sendt hjem, innlagt eller overført.")
     if occurred_at is None:
         errors["occurred_at"] = _("Skriv når kontakten var.")
+    elif not in_date_range(occurred_at):
+        # A file or another system gives any year; the phase rules count back from it.
+        errors["occurred_at"] = date_range_message()
     elif occurred_at > now + FUTURE_SLACK:
         errors["occurred_at"] = _("Tidspunktet er fram i tid. Skriv når kontakten var.")
     elif source == Source.FORM and occurred_at < now - FORM_MAX_AGE:

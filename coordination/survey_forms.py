@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.network_forms import DateInput
 from coordination.models import Dimension
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 # Each question in plain Norwegian (after Gittell's survey), with what its ends mean.
 QUESTIONS: dict[Dimension, tuple[Any, Any, Any]] = {
@@ -98,7 +98,7 @@ class SurveyAnswerForm(StyledFormMixin, forms.Form):
 
 
 class SurveyRoundOpenForm(StyledFormMixin, forms.Form):
-    closes_on = forms.DateField(
+    closes_on = DateField(
         label=_("Svarfrist"),
         help_text=_(
             "Mellom 1 og 30 dager fram i tid. Medlemmene kan svare til og med denne dagen."

@@ -12,7 +12,7 @@ from actors.models import Member
 from careplans.models import Goal
 from coordination.meeting_forms import MemberChoiceField
 from coordination.models import Task
-from lkt.forms import StyledFormMixin
+from lkt.forms import DateField, StyledFormMixin
 
 
 class GoalChoiceField(forms.ModelChoiceField):
@@ -50,7 +50,7 @@ class TaskForm(StyledFormMixin, forms.Form):
         queryset=Member.objects.none(),
         error_messages={"required": _("Velg hvem som er ansvarlig for tiltaket.")},
     )
-    due_on = forms.DateField(
+    due_on = DateField(
         label=_("Frist"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={

@@ -29,6 +29,7 @@ no patient data is read or changed without a trace.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
+from actors.models import AGE_OF_HEALTH_CONSENT as AGE_OF_HEALTH_CONSENT
 from actors.models import (
     Consent,
     Member,
@@ -59,8 +61,7 @@ if TYPE_CHECKING:
     AnyUser = User | AnonymousUser
 
 # From 16 the patient consents alone; under 16 the parents or a guardian consent, with the child
-# heard (pasient- og brukerrettighetsloven § 4-3).
-AGE_OF_HEALTH_CONSENT = 16
+# heard (pasient- og brukerrettighetsloven § 4-3): AGE_OF_HEALTH_CONSENT, from actors.models.
 # The relations that may act for a child under AGE_OF_HEALTH_CONSENT.
 _ACTS_FOR_CHILD = (RelativeLink.Relation.PARENT, RelativeLink.Relation.GUARDIAN)
 
@@ -381,6 +382,19 @@ def patients_for(who: AnyUser, action: Action) -> QuerySet[Patient]:
     return Patient.objects.filter(
         Exists(_relative_link(user).filter(allowed)), _standing_consent(Consent.Scope.RELATIVES)
     )
+
+
+def relative_link_holds(link: RelativeLink, *, informed: bool, today: dt.date) -> bool:
+    """Whether a relative's link gives them anything now, as ``standing`` reads it: the patient
+    has not excluded them, and the patient's consent to inform relatives stands (``informed``)
+    or they are a parent or guardian acting for a child under AGE_OF_HEALTH_CONSENT. The login
+    (actors.identity) asks it before a relative is let in."""
+    if link.excluded:
+        return False
+    acts_for_child = (
+        link.relation in _ACTS_FOR_CHILD and link.patient.age_on(today) < AGE_OF_HEALTH_CONSENT
+    )
+    return informed or acts_for_child
 
 
 def can(user: AnyUser, action: Action, patient: Patient) -> bool:

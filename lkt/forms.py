@@ -1,8 +1,10 @@
-"""Form plumbing shared by every app: Designsystemet classes on every input, and the answer to
-a save that a unique key refuses because someone else saved the same a moment earlier."""
+"""Form plumbing shared by every app: Designsystemet classes on every input, the one range
+every typed date keeps inside, and the answer to a save that a unique key refuses because
+someone else saved the same a moment earlier."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +21,33 @@ ALREADY_SAVED = _("Dette er allerede lagret – kanskje av noen andre samtidig. 
 # PostgreSQL's unique_violation; SQLite (the demo) names its own.
 _UNIQUE_SQLSTATE = "23505"
 _SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+# Every date a person or another system types lies in this range (issue 13). A year 1 or 9999
+# is a slip of the keyboard, not a date in anyone's care, and date arithmetic near the ends of
+# Python's calendar overflows (a night contact in year 1 was a 500 in the phase rules). The
+# range is wide enough for any birth, plan, meeting or deadline the service deals with; the
+# rules of each use (not in the future, not before the team) stay with its service.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2100, 12, 31)
+DATE_RANGE_MESSAGE = _("Skriv en dato mellom %(earliest)s og %(latest)s.")
+DATE_RANGE_PARAMS = {"earliest": f"{EARLIEST_DATE:%d.%m.%Y}", "latest": f"{LATEST_DATE:%d.%m.%Y}"}
+
+
+def date_range_message() -> str:
+    """DATE_RANGE_MESSAGE with its dates, in the active language."""
+    return str(DATE_RANGE_MESSAGE) % DATE_RANGE_PARAMS
+
+
+def in_date_range(value: dt.date | dt.datetime) -> bool:
+    """A date, or a time's own calendar day, in EARLIEST_DATE..LATEST_DATE (the time is never
+    converted to UTC first: that is what overflows at the ends of the calendar)."""
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def validate_date_range(value: dt.date | dt.datetime) -> None:
+    if not in_date_range(value):
+        raise ValidationError(DATE_RANGE_MESSAGE, code="date_range", params=DATE_RANGE_PARAMS)
 
 
 class StyledFormMixin:
@@ -60,3 +89,32 @@ def unique_violation_as_validation_error() -> Iterator[None]:
         if not is_unique_violation(error):
             raise
         raise ValidationError(ALREADY_SAVED, code="already_saved") from error
+
+
+def _input_type(widget: forms.Widget) -> str:
+    return str(widget.attrs.get("type") or getattr(widget, "input_type", ""))
+
+
+class DateField(forms.DateField):
+    """A date in EARLIEST_DATE..LATEST_DATE; the browser's date picker gets the same limits."""
+
+    default_validators = [validate_date_range]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if _input_type(widget) == "date":
+            attrs |= {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        return attrs
+
+
+class DateTimeField(forms.DateTimeField):
+    """A time whose day lies in EARLIEST_DATE..LATEST_DATE, with the same limits for the
+    browser's picker."""
+
+    default_validators = [validate_date_range]
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if _input_type(widget) == "datetime-local":
+            attrs |= {"min": f"{EARLIEST_DATE.isoformat()}T00:00", "max": f"{LATEST_DATE}T23:59"}
+        return attrs

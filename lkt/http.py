@@ -8,6 +8,11 @@ from django.shortcuts import redirect
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+# The largest number a query or form parameter may name: PostgreSQL's integer. Page and version
+# numbers are integers; ids are bigint, but no table comes near 2**31 rows, so a larger number
+# names nothing (and psycopg refuses one beyond bigint in a query outright: a 500, issue 13).
+MAX_PARAMETER_INT = 2**31 - 1
+
 
 class HtmxHttpRequest(HttpRequest):
     """What django-htmx's middleware adds to every request."""
@@ -18,6 +23,17 @@ class HtmxHttpRequest(HttpRequest):
 def form_data(request: HttpRequest) -> QueryDict | None:
     """The POST data to bind a form to, so that an empty POST still validates (and fails)."""
     return request.POST if request.method == "POST" else None
+
+
+def parameter_int(value: str | None) -> int | None:
+    """A whole number from a query or form parameter: ASCII digits only (``str.isdigit()``
+    takes ² and ١, which ``int()`` then refuses or reads) and at most MAX_PARAMETER_INT; None
+    for anything else, so the caller answers as for a missing number."""
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_PARAMETER_INT)):
+        return None
+    number = int(value)
+    return number if number <= MAX_PARAMETER_INT else None
 
 
 def go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:

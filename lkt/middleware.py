@@ -1,15 +1,21 @@
-"""Content Security Policy: no inline scripts, nothing from other origins; and the last line
-against a race on a unique key: 409 with a message, never a 500."""
+"""Content Security Policy: no inline scripts, nothing from other origins; no NUL character in
+what a request sends; and the last line against a race on a unique key: 409 with a message,
+never a 500."""
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from lkt.forms import ALREADY_SAVED, is_unique_violation
 
@@ -32,14 +38,104 @@ POLICY = "; ".join(
 )
 
 
+def policy_for(identity_issuers: Iterable[str]) -> str:
+    """POLICY, with the identity providers' origins allowed as form targets: logging out
+    posts a form whose answer sends the browser on to the provider's end_session address
+    (actors.identity_views.logout), and browsers hold a form's redirects to form-action."""
+    origins = sorted({_origin(issuer) for issuer in identity_issuers})
+    if not origins:
+        return POLICY
+    return POLICY.replace("form-action 'self'", " ".join(["form-action 'self'", *origins]))
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", POLICY)
+        issuers = [str(p["issuer"]) for p in settings.LKT_OIDC_PROVIDERS.values()]
+        response.headers.setdefault("Content-Security-Policy", policy_for(issuers))
         return response
+
+
+NUL = "\x00"
+# JSON can only carry NUL as this escape (a raw NUL byte is not valid JSON), so a body without
+# it is let through unparsed.
+_JSON_NUL = b"\\u0000"
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+API_PREFIX = "/api/"
+
+
+def _in_query_dict(data: QueryDict) -> bool:
+    return any(NUL in key or any(NUL in value for value in values) for key, values in data.lists())
+
+
+def _in_json(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(NUL in key or _in_json(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_in_json(item) for item in value)
+    return False
+
+
+def _in_body(request: HttpRequest) -> bool:
+    content_type = request.content_type or ""
+    if request.method == "POST" and content_type in _FORM_TYPES:
+        # Django drops unprintable characters from the names of uploaded files itself.
+        return _in_query_dict(request.POST)
+    if content_type == "application/json" or content_type.endswith("+json"):
+        body = request.body
+        if _JSON_NUL not in body:
+            return False
+        try:
+            return _in_json(json.loads(body))
+        except (ValueError, RecursionError):  # malformed: the API's parser answers it with 400
+            return False
+    return False
+
+
+def has_nul(request: HttpRequest) -> bool:
+    """True when the path, the query string, a cookie, a form field or a JSON string of the
+    request holds NUL. File contents are the importer's to judge."""
+    return (
+        NUL in request.path
+        or _in_query_dict(request.GET)
+        or any(NUL in key or NUL in value for key, value in request.COOKIES.items())
+        or _in_body(request)
+    )
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a request with a NUL character (\\x00) anywhere it sends text.
+
+    PostgreSQL cannot store or compare text with NUL, so one in a search, a form or an API call
+    was a 500 wherever it reached a query (issue 13). Refused here, once, before any view or
+    the session (whose key is a cookie) reads it; Django's forms and DRF's fields refuse NUL
+    too, but raw parameters (``request.GET.get``) are read without them. It sits before the
+    session and authentication middleware, so the page shows no menu.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not has_nul(request):
+            return self.get_response(request)
+        message = _(
+            "Forespørselen inneholder et nulltegn (NUL), som LKT ikke kan lagre eller søke "
+            "etter. Fjern tegnet og prøv igjen."
+        )
+        if request.path.startswith(API_PREFIX):
+            return JsonResponse({"detail": message}, status=400)
+        return render(request, "400.html", {"reason": message}, status=400)
 
 
 class UniqueViolationMiddleware:

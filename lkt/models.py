@@ -97,3 +97,36 @@ class ExportLog(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.kind} {self.organisation_id}"
+
+
+class LoginEvent(AppendOnly):
+    """Every login through ID-porten or HelseID, let in or refused, and every first login
+    that linked an account (actors.identity). A refusal has no account and often no patient,
+    so it cannot be an ``AccessLog`` row; what is linked to a patient is in both."""
+
+    class Outcome(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Logget inn")
+        LINKED = "linked", _("Første innlogging: konto koblet")
+        REFUSED = "refused", _("Avvist")
+
+    provider = models.CharField(max_length=16)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    # Why a login was refused, or what a first login linked (actors.identity says each).
+    reason = models.CharField(max_length=32, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    # Who the provider said it was: an auditor must be able to tell who was refused.
+    national_id = models.CharField(max_length=11, blank=True)
+    hpr_number = models.CharField(max_length=9, blank=True)
+    acr = models.CharField(max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("innloggingshendelse")
+        verbose_name_plural = _("innloggingshendelser")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.provider} {self.outcome} {self.reason}"

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "lkt",
     "actors",
     "careplans",
@@ -53,11 +55,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lkt.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lkt.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the user has given a TOTP code this session: the admin asks for it (lkt.urls).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -133,7 +138,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # AccessLog for successful logins).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, for local admin accounts only once ID-porten or HelseID logs
+    # people in (LKT_PASSWORD_LOGIN below).
+    "lkt.login.PasswordBackend",
+    "lkt.login.IdentityBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
@@ -155,6 +163,71 @@ if LKT_TRUSTED_PROXIES:
     AXES_IPWARE_PROXY_COUNT = LKT_TRUSTED_PROXIES
     AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+
+# OpenID Connect: ID-porten logs in patients and relatives, HelseID staff (actors.oidc). Each
+# is on when its issuer is set; the client authenticates with private_key_jwt (the private key
+# is a PEM or JWK file). The accepted assurance levels and the claims read are settings, since
+# the two providers name them differently and HelseID moves its claims between versions.
+def _oidc_provider(
+    name: str,
+    *,
+    scopes: str,
+    acr_values: str,
+    acr_claim: str,
+    accepted_acr: list[str],
+    pid_claim: str,
+) -> dict[str, object] | None:
+    prefix = f"OIDC_{name.upper()}_"
+    issuer = env.str(prefix + "ISSUER", default="")
+    if not issuer:
+        return None
+
+    def setting(key: str, default: str) -> str:
+        # An empty variable (docker-compose.yml passes every name) means the default.
+        return env.str(prefix + key, default="").strip() or default
+
+    accepted = setting("ACCEPTED_ACR", ",".join(accepted_acr))
+    return {
+        "issuer": issuer.rstrip("/"),
+        "client_id": env.str(prefix + "CLIENT_ID"),
+        "private_key": env.str(prefix + "PRIVATE_KEY"),
+        "key_id": setting("KEY_ID", ""),
+        "scopes": setting("SCOPES", scopes),
+        "acr_values": setting("ACR_VALUES", acr_values),
+        "acr_claim": setting("ACR_CLAIM", acr_claim),
+        "accepted_acr": [value.strip() for value in accepted.split(",") if value.strip()],
+        "pid_claim": setting("PID_CLAIM", pid_claim),
+        "hpr_claim": setting("HPR_CLAIM", "helseid://claims/hpr/hpr_number"),
+    }
+
+
+_OIDC_PROVIDERS = {
+    # ID-porten: level substantial (MinID) or high (BankID, Buypass, Commfides); never low.
+    "idporten": _oidc_provider(
+        "idporten",
+        scopes="openid profile",
+        acr_values="idporten-loa-substantial",
+        acr_claim="acr",
+        accepted_acr=["idporten-loa-substantial", "idporten-loa-high"],
+        pid_claim="pid",
+    ),
+    "helseid": _oidc_provider(
+        "helseid",
+        scopes="openid profile helseid://scopes/identity/pid "
+        "helseid://scopes/identity/assurance_level helseid://scopes/hpr/hpr_number",
+        acr_values="",
+        acr_claim="helseid://claims/identity/assurance_level",
+        accepted_acr=["substantial", "high"],
+        pid_claim="helseid://claims/identity/pid",
+    ),
+}
+LKT_OIDC_PROVIDERS = {name: config for name, config in _OIDC_PROVIDERS.items() if config}
+# Passwords are for the demo and for local admin accounts (with TOTP for the admin). Once a
+# provider is configured, patients, relatives and staff log in through it only.
+LKT_PASSWORD_LOGIN = env.bool("LKT_PASSWORD_LOGIN", default=not LKT_OIDC_PROVIDERS)
+# The admin's TOTP codes name the product in the authenticator app.
+OTP_TOTP_ISSUER = "LKT"
 
 # Synthetic national ids (month + 80, as in Skatteetaten's test data) keep demo people
 # fictional; production turns them off.
@@ -305,6 +378,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "lkt.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "lkt.api.exception_handler",

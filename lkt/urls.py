@@ -1,26 +1,34 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
 
-from actors.forms import LoginForm
+from actors import identity_views
 from lkt import api_docs, health, views
 
+# The admin asks for a TOTP code after the password (django-otp): local admin accounts are the
+# only ones left with a password once ID-porten and HelseID log everyone else in.
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = _("LKT – administrasjon")
 admin.site.site_title = _("LKT")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("konto/logg-inn/", identity_views.LoginView.as_view(), name="login"),
+    path("konto/logg-ut/", identity_views.logout, name="logout"),
+    path("konto/oidc/<slug:provider>/", identity_views.oidc_login, name="oidc-login"),
     path(
-        "konto/logg-inn/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
+        "konto/oidc/<slug:provider>/callback/",
+        identity_views.oidc_callback,
+        name="oidc-callback",
     ),
-    path("konto/logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "konto/oidc/<slug:provider>/frontkanal-utlogging/",
+        identity_views.frontchannel_logout,
+        name="oidc-frontchannel-logout",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("helse/", health.health, name="health"),
     path("api/v1/", include("actors.api_urls")),

@@ -43,6 +43,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.oidc_provider.provider import RunningProvider, running_provider
 
 
 @pytest.fixture(autouse=True)
@@ -132,6 +133,22 @@ def worker_queue() -> Iterator[str]:
         yield queue
 
 
+@pytest.fixture(scope="session")
+def oidc_provider_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningProvider]:
+    """The real OpenID Provider (node-oidc-provider, tests/oidc_provider/), once per session."""
+    with running_provider(tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider
+
+
+@pytest.fixture
+def oidc_provider(oidc_provider_process: RunningProvider, settings) -> RunningProvider:
+    """LKT pointed at the test provider (ID-porten and HelseID), whose clock is set to the
+    test's frozen one: the code's expiry and the ID token's times agree with LKT's."""
+    oidc_provider_process.set_clock()
+    settings.LKT_OIDC_PROVIDERS = oidc_provider_process.settings()
+    return oidc_provider_process
+
+
 @dataclass
 class Cast:
     kommune: Organisation
@@ -200,6 +217,22 @@ def cast(db) -> Cast:
         team=team,
         other_team=other_team,
     )
+
+
+def admin_client_for(user: User) -> Client:
+    """A local admin logged in with password *and* TOTP code, as the admin asks (lkt.urls):
+    the session names the TOTP device the code was checked against, as django-otp's login
+    leaves it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="Telefon", confirmed=True)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def client_for(user: User | None) -> Client:

@@ -109,5 +109,6 @@ class RelativeLinkFactory(factory.django.DjangoModelFactory[RelativeLink]):
 
     patient = factory.SubFactory(PatientFactory)
     relative = factory.SubFactory(UserFactory, kind=User.Kind.RELATIVE)
+    name = factory.LazyAttribute(lambda link: str(link.relative) if link.relative else "Navn")
     relation = RelativeLink.Relation.PARENT
     created_by = factory.SelfAttribute("relative")

@@ -364,6 +364,11 @@ MATRIX: dict[str, Row] = {
     "home": Row("get", statuses(302)),
     "login": Row("get", statuses(302, anonymous=200)),
     "logout": Row("post", statuses(302)),
+    # ID-porten and HelseID: not there while no provider is configured (the cast's settings);
+    # test_login_urls_with_the_providers_configured walks them against the test provider.
+    "oidc-login": Row("get", statuses(404), args=lambda cast: ["idporten"]),
+    "oidc-callback": Row("get", statuses(404), args=lambda cast: ["idporten"]),
+    "oidc-frontchannel-logout": Row("get", statuses(404), args=lambda cast: ["helseid"]),
     "set_language": Row("post", statuses(302), data=lambda cast: {"language": "en"}),
     "health": Row("get", statuses(200)),
     # --- issue 18: FHIR R4 ---
@@ -792,3 +797,28 @@ def test_admin_is_for_administrators_only(cast: Cast, name: str, role: str):
     response = client_for(cast.user(role)).get(reverse(name))
     assert response.status_code == ADMIN_ONLY[role]
     assert "/admin/login/" in response["Location"]
+
+
+# With ID-porten and HelseID configured (the test provider), the same for everyone, logged in
+# or not: the login starts at the provider, a callback that LKT did not start is refused with
+# its message (400), and a front-channel logout without the provider's sid does nothing (400).
+# An unknown provider is not there (404).
+OIDC_ROWS = {
+    ("oidc-login", "idporten"): 302,
+    ("oidc-login", "helseid"): 302,
+    ("oidc-login", "ukjent"): 404,
+    ("oidc-callback", "idporten"): 400,
+    ("oidc-callback", "helseid"): 400,
+    ("oidc-frontchannel-logout", "idporten"): 400,
+    ("oidc-frontchannel-logout", "helseid"): 400,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "provider"), sorted(OIDC_ROWS))
+def test_login_urls_with_the_providers_configured(
+    cast: Cast, oidc_provider, name: str, provider: str, role: str
+):
+    response = client_for(cast.user(role)).get(reverse(name, args=[provider]))
+    assert response.status_code == OIDC_ROWS[name, provider], f"{role} {name} {provider}"

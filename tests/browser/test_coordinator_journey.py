@@ -120,6 +120,9 @@ def test_failed_login_then_htmx_patient_search(transactional_db, cast, page, pag
 
     page.get_by_role("link", name="Finn pasient").click()
     expect(page).to_have_url(re.compile(r"/pasienter/sok/$"))
+    # htmx is deferred: typing before the page has loaded would reach no trigger (on a busy
+    # machine the URL changes well before that).
+    page.wait_for_load_state("load")
     # A full page load would drop this marker; an htmx swap keeps it.
     page.evaluate("() => { window.lktNoReload = true; }")
     with page.expect_response(

@@ -313,6 +313,18 @@ def test_the_diff_shows_what_changed_section_by_section(cast):
     assert "stedfortreder" not in leaders
 
 
+@pytest.mark.parametrize("number", ["²", "١", "-1", "99999999999999999999"])
+def test_a_version_number_that_is_not_0_to_9_shows_the_newest_versions(cast, number):
+    first = _draft(cast, preparedness="Ring koordinator.")
+    for user in (cast.coordinator, cast.patient, cast.leader):
+        plan_approve(actor=user, version=first, base_version=_base(cast))
+    ready_draft(cast.coordinator, cast.team)
+    url = reverse("careplans:plan-diff", args=[cast.team.pk])
+    response = client_for(cast.member).get(url, {"fra": number, "til": number})
+    assert response.status_code == 200
+    assert "Fra versjon 1 til versjon 2" in response.content.decode()
+
+
 def test_the_team_page_section_shows_the_status_of_the_plan(cast):
     client = client_for(cast.coordinator)
     url = reverse("actors:team-samarbeidsplan", args=[cast.team.pk])

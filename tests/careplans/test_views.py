@@ -402,6 +402,15 @@ def test_the_diff_of_a_version_that_does_not_exist_is_404(cast):
     assert client_for(cast.patient).get(diff_url(cast), {"fra": 1, "til": 9}).status_code == 404
 
 
+@pytest.mark.parametrize("number", ["²", "١", "-1", "99999999999999999999"])
+def test_a_version_number_that_is_not_0_to_9_shows_the_newest_change(cast, number):
+    karis_first_version(cast)
+    save(cast.patient, cast.team.patient, 1, good_day="Ny.")
+    response = client_for(cast.patient).get(diff_url(cast), {"fra": number, "til": number})
+    assert response.status_code == 200
+    assert "Fra versjon 1 til versjon 2" in response.content.decode()
+
+
 def test_the_diff_without_versions_says_so(cast):
     body = client_for(cast.patient).get(diff_url(cast)).content.decode()
     assert "Ingen versjoner å sammenligne" in body

@@ -36,7 +36,7 @@ from tests.coordination.crisis_helpers import (
     crisis_plan,
     lookup_url,
 )
-from tests.factories import PatientFactory, StaffFactory
+from tests.factories import PatientFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +285,15 @@ def test_a_card_link_names_an_opening_of_its_own_user_only(cast: Cast):
     # A link signed for Nils naming someone else's opening opens nothing.
     forged = reverse("coordination:crisis-card", args=[card_token(cast.night, grant)])
     assert client_for(cast.night).get(forged).status_code == 404
+
+
+def test_the_lookup_refuses_a_national_id_in_full_width_digits(cast: Cast):
+    """Before issue 13 the lookup read full-width digits as a fødselsnummer, so a duplicate
+    registered with them opened its own card instead of Kari's."""
+    kari = cast.team.patient
+    full_width = kari.national_id.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    duplicate = PatientFactory(name="Kari Nordvik", national_id=full_width)
+    TeamFactory(patient=duplicate, created_by=cast.coordinator)
+    response = client_for(cast.night).post(LOOKUP, {"national_id": full_width})
+    assert response.status_code == 200
+    assert "Fødselsnummeret må ha 11 siffer." in response.content.decode()

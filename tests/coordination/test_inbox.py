@@ -114,6 +114,14 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(cast: Cast):
     assert "Varsel nummer 1." in response.content.decode()
 
 
+@pytest.mark.parametrize("number", ["-1", "²", "99999999999999999999"])
+def test_a_page_number_out_of_range_or_in_other_digits_shows_the_first_page(cast: Cast, number):
+    note(cast.leader, 1)
+    response = client_for(cast.leader).get(reverse(INBOX), {"side": number})
+    assert response.status_code == 200
+    assert "Varsel nummer 1." in response.content.decode()
+
+
 def test_the_menu_shows_the_count_and_polls_it_every_minute(
     cast: Cast, django_capture_on_commit_callbacks
 ):

@@ -91,7 +91,9 @@ def test_the_page_tells_which_cells_are_suppressed(cast: Cast):
         ("2025-06", "2025-01", "Til-måneden må være samme måned som fra-måneden eller senere."),
         ("2020-01", "2025-01", "Velg høyst 36 måneder."),
         ("mars", "2025-01", "Skriv måneden som år og måned, for eksempel 2026-03."),
-        ("2025-01", "2999-01", "Perioden kan ikke slutte etter denne måneden."),
+        ("2025-01", "2099-01", "Perioden kan ikke slutte etter denne måneden."),
+        ("0001-01", "0001-02", "Skriv en dato mellom 01.01.1900 og 31.12.2100."),
+        ("2025-01", "9999-12", "Skriv en dato mellom 01.01.1900 og 31.12.2100."),
     ],
 )
 def test_a_wrong_period_is_explained_and_shows_no_report(cast: Cast, start, end, message):
@@ -115,6 +117,22 @@ def test_a_unit_below_the_leaders_organisation_can_be_chosen(cast: Cast):
 
     assert response.status_code == 200
     assert response.context["report"].organisation == unit
+
+
+@pytest.mark.parametrize("organisation", ["²", "١", "-1", "99999999999999999999"])
+def test_an_organisation_id_that_is_not_0_to_9_is_a_form_error(cast: Cast, organisation: str):
+    client = client_for(cast.leader)
+    for response in (
+        client.get(URL, {"organisation": organisation}),
+        client.get(reverse("coordination:indicators-csv"), {"organisation": organisation}),
+        client.post(reverse("coordination:indicators-pdf"), {"organisation": organisation}),
+        client.post(
+            reverse("coordination:caseload-limit"), {"organisation": organisation, "limit": 5}
+        ),
+    ):
+        assert response.status_code in (200, 400)
+        assert "Velg en av organisasjonene dine." in response.content.decode()
+    assert not ReportJob.objects.exists()
 
 
 @pytest.mark.parametrize("role", ["coordinator", "member", "patient", "relative", "night"])

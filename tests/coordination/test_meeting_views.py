@@ -82,6 +82,16 @@ def test_too_many_invited_comes_back_with_the_patients_wish_and_the_typed_text(c
     assert not Meeting.objects.exists()
 
 
+def test_a_meeting_in_year_9999_comes_back_with_its_message(cast: Cast):
+    response = client_for(cast.coordinator).post(
+        reverse("coordination:meeting-create", args=[cast.team.pk]),
+        form_data(cast) | {"starts_at": "9999-12-31T23:00"},
+    )
+    assert response.status_code == 200
+    assert "Skriv en dato mellom 01.01.1900 og 31.12.2100." in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
 def test_planning_goes_to_the_new_meeting_page(cast: Cast):
     client = client_for(cast.coordinator)
     response = client.post(

@@ -143,3 +143,44 @@ def test_a_file_not_in_utf8_is_refused_whole():
 def test_only_night_services_and_coordinators_import(cast: Cast):
     with pytest.raises(PermissionDenied):
         run(cast, HEADER + "\n", actor=cast.member)
+
+
+def test_a_file_with_nul_is_refused_whole_and_saves_nothing(cast: Cast):
+    """PostgreSQL stores no NUL: a reason with one lost the whole import in a 500 (issue 13)."""
+    kari = cast.team.patient.national_id
+    with pytest.raises(ValidationError) as error:
+        run(cast, f"{HEADER}\n{kari};legevakt;2026-03-10 02:15;Uro\x00;sendt hjem;nei\n")
+    assert "nulltegn (NUL)" in error.value.messages[0]
+    assert not ContactImport.objects.exists()
+    assert not NightContact.objects.exists()
+
+
+def test_a_file_saved_as_utf16_without_a_byte_order_mark_is_refused_whole(cast: Cast):
+    kari = cast.team.patient.national_id
+    text = f"{HEADER}\n{kari};legevakt;2026-03-10 02:15;Uro;sendt hjem;nei\n"
+    with pytest.raises(ValidationError) as error:
+        run(cast, text, encoding="utf-16-le")
+    assert "«CSV UTF-8»" in error.value.messages[0]
+
+
+def test_a_row_outside_the_date_range_is_reported_and_the_good_rows_kept(cast: Cast):
+    """A year-1 row lost the whole file in a 500 before issue 13 (the phase rules count back a
+    week from each contact)."""
+    kari = cast.team.patient.national_id
+    text = "\n".join(
+        [
+            HEADER,
+            f"{kari};legevakt;0001-01-01 00:00;Uro;sendt hjem;nei",  # 2 year 1
+            f"{kari};legevakt;2026-03-10 02:15;Uro;sendt hjem;nei",  # 3 good
+            f"{kari};amk;0001-01-01T00:30:00+01:00;Angst;innlagt;ja",  # 4 year 1 with an offset
+            f"{kari};amk;9999-12-31T23:59:59Z;Angst;innlagt;ja",  # 5 year 9999
+            f"{kari};politi;1899-12-31 23:00;Funnet ute;overført;",  # 6 before 1900
+        ]
+    )
+    batch = run(cast, text)
+    assert (batch.rows_total, batch.rows_imported) == (5, 1)
+    assert batch.errors == [
+        {"line": line, "reason": "Skriv en dato mellom 01.01.1900 og 31.12.2100."}
+        for line in (2, 4, 5, 6)
+    ]
+    assert NightContact.objects.get().occurred_at.year == 2026

@@ -135,3 +135,22 @@ def test_when_is_shown_in_norwegian_time_in_the_proposal(cast: Cast):
     observation = Observation.objects.get(night_contact=contact)
     local = timezone.localtime(contact.occurred_at).strftime("%H:%M")
     assert local in observation.text
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        dt.datetime(1, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(1899, 12, 31, 23, 0, tzinfo=dt.UTC),
+        dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.UTC),
+    ],
+)
+def test_a_contact_outside_the_date_range_is_refused_on_the_time(cast: Cast, occurred_at):
+    """Whatever the source (a file has no one-year limit), before the phase rules count back
+    from it: year 1 overflowed there (issue 13)."""
+    with pytest.raises(ValidationError) as error:
+        record(cast, occurred_at=occurred_at, source=NightContact.Source.IMPORT)
+    assert error.value.message_dict == {
+        "occurred_at": ["Skriv en dato mellom 01.01.1900 og 31.12.2100."]
+    }
+    assert not NightContact.objects.exists()

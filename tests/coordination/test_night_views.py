@@ -303,3 +303,99 @@ def test_a_contact_saved_with_htmx_answers_a_fresh_form_and_reloads_the_sections
     assert "<html" not in body
     assert 'name="reason"' in body
     assert NightContact.objects.count() == 1
+
+
+def test_an_import_with_nul_in_the_file_comes_back_with_the_reason(cast: Cast):
+    kari = cast.team.patient.national_id
+    content = f"{HEADER}\n{kari};legevakt;2026-03-10 02:15;Uro\x00;sendt hjem;nei\n"
+    upload = SimpleUploadedFile("natt.csv", content.encode(), content_type="text/csv")
+    response = client_for(cast.night).post(reverse(IMPORT), {"file": upload})
+    assert response.status_code == 200
+    assert "Filen inneholder nulltegn (NUL)" in response.content.decode()
+    assert not NightContact.objects.exists()
+
+
+RANGE = "Skriv en dato mellom 01.01.1900 og 31.12.2100."
+
+
+@pytest.mark.parametrize("occurred_at", ["0001-01-01 00:00", "9999-12-31 23:59"])
+def test_the_form_refuses_a_time_outside_the_date_range(cast: Cast, occurred_at: str):
+    response = client_for(cast.night).post(
+        reverse(RECORD), form_post(cast, occurred_at=occurred_at)
+    )
+    assert response.status_code == 200
+    assert RANGE in response.content.decode()
+    assert not NightContact.objects.exists()
+
+
+def test_the_form_tells_the_browser_the_date_range(cast: Cast):
+    body = client_for(cast.night).get(reverse(RECORD)).content.decode()
+    assert 'min="1900-01-01T00:00" max="2100-12-31T23:59"' in body
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        "2026-03-14T02:00:00Z",
+        "2026-03-14T02:00:00z",
+        "2026-03-14T03:00:00+01:00",
+        "2026-03-13T21:00:00-05:00",
+    ],
+)
+def test_api_accepts_iso_8601_with_z_or_an_offset(cast: Cast, occurred_at: str):
+    data = kari_night_contact(cast) | {"occurred_at": occurred_at}
+    response = client_for(cast.night).post(reverse(API), data, content_type="application/json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["occurred_at"] == "2026-03-14T03:00:00+01:00"
+    assert NightContact.objects.get().occurred_at == dt.datetime(2026, 3, 14, 2, 0, tzinfo=dt.UTC)
+
+
+def test_api_reads_a_time_without_an_offset_as_norwegian_time(cast: Cast):
+    data = kari_night_contact(cast) | {"occurred_at": "2026-03-14T03:00:00"}
+    response = client_for(cast.night).post(reverse(API), data, content_type="application/json")
+    assert response.status_code == 201
+    assert NightContact.objects.get().occurred_at == dt.datetime(2026, 3, 14, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    "occurred_at",
+    [
+        "0001-01-01T00:00:00Z",  # was a 500: the phase rules counted a week back from year 1
+        "0001-01-01T00:30:00+01:00",  # overflows when moved into Norwegian time
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59Z",
+        "1899-12-31T12:00:00Z",
+    ],
+)
+def test_api_refuses_a_time_outside_the_date_range_with_a_field_error(cast: Cast, occurred_at: str):
+    data = kari_night_contact(cast) | {"occurred_at": occurred_at}
+    response = client_for(cast.night).post(reverse(API), data, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"occurred_at": [RANGE]}
+    assert not NightContact.objects.exists()
+
+
+@pytest.mark.parametrize("occurred_at", ["14.03.2026 02:30", "i natt", "2026-13-01T00:00:00Z", ""])
+def test_api_refuses_a_malformed_time_in_norwegian(cast: Cast, occurred_at: str):
+    data = kari_night_contact(cast) | {"occurred_at": occurred_at}
+    response = client_for(cast.night).post(reverse(API), data, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["occurred_at"] == [
+        "Skriv tidspunktet etter ISO 8601, for eksempel 2026-03-14T02:30:00+01:00 eller "
+        "2026-03-14T01:30:00Z."
+    ]
+
+
+def test_api_refuses_a_time_that_norway_skips_in_spring(cast: Cast):
+    data = kari_night_contact(cast) | {"occurred_at": "2025-03-30T02:30:00"}
+    response = client_for(cast.night).post(reverse(API), data, content_type="application/json")
+    assert response.status_code == 400
+    assert "sommertid" in response.json()["occurred_at"][0]
+
+
+def test_api_answers_malformed_json_with_400(cast: Cast):
+    response = client_for(cast.night).post(
+        reverse(API), '{"national_id": ', content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]

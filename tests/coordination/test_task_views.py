@@ -78,6 +78,17 @@ def test_a_past_due_date_comes_back_with_its_message(cast: Cast, monday):
     assert "Fristen kan ikke være tilbake i tid." in response.content.decode()
 
 
+def test_a_due_date_after_2100_comes_back_with_its_message(cast: Cast, monday):
+    goal = goal_for(cast)
+    response = client_for(cast.member).post(
+        reverse("coordination:task-create", args=[cast.team.pk]),
+        {"goal": goal.pk, "title": "Noe", "owner": tor(cast).pk, "due_on": "9999-12-31"},
+    )
+    assert response.status_code == 200
+    assert "Skriv en dato mellom 01.01.1900 og 31.12.2100." in response.content.decode()
+    assert not Task.objects.exists()
+
+
 def test_a_new_task_is_saved_and_the_lists_are_told(cast: Cast, monday):
     goal = goal_for(cast)
     data = {"goal": goal.pk, "title": "Gå tur", "owner": cecilie(cast).pk, "due_on": "2026-03-09"}

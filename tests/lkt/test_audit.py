@@ -1,5 +1,5 @@
-"""The audit logs (reads and changes of a patient's data, exports of aggregate reports) are
-append-only, in the model and (on PostgreSQL) in the database itself."""
+"""The audit logs (reads and changes of a patient's data, exports of aggregate reports, logins
+through ID-porten and HelseID) are append-only, in the model and (on PostgreSQL) in the database itself."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db.utils import DatabaseError
 from django.urls import reverse
 from django.utils import timezone
 
-from lkt.models import AccessLog, AppendOnlyError, ExportLog
+from lkt.models import AccessLog, AppendOnlyError, ExportLog, LoginEvent
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,26 @@ def test_the_model_refuses_to_change_or_remove_an_export_record(export):
     assert ExportLog.objects.filter(pk=export.pk, kind="indicators_csv").exists()
 
 
+@pytest.fixture
+def login_event(db) -> LoginEvent:
+    return LoginEvent.objects.create(
+        provider="idporten", outcome=LoginEvent.Outcome.REFUSED, reason="unknown_citizen"
+    )
+
+
+def test_the_model_refuses_to_change_or_remove_a_login_event(login_event):
+    login_event.reason = ""
+    for attempt in (
+        login_event.save,
+        login_event.delete,
+        LoginEvent.objects.filter(pk=login_event.pk).delete,
+        lambda: LoginEvent.objects.filter(pk=login_event.pk).update(reason=""),
+    ):
+        with pytest.raises(AppendOnlyError):
+            attempt()
+    assert LoginEvent.objects.filter(pk=login_event.pk, reason="unknown_citizen").exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
 @pytest.mark.parametrize(
     ("fixture", "sql"),
@@ -72,6 +92,8 @@ def test_the_model_refuses_to_change_or_remove_an_export_record(export):
         ("entry", "DELETE FROM lkt_accesslog WHERE id = %s"),
         ("export", "UPDATE lkt_exportlog SET kind = 'skjult' WHERE id = %s"),
         ("export", "DELETE FROM lkt_exportlog WHERE id = %s"),
+        ("login_event", "UPDATE lkt_loginevent SET reason = '' WHERE id = %s"),
+        ("login_event", "DELETE FROM lkt_loginevent WHERE id = %s"),
     ],
 )
 def test_the_database_refuses_update_and_delete_behind_the_orm(request, fixture, sql):

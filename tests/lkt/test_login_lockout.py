@@ -17,8 +17,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.oath import totp
 
-from tests.conftest import Cast, Client
+from lkt.login import admin_totp_enrol
+from tests.conftest import Cast, Client, admin_client_for
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,14 +156,19 @@ def test_a_successful_login_forgets_the_failures_before_it(cast: Cast):
 
 
 def test_the_admin_login_is_locked_out_the_same_way(cast: Cast):
-    UserFactory(username="drift", is_staff=True, is_superuser=True)
+    device = admin_totp_enrol(UserFactory(username="drift", is_staff=True, is_superuser=True))
     client = Client()
     for _ in range(LIMIT):
         attempt(client, "drift", WRONG, STRANGER, ADMIN_LOGIN)
     response = attempt(client, "drift", PASSWORD, STRANGER, ADMIN_LOGIN)
     assert response.status_code == 429
     assert LOCKED in response.content.decode()
-    assert attempt(Client(), "drift", PASSWORD, HIS_ADDRESS, ADMIN_LOGIN).status_code == 302
+    with_code = Client().post(
+        ADMIN_LOGIN,
+        {"username": "drift", "password": PASSWORD, "otp_token": f"{totp(device.bin_key):06d}"},
+        REMOTE_ADDR=HIS_ADDRESS,
+    )
+    assert with_code.status_code == 302
 
 
 def test_the_attempts_are_rows_an_auditor_reads_in_the_admin(cast: Cast):
@@ -174,8 +181,7 @@ def test_the_attempts_are_rows_an_auditor_reads_in_the_admin(cast: Cast):
     assert AccessFailureLog.objects.filter(username=UNKNOWN).count() == LIMIT
     assert AccessFailureLog.objects.filter(username=UNKNOWN, locked_out=True).count() == 1
 
-    admin = Client()
-    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    admin = admin_client_for(UserFactory(is_staff=True, is_superuser=True))
     page = admin.get(reverse("admin:axes_accessattempt_changelist"))
     assert page.status_code == 200
     assert STRANGER in page.content.decode()

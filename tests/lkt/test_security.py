@@ -66,6 +66,22 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
 
 
 @pytest.mark.django_db
+def test_forms_may_lead_on_to_the_identity_providers_and_nowhere_else(client, settings):
+    # Logout posts a form whose answer goes on to the provider's end_session address.
+    assert "form-action 'self';" in client.get(reverse("login"))["Content-Security-Policy"]
+    settings.LKT_OIDC_PROVIDERS = {"idporten": {"issuer": "https://idporten.no"}}
+    # The policy alone (the login page would need the whole configuration).
+    policy = client.get(reverse("health"))["Content-Security-Policy"]
+    assert "form-action 'self' https://idporten.no;" in policy
+    settings.LKT_OIDC_PROVIDERS = {
+        "idporten": {"issuer": "https://idporten.no"},
+        "helseid": {"issuer": "https://helseid-sts.nhn.no/"},
+    }
+    policy = client.get(reverse("health"))["Content-Security-Policy"]
+    assert "form-action 'self' https://helseid-sts.nhn.no https://idporten.no;" in policy
+    assert "script-src 'self';" in policy
+
+
 def test_htmx_requests_carry_the_csrf_token_from_the_page(cast):
     from tests.conftest import client_for
 

@@ -56,3 +56,76 @@ def test_the_celery_app_reaches_the_real_broker_in_the_test_run():
     with app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1)
         assert connection.connected
+
+
+LOGIN_PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps([s.LKT_PASSWORD_LOGIN, s.LKT_OIDC_PROVIDERS]))"
+)
+
+
+def _login_settings(env: dict[str, str]) -> list[Any]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("OIDC_", "LKT_PASSWORD"))}
+    result = subprocess.run(  # noqa: S603 – our own settings module
+        [sys.executable, "-c", LOGIN_PROBE],
+        cwd=settings.BASE_DIR,
+        env={**base, "DJANGO_SETTINGS_MODULE": "lkt.settings", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return list(json.loads(result.stdout))
+
+
+IDPORTEN = {
+    "OIDC_IDPORTEN_ISSUER": "https://idporten.no/",
+    "OIDC_IDPORTEN_CLIENT_ID": "lkt-kommune",
+    "OIDC_IDPORTEN_PRIVATE_KEY": "/run/secrets/idporten.jwk",
+}
+
+
+def test_without_a_provider_everyone_logs_in_with_a_password():
+    password_login, providers = _login_settings({})
+    assert password_login is True
+    assert providers == {}
+
+
+def test_once_a_provider_is_configured_passwords_are_for_local_admins_only():
+    password_login, providers = _login_settings(IDPORTEN)
+    assert password_login is False
+    assert set(providers) == {"idporten"}
+    idporten = providers["idporten"]
+    assert idporten["issuer"] == "https://idporten.no"
+    assert idporten["accepted_acr"] == ["idporten-loa-substantial", "idporten-loa-high"]
+    assert idporten["acr_values"] == "idporten-loa-substantial"
+    assert idporten["pid_claim"] == "pid"
+
+
+def test_the_environment_can_keep_passwords_on_and_change_the_accepted_levels():
+    password_login, providers = _login_settings(
+        {
+            **IDPORTEN,
+            "LKT_PASSWORD_LOGIN": "true",
+            "OIDC_IDPORTEN_ACCEPTED_ACR": "idporten-loa-high",
+            "OIDC_HELSEID_ISSUER": "https://helseid-sts.nhn.no",
+            "OIDC_HELSEID_CLIENT_ID": "lkt-helseid",
+            "OIDC_HELSEID_PRIVATE_KEY": "/run/secrets/helseid.jwk",
+            "OIDC_HELSEID_HPR_CLAIM": "helseid://claims/hpr/hpr_number",
+        }
+    )
+    assert password_login is True
+    assert providers["idporten"]["accepted_acr"] == ["idporten-loa-high"]
+    assert providers["helseid"]["acr_claim"] == "helseid://claims/identity/assurance_level"
+    assert providers["helseid"]["accepted_acr"] == ["substantial", "high"]
+
+
+def test_an_empty_provider_variable_means_its_default():
+    # docker-compose.yml passes every name, empty when the deployment does not set it.
+    _password_login, providers = _login_settings(
+        {**IDPORTEN, "OIDC_IDPORTEN_ACCEPTED_ACR": "", "OIDC_IDPORTEN_SCOPES": " "}
+    )
+    assert providers["idporten"]["accepted_acr"] == [
+        "idporten-loa-substantial",
+        "idporten-loa-high",
+    ]
+    assert providers["idporten"]["scopes"] == "openid profile"

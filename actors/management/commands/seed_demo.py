@@ -48,6 +48,7 @@ from careplans.models import CarePlanVersion, Challenge, Phase
 from careplans.services import ChallengeInput, GoalInput
 from coordination import demo as coordination_demo
 from coordination import demo_leaders, demo_night
+from lkt.login import admin_totp_enrol, totp_secret
 
 # One published password for every demo login; the demo never runs with real people.
 DEMO_PASSWORD = "demo-passord-lkt"  # noqa: S105
@@ -490,6 +491,7 @@ class _Seed:
             RelativeLink(
                 patient=patient,
                 relative=self.users[relative],
+                name=str(self.users[relative]),
                 relation=relation,
                 created_by=self.users[created_by],
                 **access,
@@ -861,6 +863,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo-innlogginger (samme passord for alle: {DEMO_PASSWORD}):")
         for line in _login_table():
             self.stdout.write(line)
+        self._admin_totp()
         malene = Patient.objects.filter(name=demo_night.NAME).first()
         if malene is not None:
             # Issue 7: the number a legevakt would type; synthetic, and new each day (age 24).
@@ -868,6 +871,18 @@ class Command(BaseCommand):
                 f"Kriseplan-demo: logg inn som lars og slå opp {malene.name}, "
                 f"fødselsnummer {malene.national_id}."
             )
+
+    def _admin_totp(self) -> None:
+        """The admin asks for a TOTP code after the password (lkt.urls): the demo's admin
+        gets a device, and its key is printed for an authenticator app."""
+        admin = User.objects.filter(username="admin", is_superuser=True).first()
+        if admin is None:
+            return
+        device = admin_totp_enrol(admin)
+        self.stdout.write(
+            f"Administrasjonen (/admin/) ber om engangskode etter passordet: legg nøkkelen "
+            f"{totp_secret(device)} for admin inn i en autentiseringsapp."
+        )
 
     def _refuse_username_clash(self) -> None:
         """A database with someone else's "admin" is not a demo database: say so, not crash."""

@@ -5,11 +5,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("careplans", "0007_one_open_plan_draft")]
+    dependencies = [("coordination", "0007_refuse_non_ascii_national_ids")]
 
     operations = [
         migrations.AddField(
-            model_name="goal",
+            model_name="meeting",
             name="updated_at",
             field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now),
             preserve_default=False,

@@ -5,11 +5,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coordination", "0006_report_job_attempts")]
+    dependencies = [("careplans", "0008_personal_approval")]
 
     operations = [
         migrations.AddField(
-            model_name="meeting",
+            model_name="goal",
             name="updated_at",
             field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now),
             preserve_default=False,

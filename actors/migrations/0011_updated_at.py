@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actors", "0006_login_lockout_by_axes")]
+    dependencies = [("actors", "0010_user_national_id")]
 
     operations = [
         migrations.AddField(
