@@ -2,8 +2,8 @@
 give besides its own, and the hooks that keep the schema true to what the API returns.
 
 Errors have one of two shapes, as ``lkt.api.exception_handler`` makes them: ``{"detail": …}``
-(not logged in or not allowed, not found, a lost race, a rate limit) or field errors
-``{"field": ["…"], "non_field_errors": ["…"]}`` (400).
+(not logged in or not allowed, not found, a lost race, a rate limit, a request refused whole)
+or field errors ``{"field": ["…"], "non_field_errors": ["…"]}`` (400).
 """
 
 from __future__ import annotations
@@ -19,12 +19,19 @@ _DETAIL = inline_serializer("Detail", fields={"detail": serializers.CharField()}
 
 
 def _field_errors() -> OpenApiResponse:
+    """Field errors, or ``detail`` when the request as a whole is refused (a NUL character,
+    lkt.middleware, answers before any field is read)."""
     return OpenApiResponse(
         response={
             "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "additionalProperties": {
+                "anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]
+            },
         },
-        description="Feil i det som ble sendt, per felt (non_field_errors for hele skjemaet).",
+        description=(
+            "Feil i det som ble sendt, per felt (non_field_errors for hele skjemaet), eller "
+            "detail når hele forespørselen avvises."
+        ),
     )
 
 

@@ -2,7 +2,8 @@
 description (lkt.fhir.openapi), as every role of the cast, through Django's WSGI app (no
 server): every answer is below 500 and conforms to its schema (status, media type, headers,
 body). Each generated request is sent once as each role, and once as an EPJ with a bearer
-token from a real issuer on 127.0.0.1 (tests/token_issuer.py); the examples per operation are
+token from the suite's OpenID Provider (HelseID-like, client credentials); the examples per
+operation are
 bounded (FUZZ_EXAMPLES) so the two runs fit in a minute.
 
 The data is valid and invalid alike (schemathesis' positive and negative modes). Whether the
@@ -42,8 +43,8 @@ from lkt.fhir.openapi import fhir_openapi
 from tests.conftest import Cast, client_for
 from tests.factories import UserFactory
 from tests.lkt.fhir_helpers import karis_record
+from tests.oidc_provider.provider import EPJ_CLIENT, FHIR_AUDIENCE, RunningProvider
 from tests.test_access_matrix import ROLES
-from tests.token_issuer import TokenIssuer, running_issuer
 
 pytestmark = pytest.mark.fuzz
 
@@ -92,12 +93,6 @@ def unthrottled(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[TokenIssuer]:
-    with running_issuer() as running:
-        yield running
-
-
 @dataclass
 class Identity:
     cookies: dict[str, str]
@@ -105,7 +100,9 @@ class Identity:
 
 
 @pytest.fixture
-def identities(cast: Cast, unthrottled, settings, issuer: TokenIssuer) -> dict[str, Identity]:
+def identities(
+    cast: Cast, unthrottled, settings, oidc_provider: RunningProvider
+) -> dict[str, Identity]:
     """Each role's session, with a CSRF token the requests also send as the header (so the
     API's writes are reached rather than refused for CSRF), and an EPJ of Fjordvik kommune
     with a bearer token for every read."""
@@ -118,15 +115,16 @@ def identities(cast: Cast, unthrottled, settings, issuer: TokenIssuer) -> dict[s
         if user is not None:
             cookies["sessionid"] = client_for(user).cookies["sessionid"].value
         found[role] = Identity(cookies, {"X-CSRFToken": token})
-    settings.LKT_FHIR_TOKEN_ISSUER = issuer.url
+    settings.LKT_FHIR_TOKEN_ISSUER = oidc_provider.issuer("helseid")
+    settings.LKT_FHIR_TOKEN_AUDIENCE = FHIR_AUDIENCE
     services.machine_client_register(
         actor=UserFactory(is_superuser=True),
         name="DIPS Fjordvik",
-        client_id="dips",
+        client_id=EPJ_CLIENT,
         organisation=cast.kommune,
         scopes="system/*.read",
     )
-    bearer = f"Bearer {issuer.token('dips', 'system/*.read', lifetime=3600)}"
+    bearer = f"Bearer {oidc_provider.client_credentials_token('system/*.read')}"
     found["epj"] = Identity({}, {"Authorization": bearer})
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
 from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
 from fhir.resources.R4B.resource import Resource
@@ -57,6 +58,12 @@ def outcome(status_code: int, code: str, text: str) -> OperationOutcome:
     return OperationOutcome(
         issue=[OperationOutcomeIssue(severity="error", code=code, diagnostics=text)]
     )
+
+
+def outcome_response(status_code: int, code: str, text: str) -> HttpResponse:
+    """An OperationOutcome answered outside DRF (lkt.middleware's refusals)."""
+    body = outcome(status_code, code, text).model_dump_json()
+    return HttpResponse(body, status=status_code, content_type=f"{FHIR_JSON}; charset=utf-8")
 
 
 def _text(data: Any) -> str:

@@ -225,3 +225,10 @@ def test_practitioners_carry_the_hpr_number_for_staff(cast: Cast):
     )
     assert tor.identifier is None
     assert fhir_get(client_for(cast.outsider), f"Practitioner/{cast.member.pk}").status_code == 404
+
+
+def test_a_nul_character_is_refused_with_an_operation_outcome(cast: Cast):
+    """lkt.middleware refuses NUL before any view; under /fhir/ in FHIR's own words."""
+    response = fhir_get(client_for(cast.member), "Patient?identifier=1%002")
+    assert response.status_code == 400
+    assert resource(response, "OperationOutcome").issue[0].code == "invalid"

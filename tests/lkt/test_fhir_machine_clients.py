@@ -1,10 +1,14 @@
-"""Machine clients (an EPJ) read FHIR with OAuth 2 bearer tokens from a real issuer on
-127.0.0.1 (tests/token_issuer.py): signature against the issuer's JWKS, issuer, audience,
-time and scope are checked, and the client reads the teams where its organisation has an
-active core member while the patient's team-sharing consent stands."""
+"""Machine clients (an EPJ) read FHIR with OAuth 2 bearer tokens: client-credentials tokens
+from the suite's real OpenID Provider (node-oidc-provider's HelseID-like issuer on 127.0.0.1,
+tests/oidc_provider/), and for what that provider cannot be made to do (rotate its keys, sign
+with a stranger's key) a small real issuer of our own (tests/token_issuer.py). Signature
+against the issuer's JWKS, issuer, audience, time and scope are checked, and the client reads
+the teams where its organisation has an active core member while the patient's team-sharing
+consent stands."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -19,10 +23,16 @@ from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.factories import OrganisationFactory, UserFactory
 from tests.lkt.fhir_helpers import KarisRecord, entries, fhir_get, karis_record, resource
+from tests.oidc_provider.provider import (
+    EPJ_CLIENT,
+    FHIR_AUDIENCE,
+    OTHER_AUDIENCE,
+    RunningProvider,
+)
 from tests.token_issuer import TokenIssuer, running_issuer
 
 pytestmark = pytest.mark.django_db
-DIPS = "dips-fjordvik"
+DIPS = EPJ_CLIENT
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +48,15 @@ def trusted(settings, issuer: TokenIssuer) -> TokenIssuer:
     settings.LKT_FHIR_JWKS_URL = ""
     cache.delete(f"fhir-jwks:{issuer.url}")
     return issuer
+
+
+@pytest.fixture
+def helseid(oidc_provider: RunningProvider, settings) -> RunningProvider:
+    """LKT trusts the test provider's HelseID-like issuer, its keys found by discovery."""
+    settings.LKT_FHIR_TOKEN_ISSUER = oidc_provider.issuer("helseid")
+    settings.LKT_FHIR_TOKEN_AUDIENCE = FHIR_AUDIENCE
+    settings.LKT_FHIR_JWKS_URL = ""
+    return oidc_provider
 
 
 def register(cast: Cast, organisation=None, scopes: str = "system/*.read") -> MachineClient:
@@ -61,10 +80,10 @@ def record(cast: Cast) -> KarisRecord:
 
 
 def test_an_epj_of_an_organisation_in_the_team_reads_the_team_as_a_fhir_client(
-    cast: Cast, trusted: TokenIssuer, record: KarisRecord
+    cast: Cast, helseid: RunningProvider, record: KarisRecord
 ):
     register(cast)
-    client = bearer(trusted.token(DIPS, "system/*.read"))
+    client = bearer(helseid.client_credentials_token("system/*.read"))
     kari = cast.team.patient
     [patient] = entries(fhir_get(client, f"Patient?identifier={kari.national_id}"), "Patient")
     assert patient.identifier[0].value == kari.national_id
@@ -86,12 +105,12 @@ def test_an_epj_of_an_organisation_in_the_team_reads_the_team_as_a_fhir_client(
 
 
 def test_an_epj_token_without_the_team_in_scope_gets_403_operation_outcome(
-    cast: Cast, trusted: TokenIssuer, record: KarisRecord
+    cast: Cast, helseid: RunningProvider, record: KarisRecord
 ):
     """Havbu kommune has no one in Kari's team: its EPJ is refused her plan (403, not 404:
     it is a registered system, told that LKT refuses), and finds nothing of hers."""
     register(cast, organisation=cast.other_kommune)
-    client = bearer(trusted.token(DIPS, "system/*.read"))
+    client = bearer(helseid.client_credentials_token("system/*.read"))
     response = fhir_get(client, f"CarePlan/{record.plan.pk}")
     assert response.status_code == 403
     assert resource(response, "OperationOutcome").issue[0].code == "forbidden"
@@ -102,25 +121,25 @@ def test_an_epj_token_without_the_team_in_scope_gets_403_operation_outcome(
 
 
 def test_a_token_without_the_scope_for_the_type_gets_403(
-    cast: Cast, trusted: TokenIssuer, record: KarisRecord
+    cast: Cast, helseid: RunningProvider, record: KarisRecord
 ):
     register(cast, scopes="system/CarePlan.read system/Goal.read")
-    client = bearer(trusted.token(DIPS, "system/Goal.read"))
+    client = bearer(helseid.client_credentials_token("system/Goal.read"))
     assert fhir_get(client, f"Goal/{record.goal.pk}").status_code == 200
     # The registration grants CarePlan, the token does not ask for it: both must.
     response = fhir_get(client, f"CarePlan/{record.plan.pk}")
     assert response.status_code == 403
     assert "system/CarePlan.read" in resource(response, "OperationOutcome").issue[0].diagnostics
     # The token asks for Task, the registration does not grant it.
-    client = bearer(trusted.token(DIPS, "system/Goal.read system/Task.read"))
+    client = bearer(helseid.client_credentials_token("system/Goal.read system/Task.read"))
     assert fhir_get(client, f"Task/{record.task.pk}").status_code == 403
 
 
 def test_the_client_loses_the_team_when_consent_is_withdrawn_or_its_members_leave(
-    cast: Cast, trusted: TokenIssuer, record: KarisRecord
+    cast: Cast, helseid: RunningProvider, record: KarisRecord
 ):
     register(cast)
-    client = bearer(trusted.token(DIPS, "system/*.read"))
+    client = bearer(helseid.client_credentials_token("system/*.read"))
     assert fhir_get(client, f"CarePlan/{record.plan.pk}").status_code == 200
     Consent.objects.filter(scope=Consent.Scope.TEAM_SHARING).update(withdrawn_at=timezone.now())
     assert fhir_get(client, f"CarePlan/{record.plan.pk}").status_code == 403
@@ -132,39 +151,55 @@ def test_the_client_loses_the_team_when_consent_is_withdrawn_or_its_members_leav
 
 
 def test_an_epj_of_a_unit_below_the_organisation_is_not_the_organisations(
-    cast: Cast, trusted: TokenIssuer, record: KarisRecord
+    cast: Cast, helseid: RunningProvider, record: KarisRecord
 ):
     """A client of the kommune reads its units' teams; a unit's client not the kommune's."""
     unit = OrganisationFactory(name="Fjordvik hjemmetjeneste", parent=cast.kommune)
     register(cast, organisation=unit)
-    client = bearer(trusted.token(DIPS, "system/*.read"))
+    client = bearer(helseid.client_credentials_token("system/*.read"))
     assert fhir_get(client, f"CarePlan/{record.plan.pk}").status_code == 403
 
 
 @pytest.mark.parametrize(
     "problem",
-    ["wrong audience", "wrong issuer", "expired", "unknown key", "unregistered", "garbage"],
+    ["wrong audience", "expired", "unregistered", "another issuer", "garbage"],
 )
 def test_a_bad_token_is_401_operation_outcome(
-    cast: Cast, trusted: TokenIssuer, record: KarisRecord, problem: str
+    cast: Cast, helseid: RunningProvider, issuer: TokenIssuer, record: KarisRecord, problem: str
 ):
-    from joserfc.jwk import RSAKey
-
-    register(cast)
-    token = {
-        "wrong audience": lambda: trusted.token(DIPS, "system/*.read", audience="another-api"),
-        "wrong issuer": lambda: trusted.token(DIPS, "system/*.read", issuer="https://evil"),
-        "expired": lambda: trusted.token(DIPS, "system/*.read", lifetime=-120),
-        "unknown key": lambda: trusted.token(
-            DIPS, "system/*.read", key=RSAKey.generate_key(2048, parameters={"kid": "k1"})
-        ),
-        "unregistered": lambda: trusted.token("someone-else", "system/*.read"),
-        "garbage": lambda: "not.a.jwt",
-    }[problem]()
+    if problem != "unregistered":
+        register(cast)
+    if problem == "expired":
+        # Issued by the provider an hour ago, for five minutes.
+        helseid.set_clock(time.time() - 3600)
+        try:
+            token = helseid.client_credentials_token("system/*.read")
+        finally:
+            helseid.set_clock()
+    else:
+        token = {
+            "wrong audience": lambda: helseid.client_credentials_token(
+                "system/*.read", resource=OTHER_AUDIENCE
+            ),
+            "unregistered": lambda: helseid.client_credentials_token("system/*.read"),
+            "another issuer": lambda: issuer.token(DIPS, "system/*.read", audience=FHIR_AUDIENCE),
+            "garbage": lambda: "not.a.jwt",
+        }[problem]()
     response = fhir_get(bearer(token), f"CarePlan/{record.plan.pk}")
     assert response.status_code == 401, problem
     assert response["WWW-Authenticate"].startswith("Bearer")
     assert resource(response, "OperationOutcome").issue[0].code == "login"
+
+
+def test_a_token_signed_with_a_key_not_in_the_issuers_jwks_is_401(
+    cast: Cast, trusted: TokenIssuer, record: KarisRecord
+):
+    from joserfc.jwk import RSAKey
+
+    register(cast)
+    stranger = RSAKey.generate_key(2048, parameters={"kid": trusted.keys[0].kid})
+    response = fhir_get(bearer(trusted.token(DIPS, "system/*.read", key=stranger)), "Goal")
+    assert response.status_code == 401
 
 
 def test_a_rotated_key_is_fetched_once_from_the_issuers_jwks(
