@@ -51,6 +51,8 @@ class FhirView(APIView):
     authentication_classes = [BearerTokenAuthentication, SessionAuthentication]
     renderer_classes = [FhirJsonRenderer, PlainJsonRenderer]
     throttle_classes = [UserRateThrottle, AnonRateThrottle]
+    # OPTIONS is not FHIR's (the CapabilityStatement says what is served): 405 like POST.
+    metadata_class = None
     route: Route | None = None
 
     def get_exception_handler(self):  # type: ignore[no-untyped-def]

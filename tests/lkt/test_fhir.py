@@ -232,3 +232,19 @@ def test_a_nul_character_is_refused_with_an_operation_outcome(cast: Cast):
     response = fhir_get(client_for(cast.member), "Patient?identifier=1%002")
     assert response.status_code == 400
     assert resource(response, "OperationOutcome").issue[0].code == "invalid"
+
+
+def test_other_methods_and_formats_are_refused_with_operation_outcomes(cast: Cast):
+    client = client_for(cast.member)
+    for response in (
+        client.post("/fhir/R4/CarePlan", {}),
+        client.options("/fhir/R4/CarePlan"),
+        client.delete(f"/fhir/R4/Patient/{cast.team.patient.pk}"),
+    ):
+        assert response.status_code == 405
+        assert resource(response, "OperationOutcome").issue[0].code == "not-supported"
+    response = client.get("/fhir/R4/CarePlan", HTTP_ACCEPT="application/fhir+xml")
+    assert response.status_code == 406
+    resource(response, "OperationOutcome")
+    plain = client.get("/fhir/R4/metadata", HTTP_ACCEPT="application/json")
+    assert plain["Content-Type"].startswith("application/json")
