@@ -39,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from actors import services
+from lkt.fhir.auth import forget_issuer_keys
 from lkt.fhir.openapi import fhir_openapi
 from tests.conftest import Cast, client_for
 from tests.factories import UserFactory
@@ -117,6 +118,7 @@ def identities(
         found[role] = Identity(cookies, {"X-CSRFToken": token})
     settings.LKT_FHIR_TOKEN_ISSUER = oidc_provider.issuer("helseid")
     settings.LKT_FHIR_TOKEN_AUDIENCE = FHIR_AUDIENCE
+    forget_issuer_keys()
     services.machine_client_register(
         actor=UserFactory(is_superuser=True),
         name="DIPS Fjordvik",

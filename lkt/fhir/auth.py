@@ -5,8 +5,8 @@ audience (LKT's FHIR API) and the time checked, from a client registered in LKT
 scopes it may use are those both the token and LKT's registration give it.
 
 The JWKS is read from ``LKT_FHIR_JWKS_URL`` or, without it, the issuer's discovery document,
-kept in the cache for JWKS_CACHE_SECONDS and read again once when a token names a key LKT does
-not have (the issuer rotated its keys). When the issuer cannot be reached the token cannot be
+kept in the cache for JWKS_CACHE_SECONDS and read again when a token names a key LKT does not
+have (the issuer rotated its keys), at most once a minute. When the issuer cannot be reached the token cannot be
 checked: 401, never a 5xx.
 """
 
@@ -25,6 +25,7 @@ from django.core.cache import cache
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from joserfc.jws import extract_compact
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
@@ -36,6 +37,7 @@ from lkt.throttling import CACHE_DOWN
 log = logging.getLogger("lkt.security")
 
 JWKS_CACHE_SECONDS = 600
+REFETCH_SECONDS = 60
 FETCH_TIMEOUT_SECONDS = 3
 # Asymmetric signatures only: a shared secret (HS256) would let anyone holding it mint tokens.
 ALGORITHMS = ("RS256", "PS256", "ES256")
@@ -75,6 +77,12 @@ def _cache_key() -> str:
     return f"fhir-jwks:{settings.LKT_FHIR_TOKEN_ISSUER}"
 
 
+def forget_issuer_keys() -> None:
+    """Drop the cached JWKS of the configured issuer (a new issuer, or a test's own)."""
+    with contextlib.suppress(*CACHE_DOWN):
+        cache.delete_many([_cache_key(), f"{_cache_key()}:refetched"])
+
+
 def _key_set(*, fresh: bool = False) -> KeySet:
     data = None
     if not fresh:
@@ -98,14 +106,30 @@ def _key_set(*, fresh: bool = False) -> KeySet:
         raise AuthenticationFailed("Utstederens nøkler kan ikke leses.") from exc
 
 
+def _key_id(value: str) -> str:
+    try:
+        return str(extract_compact(value.encode()).protected.get("kid", ""))
+    except (JoseError, ValueError) as exc:
+        raise AuthenticationFailed("Tokenet er ikke gyldig.") from exc
+
+
+def _may_refetch() -> bool:
+    """At most one fresh read of the JWKS a minute: a stream of tokens naming unknown keys
+    must not become a stream of requests to the issuer."""
+    try:
+        return bool(cache.add(f"{_cache_key()}:refetched", True, REFETCH_SECONDS))
+    except CACHE_DOWN:
+        return True
+
+
 def _decode(value: str) -> jwt.Token:
+    kid = _key_id(value)
+    keys = _key_set()
+    if kid and kid not in {key.kid for key in keys.keys} and _may_refetch():
+        # A key LKT has not seen: the issuer may have rotated its keys; read the JWKS again.
+        keys = _key_set(fresh=True)
     try:
-        return jwt.decode(value, _key_set(), algorithms=ALGORITHMS)
-    except (JoseError, ValueError):
-        pass
-    # A key LKT has not seen: the issuer may have rotated its keys; read the JWKS once more.
-    try:
-        return jwt.decode(value, _key_set(fresh=True), algorithms=ALGORITHMS)
+        return jwt.decode(value, keys, algorithms=ALGORITHMS)
     except (JoseError, ValueError) as exc:
         raise AuthenticationFailed("Tokenet er ikke gyldig.") from exc
 

@@ -248,3 +248,18 @@ def test_other_methods_and_formats_are_refused_with_operation_outcomes(cast: Cas
     resource(response, "OperationOutcome")
     plain = client.get("/fhir/R4/metadata", HTTP_ACCEPT="application/json")
     assert plain["Content-Type"].startswith("application/json")
+
+
+def test_a_persons_searches_by_fodselsnummer_count_against_the_lookup_limit(cast: Cast, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "national_id_lookup": "2/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    client = client_for(cast.member)
+    number = cast.team.patient.national_id
+    for _ in range(2):
+        assert fhir_get(client, f"Patient?identifier={number}").status_code == 200
+    # Other searches are not lookups by number.
+    assert fhir_get(client, "Patient?_lastUpdated=ge2000").status_code == 200
+    refused = fhir_get(client, f"Patient?identifier={number}")
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert resource(refused, "OperationOutcome").issue[0].code == "throttled"

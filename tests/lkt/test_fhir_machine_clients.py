@@ -12,13 +12,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from actors import services
 from actors.models import Consent, MachineClient, Member, User
+from lkt.fhir.auth import forget_issuer_keys
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.factories import OrganisationFactory, UserFactory
@@ -46,7 +46,7 @@ def trusted(settings, issuer: TokenIssuer) -> TokenIssuer:
     settings.LKT_FHIR_TOKEN_ISSUER = issuer.url
     settings.LKT_FHIR_TOKEN_AUDIENCE = "lkt-fhir"
     settings.LKT_FHIR_JWKS_URL = ""
-    cache.delete(f"fhir-jwks:{issuer.url}")
+    forget_issuer_keys()
     return issuer
 
 
@@ -56,6 +56,8 @@ def helseid(oidc_provider: RunningProvider, settings) -> RunningProvider:
     settings.LKT_FHIR_TOKEN_ISSUER = oidc_provider.issuer("helseid")
     settings.LKT_FHIR_TOKEN_AUDIENCE = FHIR_AUDIENCE
     settings.LKT_FHIR_JWKS_URL = ""
+    # The provider's keys are new each session, on a port a past session may have had.
+    forget_issuer_keys()
     return oidc_provider
 
 
@@ -205,6 +207,8 @@ def test_a_token_signed_with_a_key_not_in_the_issuers_jwks_is_401(
 def test_a_rotated_key_is_fetched_once_from_the_issuers_jwks(
     cast: Cast, trusted: TokenIssuer, record: KarisRecord
 ):
+    from joserfc.jwk import RSAKey
+
     register(cast)
     assert fhir_get(bearer(trusted.token(DIPS, "system/*.read")), "Goal").status_code == 200
     reads = trusted.jwks_reads
@@ -213,6 +217,12 @@ def test_a_rotated_key_is_fetched_once_from_the_issuers_jwks(
     trusted.rotate()
     try:
         assert fhir_get(bearer(trusted.token(DIPS, "system/*.read")), "Goal").status_code == 200
+        assert trusted.jwks_reads == reads + 1
+        # Tokens naming keys the issuer never had are refused without asking it each time.
+        for kid in ("x1", "x2", "x3"):
+            stranger = RSAKey.generate_key(2048, parameters={"kid": kid})
+            token = trusted.token(DIPS, "system/*.read", key=stranger)
+            assert fhir_get(bearer(token), "Goal").status_code == 401
         assert trusted.jwks_reads == reads + 1
     finally:
         trusted.keys.pop(0)
