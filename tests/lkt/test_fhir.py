@@ -4,6 +4,7 @@ validated by fhir.resources, with the same access as the pages."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from actors.fhir import FNR_SYSTEM, ORGNR_SYSTEM
@@ -263,3 +264,15 @@ def test_a_persons_searches_by_fodselsnummer_count_against_the_lookup_limit(cast
     assert refused.status_code == 429
     assert int(refused["Retry-After"]) > 0
     assert resource(refused, "OperationOutcome").issue[0].code == "throttled"
+
+
+@pytest.mark.parametrize("role", ["patient", "relative", "member", "coordinator"])
+def test_consents_reach_in_fhir_whoever_sees_them_on_the_team_page(cast: Cast, role: str):
+    """One rule (VIEW_CONSENT) for the team page's consent table and FHIR's Consent."""
+    client = client_for(cast.user(role))
+    page = client.get(reverse("actors:team-detail", args=[cast.team.pk]))
+    assert page.status_code == 200
+    on_page = 'id="consent-heading"' in page.content.decode()
+    found = entries(fhir_get(client, f"Consent?patient={cast.team.patient.pk}"), "Consent")
+    assert bool(found) == on_page
+    assert on_page == (role != "relative")
