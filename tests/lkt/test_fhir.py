@@ -11,6 +11,7 @@ from actors.fhir import FNR_SYSTEM, ORGNR_SYSTEM
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.lkt.fhir_helpers import entries, fhir_get, karis_record, resource
+from tests.test_access_matrix import ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +277,44 @@ def test_consents_reach_in_fhir_whoever_sees_them_on_the_team_page(cast: Cast, r
     found = entries(fhir_get(client, f"Consent?patient={cast.team.patient.pk}"), "Consent")
     assert bool(found) == on_page
     assert on_page == (role != "relative")
+
+
+def _page_text(client, *urls: str) -> str:
+    import html
+
+    pages = [client.get(url) for url in urls]
+    return " ".join(html.unescape(p.content.decode()) for p in pages if p.status_code == 200)
+
+
+@pytest.mark.parametrize(
+    "role",
+    [r for r in ROLES if r != "anonymous"],
+)
+def test_fhir_gives_each_role_no_more_than_its_pages(cast: Cast, role: str):
+    """Every name, goal, task and plan text FHIR gives a role is on a page the same role
+    opens: the team page, Min gode dag, the tasks and meetings, the plan."""
+    record = karis_record(cast)
+    kari = cast.team.patient
+    client = client_for(cast.user(role))
+    pages = _page_text(
+        client,
+        reverse("actors:team-detail", args=[cast.team.pk]),
+        reverse("careplans:good-day", args=[kari.pk]),
+        reverse("coordination:team-tasks", args=[cast.team.pk]),
+        reverse("coordination:team-meetings", args=[cast.team.pk]),
+        reverse("careplans:plan", args=[cast.team.pk]),
+    )
+    said: list[str] = []
+    for team in entries(fhir_get(client, f"CareTeam?patient={kari.pk}"), "CareTeam"):
+        said += [p.member.display for p in team.participant or []]
+    karis = f"patient={kari.pk}"
+    said += [g.description.text for g in entries(fhir_get(client, f"Goal?{karis}"), "Goal")]
+    said += [t.description for t in entries(fhir_get(client, f"Task?{karis}"), "Task")]
+    for plan in entries(fhir_get(client, f"CarePlan?{karis}"), "CarePlan"):
+        said += [plan.description] if plan.description else []
+    for patient in entries(fhir_get(client, "Patient"), "Patient"):
+        if patient.id == str(kari.pk):
+            said += [patient.name[0].text] + [i.value for i in patient.identifier or []]
+    missing = [text for text in said if text not in pages]
+    assert missing == [], f"{role} gets in FHIR what no page shows: {missing}"
+    assert record.goal.text in pages or role not in ("patient", "relative", "member", "coordinator")
