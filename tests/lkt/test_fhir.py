@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.fhir import FNR_SYSTEM, ORGNR_SYSTEM
+from coordination.models import Meeting
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.lkt.fhir_helpers import entries, fhir_get, karis_record, resource
@@ -318,3 +319,21 @@ def test_fhir_gives_each_role_no_more_than_its_pages(cast: Cast, role: str):
     missing = [text for text in said if text not in pages]
     assert missing == [], f"{role} gets in FHIR what no page shows: {missing}"
     assert record.goal.text in pages or role not in ("patient", "relative", "member", "coordinator")
+
+
+def test_the_patient_reads_the_meetings_she_is_invited_to_and_nothing_of_the_others(cast: Cast):
+    record = karis_record(cast)
+    hidden = Meeting.objects.create(
+        team=cast.team,
+        kind=Meeting.Kind.AD_HOC,
+        starts_at=timezone.now(),
+        place="Legekontoret",
+        patient_invited=False,
+        created_by=cast.coordinator,
+    )
+    kari = client_for(cast.patient)
+    found = entries(fhir_get(kari, f"Appointment?patient={cast.team.patient.pk}"), "Appointment")
+    assert [a.id for a in found] == [str(record.meeting.pk)]
+    assert fhir_get(kari, f"Appointment/{hidden.pk}").status_code == 404
+    tor = client_for(cast.member)
+    assert fhir_get(tor, f"Appointment/{hidden.pk}").status_code == 200
