@@ -3,6 +3,9 @@ the admin, so it is read only through the access policy and its audit trail."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +15,9 @@ from django_otp.models import Device
 
 from actors import services
 from actors.forms import LoginForm
-from actors.models import MachineClient, Organisation, User
+from actors.models import MachineClient, Organisation, StaffInvitation, User
+
+security_log = logging.getLogger("lkt.security")
 
 
 class AdminLoginForm(LoginForm, OTPAdminAuthenticationForm):
@@ -69,6 +74,36 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("LKT"), {"fields": ["kind", "hpr_number", "phone", "organisation", "is_leader"]}),
     )
+
+
+@admin.register(StaffInvitation)
+class StaffInvitationAdmin(admin.ModelAdmin[StaffInvitation]):
+    """The administrator invites staff of any organisation (leaders and coordinators invite
+    their own on /ansatte/invitasjoner/). Who invited is the administrator; the outcome
+    (taken in use at login, revoked) is read only here, and nothing is deleted."""
+
+    list_display = ["name", "organisation", "profession", "created_at", "accepted_at", "revoked_at"]
+    list_filter = ["profession"]
+    search_fields = ["name", "hpr_number", "organisation__name"]
+    list_select_related = ["organisation"]
+    fields = ["organisation", "name", "national_id", "hpr_number", "profession", "revoked_at"]
+    readonly_fields = ["accepted_by", "accepted_at", "invited_by", "created_at"]
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: Any, obj: StaffInvitation, form: Any, change: bool) -> None:
+        if not change:
+            obj.invited_by = request.user
+        elif obj.revoked_at and obj.revoked_by_id is None:
+            obj.revoked_by = request.user
+        super().save_model(request, obj, form, change)
+        security_log.info(
+            "staff invitation %s %s in the admin by user %s",
+            obj.pk,
+            "changed" if change else "created",
+            request.user.pk,
+        )
 
 
 @admin.register(MachineClient)

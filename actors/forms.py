@@ -17,10 +17,10 @@ from actors.models import (
     Member,
     NetworkLevel,
     Organisation,
-    RelativeLink,
     Role,
     User,
 )
+from actors.staff_eligibility import member_label, staff_label, team_eligible
 from actors.validators import validate_national_id
 from lkt.forms import DateField, StyledFormMixin, unique_violation_as_validation_error
 
@@ -73,13 +73,36 @@ class PatientRegisterForm(StyledFormMixin, forms.Form):
         return value
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """Staff as every picker shows them: name – profession – organisation(s), and whether
+    they have ever logged in (actors.staff_eligibility)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return staff_label(obj)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A member of the team as pickers show them (``member_label``)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return member_label(obj)
+
+
+class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return member_label(obj)
+
+
 class MemberAddForm(StyledFormMixin, forms.Form):
-    user = forms.ModelChoiceField(
+    user = StaffChoiceField(
         label=_("Ansatt med tilgang til LKT"),
-        queryset=User.objects.filter(kind=User.Kind.STAFF, is_active=True).order_by(
-            "first_name", "last_name"
+        help_text=_(
+            "Bare ansatte som arbeider med pasienter. Ledere, administratorer og legevakt "
+            "vises bare når de også har en klinisk rolle."
         ),
+        queryset=User.objects.none(),
         required=False,
+        error_messages={"invalid_choice": _("Velg en ansatt fra listen.")},
     )
     external_name = forms.CharField(
         label=_("Eller: navn på ekstern kontakt"),
@@ -120,6 +143,9 @@ class MemberAddForm(StyledFormMixin, forms.Form):
         self.fields["role"].error_messages["invalid_choice"] = _(
             "Ukjent rolle: velg en rolle fra listen."
         )
+        field = self.fields["user"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = team_eligible()
 
 
 class MemberEditForm(StyledFormMixin, forms.Form):
@@ -193,18 +219,6 @@ class ConsentForm(StyledFormMixin, forms.Form):
         max_length=Consent._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-
-
-class RelativeLinkForm(StyledFormMixin, forms.Form):
-    relative = forms.ModelChoiceField(
-        label=_("Pårørende"),
-        queryset=User.objects.filter(kind=User.Kind.RELATIVE, is_active=True),
-    )
-    relation = forms.ChoiceField(label=_("Relasjon"), choices=RelativeLink.Relation.choices)
-    may_see_team = forms.BooleanField(label=_("Kan se hvem som er i teamet"), required=False)
-    may_see_goals = forms.BooleanField(label=_("Kan se Min gode dag og mål"), required=False)
-    may_edit_goals = forms.BooleanField(label=_("Kan skrive i Min gode dag"), required=False)
-    may_see_plan = forms.BooleanField(label=_("Kan se planen og kriseplanen"), required=False)
 
 
 def submit(form: forms.Form, service: Callable[[dict[str, Any]], T]) -> T | None:

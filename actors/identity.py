@@ -44,7 +44,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import (
-    Consent,
     IdentitySession,
     Patient,
     RelativeLink,
@@ -53,7 +52,7 @@ from actors.models import (
 )
 from actors.validators import validate_national_id
 from lkt import audit
-from lkt.access import relative_link_holds
+from lkt.access import relative_link_holds, relatives_informed, represents_child
 from lkt.models import LoginEvent
 
 
@@ -289,27 +288,31 @@ class _Named:
     link: RelativeLink
     in_effect: bool  # RelativeLink.objects.active(): not excluded, not ended
     informed: bool  # the patient's consent to inform relatives stands
+    represents_child: bool  # acts for a child under 16 through a representation in effect
 
 
 def _links(links: QuerySet[RelativeLink]) -> list[_Named]:
     today = timezone.localdate()
     rows = links.select_related("patient", "relative").annotate(
         in_effect=Exists(RelativeLink.objects.active(today).filter(pk=OuterRef("pk"))),
-        informed=Exists(
-            Consent.objects.filter(
-                patient=OuterRef("patient"),
-                scope=Consent.Scope.RELATIVES,
-                withdrawn_at__isnull=True,
-            )
-        ),
+        informed=relatives_informed(),
+        represents_child=represents_child(),
     )
-    return [_Named(link=row, in_effect=row.in_effect, informed=row.informed) for row in rows]
+    return [
+        _Named(
+            link=row,
+            in_effect=row.in_effect,
+            informed=row.informed,
+            represents_child=row.represents_child,
+        )
+        for row in rows
+    ]
 
 
 def _relative_may_log_in(links: list[_Named], identity: Identity) -> None:
     """The access policy's rule for relatives (``lkt.access``): a link the patient has not
     excluded and that has not ended, and the patient's standing consent to inform relatives,
-    unless the relative is a parent or guardian acting for a child under 16."""
+    unless the relative acts for a child under 16 through a representation."""
     if all(named.link.excluded for named in links):
         # Excluded by every patient who named them (or named by none): told no more than a
         # stranger.
@@ -317,9 +320,9 @@ def _relative_may_log_in(links: list[_Named], identity: Identity) -> None:
     in_effect = [named for named in links if named.in_effect]
     if not in_effect:
         raise _refuse(Refusal.RELATIVE_ENDED, identity)
-    today = timezone.localdate()
     if not any(
-        relative_link_holds(named.link, informed=named.informed, today=today) for named in in_effect
+        relative_link_holds(informed=named.informed, represents_child=named.represents_child)
+        for named in in_effect
     ):
         raise _refuse(Refusal.CONSENT_WITHDRAWN, identity)
 

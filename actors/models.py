@@ -237,6 +237,10 @@ class Patient(models.Model):
         verbose_name = _("pasient")
         verbose_name_plural = _("pasienter")
         ordering = ["name"]
+        indexes = [
+            # The daily sweep finds those who turned 16 in the last days (coordination.turning_16).
+            models.Index(fields=["birth_date"], name="patients_by_birth_date")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -244,6 +248,14 @@ class Patient(models.Model):
     def age_on(self, day: dt.date) -> int:
         before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
         return day.year - self.birth_date.year - before_birthday
+
+    def birthday(self, age: int) -> dt.date:
+        """The day the patient turns ``age`` (as ``age_on`` counts: born on 29 February, on
+        1 March in a common year)."""
+        try:
+            return self.birth_date.replace(year=self.birth_date.year + age)
+        except ValueError:
+            return dt.date(self.birth_date.year + age, 3, 1)
 
 
 class Team(models.Model):
@@ -879,6 +891,8 @@ class Representation(models.Model):
                 condition=Q(ended_at__isnull=True) | ~Q(ended_reason=""),
                 name="ended_representation_has_reason",
             ),
+            # Its partial index, over the open rows only, also serves the daily sweep's search
+            # for open foreldreansvar of patients who have turned 16 (coordination.turning_16).
             models.UniqueConstraint(
                 fields=["relative_link", "basis"],
                 condition=Q(ended_at__isnull=True),
@@ -887,14 +901,6 @@ class Representation(models.Model):
                     "Denne pårørende er allerede registrert som representant på dette grunnlaget."
                 ),
             ),
-        ]
-        indexes = [
-            # The daily sweep reads the open foreldreansvar rows of patients turning 16.
-            models.Index(
-                fields=["basis"],
-                condition=Q(ended_at__isnull=True),
-                name="open_representations",
-            )
         ]
 
     def __str__(self) -> str:
@@ -909,7 +915,10 @@ class StaffInvitationQuerySet(models.QuerySet["StaffInvitation"]):
 class StaffInvitation(models.Model):
     """A leader or coordinator of an organisation (or the admin) invites a staff member, named
     by fødselsnummer and/or HPR number; HelseID's login carries both, and the first login
-    links the person to the invitation (``accepted_by``) and so to the organisation."""
+    links the person to the invitation (``accepted_by``) and so to the organisation.
+
+    The row is its own trail: who invited and when, who revoked it and when, who took it in
+    use and when; nothing is deleted (``actors.invitation_services``)."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -942,6 +951,14 @@ class StaffInvitation(models.Model):
     )
     accepted_at = models.DateTimeField(_("tatt i bruk"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User,
+        verbose_name=_("trukket tilbake av"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     objects = StaffInvitationQuerySet.as_manager()
 

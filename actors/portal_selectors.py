@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Consent, Member, Patient, RelativeLink, Role, Team, User
+from actors.relative_selectors import patient_relative_links
 from careplans.annual import upcoming
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
 from careplans.plan_selectors import RoleRow, role_rows
@@ -212,6 +213,8 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
     if page.may_see_plan:
         page.version = (
             CarePlanVersion.objects.filter(plan__team=team, status=CarePlanVersion.Status.IN_FORCE)
+            # The patient's own approval given in person, shown with the plan (a join).
+            .select_related("personal_approval__witness_member__user")
             .prefetch_related(
                 Prefetch(
                     "phase_entries",
@@ -325,12 +328,9 @@ def access_log_page(
 
 
 def relative_links_for_patient(user: AnyUser, pk: int) -> tuple[Patient, list[RelativeLink]]:
-    """The patient's relatives and what each may see, for the patient to change (audited)."""
+    """The patient's relatives and what each may see, for the patient to change (audited).
+    Queries: patient, standing, audit row, the links with their users, their open
+    representations."""
     patient, standing = portal_patient(user, pk)
     authorize(user, Action.MANAGE_RELATIVES, patient)
-    links = list(
-        RelativeLink.objects.filter(patient=patient)
-        .select_related("relative")
-        .order_by("relative__first_name", "relative__last_name", "pk")
-    )
-    return patient, links
+    return patient, patient_relative_links(patient)

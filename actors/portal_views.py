@@ -10,24 +10,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
 from actors import portal_selectors as selectors
 from actors import services
 from actors.forms import add_service_errors
-from actors.models import Consent, RelativeLink, User
-from actors.portal_forms import SCOPE_WORDS, ConsentDecisionForm, RelativeAccessForm
+from actors.models import Consent, User
+from actors.portal_forms import SCOPE_WORDS, ConsentDecisionForm
 from lkt.access import Action, require_user
 from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data
 
 # Events that make the portal's sections reload themselves after a change.
 CONSENT_CHANGED = "portal-consent-changed"
-RELATIVES_CHANGED = "portal-relatives-changed"
 
 
 def _overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
@@ -130,42 +129,6 @@ def _decide(request: HtmxHttpRequest, page: selectors.PortalPage, data: dict) ->
         )
     services.consent_withdraw(actor=actor, consent=current)
     return _("Samtykket er trukket tilbake. Det gjelder fra nå.")
-
-
-@login_required
-@require_GET
-def portal_relatives(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
-    patient, links = selectors.relative_links_for_patient(request.user, patient_pk)
-    rows = [(link, RelativeAccessForm.for_link(link)) for link in links]
-    return render(request, "portal/relatives.html", {"patient": patient, "rows": rows})
-
-
-@login_required
-@require_POST
-@vary_on_headers("HX-Request")
-def portal_relative_update(request: HtmxHttpRequest, patient_pk: int, link_pk: int) -> HttpResponse:
-    """Change what one relative may see; it counts from their next request."""
-    patient, links = selectors.relative_links_for_patient(request.user, patient_pk)
-    link: RelativeLink = get_object_or_404(
-        RelativeLink.objects.select_related("relative"), pk=link_pk, patient=patient
-    )
-    form = RelativeAccessForm.for_link(link, request.POST)
-    saved = False
-    if form.is_valid():
-        services.relative_link_update(
-            actor=require_user(request.user), link=link, **form.cleaned_data
-        )
-        if not request.htmx:
-            messages.success(request, _("Lagret. Det gjelder fra nå."))
-            return redirect("actors:portal-relatives", patient_pk=patient.pk)
-        form = RelativeAccessForm.for_link(link)
-        saved = True
-    if not request.htmx:
-        rows = [(x, form if x.pk == link.pk else RelativeAccessForm.for_link(x)) for x in links]
-        return render(request, "portal/relatives.html", {"patient": patient, "rows": rows})
-    context = {"patient": patient, "link": link, "form": form, "saved": saved}
-    response = render(request, "portal/relatives.html#relative", context)
-    return trigger_client_event(response, RELATIVES_CHANGED) if saved else response
 
 
 @login_required

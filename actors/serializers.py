@@ -70,6 +70,7 @@ class MemberInSerializer(serializers.ModelSerializer[Member]):
     """A new member from the coordinator: a staff user or a named external contact."""
 
     user = serializers.PrimaryKeyRelatedField(
+        # As the page's picker: staff who can take a role in a team (the service says why not).
         queryset=User.objects.filter(kind=User.Kind.STAFF, is_active=True),
         required=False,
         allow_null=True,

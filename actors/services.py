@@ -23,11 +23,11 @@ from actors.models import (
     NetworkLevel,
     Organisation,
     Patient,
-    RelativeLink,
     Role,
     Team,
     User,
 )
+from actors.staff_eligibility import NO_TEAM_ROLE, can_take_team_role
 from actors.validators import (
     birth_date_from_national_id,
     normalize_phone,
@@ -109,6 +109,8 @@ def member_add(
         raise ValidationError(_("Aktørfellesskapet er avsluttet."))
     if user is not None and user.kind != User.Kind.STAFF:
         raise ValidationError({"user": _("Bare ansatte kan legges til som brukere i teamet.")})
+    if user is not None and not can_take_team_role(user):
+        raise ValidationError({"user": NO_TEAM_ROLE})
     if user is None and not external_name.strip():
         raise ValidationError(
             {"external_name": _("Velg en ansatt eller oppgi navnet på en ekstern kontakt.")}
@@ -217,6 +219,13 @@ def member_update(
         except ValidationError as error:
             raise ValidationError({"external_phone": error.messages}) from None
         member.external_email = external_email.strip()
+    if (
+        role == Role.COORDINATOR
+        and member.user is not None
+        and member.role != Role.COORDINATOR
+        and not can_take_team_role(member.user)
+    ):
+        raise ValidationError({"role": NO_TEAM_ROLE})
     was_coordinator, leave_before = member.role == Role.COORDINATOR, member.expected_leave_on
     if was_coordinator and role != Role.COORDINATOR:
         _require_another_coordinator(member)
@@ -324,73 +333,6 @@ def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return consent
-
-
-@transaction.atomic
-def relative_link_create(
-    *,
-    actor: User,
-    patient: Patient,
-    relative: User,
-    relation: str,
-    may_see_team: bool = False,
-    may_see_goals: bool = False,
-    may_edit_goals: bool = False,
-    may_see_plan: bool = False,
-) -> RelativeLink:
-    """Link a relative with the access the patient gives. Only the patient or the team's
-    coordinator may do it: a relative can never link themselves."""
-    if actor == relative or relative == patient.user:
-        raise ValidationError(
-            {"relative": _("En pårørende kan ikke knytte seg selv til pasienten.")}
-        )
-    authorize(actor, Action.MANAGE_RELATIVES, patient)
-    if relative.kind != User.Kind.RELATIVE:
-        raise ValidationError({"relative": _("Brukeren er ikke registrert som pårørende.")})
-    link = RelativeLink(
-        patient=patient,
-        relative=relative,
-        name=str(relative),
-        relation=relation,
-        may_see_team=may_see_team,
-        may_see_goals=may_see_goals,
-        may_edit_goals=may_edit_goals and may_see_goals,
-        may_see_plan=may_see_plan,
-        created_by=actor,
-    )
-    link.full_clean()
-    link.save()
-    return link
-
-
-@transaction.atomic
-def relative_link_update(
-    *,
-    actor: User,
-    link: RelativeLink,
-    excluded: bool,
-    may_see_team: bool,
-    may_see_goals: bool,
-    may_see_plan: bool,
-    may_edit_goals: bool = False,
-) -> RelativeLink:
-    """The patient changes what a relative sees, or excludes them; it takes effect at once."""
-    authorize(actor, Action.MANAGE_RELATIVES, link.patient, obj=link)
-    link.excluded = excluded
-    link.may_see_team = may_see_team and not excluded
-    link.may_see_goals = may_see_goals and not excluded
-    link.may_edit_goals = may_edit_goals and link.may_see_goals
-    link.may_see_plan = may_see_plan and not excluded
-    link.save(
-        update_fields=[
-            "excluded",
-            "may_see_team",
-            "may_see_goals",
-            "may_edit_goals",
-            "may_see_plan",
-        ]
-    )
-    return link
 
 
 @transaction.atomic

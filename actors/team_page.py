@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors import network_views
 from actors.aktorkart import build_aktorkart
+from actors.relative_selectors import relatives_section
 from actors.selectors import TeamPage
 from careplans.good_day_rating_views import good_day_rating_section
 from careplans.phase_views import phase_section
@@ -131,6 +132,16 @@ def _registry() -> list[Section]:
             Action.VIEW_CLINICAL,
             network_views.scenarios_section,
             follows=("medlemmer",),
+        ),
+        # The patient's relatives: what each may see and until when, whether they have logged
+        # in, and who represents the patient on what basis (actors.relative_selectors). For
+        # those who manage relatives with the patient: the patient and the coordinator.
+        Section(
+            "parorende",
+            _("Pårørende og representasjon"),
+            "actors/team_relatives.html#relatives",
+            Action.MANAGE_RELATIVES,
+            relatives_section,
         ),
         # Element C: the coordinator, their mandate and deputy (coordination.selectors).
         Section(

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from actors import member_views, network_views, portal_pdf, portal_views, views
+from actors import (
+    invitation_views,
+    member_views,
+    network_views,
+    portal_pdf,
+    portal_views,
+    relative_views,
+    views,
+)
 from actors.team_page import SECTIONS
 from careplans import good_day_rating_views
 
@@ -38,10 +46,31 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent-withdraw",
     ),
+    # Relatives and representation on the team page (actors.relative_views).
     path(
         "aktorfellesskap/<int:pk>/parorende/ny/",
-        views.relative_link_create,
+        relative_views.relative_create,
         name="relative-create",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/parorende/<int:link_pk>/endre/",
+        relative_views.relative_edit,
+        name="relative-edit",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/parorende/<int:link_pk>/avslutt/",
+        relative_views.relative_end,
+        name="relative-end",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/representasjon/ny/",
+        relative_views.representation_add,
+        name="representation-add",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/representasjon/<int:representation_pk>/avslutt/",
+        relative_views.representation_end,
+        name="representation-end",
     ),
     # Element B on the team page: communication lines, perspectives, scenarios.
     path(
@@ -69,6 +98,13 @@ urlpatterns = [
     path("pasienter/ny/", views.patient_register, name="patient-register"),
     path("parorende/", views.relative_home, name="relative-home"),
     path("leder/ufullstendige-team/", views.incomplete_teams, name="incomplete-teams"),
+    # Staff invitations by leaders and coordinators (actors.invitation_views).
+    path("ansatte/invitasjoner/", invitation_views.staff_invitations, name="staff-invitations"),
+    path(
+        "ansatte/invitasjoner/<int:pk>/trekk-tilbake/",
+        invitation_views.staff_invitation_revoke,
+        name="staff-invitation-revoke",
+    ),
     # The patient and relative portal ("Min side").
     path("min-side/", portal_views.portal_home, name="portal-home"),
     path("min-side/<int:patient_pk>/", portal_views.portal_overview, name="portal-overview"),
@@ -91,13 +127,23 @@ urlpatterns = [
     path("min-side/<int:patient_pk>/samtykke/", portal_views.portal_consent, name="portal-consent"),
     path(
         "min-side/<int:patient_pk>/parorende/",
-        portal_views.portal_relatives,
+        relative_views.portal_relatives,
         name="portal-relatives",
     ),
     path(
+        "min-side/<int:patient_pk>/parorende/ny/",
+        relative_views.portal_relative_add,
+        name="portal-relative-add",
+    ),
+    path(
         "min-side/<int:patient_pk>/parorende/<int:link_pk>/",
-        portal_views.portal_relative_update,
+        relative_views.portal_relative_update,
         name="portal-relative-update",
+    ),
+    path(
+        "min-side/<int:patient_pk>/parorende/<int:link_pk>/avslutt/",
+        relative_views.portal_relative_end,
+        name="portal-relative-end",
     ),
     path(
         "min-side/<int:patient_pk>/innsyn/",

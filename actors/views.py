@@ -15,7 +15,6 @@ from actors import selectors, services
 from actors.forms import (
     ConsentForm,
     PatientRegisterForm,
-    RelativeLinkForm,
     submit,
 )
 from actors.models import Consent, User
@@ -134,21 +133,6 @@ def consent_withdraw(request: HtmxHttpRequest, pk: int, consent_pk: int) -> Http
     else:
         messages.success(request, _("Samtykket er trukket tilbake og gjelder ikke lenger."))
     return redirect("actors:team-detail", pk=team.pk)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def relative_link_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    team = selectors.team_for_action(request.user, pk, Action.MANAGE_RELATIVES)
-    form = RelativeLinkForm(form_data(request))
-    actor = require_user(request.user)
-    if submit(
-        form,
-        lambda data: services.relative_link_create(actor=actor, patient=team.patient, **data),
-    ):
-        messages.success(request, _("Pårørende er lagt til med tilgangen du valgte."))
-        return redirect("actors:team-detail", pk=team.pk)
-    return render(request, "actors/relative_form.html", {"form": form, "team": team})
 
 
 @login_required

@@ -9,8 +9,9 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from actors.models import Member, Team
 from careplans.forms import TOO_LONG, DateInput
-from careplans.models import CORRECTION_TEXT, CarePlanVersion
+from careplans.models import CORRECTION_TEXT, CarePlanVersion, PersonalApproval
 from lkt.forms import DateField, StyledFormMixin
 
 
@@ -97,3 +98,53 @@ class PlanCorrectionForm(StyledFormMixin, forms.Form):
         error_messages={"required": _("Skriv innspillet ditt."), "max_length": TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class WitnessChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.display_name} ({obj.get_role_display().lower()})"
+
+
+class PersonalApprovalForm(StyledFormMixin, forms.Form):
+    """The coordinator records the patient's approval given in person: when, how, who saw it."""
+
+    base_version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    given_on = _date(_("Dato pasienten godkjente"))
+    how = forms.ChoiceField(
+        label=_("Hvordan godkjente pasienten?"),
+        choices=PersonalApproval.How.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Velg hvordan pasienten godkjente."),
+            "invalid_choice": _("Velg hvordan pasienten godkjente."),
+        },
+    )
+    witness_member = WitnessChoiceField(
+        label=_("Vitne fra teamet"),
+        queryset=Member.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Velg et medlem av teamet fra listen.")},
+    )
+    witness_name = forms.CharField(
+        label=_("Eller: vitne som ikke er i teamet (navn og rolle)"),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["witness_member"]
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = (
+                Member.objects.filter(team=team, left_on__isnull=True)
+                .select_related("user")
+                .order_by("role", "pk")
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("witness_member") and not (data.get("witness_name") or "").strip():
+            self.add_error(
+                "witness_name", _("Oppgi hvem som var vitne: et medlem av teamet eller et navn.")
+            )
+        return data

@@ -4,8 +4,12 @@ the plan and how much, the plan page, the leader's list and the team page sectio
 Who sees what:
 - Those with VIEW_PLAN (the patient, staff in the team with consent, a relative the patient
   lets see the plan) read the whole plan. ``authorize`` decides and audits.
-- The patient's representative (a parent or guardian, when the patient is under 16 or has no
-  portal user) reads the whole plan they are asked to approve: they act for the patient.
+- The patient's representative reads the whole plan they are asked to approve: they act for
+  the patient. A representative is explicit, with its basis (``actors.models.Representation``):
+  for a child under 16 a parent with foreldreansvar or a guardian; from 16 a guardian or
+  someone the patient gave a fullmakt. A relative is never a representative by their relation
+  alone, nor through a link with limited access: a 16-year-old without a login who let her
+  father see only the team is not overruled by him.
 - A leader of a core member's organisation (or of an organisation above it) must approve the
   plan, but a leader never sees clinical text (access policy): they see its STRUCTURE only:
   the period, the roles, the årshjul, the evaluation plan's existence and the approval status;
@@ -29,7 +33,7 @@ from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import Member, Organisation, Patient, RelativeLink, Role, Team, User
+from actors.models import Member, Organisation, Patient, Representation, Role, Team, User
 from careplans.models import (
     AnnualActivity,
     CarePlan,
@@ -59,8 +63,12 @@ if TYPE_CHECKING:
 
 Capacity = PlanApproval.Capacity
 Status = CarePlanVersion.Status
-# A parent or a guardian represents a child under 16, or a patient without a portal user.
-REPRESENTATIVE_RELATIONS = (RelativeLink.Relation.PARENT, RelativeLink.Relation.GUARDIAN)
+Basis = Representation.Basis
+# Who acts for the patient in approving the plan: for a child under 16 the parents with
+# foreldreansvar or a guardian (instead of the child); from 16 a guardian or someone with the
+# patient's fullmakt (besides the patient, who may approve themself).
+CHILD_REPRESENTATION = (Basis.PARENTAL_RESPONSIBILITY, Basis.GUARDIANSHIP)
+ADULT_REPRESENTATION = (Basis.GUARDIANSHIP, Basis.POWER_OF_ATTORNEY)
 # Organisation trees are shallow (helseforetak → klinikk → avdeling): as in leader_organisations.
 _ANCESTRY = "parent__parent__parent"
 LEADER_REASON = "Leder: godkjenning av plan for samarbeid (bare struktur, ikke klinisk tekst)"
@@ -76,6 +84,9 @@ class RequiredApproval:
     organisation: Organisation | None
     eligible: list[User]
     approval: PlanApproval | None = None
+    # Representatives who may give the patient's approval on the patient's behalf (from 16:
+    # a guardian, a fullmakt); they are among ``eligible`` and approve as representatives.
+    on_behalf: list[User] = field(default_factory=list)
 
     @property
     def label(self) -> StrOrPromise:
@@ -90,6 +101,21 @@ class RequiredApproval:
     def may_give(self, user: User) -> bool:
         return any(u.pk == user.pk for u in self.eligible)
 
+    @property
+    def accepts(self) -> tuple[str, ...]:
+        """The capacities of the approvals that fill this need: the patient's approval may be
+        given by a representative on their behalf."""
+        if self.capacity == Capacity.PATIENT:
+            return (Capacity.PATIENT, Capacity.REPRESENTATIVE)
+        return (self.capacity,)
+
+    def capacity_for(self, user: User) -> str:
+        """The capacity ``user`` approves in: a representative gives the patient's approval as
+        a representative, so the record says who it was."""
+        if self.capacity == Capacity.PATIENT and any(u.pk == user.pk for u in self.on_behalf):
+            return Capacity.REPRESENTATIVE
+        return self.capacity
+
 
 def _ancestors(organisation: Organisation) -> list[Organisation]:
     """The organisation and those above it; needs ``_ANCESTRY`` loaded."""
@@ -101,8 +127,26 @@ def _ancestors(organisation: Organisation) -> list[Organisation]:
     return chain
 
 
-def _patient_is_represented(patient: Patient, today: dt.date) -> bool:
-    return patient.user_id is None or patient.age_on(today) < AGE_OF_HEALTH_CONSENT
+def _is_child(patient: Patient, today: dt.date) -> bool:
+    return patient.age_on(today) < AGE_OF_HEALTH_CONSENT
+
+
+def representations_for_plan(patient: Patient, today: dt.date) -> list[Representation]:
+    """The representations in effect that may approve the plan for the patient, with their
+    relatives (one query). Relatives named by fødselsnummer who have not logged in yet cannot
+    approve digitally, so they are left out."""
+    bases = CHILD_REPRESENTATION if _is_child(patient, today) else ADULT_REPRESENTATION
+    return list(
+        Representation.objects.in_effect(today)
+        .filter(patient=patient, basis__in=bases, relative_link__relative__isnull=False)
+        .select_related("relative_link__relative")
+        .order_by("pk")
+    )
+
+
+def _representatives(patient: Patient, today: dt.date) -> list[User]:
+    users = [r.relative_link.relative for r in representations_for_plan(patient, today)]
+    return list({u.pk: u for u in users if u is not None}.values())
 
 
 def required_approvals(
@@ -116,8 +160,13 @@ def required_approvals(
     leader for each organisation of the active core members.
 
     Queries (fixed): the active members (unless given), their organisations with three levels
-    of parents, the leaders of those organisations, the representatives (only for a patient
-    under 16 or without a portal user), and the approvals (unless given).
+    of parents, the leaders of those organisations, the representatives in effect, and the
+    approvals (unless given).
+
+    The patient's side: a child under 16 is approved for by the representatives (parents with
+    foreldreansvar, a guardian); from 16 the patient approves, or a guardian or someone with
+    their fullmakt on their behalf, or the coordinator records the patient's own approval given
+    in person (``PersonalApproval``), which is an approval in the capacity of the patient.
     """
     team = team or version.plan.team
     patient = team.patient
@@ -133,17 +182,17 @@ def required_approvals(
             [m.user for m in active if m.role == Role.COORDINATOR and m.user is not None],
         )
     ]
-    if _patient_is_represented(patient, timezone.localdate()):
-        representatives = [
-            link.relative
-            for link in RelativeLink.objects.filter(
-                patient=patient, excluded=False, relation__in=REPRESENTATIVE_RELATIONS
-            ).select_related("relative")
-            if link.relative is not None
-        ]
+    today = timezone.localdate()
+    representatives = _representatives(patient, today)
+    if _is_child(patient, today):
         required.append(RequiredApproval(Capacity.REPRESENTATIVE, None, representatives))
-    elif patient.user is not None:
-        required.append(RequiredApproval(Capacity.PATIENT, None, [patient.user]))
+    else:
+        own = [patient.user] if patient.user is not None else []
+        required.append(
+            RequiredApproval(
+                Capacity.PATIENT, None, own + representatives, on_behalf=representatives
+            )
+        )
 
     core_org_ids = {
         m.organisation_id
@@ -171,13 +220,20 @@ def required_approvals(
         )
 
     if approvals is None:
-        approvals = list(version.approvals.select_related("approver"))
+        # With the patient's approval given in person, if that is how it came (a join).
+        approvals = list(
+            version.approvals.select_related(
+                "approver",
+                "personal_approval__witness_member__user",
+                "personal_approval__recorded_by",
+            )
+        )
     for approval in approvals:
         for need in required:
             same_org = (need.organisation.pk if need.organisation else None) == (
                 approval.organisation_id
             )
-            if need.capacity == approval.capacity and same_org and need.approval is None:
+            if approval.capacity in need.accepts and same_org and need.approval is None:
                 need.approval = approval
                 break
     return required
@@ -222,13 +278,15 @@ class PlanViewer:
 
 
 def _is_representative(user: User, patient: Patient) -> bool:
-    if user.kind != User.Kind.RELATIVE or not _patient_is_represented(
-        patient, timezone.localdate()
-    ):
+    if user.kind != User.Kind.RELATIVE:
         return False
-    return RelativeLink.objects.filter(
-        patient=patient, relative=user, excluded=False, relation__in=REPRESENTATIVE_RELATIONS
-    ).exists()
+    today = timezone.localdate()
+    bases = CHILD_REPRESENTATION if _is_child(patient, today) else ADULT_REPRESENTATION
+    return (
+        Representation.objects.in_effect(today)
+        .filter(patient=patient, basis__in=bases, relative_link__relative=user)
+        .exists()
+    )
 
 
 def plan_viewer(who: AnyUser, team: Team, *, obj: Any = None) -> PlanViewer:
@@ -363,6 +421,20 @@ class PlanPage:
     def may_close_corrections(self) -> bool:
         return self.corrections_open and self.viewer.manages
 
+    @property
+    def patients_need(self) -> RequiredApproval | None:
+        """The patient's approval of the draft (from 16; a child's is the representatives')."""
+        return next((r for r in self.required if r.capacity == Capacity.PATIENT), None)
+
+    @property
+    def may_record_personal_approval(self) -> bool:
+        """The coordinator may record the patient's approval given in person: it is missing and
+        the approvals have started."""
+        need = self.patients_need
+        return (
+            self.viewer.manages and need is not None and not need.done and not self.corrections_open
+        )
+
 
 _PLAN_PREFETCH = (
     Prefetch(
@@ -410,7 +482,12 @@ def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
     full = {
         v.pk: v
         for v in CarePlanVersion.objects.filter(pk__in=wanted)
-        .select_related("created_by")
+        # The patient's approval given in person, if any: shown with the version (a join).
+        .select_related(
+            "created_by",
+            "personal_approval__witness_member__user",
+            "personal_approval__recorded_by",
+        )
         .prefetch_related(
             *_PLAN_PREFETCH,
             Prefetch("corrections", queryset=PlanCorrection.objects.select_related("author")),
@@ -573,8 +650,7 @@ def plan_for_team(page: TeamPage) -> dict[str, Any]:
 
     Queries (fixed): 1 the version in force and the newest version (one query over both, light
     columns); for a draft, its required approvals from the page's members: 2 organisations with
-    parents, 3 leaders, (4 representatives, only for a patient under 16 or without a user),
-    5 the draft's approvals.
+    parents, 3 leaders, 4 the representatives in effect, 5 the draft's approvals.
     """
     team = page.team
     in_force, draft = plan_in_force_and_draft(team)

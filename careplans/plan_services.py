@@ -23,7 +23,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from actors.models import MANDATORY_ROLES, Member, Team, User
@@ -35,6 +35,7 @@ from careplans.models import (
     CarePlan,
     CarePlanVersion,
     GoodDayVersion,
+    PersonalApproval,
     PhasePlanEntry,
     PlanApproval,
     PlanCorrection,
@@ -48,7 +49,7 @@ from careplans.plan_selectors import (
     required_approvals,
 )
 from lkt import audit
-from lkt.access import Action, authorize
+from lkt.access import Action, authorize, check
 
 Status = CarePlanVersion.Status
 # The plan period by default: a year, then it is evaluated and renewed.
@@ -325,7 +326,7 @@ def plan_approve(*, actor: User, version: CarePlanVersion, base_version: int) ->
         approval = PlanApproval(
             version=fresh,
             approver=actor,
-            capacity=need.capacity,
+            capacity=need.capacity_for(actor),
             organisation=need.organisation,
         )
         approval.full_clean()
@@ -335,6 +336,105 @@ def plan_approve(*, actor: User, version: CarePlanVersion, base_version: int) ->
     if all(r.done for r in required):
         _put_in_force(plan, fresh)
     return given
+
+
+def _patients_need(required: list[RequiredApproval]) -> RequiredApproval | None:
+    return next((r for r in required if r.capacity == PlanApproval.Capacity.PATIENT), None)
+
+
+PERSONAL_APPROVAL_REASON = "Pasientens godkjenning gitt personlig, registrert av koordinatoren"
+
+
+@transaction.atomic
+def plan_personal_approval_record(
+    *,
+    actor: User,
+    version: CarePlanVersion,
+    base_version: int,
+    given_on: dt.date,
+    how: str,
+    witness_member: Member | None = None,
+    witness_name: str = "",
+) -> PersonalApproval:
+    """The coordinator records the patient's own approval of the draft, given in person (in a
+    meeting, or signed on paper): when, how and who witnessed it. It is the patient's approval
+    (``PlanApproval`` in the capacity of the patient, approver the coordinator who recorded
+    it), so the last one missing puts the plan in force. Audited with its reason; the patient
+    sees it on Min side.
+
+    From 16 only: for a child the parents or guardian approve (``required_approvals``). The
+    same rules as a digital approval hold: the newest draft, unchanged since the coordinator
+    read it, after the window for corrections.
+    """
+    plan, fresh, newest = _locked(version)
+    team = plan.team
+    standing = check(actor, Action.MANAGE_TEAM, team.patient)
+    if not standing.manages:  # pragma: no cover - MANAGE_TEAM is managing
+        raise ValidationError(_("Bare koordinatoren kan registrere dette."))
+    if fresh.status != Status.DRAFT:
+        raise ValidationError(
+            _("Denne versjonen er ikke et utkast lenger, og kan ikke godkjennes på nytt.")
+        )
+    if newest.pk != fresh.pk or base_version != plan.version:
+        raise StalePlan(newest)
+    if corrections_open(fresh):
+        raise ValidationError(
+            _(
+                "Utkastet kan godkjennes fra %(when)s, når fristen for innspill er ute. Lukk "
+                "fristen først hvis alle har lest det."
+            )
+            % {"when": deadline_label(fresh)}
+        )
+    required = required_approvals(fresh, team=team)
+    need = _patients_need(required)
+    if need is None:
+        raise ValidationError(
+            _(
+                "Pasienten er under 16 år: foreldrene med foreldreansvar eller vergen "
+                "godkjenner planen for barnet."
+            )
+        )
+    if need.done:
+        raise ValidationError(_("Pasientens godkjenning av dette utkastet er allerede registrert."))
+    today = timezone.localdate()
+    drafted = timezone.localtime(fresh.created_at).date()
+    if given_on > today or given_on < drafted:
+        raise ValidationError(
+            {
+                "given_on": _("Datoen må være mellom %(drafted)s, da utkastet ble laget, og i dag.")
+                % {"drafted": formats.date_format(drafted, "SHORT_DATE_FORMAT")}
+            }
+        )
+    if witness_member is not None and (
+        witness_member.team_id != team.pk or witness_member.left_on is not None
+    ):
+        raise ValidationError({"witness_member": _("Vitnet må være et aktivt medlem av teamet.")})
+    if witness_member is None and not witness_name.strip():
+        raise ValidationError(
+            {"witness_name": _("Oppgi hvem som var vitne: et medlem av teamet eller et navn.")}
+        )
+    approval = PlanApproval(version=fresh, approver=actor, capacity=PlanApproval.Capacity.PATIENT)
+    approval.full_clean()
+    approval.save()
+    personal = PersonalApproval(
+        version=fresh,
+        approval=approval,
+        given_on=given_on,
+        how=how,
+        witness_member=witness_member,
+        witness_name="" if witness_member else witness_name.strip(),
+        recorded_by=actor,
+    )
+    personal.full_clean()
+    personal.save()
+    authorize(
+        actor, Action.MANAGE_TEAM, team.patient, obj=personal, reason=PERSONAL_APPROVAL_REASON
+    )
+    need.approval = approval
+    # As a digital approval: only the last one changes the plan's lock (others approve on).
+    if all(r.done for r in required):
+        _put_in_force(plan, fresh)
+    return personal
 
 
 @transaction.atomic

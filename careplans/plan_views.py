@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -19,7 +20,12 @@ from django_htmx.http import trigger_client_event
 from actors.forms import add_service_errors, submit
 from careplans import plan_selectors, plan_services
 from careplans.plan_diff import TEXT_SECTIONS, diff_plan_versions
-from careplans.plan_forms import PlanApproveForm, PlanCorrectionForm, PlanDraftForm
+from careplans.plan_forms import (
+    PersonalApprovalForm,
+    PlanApproveForm,
+    PlanCorrectionForm,
+    PlanDraftForm,
+)
 from careplans.plan_selectors import PlanPage
 from lkt.access import require_user
 from lkt.forms import unique_violation_as_validation_error
@@ -172,6 +178,46 @@ def plan_approve(request: HtmxHttpRequest, team_pk: int, number: int) -> HttpRes
     fresh = plan_selectors.plan_get(request.user, team_pk)
     response = _render_detail(request, fresh, problem=problem, approved=not problem)
     return response if problem else trigger_client_event(response, CHANGED_EVENT)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_personal_approval(request: HtmxHttpRequest, team_pk: int, number: int) -> HttpResponse:
+    """The coordinator records the patient's approval of the draft given in person."""
+    page = plan_selectors.plan_get(request.user, team_pk)
+    if not page.viewer.manages:
+        raise PermissionDenied
+    draft = page.draft
+    if draft is None or draft.number != number:
+        raise Http404
+    initial = {"base_version": page.base_version, "given_on": timezone.localdate()}
+    form = PersonalApprovalForm(form_data(request), team=page.team, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            with unique_violation_as_validation_error():
+                plan_services.plan_personal_approval_record(
+                    actor=page.viewer.user, version=draft, **data
+                )
+        except plan_services.StalePlan:
+            # What was typed stays; the form now starts from the newest state.
+            posted = request.POST.copy()
+            posted["base_version"] = str(
+                plan_selectors.plan_get(request.user, team_pk).base_version
+            )
+            form = PersonalApprovalForm(posted, team=page.team)
+            form.is_valid()
+            form.add_error(None, STALE_MESSAGE)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Pasientens godkjenning er registrert. Pasienten ser den på Min side."),
+            )
+            return redirect(reverse("careplans:plan", args=[team_pk]) + "#godkjenning")
+    context = {"page": page, "team": page.team, "draft": draft, "form": form}
+    return render(request, "careplans/plan_personal_approval.html", context)
 
 
 def _version(page: PlanPage, number: int) -> Any:

@@ -69,6 +69,11 @@ urlpatterns = [
         name="plan-approve",
     ),
     path(
+        "samarbeidsplan/<int:team_pk>/versjon/<int:number>/godkjent-personlig/",
+        plan_views.plan_personal_approval,
+        name="plan-personal-approval",
+    ),
+    path(
         "samarbeidsplan/<int:team_pk>/versjon/<int:number>/innspill/",
         plan_views.plan_correction_add,
         name="plan-correction-add",

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from actors.forms import MemberChoiceField, StaffChoiceField
 from actors.models import Member, Organisation, Role, User
+from actors.staff_eligibility import member_queryset_for_labels, team_eligible, team_role_condition
 from actors.validators import validate_national_id
 from coordination.models import NeedReport
 from lkt.forms import StyledFormMixin
@@ -108,12 +110,17 @@ class EstablishTeamForm(StyledFormMixin, forms.Form):
 
 
 class AppointmentProposeForm(StyledFormMixin, forms.Form):
-    candidate = forms.ModelChoiceField(
+    candidate = StaffChoiceField(
         label=_("Foreslått koordinator"),
-        queryset=User.objects.filter(kind=User.Kind.STAFF, is_active=True)
-        .select_related("organisation")
-        .order_by("first_name", "last_name"),
-        error_messages={"required": _("Velg hvem som foreslås som koordinator.")},
+        help_text=_(
+            "Koordinatoren leder teamet i LKT og må kunne logge inn. Står det «har aldri logget "
+            "inn», sjekk at personen har fått tilgang før du foreslår hen."
+        ),
+        queryset=User.objects.none(),
+        error_messages={
+            "required": _("Velg hvem som foreslås som koordinator."),
+            "invalid_choice": _("Velg en ansatt fra listen."),
+        },
     )
     patient_wish = forms.CharField(
         label=_("Pasientens ønske"),
@@ -122,6 +129,13 @@ class AppointmentProposeForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["candidate"]
+        if isinstance(field, forms.ModelChoiceField):
+            # Workplaces: a coordinator is staff with one (the line leader approves).
+            field.queryset = team_eligible().filter(organisation__isnull=False)
 
 
 class AppointmentDecideForm(StyledFormMixin, forms.Form):
@@ -165,17 +179,25 @@ class MandateForm(StyledFormMixin, forms.Form):
             "max_value": _("Avsatt tid kan ikke være mer enn 200 timer per måned."),
         },
     )
-    deputy = forms.ModelChoiceField(
+    deputy = MemberChoiceField(
         label=_("Stedfortreder"),
-        help_text=_("Et aktivt medlem av teamet. Må være valgt før lederen kan godkjenne."),
+        help_text=_(
+            "En ansatt i teamet som kan ta over som koordinator. Må være valgt før lederen kan "
+            "godkjenne."
+        ),
         queryset=Member.objects.none(),
         required=False,
+        error_messages={"invalid_choice": _("Velg en ansatt i teamet fra listen.")},
     )
 
     def __init__(self, *args: Any, members: list[Member], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["deputy"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 – narrows the type
-        field.queryset = Member.objects.filter(
-            pk__in=[m.pk for m in members if m.left_on is None and m.role != Role.COORDINATOR]
-        ).select_related("user")
+        # Only staff who could take the coordinator's role: a deputy stands in for it.
+        field.queryset = member_queryset_for_labels(
+            Member.objects.filter(
+                pk__in=[m.pk for m in members if m.left_on is None and m.role != Role.COORDINATOR],
+                user__in=User.objects.filter(team_role_condition()),
+            )
+        )

@@ -7,25 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from actors.forms import MemberChoiceField, MemberMultipleChoiceField
 from actors.models import Member, RelativeLink
+from actors.staff_eligibility import member_queryset_for_labels
 from coordination.models import AgendaItem, Meeting, MeetingPreferences, StandingItem
 from coordination.models.meetings import MINUTES_TEXT, NOTES_TEXT
 from lkt.forms import DateTimeField, StyledFormMixin
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.display_name} ({obj.get_role_display().lower()})"
-
-
-class MemberMultipleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.display_name} ({obj.get_role_display().lower()})"
-
-
 class RelativeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.relative} ({obj.get_relation_display().lower()})"
+        return f"{obj.display_name} ({obj.get_relation_display().lower()})"
 
 
 class MeetingForm(StyledFormMixin, forms.Form):
@@ -114,7 +106,7 @@ class MeetingForm(StyledFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         active = Member.objects.filter(pk__in=[m.pk for m in members if m.left_on is None])
-        active = active.select_related("user").order_by("role", "pk")
+        active = member_queryset_for_labels(active).order_by("role", "pk")
         for name in ("leader", "referent", "invited"):
             field = self.fields[name]
             if isinstance(field, forms.ModelChoiceField):
@@ -122,7 +114,7 @@ class MeetingForm(StyledFormMixin, forms.Form):
         field = self.fields["relatives"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = RelativeLink.objects.filter(
-                pk__in=[link.pk for link in relatives if not link.excluded]
+                pk__in=[link.pk for link in relatives if link.is_active and link.may_communicate]
             ).select_related("relative")
         if not creating:
             del self.fields["standing_items"]

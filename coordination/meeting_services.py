@@ -141,7 +141,9 @@ def _invite(meeting: Meeting, actor: User) -> None:
             patient.user,
             reverse("coordination:portal-meetings", args=[patient.pk]),
         )
-    for link in meeting.relatives_invited.select_related("relative"):
+    for link in (
+        meeting.relatives_invited.active().filter(may_communicate=True).select_related("relative")
+    ):
         # A relative named by fødselsnummer who has not logged in yet has no inbox.
         if link.relative is not None:
             recipients[link.relative.pk] = (link.relative, reverse("actors:relative-home"))

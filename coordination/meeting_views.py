@@ -65,10 +65,12 @@ def team_meetings(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 def _relatives(team: Team) -> list[RelativeLink]:
+    """The relatives who may be invited: those the patient lets take part in messages and
+    meetings, while their access lasts."""
     return list(
-        RelativeLink.objects.filter(patient_id=team.patient_id, excluded=False).select_related(
-            "relative"
-        )
+        RelativeLink.objects.active()
+        .filter(patient_id=team.patient_id, may_communicate=True)
+        .select_related("relative")
     )
 
 

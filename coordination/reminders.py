@@ -30,6 +30,7 @@ from careplans.annual_schedule import roll_forward
 from careplans.models import AnnualActivity
 from coordination.models import Mandate, Notification, PlanPeriod, Task
 from coordination.notify import notify
+from coordination.turning_16 import turning_16_sweep
 
 Kind = Notification.Kind
 
@@ -530,6 +531,9 @@ def reminders_sweep(today: dt.date) -> dict[str, int]:
     counts.update(task_reminders(today))
     counts.update(evaluation_due_reminders(today))
     counts[Kind.EVALUATION_MISSING.value] = evaluation_missing_reminders(today)
+    # Turning 16 first: the consents the parents gave become due today, so the consent
+    # reminders below tell the coordinators about each of them in the same run.
+    counts[Kind.TURNING_16.value] = turning_16_sweep(today)
     counts[Kind.CONSENT_RENEWAL.value] = consent_renewal_reminders(today)
     counts[Kind.MEMBER_LEAVING.value] = member_leaving_reminders(today)
     counts[Kind.NO_DEPUTY.value] = no_deputy_reminders(today)

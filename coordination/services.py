@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from actors import services as actor_services
 from actors.models import Member, NetworkLevel, Organisation, Role, Team, User
+from actors.staff_eligibility import NO_TEAM_ROLE, can_take_team_role
 from actors.validators import validate_national_id
 from coordination import selectors
 from coordination.models import (
@@ -152,6 +153,8 @@ def appointment_propose(
         raise ValidationError(
             {"candidate": _("Koordinatoren må være en ansatt med et arbeidssted.")}
         )
+    if not can_take_team_role(candidate):
+        raise ValidationError({"candidate": NO_TEAM_ROLE})
     if Member.objects.filter(
         team=team, user=candidate, role=Role.COORDINATOR, left_on__isnull=True
     ).exists():
@@ -230,6 +233,9 @@ def appointment_register(
     if appointment.status != CoordinatorAppointment.Status.APPROVED:
         raise ValidationError(_("Lederen må godkjenne oppnevningen før den kan registreres."))
     candidate = appointment.candidate
+    # "The same checks" as member_add: the profile may have changed since the proposal.
+    if not can_take_team_role(candidate):
+        raise ValidationError(NO_TEAM_ROLE)
     organisation = candidate.organisation
     member = Member(
         team=team,
@@ -261,6 +267,16 @@ def _check_deputy(team: Team, deputy: Member | None) -> None:
         raise ValidationError({"deputy": _("Stedfortrederen må være aktivt medlem av teamet.")})
     if deputy.role == Role.COORDINATOR:
         raise ValidationError({"deputy": _("Stedfortrederen kan ikke være koordinatoren selv.")})
+    # A deputy stands in for the coordinator, so must be someone who could be one.
+    if deputy.user is None or not can_take_team_role(deputy.user):
+        raise ValidationError(
+            {
+                "deputy": _(
+                    "Stedfortrederen må være en ansatt i teamet som kan ta over som "
+                    "koordinator (logger inn i LKT og arbeider med pasienter)."
+                )
+            }
+        )
 
 
 @transaction.atomic

@@ -277,8 +277,8 @@ def _levels(members: list[Member], full: bool) -> list[LevelRows]:
 
 def _plan(team: Team, members: list[Member]) -> PlanStatus:
     """The version in force and the newest version (one query), and for a draft its required
-    approvals (``required_approvals``: organisations, leaders, the representatives only for a
-    patient under 16 or without a portal user, the approvals)."""
+    approvals (``required_approvals``: organisations, leaders, the representations in effect,
+    the approvals)."""
     in_force, draft = plan_in_force_and_draft(team)
     required: list[RequiredApproval] = []
     if draft is not None:
@@ -430,8 +430,8 @@ def status_report_get(team: Team, *, full: bool) -> StatusReport:
     Queries, whatever the team's size: 1 Min gode dag's current version, (2 the phase changes
     with who made them: full only), 3 the active members with user and organisation, 4 the
     mandate with the deputy, 5 the version in force and the newest version, for a draft its
-    required approvals (6 organisations, 7 leaders, 8 the representatives only for a patient
-    under 16 or without a portal user, 9 the approvals), 10 the årshjul of the version in force
+    required approvals (6 organisations, 7 leaders, 8 the representations in effect, 9 the
+    approvals), 10 the årshjul of the version in force
     (only with one), 11 the tasks, 12 the last evaluation, 13 the night contacts, 14 consents.
     """
     now = timezone.now()

@@ -8,9 +8,10 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from actors.forms import MemberChoiceField
 from actors.models import Member
+from actors.staff_eligibility import member_queryset_for_labels
 from careplans.models import Goal
-from coordination.meeting_forms import MemberChoiceField
 from coordination.models import Task
 from lkt.forms import DateField, StyledFormMixin
 
@@ -66,11 +67,9 @@ class TaskForm(StyledFormMixin, forms.Form):
             goal.queryset = current_goals(patient_id)
         owner = self.fields["owner"]
         if isinstance(owner, forms.ModelChoiceField):
-            owner.queryset = (
+            owner.queryset = member_queryset_for_labels(
                 Member.objects.filter(pk__in=[m.pk for m in members if m.left_on is None])
-                .select_related("user")
-                .order_by("role", "pk")
-            )
+            ).order_by("role", "pk")
 
 
 class TaskStatusForm(StyledFormMixin, forms.Form):

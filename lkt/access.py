@@ -6,11 +6,15 @@ Team membership, role, consent and relationship decide:
   "need to know"). The coordinator and the team's creator also see identity and consent status
   before consent exists: they need it to obtain consent.
 - A patient sees their own team; a relative sees exactly what the patient allowed, and only while
-  the patient's consent to inform relatives stands; an excluded relative sees nothing.
+  the patient's consent to inform relatives stands and the access has not ended (``ends_on``);
+  an excluded relative sees nothing. A relative named by fødselsnummer who has not logged in
+  has no user, so nothing to see until the first login links them.
 - Consent is given and withdrawn by the patient from 16 (pasient- og brukerrettighetsloven
-  § 4-3); for a younger patient by a parent or guardian linked to them, whose standing does not
-  hang on the relatives consent (they act for the child, they are not merely informed). The
-  coordinator and the team's creator record consent given to them.
+  § 4-3); for a younger patient by a parent with foreldreansvar or a guardian recorded as the
+  child's representative (``actors.models.Representation``), whose standing does not hang on
+  the relatives consent (they act for the child, they are not merely informed). A relation
+  typed as "forelder" is not enough: the basis is explicit. The coordinator and the team's
+  creator record consent given to them.
 - A leader sees aggregate figures for their organisation, never clinical text.
 - A machine client (an EPJ reading FHIR with a bearer token, ``actors.MachineClient``) reads,
   never changes, what staff in a team read, for the teams where its organisation (or one
@@ -29,7 +33,6 @@ no patient data is read or changed without a trace.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -39,6 +42,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from django.http import Http404
 from django.utils import timezone
 
+from actors import staff_eligibility
 from actors.models import AGE_OF_HEALTH_CONSENT as AGE_OF_HEALTH_CONSENT
 from actors.models import (
     Consent,
@@ -47,6 +51,7 @@ from actors.models import (
     Organisation,
     Patient,
     RelativeLink,
+    Representation,
     Role,
     Team,
     User,
@@ -62,8 +67,11 @@ if TYPE_CHECKING:
 
 # From 16 the patient consents alone; under 16 the parents or a guardian consent, with the child
 # heard (pasient- og brukerrettighetsloven § 4-3): AGE_OF_HEALTH_CONSENT, from actors.models.
-# The relations that may act for a child under AGE_OF_HEALTH_CONSENT.
-_ACTS_FOR_CHILD = (RelativeLink.Relation.PARENT, RelativeLink.Relation.GUARDIAN)
+# The representations that act for a child under AGE_OF_HEALTH_CONSENT.
+ACTS_FOR_CHILD = (
+    Representation.Basis.PARENTAL_RESPONSIBILITY,
+    Representation.Basis.GUARDIANSHIP,
+)
 
 
 class Action(StrEnum):
@@ -122,7 +130,18 @@ def _creator(user: User, patient_ref: str = "pk") -> Exists:
 
 
 def _relative_link(user: User, patient_ref: str = "pk") -> QuerySet[RelativeLink]:
-    return RelativeLink.objects.filter(patient=OuterRef(patient_ref), relative=user, excluded=False)
+    """The user's link to the patient while it gives access (not excluded, not ended)."""
+    return RelativeLink.objects.active().filter(patient=OuterRef(patient_ref), relative=user)
+
+
+def represents_child() -> Exists:
+    """Over relative links: a representation in effect that acts for a child (foreldreansvar,
+    or a guardian); ``in_effect`` reads the link's access and the child's age too."""
+    return Exists(
+        Representation.objects.in_effect().filter(
+            relative_link=OuterRef("pk"), basis__in=ACTS_FOR_CHILD
+        )
+    )
 
 
 def as_user(user: AnyUser) -> User | None:
@@ -235,7 +254,8 @@ class Standing:
     relative: RelativeLink | None = None
     # The patient is AGE_OF_HEALTH_CONSENT or older today (only read for the patient's own user).
     of_age: bool = False
-    # A parent or guardian of a patient under AGE_OF_HEALTH_CONSENT: consents for the child.
+    # A parent with foreldreansvar or a guardian of a patient under AGE_OF_HEALTH_CONSENT,
+    # recorded as a representation in effect: consents for the child.
     acts_for_child: bool = False
     # A machine client whose organisation takes part in the patient's team (``_client_reads``).
     client_reads: bool = False
@@ -265,15 +285,16 @@ def standing(who: AnyUser, patient: Patient) -> Standing:
         return Standing(client_reads=reads)
     if user.kind == User.Kind.RELATIVE:
         link = (
-            RelativeLink.objects.filter(patient=patient, relative=user, excluded=False)
-            .annotate(informed=_standing_consent(Consent.Scope.RELATIVES, "patient"))
+            RelativeLink.objects.active()
+            .filter(patient=patient, relative=user)
+            .annotate(informed=relatives_informed(), represents_child=represents_child())
             .first()
         )
         if link is None:
             return Standing()
         return Standing(
             relative=link if link.informed else None,
-            acts_for_child=not of_age and link.relation in _ACTS_FOR_CHILD,
+            acts_for_child=not of_age and link.represents_child,
         )
     flags = (
         Patient.objects.filter(pk=patient.pk)
@@ -384,17 +405,18 @@ def patients_for(who: AnyUser, action: Action) -> QuerySet[Patient]:
     )
 
 
-def relative_link_holds(link: RelativeLink, *, informed: bool, today: dt.date) -> bool:
-    """Whether a relative's link gives them anything now, as ``standing`` reads it: the patient
-    has not excluded them, and the patient's consent to inform relatives stands (``informed``)
-    or they are a parent or guardian acting for a child under AGE_OF_HEALTH_CONSENT. The login
-    (actors.identity) asks it before a relative is let in."""
-    if link.excluded:
-        return False
-    acts_for_child = (
-        link.relation in _ACTS_FOR_CHILD and link.patient.age_on(today) < AGE_OF_HEALTH_CONSENT
-    )
-    return informed or acts_for_child
+def relatives_informed() -> Exists:
+    """Over relative links: the patient's consent to inform relatives stands."""
+    return _standing_consent(Consent.Scope.RELATIVES, "patient")
+
+
+def relative_link_holds(*, informed: bool, represents_child: bool) -> bool:
+    """Whether an active relative link (``RelativeLink.objects.active()``) gives its relative
+    anything now, as ``standing`` reads it (``relatives_informed``, ``represents_child``): the
+    patient's consent to inform relatives stands, or the relative acts for a child under
+    AGE_OF_HEALTH_CONSENT through a representation. The login (actors.identity) asks it before
+    a relative is let in."""
+    return informed or represents_child
 
 
 def can(user: AnyUser, action: Action, patient: Patient) -> bool:
@@ -480,6 +502,26 @@ def leader_organisations(who: AnyUser) -> QuerySet[Organisation]:
     )
 
 
+def invitation_organisations(who: AnyUser) -> QuerySet[Organisation]:
+    """Organisations the user may invite staff to and whose open invitations they see: a
+    leader's own and those below it; a coordinator's (of an open team) own workplaces. The
+    system administrator invites in the Django admin."""
+    user: User | None = as_user(who)
+    if user is None or user.kind != User.Kind.STAFF:
+        return Organisation.objects.none()
+    coordinates = Member.objects.filter(
+        user=user,
+        role=Role.COORDINATOR,
+        left_on__isnull=True,
+        team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
+    )
+    own = Q(pk=user.organisation_id) | Q(further_employees=user)
+    condition = Q(own, Exists(coordinates))
+    if user.is_leader and user.organisation_id:
+        condition |= Q(pk__in=leader_organisations(user).values("pk"))
+    return Organisation.objects.filter(condition).distinct()
+
+
 def is_team_leader(who: AnyUser, team: Team) -> bool:
     """A leader of an organisation at or above a core member's organisation: they approve the
     team's plan and see its structure and figures, never its clinical text (one query)."""
@@ -515,7 +557,7 @@ def name_for_leader(member: Member) -> str:
 
 
 # Night and emergency services: their staff see only the crisis card (issue 7).
-NIGHT_SERVICE_KINDS = (Organisation.Kind.LEGEVAKT, Organisation.Kind.AMK)
+NIGHT_SERVICE_KINDS = staff_eligibility.NIGHT_SERVICE_KINDS
 CRISIS_CARD = "crisis_card"  # AccessLog.object_type of every crisis card access
 
 

@@ -22,7 +22,11 @@ def _object_type(obj: Model) -> str:
     return f"{obj._meta.app_label}.{obj._meta.model_name}"
 
 
-def record(*, user: User, patient: Patient, action: str, obj: Model, reason: str = "") -> AccessLog:
+def record(
+    *, user: User | None, patient: Patient, action: str, obj: Model, reason: str = ""
+) -> AccessLog:
+    """One row; ``user`` None for a change the system made itself (the daily sweep), which
+    then says why in ``reason``."""
     return AccessLog.objects.create(
         user=user,
         patient=patient,

@@ -8,7 +8,8 @@ informing relatives.
 - ``outsider`` (Nina): a nurse in another kommune, in no team of Kari's: sees nothing of her.
 - ``patient`` (Kari): sees her own team.
 - ``other_patient`` (Ola): a patient with his own team; sees nothing of Kari's.
-- ``relative`` (Per, Kari's father): Kari allows him to see the team and her goals.
+- ``relative`` (Per, Kari's father): Kari allows him to see the team and her goals, and to
+  be invited to meetings; he is not her representative (she is an adult).
 - ``excluded_relative`` (Lise, Kari's sister): Kari has excluded her; she sees nothing.
 - ``leader`` (Leif): leads the kommune's health service; sees aggregates, never Kari's data.
 - ``night`` (Nils): a doctor at Legevakten i Fjordvik, in no team: sees no team, only the
@@ -191,7 +192,12 @@ def cast(db) -> Cast:
     ConsentFactory(patient=kari, recorded_by=coordinator, scope=Consent.Scope.TEAM_SHARING)
     ConsentFactory(patient=kari, recorded_by=coordinator, scope=Consent.Scope.RELATIVES)
     RelativeLinkFactory(
-        patient=kari, relative=per, may_see_team=True, may_see_goals=True, created_by=kari_user
+        patient=kari,
+        relative=per,
+        may_see_team=True,
+        may_see_goals=True,
+        may_communicate=True,
+        created_by=kari_user,
     )
     RelativeLinkFactory(
         patient=kari, relative=lise, excluded=True, may_see_team=False, created_by=kari_user

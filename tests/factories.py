@@ -15,6 +15,7 @@ from actors.models import (
     Organisation,
     Patient,
     RelativeLink,
+    Representation,
     Role,
     Team,
     User,
@@ -112,3 +113,19 @@ class RelativeLinkFactory(factory.django.DjangoModelFactory[RelativeLink]):
     name = factory.LazyAttribute(lambda link: str(link.relative) if link.relative else "Navn")
     relation = RelativeLink.Relation.PARENT
     created_by = factory.SelfAttribute("relative")
+
+
+class RepresentationFactory(factory.django.DjangoModelFactory[Representation]):
+    """A relative who acts for the patient; the link gets the full access a representative
+    needs unless the test gives one (``relative_link``)."""
+
+    class Meta:
+        model = Representation
+
+    relative_link = factory.SubFactory(
+        RelativeLinkFactory, may_see_team=True, may_see_goals=True, may_see_plan=True
+    )
+    patient = factory.SelfAttribute("relative_link.patient")
+    basis = Representation.Basis.PARENTAL_RESPONSIBILITY
+    valid_from = factory.LazyFunction(timezone.localdate)
+    recorded_by = factory.SubFactory(StaffFactory)

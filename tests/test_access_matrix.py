@@ -234,6 +234,57 @@ def per_link(cast: Cast) -> list[Any]:
     return [cast.team.patient.pk, link.pk]
 
 
+def per_team_link(cast: Cast) -> list[Any]:
+    link = cast.team.patient.relative_links.get(relative=cast.relative)
+    return [cast.team.pk, link.pk]
+
+
+def kari_representation(cast: Cast) -> list[Any]:
+    """Kari's friend Frida holds her fullmakt, through a link that sees everything."""
+    from actors.models import RelativeLink, Representation
+
+    link = RelativeLink.objects.create(
+        patient=cast.team.patient,
+        name="Frida Fullmakt",
+        national_id=_frida_national_id(),
+        relation=RelativeLink.Relation.FRIEND,
+        may_see_team=True,
+        may_see_goals=True,
+        may_see_plan=True,
+        created_by=cast.patient,
+    )
+    representation = Representation.objects.create(
+        patient=cast.team.patient,
+        relative_link=link,
+        basis=Representation.Basis.POWER_OF_ATTORNEY,
+        valid_from=link.created_at.date(),
+        recorded_by=cast.coordinator,
+    )
+    return [cast.team.pk, representation.pk]
+
+
+def _frida_national_id() -> str:
+    import datetime as dt
+
+    from actors.validators import synthetic_national_id
+
+    return synthetic_national_id(dt.date(1990, 3, 12), 7)
+
+
+def leif_invitation(cast: Cast) -> list[Any]:
+    """An open invitation to Fjordvik kommune, from Leif."""
+    from actors.models import Profession, StaffInvitation
+
+    invitation = StaffInvitation.objects.create(
+        organisation=cast.kommune,
+        name="Hanne Hansen",
+        hpr_number="7654321",
+        profession=Profession.VERNEPLEIER,
+        invited_by=cast.leader,
+    )
+    return [invitation.pk]
+
+
 def per_need_report(cast: Cast) -> list[Any]:
     """A need report Per sent to Fjordvik kommune about Kari (nobody in the cast works at its
     koordinerende enhet, so only Per may open it)."""
@@ -452,13 +503,36 @@ MATRIX: dict[str, Row] = {
     "actors:consent-withdraw": Row(
         "post", {**TEAM_MANAGE, "coordinator": 302, "patient": 302}, args=kari_consent
     ),
-    # The patient decides about her relatives herself.
+    # The patient decides about her relatives herself; the coordinator acts for her, with her
+    # agreement. The section shows them to those two only: Tor and Per see the team (403).
     "actors:relative-create": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=kari_team
+    ),
+    "actors:relative-edit": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=per_team_link
+    ),
+    "actors:relative-end": Row(
+        "post", {**TEAM_MANAGE, "coordinator": 302, "patient": 302}, args=per_team_link
+    ),
+    "actors:team-parorende": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=kari_team, htmx=True
+    ),
+    # Who represents Kari, on what basis: recorded and ended by the coordinator only.
+    "actors:representation-add": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
+    "actors:representation-end": Row(
+        "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_representation
     ),
     "actors:patient-search": Row("get", LOGGED_IN_ONLY, query="q=Kari"),
     "actors:patient-register": Row("get", STAFF_ONLY),
     "actors:incomplete-teams": Row("get", statuses(403, anonymous=302, leader=200)),
+    # Inviting staff: Leif leads Fjordvik kommune, Cecilie coordinates there; anyone else may
+    # invite no one (403), and to them an invitation is not there (404).
+    "actors:staff-invitations": Row(
+        "get", statuses(403, anonymous=302, coordinator=200, leader=200)
+    ),
+    "actors:staff-invitation-revoke": Row(
+        "post", statuses(404, anonymous=302, coordinator=302, leader=302), args=leif_invitation
+    ),
     "actors:team-kommunikasjon": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "actors:team-perspektiver": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "actors:team-scenarier": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
@@ -484,6 +558,9 @@ MATRIX: dict[str, Row] = {
         "post", {**PLAN_MANAGE, "coordinator": 302}, args=kari_plan_draft_version
     ),
     "careplans:plan-approvals-for-leader": Row("get", statuses(403, anonymous=302, leader=200)),
+    # The patient's approval given in person: recorded by the coordinator only; those who see
+    # the plan get 403 (the draft's window for corrections may be open: the form says so).
+    "careplans:plan-personal-approval": Row("get", PLAN_MANAGE, args=kari_plan_draft_version),
     "actors:communication-line-add": Row("post", NETWORK_EDIT, args=kari_team),
     "actors:communication-line-end": Row(
         "post", {**NETWORK_EDIT, "member": 302, "coordinator": 302}, args=kari_line
@@ -513,6 +590,9 @@ MATRIX: dict[str, Row] = {
     "actors:portal-consent": Row("get", PORTAL_OWN, args=kari_patient),
     "actors:portal-relatives": Row("get", PORTAL_OWN, args=kari_patient),
     "actors:portal-relative-update": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
+    # An empty form comes back with its messages (200) for Kari; ending Per's access: 302.
+    "actors:portal-relative-add": Row("post", PORTAL_OWN, args=kari_patient),
+    "actors:portal-relative-end": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
     "actors:portal-access-log": Row("get", PORTAL_OWN, args=kari_patient),
     # From need to team and element C (coordination). Per's report: only he may open it; he may
     # not handle it (403); the unit of another kommune and everyone else get 404.

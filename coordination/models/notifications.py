@@ -44,6 +44,7 @@ class Notification(models.Model):
         NO_DEPUTY = "no_deputy", _("Mangler stedfortreder")
         NIGHT_DIGEST = "night_digest", _("Nattens kontakter")
         SURVEY = "survey", _("Samarbeidsundersøkelse")
+        TURNING_16 = "turning_16", _("Pasienten har fylt 16 år")
 
     recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)

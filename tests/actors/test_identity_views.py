@@ -23,6 +23,7 @@ from tests.factories import (
     ConsentFactory,
     PatientFactory,
     RelativeLinkFactory,
+    RepresentationFactory,
     StaffFactory,
     UserFactory,
 )
@@ -277,13 +278,34 @@ def test_a_parent_of_a_child_under_16_logs_in_without_the_relatives_consent(
 ):
     child = PatientFactory(birth_date=dt.date(timezone.localdate().year - 10, 1, 15))
     mother = citizen(kind=User.Kind.RELATIVE, national_id=SISTER_PID)
-    RelativeLinkFactory(
-        patient=child, relative=mother, relation=RelativeLink.Relation.PARENT, created_by=mother
+    # She acts for the child through her foreldreansvar, not by relation alone.
+    RepresentationFactory(
+        relative_link=RelativeLinkFactory(
+            patient=child,
+            relative=mother,
+            relation=RelativeLink.Relation.PARENT,
+            created_by=mother,
+            may_see_team=True,
+            may_see_goals=True,
+            may_see_plan=True,
+        )
     )
 
     log_in(client, "idporten", "soster")
 
     assert _logged_in_as(client) == mother
+
+
+def test_a_parent_by_relation_alone_needs_the_relatives_consent_to_log_in(
+    client, oidc_provider, cast: Cast
+):
+    child = PatientFactory(birth_date=dt.date(timezone.localdate().year - 10, 1, 15))
+    mother = citizen(kind=User.Kind.RELATIVE, national_id=SISTER_PID)
+    RelativeLinkFactory(
+        patient=child, relative=mother, relation=RelativeLink.Relation.PARENT, created_by=mother
+    )
+
+    _refused_with(log_in(client, "idporten", "soster"), Refusal.CONSENT_WITHDRAWN, 403)
 
 
 def test_an_excluded_relative_is_told_no_more_than_a_stranger(client, oidc_provider, sister):

@@ -12,6 +12,8 @@ from tests.factories import (
     ConsentFactory,
     MemberFactory,
     OrganisationFactory,
+    RelativeLinkFactory,
+    RepresentationFactory,
     StaffFactory,
     TeamFactory,
 )
@@ -44,8 +46,10 @@ HOME_QUERIES = 8
 #  Issue 8 "koordinering" section: +1 (the survey rounds with their answer counts and means in
 #  one aggregate; an open round adds whether the viewer has answered); "gode-dager": +1 (the
 #  last good-day ratings with who recorded them).
-#  (Measured 31 in all: without a plan period the evaluation section costs 2, not 3.)
-TEAM_QUERIES = 31
+#  Issue 14 "parorende" section: +2 (the patient's relatives with their users, their open
+#  representations; see actors.relative_selectors.relatives_section).
+#  (Measured 33 in all: without a plan period the evaluation section costs 2, not 3.)
+TEAM_QUERIES = 33
 
 
 def _teams_for(coordinator, count: int) -> None:
@@ -87,11 +91,18 @@ def test_team_page_uses_the_same_queries_for_3_and_40_members_and_100_versions(
     organisations = [OrganisationFactory() for _ in range(3)]
     for i in range(members - 1):
         MemberFactory(team=team, organisation=organisations[i % 3], role=Role.NURSE)
+        # As many relatives, every other one a representative with a fullmakt.
+        link = RelativeLinkFactory(
+            patient=team.patient, may_see_team=True, may_see_goals=True, may_see_plan=True
+        )
+        if i % 2:
+            RepresentationFactory(relative_link=link, basis="fullmakt")
     client = client_for(coordinator)
     with django_assert_num_queries(TEAM_QUERIES):
         response = client.get(reverse("actors:team-detail", args=[team.pk]))
     body = response.content.decode()
     assert body.count("Testesen") >= members  # every member's name is on the page
+    assert body.count('id="relative-row-') == members - 1
     assert f"Versjon {versions}" in body or "Sove hele natten" in body
 
 

@@ -256,3 +256,35 @@ def test_malene_has_a_year_of_night_contacts_a_crisis_plan_and_this_mornings_dig
     lars = User.objects.get(username="lars")
     assert is_night_service(lars)
     assert not visible_patients(lars).exists()
+
+
+def test_relatives_are_named_by_valid_national_ids_and_emmas_parents_represent_her(demo):
+    from actors.models import Representation, StaffInvitation
+    from careplans.plan_selectors import required_approvals
+
+    for link in RelativeLink.objects.all():
+        validate_national_id(link.national_id)
+        link.full_clean()
+    emma = Patient.objects.get(name="Emma Lid")
+    assert emma.age_on(timezone.localdate()) == 15
+    parents = Representation.objects.in_effect().filter(patient=emma)
+    assert {r.basis for r in parents} == {Representation.Basis.PARENTAL_RESPONSIBILITY}
+    assert sorted(r.relative_link.display_name for r in parents) == ["Jon Lid", "Marte Lid"]
+    assert parents.filter(relative_link__relative__isnull=True).count() == 1  # Jon: no login
+    draft = CarePlanVersion.objects.get(plan__team__patient=emma)
+    [need] = [r for r in required_approvals(draft) if r.capacity == "representative"]
+    assert [u.username for u in need.eligible] == ["marte"]
+    invitation = StaffInvitation.objects.open().get()
+    assert invitation.invited_by.username == "leif" and invitation.hpr_number
+
+
+def test_staff_have_professions_and_only_clinical_staff_are_offered_for_teams(demo):
+    from actors.staff_eligibility import team_eligible
+
+    users = {u.username: u for u in User.objects.all()}
+    assert users["kristin"].get_profession_display() == "Psykolog"
+    assert [o.name for o in users["fredrik"].organisations.all()] == ["Legevakten i Fjordvik"]
+    offered = set(team_eligible().values_list("username", flat=True))
+    assert {"cecilie", "fredrik", "tor", "kristin", "nina"} <= offered
+    assert not offered & {"leif", "hilde", "lars", "admin"}
+    assert users["nina"].last_login is None and users["tor"].last_login is not None

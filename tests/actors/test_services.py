@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from actors import services
-from actors.models import Consent, Member, Organisation, Patient, RelativeLink, Role, Team, User
+from actors.models import Consent, Member, Organisation, Patient, Role, Team
 from actors.validators import synthetic_national_id
 from lkt.access import visible_patients
 from lkt.models import AccessLog
@@ -19,7 +19,6 @@ from tests.factories import (
     PatientFactory,
     StaffFactory,
     TeamFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -191,38 +190,6 @@ def test_under_16_the_guardian_consents(cast):
         given_by=Consent.GivenBy.GUARDIAN,
     )
     assert consent.is_standing
-
-
-def test_a_relative_cannot_link_themselves(cast):
-    newcomer = UserFactory.create(kind=User.Kind.RELATIVE)
-    with pytest.raises(ValidationError, match="kan ikke knytte seg selv"):
-        services.relative_link_create(
-            actor=newcomer, patient=cast.team.patient, relative=newcomer, relation="friend"
-        )
-    assert not RelativeLink.objects.filter(relative=newcomer).exists()
-
-
-def test_the_patient_links_a_relative_and_later_excludes_her(cast):
-    sister = UserFactory.create(kind=User.Kind.RELATIVE)
-    link = services.relative_link_create(
-        actor=cast.patient,
-        patient=cast.team.patient,
-        relative=sister,
-        relation=RelativeLink.Relation.SIBLING,
-        may_see_team=True,
-    )
-    assert cast.team.patient in visible_patients(sister)
-    services.relative_link_update(
-        actor=cast.patient,
-        link=link,
-        excluded=True,
-        may_see_team=True,
-        may_see_goals=True,
-        may_see_plan=True,
-    )
-    link.refresh_from_db()
-    assert (link.may_see_team, link.may_see_goals, link.may_see_plan) == (False, False, False)
-    assert cast.team.patient not in visible_patients(sister)
 
 
 def test_relatives_see_nothing_once_consent_to_inform_them_is_withdrawn(cast):

@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 # their approval counts), 8 the version in force and the draft in full, 9 their phase entries,
 # 10 their årshjul, 11 the members' corrections to the draft with their authors (new with the
 # window for corrections); the draft's required approvals: 12 active members, 13 their
-# organisations with parents, 14 the leaders, 15 the approvals.
-PLAN_QUERIES = 15
+# organisations with parents, 14 the leaders, 15 the representations in effect (a guardian or
+# fullmakt approves for an adult too), 16 the approvals.
+PLAN_QUERIES = 16
 # The leader's list: 1 session, 2 user, 3 the newest drafts with their teams, 4 the core
 # members in the leader's organisations, 5 the leader approvals already given.
 LEADER_QUERIES = 5
@@ -100,8 +101,9 @@ def test_the_leaders_list_uses_the_same_queries_for_5_and_30_plans(
 # patient, 4 members with user and organisation, 5 consents, 6 the viewer's standing, 7 the
 # audit row (the page's own reads); then the section: 8 the version in force and the newest
 # version, and for a draft its missing approvals: 9 the organisations with parents, 10 the
-# leaders, 11 the patient's portal user, 12 the draft's approvals.
-SECTION_QUERIES = 12
+# leaders, 11 the representations in effect, 12 the patient's portal user, 13 the draft's
+# approvals.
+SECTION_QUERIES = 13
 
 
 @pytest.mark.parametrize(("versions", "members"), [(3, 2), (30, 40)])

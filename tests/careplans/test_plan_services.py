@@ -28,6 +28,7 @@ from tests.factories import (
     OrganisationFactory,
     PatientFactory,
     RelativeLinkFactory,
+    RepresentationFactory,
     StaffFactory,
     UserFactory,
 )
@@ -229,7 +230,16 @@ def test_a_parent_approves_for_a_patient_under_16(cast):
     )
     MemberFactory(team=team, user=cast.coordinator, role=Role.COORDINATOR)
     mother = UserFactory.create(kind=User.Kind.RELATIVE)
-    RelativeLinkFactory(patient=child, relative=mother, relation=RelativeLink.Relation.PARENT)
+    RepresentationFactory(
+        relative_link=RelativeLinkFactory(
+            patient=child,
+            relative=mother,
+            relation=RelativeLink.Relation.PARENT,
+            may_see_team=True,
+            may_see_goals=True,
+            may_see_plan=True,
+        )
+    )
     RelativeLinkFactory(patient=child, relation=RelativeLink.Relation.SIBLING)
     draft = ready_draft(cast.coordinator, team)
 

@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from actors.models import Role
-from coordination import reminders
+from coordination import reminders, turning_16
 from tests.conftest import Cast
 from tests.coordination.test_reminders import TODAY, coordinator_member, due_everything
 from tests.factories import MemberFactory, PatientFactory, TeamFactory
@@ -69,6 +69,11 @@ SELECTIONS: dict[str, tuple[Callable[[], QuerySet[Any]], str | None]] = {
     ),
     "member leaving": (lambda: reminders.member_leaving_query(TODAY), "members_leaving"),
     "no deputy": (reminders.no_deputy_query, None),
+    "turned 16": (lambda: turning_16.turned_16_query(TODAY), "patients_by_birth_date"),
+    "foreldreansvar after 16": (
+        lambda: turning_16.outgrown_parental_responsibility_query(TODAY),
+        "one_open_representation_per_basis",
+    ),
 }
 
 
@@ -95,9 +100,9 @@ def test_a_sweep_with_nothing_due_costs_the_same_whatever_the_data(
 ) -> None:
     _bulk_teams(extra_teams)
     # One query per selection (annual passed, annual due, tasks, evaluation due, evaluation
-    # missing, consent renewal, member leaving, no deputy, and on Mondays deputies who left);
-    # nothing found means nothing more to read.
-    with django_assert_num_queries(9):
+    # missing, turned 16 and foreldreansvar after 16, consent renewal, member leaving, no
+    # deputy, and on Mondays deputies who left); nothing found means nothing more to read.
+    with django_assert_num_queries(11):
         reminders.reminders_sweep(TODAY)
 
 
@@ -119,5 +124,5 @@ def test_a_sweep_with_the_same_things_due_costs_the_same_whatever_the_data(
     assert (len(first.captured_queries), len(second.captured_queries)) == (FIRST, RERUN)
 
 
-FIRST = 113
-RERUN = 26
+FIRST = 115
+RERUN = 28

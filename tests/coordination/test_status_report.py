@@ -44,12 +44,12 @@ CLINICAL = {
     "night_reason": "Sterk angst etter krangel på hybelen",
 }
 # The full report's queries: 1 Min gode dag, 2 phase changes, 3 members, 4 mandate, 5 plan
-# versions, for the draft's approvals 6 organisations and 7 leaders and 8 approvals (Kari is
-# an adult with a portal user: no representatives), 9 tasks, 10 night contacts, 11 årshjul,
-# 12 last evaluation, 13 consents.
-FULL_QUERIES = 13
+# versions, for the draft's approvals 6 organisations, 7 leaders, 8 the representations in
+# effect (a guardian or fullmakt approves for an adult too) and 9 approvals, 10 tasks, 11 night
+# contacts, 12 årshjul, 13 last evaluation, 14 consents.
+FULL_QUERIES = 14
 # A leader's: the same without the phase changes (counts and dates only).
-LEADER_QUERIES = 12
+LEADER_QUERIES = 13
 
 
 def days(n: int) -> dt.date:

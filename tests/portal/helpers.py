@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from actors.models import Consent, Patient, RelativeLink, Role, Team, User
+from actors.models import Consent, Patient, RelativeLink, Representation, Role, Team, User
 from actors.network_selectors import add_months
 from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry
 from tests.factories import (
@@ -15,6 +15,7 @@ from tests.factories import (
     MemberFactory,
     PatientFactory,
     RelativeLinkFactory,
+    RepresentationFactory,
     TeamFactory,
     UserFactory,
 )
@@ -91,6 +92,24 @@ def child(age_years: int, days: int = 0) -> tuple[Patient, User]:
 
 
 def parent_of(patient: Patient, relation: str = RelativeLink.Relation.PARENT) -> User:
+    """A relative with full access; a parent with foreldreansvar or a guardian is recorded as
+    the child's representative, anyone else is not."""
     parent = UserFactory(kind=User.Kind.RELATIVE)
-    RelativeLinkFactory(patient=patient, relative=parent, relation=relation, created_by=parent)
+    link = RelativeLinkFactory(
+        patient=patient,
+        relative=parent,
+        relation=relation,
+        created_by=parent,
+        may_see_team=True,
+        may_see_goals=True,
+        may_see_plan=True,
+    )
+    if relation == RelativeLink.Relation.GUARDIAN:
+        RepresentationFactory(
+            relative_link=link,
+            basis=Representation.Basis.GUARDIANSHIP,
+            scope="Helse og personlige forhold",
+        )
+    elif relation == RelativeLink.Relation.PARENT:
+        RepresentationFactory(relative_link=link)
     return parent

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import datetime as dt
 
-from actors.models import RelativeLink
-from lkt.access import Action, Standing, allows, can, standing
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import RelativeLink, Representation, User
+from actors.validators import synthetic_national_id
+from lkt.access import Action, Standing, allows, can, standing, visible_patients, visible_teams
+from tests.conftest import client_for
+from tests.factories import UserFactory
 from tests.portal.helpers import child, parent_of
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +49,51 @@ def test_acting_for_a_child_gives_identity_and_consent_but_no_content():
     for action in (Action.VIEW_TEAM, Action.VIEW_GOALS, Action.VIEW_PLAN, Action.VIEW_CLINICAL):
         assert not allows(s, action)
     assert not allows(s, Action.MANAGE_RELATIVES)
+
+
+def test_a_parent_by_relation_alone_does_not_act_for_a_child():
+    """Acting for a child is an explicit representation with its basis, not a relation."""
+    patient, _user = child(9)
+    parent = parent_of(patient)
+    Representation.objects.filter(relative_link__relative=parent).delete()
+    assert not standing(parent, patient).acts_for_child
+    assert not can(parent, Action.RECORD_CONSENT, patient)
+
+
+def test_a_parent_whose_link_is_limited_no_longer_acts_for_the_child():
+    patient, _user = child(9)
+    parent = parent_of(patient)
+    RelativeLink.objects.filter(relative=parent).update(may_see_plan=False)
+    assert not can(parent, Action.RECORD_CONSENT, patient)
+
+
+def test_a_relative_whose_access_has_ended_sees_nothing(cast, time_machine):
+    link = RelativeLink.objects.get(relative=cast.relative)
+    link.ends_on = timezone.localdate() + dt.timedelta(days=2)
+    link.save()
+    kari = cast.team.patient
+    assert can(cast.relative, Action.VIEW_GOALS, kari)
+    assert list(visible_patients(cast.relative)) == [kari]
+
+    time_machine.move_to(timezone.now() + dt.timedelta(days=2), tick=False)
+
+    assert standing(cast.relative, kari) == Standing()
+    assert not visible_patients(cast.relative).exists()
+    assert not visible_teams(cast.relative).exists()
+    response = client_for(cast.relative).get(reverse("actors:portal-overview", args=[kari.pk]))
+    assert response.status_code == 404
+
+
+def test_a_relative_named_by_national_id_is_no_users_link(cast):
+    """Nobody logs in as a link without a user: the policy's lookups are by user."""
+    RelativeLink.objects.create(
+        patient=cast.team.patient,
+        name="Siri Nordvik",
+        national_id=synthetic_national_id(dt.date(1990, 3, 12), 1),
+        relation=RelativeLink.Relation.SIBLING,
+        may_see_goals=True,
+        created_by=cast.patient,
+    )
+    stranger = UserFactory(kind=User.Kind.RELATIVE)
+    assert not visible_patients(stranger).exists()
+    assert standing(stranger, cast.team.patient) == Standing()

@@ -34,9 +34,12 @@ from actors.models import (
     NetworkLevel,
     Organisation,
     Patient,
+    Profession,
     RelativeLink,
+    Representation,
     Role,
     Scenario,
+    StaffInvitation,
     Team,
     User,
 )
@@ -129,9 +132,15 @@ class Login:
     organisation: str | None = None
     is_leader: bool = False
     is_admin: bool = False
+    profession: str = ""
+    # Other workplaces than the primary one (a fastlege who takes legevakt shifts).
+    organisations: tuple[str, ...] = ()
+    # The demo users have logged in before, except those who show what "never" looks like.
+    logged_in: bool = True
 
 
 _STAFF = User.Kind.STAFF
+_P = Profession
 LOGINS: tuple[Login, ...] = (
     Login(
         "cecilie",
@@ -142,6 +151,7 @@ LOGINS: tuple[Login, ...] = (
         "Kari, Emma og Malene: hele teamet og alt teamet deler; kan endre medlemmer, samtykke "
         "og pårørende. Får nattens kontakter i Varsler",
         organisation="fjordvik_ke",
+        profession=_P.VERNEPLEIER,
     ),
     Login(
         "fredrik",
@@ -152,6 +162,8 @@ LOGINS: tuple[Login, ...] = (
         "for koordinator i Malene-teamet)",
         "Kari, Emma og Malene: teamet og alt teamet deler",
         organisation="fjordvik_lege",
+        profession=_P.LEGE,
+        organisations=("legevakt",),
     ),
     Login(
         "tor",
@@ -161,6 +173,7 @@ LOGINS: tuple[Login, ...] = (
         "Psykiatrisk sykepleier, Fjordvik psykisk helse og rus; i Kari-teamet, slutter om 3 uker",
         "Kari: teamet og alt teamet deler",
         organisation="fjordvik_rus",
+        profession=_P.SYKEPLEIER,
     ),
     Login(
         "kristin",
@@ -170,6 +183,7 @@ LOGINS: tuple[Login, ...] = (
         "Psykolog ved Vestfjord DPS, kontaktpsykolog i Kari-, Malene- og Jonas-teamet",
         "Kari og Malene. Jonas først når han har samtykket til deling",
         organisation="dps",
+        profession=_P.PSYKOLOG,
     ),
     Login(
         "ingrid",
@@ -179,6 +193,7 @@ LOGINS: tuple[Login, ...] = (
         "Intern koordinator ved Vestfjord DPS, i Kari-, Emma-, Malene- og Jonas-teamet",
         "Kari, Emma og Malene. Jonas først når han har samtykket til deling",
         organisation="dps",
+        profession=_P.SYKEPLEIER,
     ),
     Login(
         "bjorn",
@@ -188,6 +203,7 @@ LOGINS: tuple[Login, ...] = (
         "Psykologspesialist ved BUP Vestfjord, kontaktpsykolog i Emma-teamet",
         "Emma: teamet og alt teamet deler",
         organisation="bup",
+        profession=_P.PSYKOLOG,
     ),
     Login(
         "hanne",
@@ -198,6 +214,7 @@ LOGINS: tuple[Login, ...] = (
         "Ola: hele teamet og alt teamet deler. Jonas: teamet og samtykkestatus (samtykke "
         "mangler), ingen kliniske opplysninger",
         organisation="havbu_ke",
+        profession=_P.SOSIONOM,
     ),
     Login(
         "gunnar",
@@ -207,6 +224,7 @@ LOGINS: tuple[Login, ...] = (
         "Fastlege ved Havbu legekontor, i Ola- og Jonas-teamet",
         "Ola. Jonas først når han har samtykket til deling",
         organisation="havbu_lege",
+        profession=_P.LEGE,
     ),
     Login(
         "sigrid",
@@ -216,6 +234,7 @@ LOGINS: tuple[Login, ...] = (
         "Overlege ved Medisinsk avdeling, Vestfjord sjukehus; kontaktlege i Ola-teamet",
         "Ola: teamet og alt teamet deler",
         organisation="medisin",
+        profession=_P.LEGE,
     ),
     Login(
         "astrid",
@@ -225,6 +244,7 @@ LOGINS: tuple[Login, ...] = (
         "Sykepleier i Havbu hjemmetjeneste, i Ola-teamet",
         "Ola: teamet og alt teamet deler",
         organisation="havbu_hjemme",
+        profession=_P.SYKEPLEIER,
     ),
     Login(
         "nina",
@@ -234,6 +254,8 @@ LOGINS: tuple[Login, ...] = (
         "Sykepleier i Havbu hjemmetjeneste, i ingen team",
         "Ingen pasienter",
         organisation="havbu_hjemme",
+        profession=_P.SYKEPLEIER,
+        logged_in=False,
     ),
     Login(
         "leif",
@@ -264,6 +286,7 @@ LOGINS: tuple[Login, ...] = (
         "Bare kriseplanen (kriseside), når han slår opp fødselsnummeret; registrerer "
         "kontakter utenom kontortid",
         organisation="legevakt",
+        profession=_P.LEGE,
     ),
     Login(
         "kari",
@@ -318,8 +341,10 @@ LOGINS: tuple[Login, ...] = (
         "Marte",
         "Lid",
         User.Kind.RELATIVE,
-        "Pårørende, Emmas mor",
-        "Emma: teamet, Min gode dag og planen",
+        "Pårørende, Emmas mor, med foreldreansvar (Emmas far er lagt til, men har ikke "
+        "logget inn ennå)",
+        "Emma: teamet, Min gode dag og planen; samtykker og godkjenner planen for henne til "
+        "hun fyller 16",
     ),
     Login(
         "admin",
@@ -351,6 +376,10 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year without one
         return day.replace(year=day.year - years, day=28)
+
+
+def patient_username(patient: Patient) -> str:
+    return patient.user.username if patient.user is not None else ""
 
 
 def _saved(obj: _ModelT) -> _ModelT:
@@ -398,7 +427,14 @@ class _Seed:
                     is_leader=spec.is_leader,
                     is_staff=spec.is_admin,
                     is_superuser=spec.is_admin,
+                    profession=spec.profession,
+                    last_login=self.now - dt.timedelta(days=index % 5 + 1)
+                    if spec.logged_in
+                    else None,
                 )
+            )
+            self.users[spec.username].organisations.set(
+                [self.orgs[key] for key in spec.organisations]
             )
 
     def patient(self, name: str, birth_date: dt.date, user: str | None = None) -> Patient:
@@ -482,19 +518,42 @@ class _Seed:
     def relative(
         self,
         patient: Patient,
-        relative: str,
+        relative: str | None,
         relation: RelativeLink.Relation,
         created_by: str,
-        **access: bool,
+        born: dt.date,
+        name: str = "",
+        **access: Any,
     ) -> RelativeLink:
+        """A relative named by fødselsnummer and phone; ``relative`` None for one who has not
+        logged in yet (the first login links them)."""
+        self._serial += 1
+        user = self.users[relative] if relative else None
         return _saved(
             RelativeLink(
                 patient=patient,
-                relative=self.users[relative],
-                name=str(self.users[relative]),
+                relative=user,
+                name=name or str(user),
+                national_id=synthetic_national_id(born, self._serial),
+                phone=_phone(200 + self._serial),
                 relation=relation,
                 created_by=self.users[created_by],
+                patient_confirmed_at=self.now if created_by == patient_username(patient) else None,
+                added_on_behalf=created_by != patient_username(patient),
                 **access,
+            )
+        )
+
+    def representation(
+        self, link: RelativeLink, basis: Representation.Basis, recorded_by: str, days_ago: int
+    ) -> Representation:
+        return _saved(
+            Representation(
+                patient=link.patient,
+                relative_link=link,
+                basis=basis,
+                valid_from=self.today - dt.timedelta(days=days_ago),
+                recorded_by=self.users[recorded_by],
             )
         )
 
@@ -526,11 +585,20 @@ def _kari(seed: _Seed) -> None:
         "per",
         RelativeLink.Relation.PARENT,
         created_by="kari",
+        born=dt.date(1962, 8, 2),
         may_see_team=True,
         may_see_goals=True,
         may_see_plan=False,
+        may_communicate=True,
     )
-    seed.relative(kari, "lise", RelativeLink.Relation.SIBLING, created_by="kari", excluded=True)
+    seed.relative(
+        kari,
+        "lise",
+        RelativeLink.Relation.SIBLING,
+        created_by="kari",
+        born=dt.date(1996, 1, 20),
+        excluded=True,
+    )
 
     sleep = _kari_good_day(seed, kari)
     actor = seed.users["cecilie"]
@@ -764,15 +832,27 @@ def _emma(seed: _Seed) -> None:
             given_by=Consent.GivenBy.GUARDIAN,
             note=guardian_note,
         )
-    seed.relative(
-        emma,
-        "marte",
-        RelativeLink.Relation.PARENT,
-        created_by="cecilie",
-        may_see_team=True,
-        may_see_goals=True,
-        may_see_plan=True,
-    )
+    # Both parents have foreldreansvar, recorded as her representatives; her father has not
+    # logged in yet (named by fødselsnummer, linked at his first login). At 16 the daily sweep
+    # ends their authority (coordination.turning_16).
+    full = {"may_see_team": True, "may_see_goals": True, "may_see_plan": True}
+    for username, name, born in (
+        ("marte", "", dt.date(1981, 4, 9)),
+        (None, "Jon Lid", dt.date(1979, 11, 30)),
+    ):
+        parent = seed.relative(
+            emma,
+            username,
+            RelativeLink.Relation.PARENT,
+            created_by="cecilie",
+            born=born,
+            name=name,
+            may_communicate=True,
+            **full,
+        )
+        seed.representation(
+            parent, Representation.Basis.PARENTAL_RESPONSIBILITY, "cecilie", days_ago=55
+        )
     # A draft still open for corrections (the fastlege has sent one); then the coordinator,
     # Emma's mother and the leaders approve it.
     draft = _plan(
@@ -801,12 +881,27 @@ def _jonas(seed: _Seed) -> None:
     seed.external(team, Role.NAV_ADVISER, "Nils Vikane", _phone(105), "havbu_nav")
 
 
+def _invitations(seed: _Seed) -> None:
+    """Leif has invited a vernepleier to Fjordvik hjemmetjeneste: she takes it in use at her
+    first HelseID login."""
+    _saved(
+        StaffInvitation(
+            organisation=seed.orgs["fjordvik_hjemme"],
+            name="Siv Aune",
+            hpr_number="9144551",
+            profession=Profession.VERNEPLEIER,
+            invited_by=seed.users["leif"],
+        )
+    )
+
+
 def _load() -> None:
     seed = _Seed()
     seed.organisations()
     seed.logins()
     for build_team in (_kari, _ola, _emma, _jonas):
         build_team(seed)
+    _invitations(seed)
     coordination_demo.load(seed.users, seed.today)
     demo_leaders.load(seed.users, seed.today)  # issue 8: background teams for leaders
 

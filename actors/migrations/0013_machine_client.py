@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actors', '0011_updated_at'),
+        ('actors', '0012_updated_at'),
     ]
 
     operations = [

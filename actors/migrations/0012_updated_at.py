@@ -5,11 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("coordination", "0007_refuse_non_ascii_national_ids")]
+    dependencies = [("actors", "0011_patients_by_birth_date_and_invitation_revoker")]
 
     operations = [
         migrations.AddField(
-            model_name="meeting",
+            model_name="team",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now),
+            preserve_default=False,
+        ),
+        migrations.AddField(
+            model_name="member",
             name="updated_at",
             field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now),
             preserve_default=False,

@@ -5,17 +5,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actors", "0010_user_national_id")]
+    dependencies = [("coordination", "0008_notification_turning_16")]
 
     operations = [
         migrations.AddField(
-            model_name="team",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now),
-            preserve_default=False,
-        ),
-        migrations.AddField(
-            model_name="member",
+            model_name="meeting",
             name="updated_at",
             field=models.DateTimeField(auto_now=True, default=django.utils.timezone.now),
             preserve_default=False,
