@@ -13,8 +13,9 @@ from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.models import Device
 
+from actors import services
 from actors.forms import LoginForm
-from actors.models import Organisation, StaffInvitation, User
+from actors.models import MachineClient, Organisation, StaffInvitation, User
 
 security_log = logging.getLogger("lkt.security")
 
@@ -103,3 +104,30 @@ class StaffInvitationAdmin(admin.ModelAdmin[StaffInvitation]):
             "changed" if change else "created",
             request.user.pk,
         )
+
+
+@admin.register(MachineClient)
+class MachineClientAdmin(admin.ModelAdmin[MachineClient]):
+    """Systems that read FHIR with bearer tokens (lkt.fhir.auth): registered here, through the
+    service that makes their user; deactivate the user to shut a client out."""
+
+    list_display = ["name", "client_id", "organisation", "scopes"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "client_id"]
+    fields = ["name", "client_id", "organisation", "scopes"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return ["client_id"] if obj else []
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        registered = services.machine_client_register(
+            actor=request.user,
+            name=obj.name,
+            client_id=obj.client_id,
+            organisation=obj.organisation,
+            scopes=obj.scopes,
+        )
+        obj.pk, obj.user_id = registered.pk, registered.user_id

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404
-from rest_framework import status
-from rest_framework.permissions import IsAdminUser
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,10 +20,23 @@ from actors.serializers import (
     MemberSerializer,
     OrganisationSerializer,
     PatientInSerializer,
+    PatientSerializer,
     TeamSerializer,
     patient_rows,
 )
 from lkt.access import Action, can, check, require_user
+from lkt.api_schema import reads, writes
+
+_TEAM_ROWS = inline_serializer(
+    "TeamRow",
+    many=True,
+    fields={
+        "id": serializers.IntegerField(),
+        "patient": serializers.CharField(),
+        "status": serializers.ChoiceField(choices=Team.Status.choices),
+        "missing_roles": serializers.ListField(child=serializers.CharField()),
+    },
+)
 
 
 class OrganisationListApi(APIView):
@@ -30,10 +45,18 @@ class OrganisationListApi(APIView):
     def get_permissions(self):  # type: ignore[no-untyped-def]
         return [IsAdminUser()] if self.request.method == "POST" else super().get_permissions()
 
+    @extend_schema(
+        operation_id="organisation_list", responses=reads(OrganisationSerializer(many=True))
+    )
     def get(self, request: Request) -> Response:
         data = OrganisationSerializer(Organisation.objects.order_by("name"), many=True).data
         return Response(data)
 
+    @extend_schema(
+        operation_id="organisation_create",
+        request=OrganisationSerializer,
+        responses=writes(OrganisationSerializer),
+    )
     def post(self, request: Request) -> Response:
         serializer = OrganisationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -46,10 +69,22 @@ class PatientListApi(APIView):
     """The search page's results (``selectors.patient_search``, audited per patient shown):
     the name, and fødselsnummer and birth date where the policy lets the row show them."""
 
+    @extend_schema(
+        operation_id="patient_search",
+        parameters=[
+            OpenApiParameter("q", str, description="Navn eller fødselsnummer, minst to tegn.")
+        ],
+        responses=reads(PatientSerializer(many=True)),
+    )
     def get(self, request: Request) -> Response:
         results = selectors.patient_search(request.user, request.query_params.get("q", ""))
         return Response(patient_rows(results))
 
+    @extend_schema(
+        operation_id="patient_register",
+        request=PatientInSerializer,
+        responses=writes(TeamSerializer),
+    )
     def post(self, request: Request) -> Response:
         serializer = PatientInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -60,6 +95,7 @@ class PatientListApi(APIView):
 
 
 class TeamListApi(APIView):
+    @extend_schema(operation_id="team_list", responses=reads(_TEAM_ROWS))
     def get(self, request: Request) -> Response:
         user = require_user(request.user)
         if user.kind != User.Kind.STAFF:
@@ -82,6 +118,7 @@ class TeamDetailApi(APIView):
     """The team page's reads (``selectors.team_get``: ``authorize`` decides and audits), as the
     reader's standing lets the page show them."""
 
+    @extend_schema(operation_id="team_get", responses=reads(TeamSerializer, not_found=True))
     def get(self, request: Request, pk: int) -> Response:
         page = selectors.team_get(request.user, pk)
         context = {"personal_id": page.shows_personal_id}
@@ -89,6 +126,11 @@ class TeamDetailApi(APIView):
 
 
 class MemberCreateApi(APIView):
+    @extend_schema(
+        operation_id="member_add",
+        request=MemberInSerializer,
+        responses=writes(MemberSerializer, not_found=True),
+    )
     def post(self, request: Request, pk: int) -> Response:
         # 404 when the team is hidden, 403 when it may not be changed, before input is judged.
         team = get_object_or_404(Team.objects.select_related("patient"), pk=pk)
@@ -98,3 +140,16 @@ class MemberCreateApi(APIView):
         data = {k: v for k, v in serializer.validated_data.items() if v is not None}
         member = services.member_add(actor=require_user(request.user), team=team, **data)
         return Response(MemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(exclude=True)
+class UnknownApi(APIView):
+    """An address under /api/v1/ that names nothing (a team id that is not a number): the
+    API's own 404 in JSON, not the HTML page."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, rest: str) -> Response:
+        raise NotFound
+
+    post = put = patch = delete = get

@@ -17,4 +17,6 @@ urlpatterns = [
     ),
     # --- issue 7: night contacts ---
     path("night-contacts/", night_api.NightContactCreateApi.as_view(), name="night-contact-create"),
+    # Last: whatever else is asked under /api/v1/ is the API's JSON 404.
+    path("<path:rest>", api.UnknownApi.as_view(), name="unknown"),
 ]

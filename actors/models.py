@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.validators import (
+    validate_client_scopes,
     validate_hpr_number,
     validate_national_id,
     validate_org_number,
@@ -64,6 +65,9 @@ class User(AbstractUser):
         STAFF = "staff", _("Ansatt")
         PATIENT = "patient", _("Pasient")
         RELATIVE = "relative", _("Pårørende")
+        # A registered machine client (an EPJ reading FHIR with a bearer token): never logs in
+        # on the pages; the user row is who the audit log names (MachineClient).
+        SYSTEM = "system", _("Maskinklient")
 
     kind = models.CharField(_("type bruker"), max_length=16, choices=Kind.choices)
     # The person's fødselsnummer as ID-porten or HelseID gives it (``pid``): the stable key of
@@ -298,6 +302,8 @@ class Team(models.Model):
     missing_roles_reason = models.TextField(
         _("hvorfor obligatoriske roller mangler"), max_length=1000, blank=True
     )
+    # When the row was last saved: FHIR's meta.lastUpdated and _lastUpdated (lkt.fhir).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("aktørfellesskap")
@@ -422,6 +428,8 @@ class Member(models.Model):
     end_reason = models.TextField(
         _("grunn til at medlemskapet ble avsluttet"), max_length=500, blank=True
     )
+    # When the row was last saved: the team's FHIR meta.lastUpdated follows its members.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("medlem")
@@ -1051,3 +1059,44 @@ class IdentitySession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.sid}"
+
+
+class MachineClient(models.Model):
+    """A system that reads FHIR from LKT with OAuth 2 client-credentials tokens (HelseID in
+    production): which client it is (the token's ``client_id``), the organisation it belongs
+    to, which decides the teams it reads (lkt.access), and the scopes LKT grants it. Its user
+    (kind ``system``) is who the audit log names; deactivating that user shuts it out."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    client_id = models.CharField(_("klient-id"), max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisasjon"),
+        on_delete=models.PROTECT,
+        related_name="machine_clients",
+    )
+    scopes = models.CharField(
+        _("scopes"),
+        max_length=500,
+        help_text=_("Mellomromsdelt, for eksempel system/CarePlan.read system/Goal.read"),
+        validators=[validate_client_scopes],
+    )
+    user = models.OneToOneField(
+        User,
+        on_delete=models.PROTECT,
+        related_name="machine_client",
+        limit_choices_to={"kind": User.Kind.SYSTEM},
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("maskinklient")
+        verbose_name_plural = _("maskinklienter")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_set(self) -> set[str]:
+        return set(self.scopes.split())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Member, Organisation, Patient, Role, Team, User
@@ -131,9 +132,11 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
         fields = ["id", "patient", "status", "established_on", "members"]
         read_only_fields = fields
 
+    @extend_schema_field(PatientSerializer)
     def get_patient(self, team: Team) -> dict[str, Any]:
         return PatientSerializer(team.patient, context=self.context).data
 
+    @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, team: Team) -> list[dict[str, Any]]:
         active = [m for m in team.members.all() if m.left_on is None]
         return MemberSerializer(active, many=True).data  # type: ignore[return-value]

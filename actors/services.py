@@ -18,6 +18,7 @@ from actors.models import (
     MANDATORY_ROLES,
     Closeness,
     Consent,
+    MachineClient,
     Member,
     NetworkLevel,
     Organisation,
@@ -27,7 +28,12 @@ from actors.models import (
     User,
 )
 from actors.staff_eligibility import NO_TEAM_ROLE, can_take_team_role
-from actors.validators import birth_date_from_national_id, normalize_phone, validate_national_id
+from actors.validators import (
+    birth_date_from_national_id,
+    normalize_phone,
+    validate_client_scopes,
+    validate_national_id,
+)
 from lkt import audit
 from lkt.access import AGE_OF_HEALTH_CONSENT, Action, authorize
 
@@ -155,7 +161,7 @@ def member_end(
     member.end_reason = reason.strip()
     _require_another_coordinator(member)
     member.full_clean()
-    member.save(update_fields=["left_on", "end_reason"])
+    member.save(update_fields=["left_on", "end_reason", "updated_at"])
     _coordinator_change_alert(member)
     if member.role == Role.COORDINATOR:
         _mandate_follow_coordinator(member.team)
@@ -291,7 +297,7 @@ def team_activate(*, actor: User, team: Team, missing_roles_reason: str = "") ->
     team.activated_on = timezone.localdate()
     team.missing_roles_reason = missing_roles_reason.strip() if missing else ""
     team.full_clean()
-    team.save(update_fields=["status", "activated_on", "missing_roles_reason"])
+    team.save(update_fields=["status", "activated_on", "missing_roles_reason", "updated_at"])
     return team
 
 
@@ -358,3 +364,39 @@ def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     consent.withdrawn_by = actor
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return consent
+
+
+@transaction.atomic
+def machine_client_register(
+    *, actor: User, name: str, client_id: str, organisation: Organisation, scopes: str
+) -> MachineClient:
+    """An administrator registers a system that reads FHIR (an EPJ): its HelseID client id, its
+    organisation (which decides the teams it reads, lkt.access) and the scopes LKT grants it.
+    Its user (kind ``system``, no password: it never logs in on the pages) is who the audit
+    log names for its reads."""
+    if not (actor.is_active and actor.is_superuser):
+        raise PermissionDenied
+    wanted = scopes.split()
+    try:
+        validate_client_scopes(scopes)
+    except ValidationError as exc:
+        raise ValidationError({"scopes": exc.messages}) from exc
+    # Named and placed like a person in the audit log: "DIPS Fjordvik, Fjordvik kommune".
+    user = User(
+        username=f"maskinklient.{client_id}"[:150],
+        first_name=name[:150],
+        kind=User.Kind.SYSTEM,
+        organisation=organisation,
+    )
+    user.set_unusable_password()
+    user.save()
+    client = MachineClient(
+        name=name,
+        client_id=client_id,
+        organisation=organisation,
+        scopes=" ".join(wanted),
+        user=user,
+    )
+    client.full_clean(exclude=["user"])
+    client.save()
+    return client

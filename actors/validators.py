@@ -209,3 +209,30 @@ def synthetic_national_id(birth_date: dt.date, serial: int) -> str:
         if (full := national_id_with_check_digits(f"{prefix}{individual:03d}"))
     ]
     return valid[serial % len(valid)]
+
+
+# The scopes a machine client may be given: SMART's system scopes, one read per FHIR type that
+# LKT serves (lkt.fhir.routes), or all reads.
+FHIR_READ_TYPES = (
+    "Patient",
+    "Practitioner",
+    "Organization",
+    "CareTeam",
+    "CarePlan",
+    "Goal",
+    "Consent",
+    "Task",
+    "Appointment",
+)
+ALL_READS_SCOPE = "system/*.read"
+CLIENT_SCOPES = (ALL_READS_SCOPE, *(f"system/{t}.read" for t in FHIR_READ_TYPES))
+
+
+def validate_client_scopes(value: str) -> None:
+    unknown = sorted(set(value.split()) - set(CLIENT_SCOPES))
+    if not value.split() or unknown:
+        raise ValidationError(
+            _("Ukjent scope: %(scopes)s. Bruk for eksempel system/CarePlan.read."),
+            code="invalid",
+            params={"scopes": ", ".join(unknown) or "–"},
+        )

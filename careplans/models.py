@@ -82,6 +82,8 @@ class Goal(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     retired_at = models.DateTimeField(null=True, blank=True)
+    # Goals are rewritten in place: FHIR's meta.lastUpdated and _lastUpdated (lkt.fhir).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("mål")

@@ -301,7 +301,7 @@ def _write_goals(
         if row.remove or not text:
             if goal is not None and goal.retired_at is None:
                 goal.retired_at = now
-                goal.save(update_fields=["retired_at"])
+                goal.save(update_fields=["retired_at", "updated_at"])
                 by_ref.pop(f"g{goal.pk}", None)
             continue
         goal = goal or Goal(patient=patient)

@@ -176,7 +176,7 @@ def evaluation_meeting_confirm(
             raise ValidationError({"starts_at": _("Velg et tidspunkt fram i tid.")})
         locked.starts_at = starts_at
     locked.status = Meeting.Status.PLANNED
-    locked.save(update_fields=["status", "starts_at"])
+    locked.save(update_fields=["status", "starts_at", "updated_at"])
     return locked
 
 

@@ -380,7 +380,7 @@ def meeting_mark_held(*, actor: User, meeting: Meeting) -> Meeting:
     if locked.starts_at > timezone.now():
         raise ValidationError(_("Møtet har ikke begynt ennå."))
     locked.status = Meeting.Status.HELD
-    locked.save(update_fields=["status"])
+    locked.save(update_fields=["status", "updated_at"])
     return locked
 
 

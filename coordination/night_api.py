@@ -9,6 +9,7 @@ answer, so the API never tells whether a person exists); 400 with field errors o
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +20,7 @@ from coordination import night_services
 from coordination.models import NightContact, NightService
 from lkt.access import require_user
 from lkt.api import DateTimeField
+from lkt.api_schema import writes
 from lkt.throttling import NationalIdLookupThrottle, UserRateThrottle
 
 
@@ -51,6 +53,11 @@ class NightContactCreateApi(APIView):
     # The patient is found by fødselsnummer: a lookup like the crisis lookup, in its budget.
     throttle_classes = [UserRateThrottle, NationalIdLookupThrottle]
 
+    @extend_schema(
+        operation_id="night_contact_record",
+        request=NightContactInSerializer,
+        responses=writes(NightContactSerializer, not_found=True),
+    )
     def post(self, request: Request) -> Response:
         actor = require_user(request.user)
         if not night_services.may_open_record_page(actor):

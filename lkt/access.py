@@ -16,6 +16,11 @@ Team membership, role, consent and relationship decide:
   typed as "forelder" is not enough: the basis is explicit. The coordinator and the team's
   creator record consent given to them.
 - A leader sees aggregate figures for their organisation, never clinical text.
+- A machine client (an EPJ reading FHIR with a bearer token, ``actors.MachineClient``) reads,
+  never changes, what staff in a team read, for the teams where its organisation (or one
+  below it) has an active core member, while the patient's consent to sharing in the team
+  stands: the organisation takes part in the patient's care and the patient has agreed to the
+  team sharing. Its scopes then say which resource types (lkt.fhir).
 - A night-service user (staff at a legevakt or AMK) sees nothing of any team; only the crisis
   card of a patient looked up by fødselsnummer: with the patient's standing consent to crisis
   sharing and a written reason, or without it by break-glass under helsepersonelloven § 7
@@ -85,6 +90,9 @@ class Action(StrEnum):
     # (journal, NAV, legevakt), and the patient's own. A relative never gets them: not on a
     # page, in the API nor on the plan's PDF (minimum necessary).
     VIEW_PERSONAL_ID = "view_personal_id"
+    # The patient's consents with their history: as the team page shows them, to the patient,
+    # staff who share her clinical picture and those who manage the team (they obtain consent).
+    VIEW_CONSENT = "view_consent"
 
 
 _CHANGES = {
@@ -161,11 +169,39 @@ def _staff_knows(user: User) -> Q:
     )
 
 
+def _organisation_tree(root_id: int | None) -> Q:
+    """An organisation and those below it (three levels, as ``leader_organisations``)."""
+    return (
+        Q(organisation_id=root_id)
+        | Q(organisation__parent_id=root_id)
+        | Q(organisation__parent__parent_id=root_id)
+        | Q(organisation__parent__parent__parent_id=root_id)
+    )
+
+
+def _client_reads(user: User, patient_ref: str = "pk") -> Q:
+    """The patients a machine client reads: an open team with an active core member from the
+    client's organisation or below it, and the patient's standing consent to team sharing."""
+    organisation_id = getattr(getattr(user, "machine_client", None), "organisation_id", None)
+    if organisation_id is None:
+        return Q(pk__in=[])
+    members = Member.objects.filter(
+        _organisation_tree(organisation_id),
+        team__patient=OuterRef(patient_ref),
+        team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
+        left_on__isnull=True,
+        involvement=Member.Involvement.CORE,
+    )
+    return Q(Exists(members), _standing_consent(Consent.Scope.TEAM_SHARING, patient_ref))
+
+
 def visible_patients(who: AnyUser) -> QuerySet[Patient]:
     """Patients whose identity the user may see."""
     user: User | None = as_user(who)
     if user is None:
         return Patient.objects.none()
+    if user.kind == User.Kind.SYSTEM:
+        return Patient.objects.filter(_client_reads(user))
     if user.kind == User.Kind.STAFF:
         return Patient.objects.filter(_staff_knows(user))
     if user.kind == User.Kind.PATIENT:
@@ -181,7 +217,12 @@ def identifies(who: AnyUser) -> ExpressionWrapper | Value:
     user: User | None = as_user(who)
     if user is None or user.kind == User.Kind.RELATIVE:
         return Value(False)
-    condition = _staff_knows(user) if user.kind == User.Kind.STAFF else Q(user=user)
+    if user.kind == User.Kind.SYSTEM:
+        condition = _client_reads(user)
+    elif user.kind == User.Kind.STAFF:
+        condition = _staff_knows(user)
+    else:
+        condition = Q(user=user)
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
@@ -190,6 +231,8 @@ def clinical_patients(who: AnyUser) -> QuerySet[Patient]:
     user: User | None = as_user(who)
     if user is None:
         return Patient.objects.none()
+    if user.kind == User.Kind.SYSTEM:
+        return Patient.objects.filter(_client_reads(user))
     if user.kind == User.Kind.STAFF:
         return Patient.objects.filter(
             _membership(user), _standing_consent(Consent.Scope.TEAM_SHARING)
@@ -214,6 +257,8 @@ class Standing:
     # A parent with foreldreansvar or a guardian of a patient under AGE_OF_HEALTH_CONSENT,
     # recorded as a representation in effect: consents for the child.
     acts_for_child: bool = False
+    # A machine client whose organisation takes part in the patient's team (``_client_reads``).
+    client_reads: bool = False
 
     @property
     def clinical(self) -> bool:
@@ -235,6 +280,9 @@ def standing(who: AnyUser, patient: Patient) -> Standing:
     if user.kind == User.Kind.PATIENT:
         is_self = patient.user_id == user.pk
         return Standing(is_self=is_self, of_age=is_self and of_age)
+    if user.kind == User.Kind.SYSTEM:
+        reads = Patient.objects.filter(_client_reads(user), pk=patient.pk).exists()
+        return Standing(client_reads=reads)
     if user.kind == User.Kind.RELATIVE:
         link = (
             RelativeLink.objects.active()
@@ -262,8 +310,24 @@ def standing(who: AnyUser, patient: Patient) -> Standing:
     return Standing(**flags) if flags else Standing()
 
 
+# What a machine client does for the teams it reads: read, as staff in the team read.
+CLIENT_READS = frozenset(
+    {
+        Action.VIEW_IDENTITY,
+        Action.VIEW_PERSONAL_ID,
+        Action.VIEW_TEAM,
+        Action.VIEW_GOALS,
+        Action.VIEW_PLAN,
+        Action.VIEW_CLINICAL,
+        Action.VIEW_CONSENT,
+    }
+)
+
+
 def allows(s: Standing, action: Action) -> bool:
     """Whether a standing already read permits the action (no query)."""
+    if s.client_reads:
+        return action in CLIENT_READS
     link = s.relative
     match action:
         case Action.VIEW_IDENTITY:
@@ -294,7 +358,51 @@ def allows(s: Standing, action: Action) -> bool:
         case Action.VIEW_PERSONAL_ID:
             # The patient and the staff who know her (``identifies`` says the same for lists).
             return s.clinical or s.manages
+        case Action.VIEW_CONSENT:
+            return s.clinical or s.manages
     return False
+
+
+# The reads ``patients_for`` answers as a query: what FHIR searches list (lkt.fhir).
+LIST_READS = (
+    Action.VIEW_IDENTITY,
+    Action.VIEW_TEAM,
+    Action.VIEW_GOALS,
+    Action.VIEW_PLAN,
+    Action.VIEW_CLINICAL,
+    Action.VIEW_CONSENT,
+)
+
+
+def patients_for(who: AnyUser, action: Action) -> QuerySet[Patient]:
+    """The patients for whom ``allows(standing(who, patient), action)`` holds, as one query,
+    for a list over many patients (a FHIR search). Only the reads in LIST_READS;
+    tests/lkt/test_access_lists.py pins each to ``can`` for every role of the cast."""
+    user: User | None = as_user(who)
+    if user is None or action not in LIST_READS:
+        return Patient.objects.none()
+    if user.kind == User.Kind.SYSTEM:
+        return Patient.objects.filter(_client_reads(user))
+    if action == Action.VIEW_IDENTITY:
+        return visible_patients(user)
+    if user.kind == User.Kind.PATIENT:
+        return Patient.objects.filter(user=user)
+    if user.kind == User.Kind.STAFF:
+        if action in (Action.VIEW_TEAM, Action.VIEW_CONSENT):
+            return Patient.objects.filter(_staff_knows(user))
+        return clinical_patients(user)
+    if user.kind != User.Kind.RELATIVE:
+        return Patient.objects.none()
+    allowed = {
+        Action.VIEW_TEAM: Q(may_see_team=True),
+        Action.VIEW_GOALS: Q(may_see_goals=True),
+        Action.VIEW_PLAN: Q(may_see_plan=True),
+    }.get(action)
+    if allowed is None:
+        return Patient.objects.none()
+    return Patient.objects.filter(
+        Exists(_relative_link(user).filter(allowed)), _standing_consent(Consent.Scope.RELATIVES)
+    )
 
 
 def relatives_informed() -> Exists:
@@ -370,6 +478,8 @@ def visible_teams(who: AnyUser) -> QuerySet[Team]:
         )
     if user.kind == User.Kind.PATIENT:
         return Team.objects.filter(patient__user=user)
+    if user.kind == User.Kind.SYSTEM:
+        return Team.objects.filter(_OPEN_TEAM, _client_reads(user, "patient"))
     return Team.objects.filter(
         _OPEN_TEAM,
         Exists(_relative_link(user, "patient").filter(may_see_team=True)),

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from lkt.fhir.outcome import outcome_response
 from lkt.forms import ALREADY_SAVED, is_unique_violation
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ NUL = "\x00"
 _JSON_NUL = b"\\u0000"
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 API_PREFIX = "/api/"
+FHIR_PREFIX = "/fhir/"
 
 
 def _in_query_dict(data: QueryDict) -> bool:
@@ -135,6 +137,9 @@ class RefuseNulMiddleware:
         )
         if request.path.startswith(API_PREFIX):
             return JsonResponse({"detail": message}, status=400)
+        if request.path.startswith(FHIR_PREFIX):
+            # FHIR clients read errors as OperationOutcomes (lkt.fhir).
+            return outcome_response(400, "invalid", str(message))
         return render(request, "400.html", {"reason": message}, status=400)
 
 

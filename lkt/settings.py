@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -397,6 +399,44 @@ REST_FRAMEWORK = {
         "national_id_lookup": env.str("LKT_NATIONAL_ID_LOOKUP_RATE", default="30/hour"),
     },
     "NUM_PROXIES": LKT_TRUSTED_PROXIES,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# Machine clients of the FHIR API (lkt.fhir.auth): the OAuth 2 issuer whose client-credentials
+# tokens LKT accepts (HelseID in production; empty: no bearer tokens at all), the audience the
+# tokens must name, and where the issuer's keys are (empty: its discovery document says).
+LKT_FHIR_TOKEN_ISSUER = env.str("LKT_FHIR_TOKEN_ISSUER", default="")
+LKT_FHIR_TOKEN_AUDIENCE = env.str("LKT_FHIR_TOKEN_AUDIENCE", default="lkt-fhir")
+LKT_FHIR_JWKS_URL = env.str("LKT_FHIR_JWKS_URL", default="")
+
+# OpenAPI 3 for the JSON API (/api/schema/) and for the FHIR routes (/api/schema/fhir/, made by
+# lkt.fhir.openapi from the same table as the routes); the docs pages (/api/docs/, and
+# /api/docs/fhir/ for FHIR) are Swagger UI
+# from drf-spectacular-sidecar, served from our own origin, so it loads nothing from outside
+# and runs under the CSP without 'unsafe-inline' (lkt.api_docs says how).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LKT API",
+    "DESCRIPTION": (
+        "JSON-API-et til LKT (innlogging med sesjon som sidene). Hver rolle får det samme som "
+        "sidene viser den, ikke mer. FHIR R4-grensesnittet har sitt eget skjema: "
+        "/api/schema/fhir/."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["lkt.api_schema.only_json_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lkt.api_schema.personal_id_is_optional",
+    ],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Swagger UI would send the schema to validator.swagger.io for its badge: nothing leaves.
+    "SWAGGER_UI_SETTINGS": {
+        "validatorUrl": None,
+        "deepLinking": True,
+    },
 }
 
 LOGGING = {

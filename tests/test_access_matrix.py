@@ -369,6 +369,43 @@ def nils_card_token(cast: Cast) -> list[Any]:
     return [card_token(cast)]
 
 
+def kari_plan_in_force(cast: Cast) -> list[Any]:
+    """An approved version of Kari's plan, in force."""
+    from django.utils import timezone
+
+    from careplans.models import CarePlan, CarePlanVersion
+
+    plan, _ = CarePlan.objects.get_or_create(team=cast.team)
+    version = CarePlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        status="in_force",
+        in_force_at=timezone.now(),
+        created_by=cast.coordinator,
+    )
+    return [version.pk]
+
+
+def kari_goal(cast: Cast) -> list[Any]:
+    from tests.coordination.test_task_services import goal_for
+
+    return [goal_for(cast).pk]
+
+
+def kari_team_consent(cast: Cast) -> list[Any]:
+    return [cast.team.patient.consents.get(scope="team_sharing").pk]
+
+
+# FHIR (issue 18): the same policy as the pages, in FHIR's words: no login is 401 (a bearer
+# token is asked for), a patient the reader may not know is 404, a read the role may not do 403.
+FHIR_LOGGED_IN = statuses(200, anonymous=401)
+FHIR_IDENTITY = statuses(404, anonymous=401, patient=200, relative=200, member=200, coordinator=200)
+FHIR_TEAM = FHIR_IDENTITY
+FHIR_GOALS = FHIR_IDENTITY
+# The plan, consents, tasks and meetings: Kari and staff in her team; Per knows her (403).
+FHIR_CLINICAL = {**FHIR_IDENTITY, "relative": 403}
+FHIR_NOWHERE = statuses(404)
+
 # Things only the kommune's koordinerende enhet does: nobody in the cast works there.
 UNIT_ONLY = statuses(403, anonymous=302)
 # Things only a line leader does (Leif leads the kommune that Cecilie and Tor work in).
@@ -385,6 +422,39 @@ MATRIX: dict[str, Row] = {
     "oidc-frontchannel-logout": Row("get", statuses(404), args=lambda cast: ["helseid"]),
     "set_language": Row("post", statuses(302), data=lambda cast: {"language": "en"}),
     "health": Row("get", statuses(200)),
+    # --- issue 18: FHIR R4 ---
+    "fhir:metadata": Row("get", statuses(200)),
+    **{
+        f"fhir:{kind}-search": Row("get", FHIR_LOGGED_IN)
+        for kind in (
+            "patient",
+            "practitioner",
+            "organization",
+            "careteam",
+            "careplan",
+            "goal",
+            "consent",
+            "task",
+            "appointment",
+        )
+    },
+    "fhir:patient-read": Row("get", FHIR_IDENTITY, args=kari_patient),
+    # Tor, as Kari's team page shows him to those who see it (and to himself).
+    "fhir:practitioner-read": Row("get", FHIR_TEAM, args=lambda cast: [cast.member.pk]),
+    "fhir:organization-read": Row("get", FHIR_LOGGED_IN, args=lambda cast: [cast.kommune.pk]),
+    "fhir:careteam-read": Row("get", FHIR_TEAM, args=kari_team),
+    "fhir:careplan-read": Row("get", FHIR_CLINICAL, args=kari_plan_in_force),
+    "fhir:goal-read": Row("get", FHIR_GOALS, args=kari_goal),
+    "fhir:consent-read": Row("get", FHIR_CLINICAL, args=kari_team_consent),
+    "fhir:task-read": Row("get", FHIR_CLINICAL, args=kari_task),
+    "fhir:appointment-read": Row("get", FHIR_CLINICAL, args=kari_meeting),
+    "fhir:unknown-type": Row("get", FHIR_NOWHERE, args=lambda cast: ["Observation"]),
+    "fhir:unknown-path": Row("get", FHIR_NOWHERE, args=lambda cast: ["Observation", "1"]),
+    # The API's schema and docs page hold no data: anyone reads them.
+    "api-schema": Row("get", statuses(200)),
+    "api-docs": Row("get", statuses(200)),
+    "api-schema-fhir": Row("get", statuses(200)),
+    "api-docs-fhir": Row("get", statuses(200)),
     "actors:team-list": Row("get", STAFF_ONLY),
     "actors:team-detail": Row("get", TEAM_VIEW, args=kari_team),
     "actors:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
@@ -673,6 +743,8 @@ MATRIX: dict[str, Row] = {
         "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
     ),
     # The API: Nils and Kari's team record for her (201); other staff and non-staff 403.
+    # An address under /api/v1/ that names nothing: the API's JSON 404, for everyone.
+    "api:unknown": Row("get", statuses(404), args=lambda cast: ["aktorfellesskap/kari/"]),
     "api:night-contact-create": Row(
         "post",
         statuses(403, member=201, coordinator=201, night=201),

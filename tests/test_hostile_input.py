@@ -46,7 +46,24 @@ BODY_CORPUS = (*SMALL_CORPUS, "x" * 1_000_000)  # 1 MB of text
 BROKEN_JSON = '{"national_id": "1", "occurred_at": '
 # Every key a view reads from the query string (grep "GET.get" and "query_params"), and the
 # indicator filter's fields, so the walk reaches each parser.
-QUERY_KEYS = ("q", "side", "fra", "til", "n", "following", "organisation", "start", "end", "limit")
+QUERY_KEYS = (
+    "q",
+    "side",
+    "fra",
+    "til",
+    "n",
+    "following",
+    "organisation",
+    "start",
+    "end",
+    "limit",
+    # The FHIR searches' parameters (lkt.fhir.routes): each parser meets the corpus too.
+    "identifier",
+    "patient",
+    "_lastUpdated",
+    "_count",
+    "_offset",
+)
 BAD_IDS = ("-1", "99999999999999999999")
 _MARKER_ID = 987654321  # no row has it: it shows where the integer arguments sit in a path
 _FIELD_NAME = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=\"([^\"]+)\"")

@@ -99,6 +99,8 @@ class Meeting(models.Model):
     minutes_updated_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the row was last saved: FHIR's meta.lastUpdated and _lastUpdated (lkt.fhir).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("møte")

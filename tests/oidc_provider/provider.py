@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 import shutil
 import socket
 import subprocess
@@ -26,9 +27,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from actors.validators import synthetic_national_id
+from actors.validators import ALL_READS_SCOPE, FHIR_READ_TYPES, synthetic_national_id
 
 HERE = Path(__file__).resolve().parent
 SERVER = HERE / "server.js"
@@ -141,6 +143,29 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+# Machine clients at the HelseID-like issuer (client credentials, private_key_jwt, as HelseID's):
+# an EPJ that reads LKT's FHIR API, and the resources the issuer serves: LKT's FHIR API (its
+# audience and SMART system scopes) and another API, for tokens not made for LKT.
+EPJ_CLIENT = "dips-fjordvik"
+FHIR_AUDIENCE = "urn:lkt:fhir"  # a resource indicator is an absolute URI (RFC 8707)
+OTHER_AUDIENCE = "urn:annet:api"
+FHIR_SCOPES = [ALL_READS_SCOPE, *(f"system/{t}.read" for t in FHIR_READ_TYPES)]
+
+
+def _machine_client(client_id: str, key: RSAKey) -> dict[str, Any]:
+    """The resource's scopes are the resource server's (``resources`` of the issuer): client
+    metadata may list only the issuer's OpenID scopes."""
+    return {
+        "client_id": client_id,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "token_endpoint_auth_signing_alg": "RS256",
+        "jwks": {"keys": [key.as_dict(private=False)]},
+        "grant_types": ["client_credentials"],
+        "response_types": [],
+        "redirect_uris": [],
+    }
+
+
 def _client(client_id: str, key: RSAKey, redirect: str, logout: str = "") -> dict[str, Any]:
     return {
         "client_id": client_id,
@@ -161,7 +186,43 @@ class RunningProvider:
     ports: dict[str, int]
     key_files: dict[str, Path]
     other_service_key: RSAKey
+    epj_key: RSAKey | None = None
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def client_credentials_token(
+        self, scope: str, *, client_id: str = EPJ_CLIENT, resource: str = FHIR_AUDIENCE
+    ) -> str:
+        """An access token (a JWT) from the HelseID-like issuer's token endpoint, for the EPJ,
+        authenticated as HelseID wants it: a client assertion signed with the client's key."""
+        assert self.epj_key is not None
+        endpoint = f"{self.issuer('helseid')}/token"
+        now = int(time.time())
+        assertion = jwt.encode(
+            {"alg": "RS256", "kid": self.epj_key.kid},
+            {
+                "iss": client_id,
+                "sub": client_id,
+                "aud": endpoint,
+                "jti": secrets.token_hex(16),
+                "iat": now,
+                "exp": now + 60,
+            },
+            self.epj_key,
+        )
+        answer = requests.post(
+            endpoint,
+            data={
+                "grant_type": "client_credentials",
+                "scope": scope,
+                "resource": resource,
+                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                "client_assertion": assertion,
+            },
+            timeout=5,
+        )
+        if not answer.ok:
+            raise RuntimeError(f"the provider refused the token: {answer.text}")
+        return str(answer.json()["access_token"])
 
     def issuer(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
@@ -243,6 +304,7 @@ def running_provider(workdir: Path) -> Iterator[RunningProvider]:
         )
     keys = {name: RSAKey.generate_key(2048, parameters={"kid": f"{name}-lkt"}) for name in SCOPES}
     other_key = RSAKey.generate_key(2048, parameters={"kid": "annen-tjeneste"})
+    epj_key = RSAKey.generate_key(2048, parameters={"kid": EPJ_CLIENT})
     key_files = {}
     for name, key in keys.items():
         path = workdir / f"{name}-client.pem"
@@ -259,10 +321,19 @@ def running_provider(workdir: Path) -> Iterator[RunningProvider]:
                 "http://testserver/konto/logg-inn/",
             )
         ]
+        resources: list[dict[str, Any]] = []
         if name == "idporten":
             clients.append(_client(OTHER_SERVICE, other_key, OTHER_SERVICE_CALLBACK))
+        else:
+            clients.append(_machine_client(EPJ_CLIENT, epj_key))
+            resources = [
+                {"audience": FHIR_AUDIENCE, "scopes": FHIR_SCOPES},
+                {"audience": OTHER_AUDIENCE, "scopes": FHIR_SCOPES},
+            ]
         issuers.append(
             {
+                "resource": resources[0] if resources else None,
+                "resources": resources,
                 "name": name,
                 "port": ports[name],
                 "scopes": SCOPES[name],
@@ -283,7 +354,9 @@ def running_provider(workdir: Path) -> Iterator[RunningProvider]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    provider = RunningProvider(ports=ports, key_files=key_files, other_service_key=other_key)
+    provider = RunningProvider(
+        ports=ports, key_files=key_files, other_service_key=other_key, epj_key=epj_key
+    )
     provider.process = process
     try:
         _wait_until_ready(provider, process)

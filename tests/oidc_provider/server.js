@@ -82,6 +82,29 @@ async function makeProvider(issuerConfig) {
     ttl: { AuthorizationCode: 60, IdToken: 3600, AccessToken: 3600, Interaction: 600, Session: 3600, Grant: 3600 },
     features: {
       devInteractions: { enabled: false },
+      // HelseID's client credentials for machine clients (an EPJ reading LKT's FHIR API): a JWT
+      // access token for the one resource the issuer serves (its audience), with the scopes of
+      // that resource the client asked for. Login clients get no resource: nothing changes for them.
+      clientCredentials: { enabled: Boolean(issuerConfig.resource) },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource(_ctx, client) {
+          return issuerConfig.resource && client.grantTypes.includes('client_credentials')
+            ? issuerConfig.resource.audience : undefined;
+        },
+        useGrantedResource: () => true,
+        getResourceServerInfo(_ctx, resourceIndicator) {
+          const resource = (issuerConfig.resources || []).find((r) => r.audience === resourceIndicator);
+          if (!resource) throw new errors.InvalidTarget();
+          return {
+            scope: resource.scopes.join(' '),
+            audience: resource.audience,
+            accessTokenTTL: 300,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
       rpInitiatedLogout: {
         enabled: true,
         async logoutSource(ctx, form) {
