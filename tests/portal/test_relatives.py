@@ -86,16 +86,28 @@ def test_kari_sets_an_end_date_and_per_sees_her_goals_until_then(cast: Cast, tim
     assert client_for(cast.relative).get(url("portal-overview", cast)).status_code == 404
 
 
-def test_a_past_end_date_comes_back_in_the_fragment_and_changes_nothing(cast: Cast):
+@pytest.mark.parametrize(
+    ("ends_on", "message"),
+    [
+        (
+            lambda: f"{timezone.localdate() - dt.timedelta(days=1)}",
+            "Sluttdatoen må være etter i dag",
+        ),
+        (lambda: "0001-01-01", "Skriv en dato mellom 01.01.1900 og 31.12.2100."),
+    ],
+)
+def test_a_past_end_date_comes_back_in_the_fragment_and_changes_nothing(
+    cast: Cast, ends_on, message
+):
     per = RelativeLink.objects.get(relative=cast.relative)
     prefix = f"rel{per.pk}-"
     response = client_for(cast.patient).post(
         url("portal-relative-update", cast, per.pk),
-        {f"{prefix}may_see_team": "on", f"{prefix}ends_on": "0001-01-01"},
+        {f"{prefix}may_see_team": "on", f"{prefix}ends_on": ends_on()},
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert "Sluttdatoen må være etter i dag" in body(response)
+    assert message in body(response)
     assert "HX-Trigger" not in response
     per.refresh_from_db()
     assert per.ends_on is None and per.may_see_goals
