@@ -87,10 +87,16 @@ $(OIDC_PROVIDER_STAMP): $(OIDC_PROVIDER)/package-lock.json
 	cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund
 	touch $@
 
+# Two workers (pytest-xdist, one per core; each its own PostgreSQL and Redis database, see
+# tests/conftest.py) for all but the browser journeys, which run alone: each drives a chromium
+# against a live server and times out on a machine busy with a second worker.
+PARALLEL := -n 2 --dist loadfile --ignore=tests/browser
 test: $(STAMP) chromium services oidc-provider
 	$(MAKE) --no-print-directory lint typecheck
-	$(TEST_ENV) $(BIN)/pytest
-	$(TEST_ENV) LKT_TEST_INSTANT='$(SECOND_INSTANT)' $(BIN)/pytest -m 'not hostile and not fuzz'
+	$(TEST_ENV) $(BIN)/pytest $(PARALLEL)
+	$(TEST_ENV) $(BIN)/pytest tests/browser
+	$(TEST_ENV) LKT_TEST_INSTANT='$(SECOND_INSTANT)' $(BIN)/pytest $(PARALLEL) -m 'not hostile and not fuzz'
+	$(TEST_ENV) LKT_TEST_INSTANT='$(SECOND_INSTANT)' $(BIN)/pytest tests/browser
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -19,8 +19,10 @@ informing relatives.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import time_machine
@@ -45,6 +47,25 @@ from tests.factories import (
     UserFactory,
 )
 from tests.oidc_provider.provider import RunningProvider, running_provider
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (``make test``) each worker gets a Redis database of its own, the
+    base one plus 1 + its number: the rate limits, the unread badge's cache, beat's heartbeat
+    and Celery's broker would otherwise be shared by tests running at the same moment.
+    pytest-django gives each worker its own PostgreSQL database (test_<name>_gw0, ...)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or not settings.REDIS_URL:
+        return
+    url = urlsplit(settings.REDIS_URL)
+    base = int(url.path.strip("/") or 0)
+    own = urlunsplit(url._replace(path=f"/{base + 1 + int(worker[2:])}"))
+    settings.REDIS_URL = own
+    settings.CACHES["default"]["LOCATION"] = own
+    settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = own
+    from lkt.celery import app
+
+    app.conf.broker_url = app.conf.result_backend = own
 
 
 @pytest.fixture(autouse=True)
