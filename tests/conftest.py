@@ -65,7 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = own
     from lkt.celery import app
 
-    app.conf.broker_url = app.conf.result_backend = own
+    app.conf.update(broker_url=own, result_backend=own)
 
 
 @pytest.fixture(autouse=True)
