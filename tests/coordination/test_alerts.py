@@ -294,7 +294,9 @@ def test_the_escalation_task_runs_the_sweep(cast: Cast):
         crisis_plan(cast)
         _to(Phase.RED, cast)
     with time_machine.travel(NOON + dt.timedelta(minutes=45), tick=False):
-        assert alert_escalate_task.delay().get() == 2
+        # .result, not .get(): threads of the concurrency tests running eager tasks can leave
+        # celery's process-wide "join would block" flag set in this xdist worker.
+        assert alert_escalate_task.delay().result == 2
 
 
 # ---------------------------------------------------------------------------------------------

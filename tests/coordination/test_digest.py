@@ -137,7 +137,7 @@ def test_the_digest_task_sends_the_digest(cast: Cast, tor_digest: User):
     from coordination.tasks import digest_send_task
 
     alert(tor_digest, "a")
-    assert digest_send_task.delay().get() == 1
+    assert digest_send_task.delay().result == 1  # .result: see test_alerts' escalation task
 
 
 # The digest, whatever the number of users: 1 the unread notifications of digest users with
