@@ -66,9 +66,11 @@ chromium:
 services: $(STAMP)
 	$(TEST_ENV) $(BIN)/python scripts/check_services.py
 
+# lint-imports: the layers' contracts in pyproject.toml ([tool.importlinter]).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # mypy loads lkt.settings through django-stubs, so it gets the same environment as the tests.
 typecheck: $(STAMP)

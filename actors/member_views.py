@@ -29,7 +29,7 @@ from actors.forms import (
 from actors.models import Member, Team
 from actors.selectors import team_section_url
 from lkt.access import Action, require_user
-from lkt.http import HtmxHttpRequest, form_data, saved_in_panel
+from lkt.http import HtmxHttpRequest, form_answer, form_data, saved_in_panel
 
 FORMS_TEMPLATE = "actors/member_forms.html"
 
@@ -37,10 +37,13 @@ FORMS_TEMPLATE = "actors/member_forms.html"
 def _form_response(
     request: HtmxHttpRequest, team: Team, partial: str, context: dict[str, Any]
 ) -> HttpResponse:
-    context = {"team": team, "partial": f"{FORMS_TEMPLATE}#{partial}", **context}
-    if request.htmx:
-        return render(request, context["partial"], context)
-    return render(request, "actors/member_form_page.html", context)
+    return form_answer(
+        request,
+        template=FORMS_TEMPLATE,
+        partial=partial,
+        page="actors/member_form_page.html",
+        context={"team": team, **context},
+    )
 
 
 def _saved(request: HtmxHttpRequest, team: Team, message: str) -> HttpResponse:
@@ -65,10 +68,9 @@ def member_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _member(request: HtmxHttpRequest, pk: int, member_pk: int) -> tuple[Team, Member]:
     team = selectors.team_for_action(request.user, pk, Action.MANAGE_TEAM)
     member = get_object_or_404(
-        Member.objects.select_related("user", "organisation"),
+        Member.objects.active().select_related("user", "organisation"),
         pk=member_pk,
         team=team,
-        left_on__isnull=True,
     )
     member.team = team
     return team, member

@@ -278,6 +278,12 @@ class Patient(models.Model):
             return dt.date(self.birth_date.year + age, 3, 1)
 
 
+class TeamQuerySet(models.QuerySet["Team"]):
+    def open(self) -> TeamQuerySet:
+        """Teams still at work: being established or active (a closed team is history)."""
+        return self.exclude(status=Team.Status.CLOSED)
+
+
 class Team(models.Model):
     """Aktørfellesskap: the actors who commit to one patient's plan."""
 
@@ -304,6 +310,8 @@ class Team(models.Model):
     )
     # When the row was last saved: FHIR's meta.lastUpdated and _lastUpdated (lkt.fhir).
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TeamQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("aktørfellesskap")
@@ -373,6 +381,12 @@ class MemberStatus(models.TextChoices):
     LEFT = "left", _("Sluttet")
 
 
+class MemberQuerySet(models.QuerySet["Member"]):
+    def active(self) -> MemberQuerySet:
+        """Memberships not ended: ``left_on`` is set the day someone leaves (never deleted)."""
+        return self.filter(left_on__isnull=True)
+
+
 class Member(models.Model):
     """A role in one team, held by a staff user or by an external contact without login.
 
@@ -430,6 +444,8 @@ class Member(models.Model):
     )
     # When the row was last saved: the team's FHIR meta.lastUpdated follows its members.
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("medlem")

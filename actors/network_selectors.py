@@ -439,9 +439,9 @@ def continuity_warnings_for_teams(teams: Iterable[Team]) -> dict[int, int]:
     # Query 1: active actors; those leaving within the horizon raise scenarios, and the others
     # may hold responsibility for one.
     members = list(
-        Member.objects.filter(team_id__in=ids, left_on__isnull=True).only(
-            "pk", "team_id", "expected_leave_on", "left_on"
-        )
+        Member.objects.active()
+        .filter(team_id__in=ids)
+        .only("pk", "team_id", "expected_leave_on", "left_on")
     )
     # Query 2: the saved scenarios.
     saved = list(

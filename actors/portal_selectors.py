@@ -185,12 +185,7 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
     # The standing is decided above by the policy (``check``); the audit row is written here
     # rather than through ``authorize``, which would read the relative's standing a second time.
     audit.record(user=require_user(user), patient=patient, action=audit.VIEW, obj=patient)
-    team = (
-        Team.objects.filter(patient=patient)
-        .exclude(status=Team.Status.CLOSED)
-        .order_by("-established_on")
-        .first()
-    )
+    team = Team.objects.open().filter(patient=patient).order_by("-established_on").first()
     page = PortalPage(patient=patient, standing=standing, team=team)
     if page.may_manage_consent or standing.is_self:
         page.consents = list(patient.consents.select_related("recorded_by").order_by("-given_at"))
@@ -198,7 +193,8 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
         return page
     if page.may_see_team:
         members = (
-            Member.objects.filter(team=team, left_on__isnull=True)
+            Member.objects.active()
+            .filter(team=team)
             .select_related("user", "organisation")
             .order_by("role", "joined_on")
         )

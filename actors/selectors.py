@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 
 def _has_role(role: Role) -> Exists:
-    return Exists(Member.objects.filter(team=OuterRef("pk"), role=role, left_on__isnull=True))
+    return Exists(Member.objects.active().filter(team=OuterRef("pk"), role=role))
 
 
 def _with_role_flags(teams: QuerySet[Team]) -> QuerySet[Team]:
@@ -77,7 +77,7 @@ def team_list_for_member(user: User) -> list[Team]:
 def team_count_awaiting_consent(user: User) -> int:
     """Teams the user is in but may not see yet, because sharing consent is missing."""
     return (
-        Team.objects.exclude(status=Team.Status.CLOSED)
+        Team.objects.open()
         .filter(members__user=user, members__left_on__isnull=True)
         .exclude(pk__in=visible_teams(user).values("pk"))
         .distinct()
@@ -210,9 +210,8 @@ def patient_search(user: AnyUser, query: str) -> list[Patient]:
         .filter(condition)
         # Whether the row may show fødselsnummer and birth date: the policy, per patient.
         .annotate(shows_personal_id=identifies(user))
-        .prefetch_related(
-            Prefetch("teams", queryset=Team.objects.exclude(status=Team.Status.CLOSED))
-        )
+        # The link goes to the open team (to_attr: the template cannot pick a closed one).
+        .prefetch_related(Prefetch("teams", queryset=Team.objects.open(), to_attr="open_teams"))
         .order_by("name")[:50]
     )
     if isinstance(user, User):
@@ -226,7 +225,7 @@ def relative_link_list_for_relative(user: User) -> list[RelativeLink]:
         RelativeLink.objects.filter(relative=user, patient__in=visible_patients(user))
         .select_related("patient")
         .prefetch_related(
-            Prefetch("patient__teams", queryset=Team.objects.exclude(status=Team.Status.CLOSED))
+            Prefetch("patient__teams", queryset=Team.objects.open(), to_attr="open_teams")
         )
         .order_by("patient__name")
     )
@@ -242,11 +241,9 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
     """
     organisations = leader_organisations(user)
     flagged = _with_role_flags(
-        Team.objects.exclude(status=Team.Status.CLOSED).filter(
+        Team.objects.open().filter(
             Exists(
-                Member.objects.filter(
-                    team=OuterRef("pk"), left_on__isnull=True, organisation__in=organisations
-                )
+                Member.objects.active().filter(team=OuterRef("pk"), organisation__in=organisations)
             )
         )
     )
@@ -254,9 +251,8 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
     for role in MANDATORY_ROLES:
         missing |= Q(**{f"has_{role.value}": False})
     # The status report is the leader's where a core member works under them (is_team_leader).
-    leads = Member.objects.filter(
+    leads = Member.objects.active().filter(
         team=OuterRef("pk"),
-        left_on__isnull=True,
         involvement=Member.Involvement.CORE,
         organisation__in=organisations,
     )
@@ -266,9 +262,9 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=Member.objects.filter(
-                    role=Role.COORDINATOR, left_on__isnull=True
-                ).select_related("user", "organisation"),
+                queryset=Member.objects.active()
+                .filter(role=Role.COORDINATOR)
+                .select_related("user", "organisation"),
                 to_attr="coordinators",
             )
         )

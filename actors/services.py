@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actors import signals
 from actors.models import (
     MANDATORY_ROLES,
     Closeness,
@@ -162,9 +163,9 @@ def member_end(
     _require_another_coordinator(member)
     member.full_clean()
     member.save(update_fields=["left_on", "end_reason", "updated_at"])
-    _coordinator_change_alert(member)
+    signals.coordinator_leaving.send(sender=Member, member=member)
     if member.role == Role.COORDINATOR:
-        _mandate_follow_coordinator(member.team)
+        signals.coordinator_stepped_down.send(sender=Member, team=member.team)
     return member
 
 
@@ -190,9 +191,11 @@ def _require_another_coordinator(member: Member) -> None:
         return
     # Lock the team so two coordinators cannot end each other at the same moment.
     Team.objects.select_for_update().filter(pk=member.team_id).first()
-    others = Member.objects.filter(
-        team_id=member.team_id, role=Role.COORDINATOR, left_on__isnull=True
-    ).exclude(pk=member.pk)
+    others = (
+        Member.objects.active()
+        .filter(team_id=member.team_id, role=Role.COORDINATOR)
+        .exclude(pk=member.pk)
+    )
     if not others.exists():
         raise ValidationError(
             _(
@@ -200,21 +203,6 @@ def _require_another_coordinator(member: Member) -> None:
                 "koordinator, så den siste koordinatoren kan ikke avsluttes."
             )
         )
-
-
-def _coordinator_change_alert(member: Member) -> None:
-    # Imported here: coordination builds on actors, not the other way round.
-    from coordination.services import coordinator_change_alert
-
-    coordinator_change_alert(member=member)
-
-
-def _mandate_follow_coordinator(team: Team) -> None:
-    # A coordinator stepped down: the mandate is the remaining coordinator's (imported here
-    # like the alert above).
-    from coordination.services import mandate_follow_coordinator
-
-    mandate_follow_coordinator(team=team)
 
 
 @transaction.atomic
@@ -267,9 +255,9 @@ def member_update(
     member.full_clean()
     member.save()
     if expected_leave_on and expected_leave_on != leave_before:
-        _coordinator_change_alert(member)
+        signals.coordinator_leaving.send(sender=Member, member=member)
     if steps_down:
-        _mandate_follow_coordinator(member.team)
+        signals.coordinator_stepped_down.send(sender=Member, team=member.team)
     return member
 
 
@@ -280,7 +268,7 @@ def team_activate(*, actor: User, team: Team, missing_roles_reason: str = "") ->
     authorize(actor, Action.MANAGE_TEAM, team.patient, obj=team)
     if team.status != Team.Status.ESTABLISHING:
         raise ValidationError(_("Bare et aktørfellesskap under etablering kan settes som aktivt."))
-    held = set(team.members.filter(left_on__isnull=True).values_list("role", flat=True).distinct())
+    held = set(team.members.active().values_list("role", flat=True).distinct())
     missing = [role for role in MANDATORY_ROLES if role not in held]
     if missing and not missing_roles_reason.strip():
         names = ", ".join(str(role.label) for role in missing)

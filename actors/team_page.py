@@ -40,9 +40,13 @@ class Section:
     title: StrOrPromise
     template: str  # "<app>/<file>.html#<partial>"
     action: Action
-    build: Callable[[TeamPage], dict[str, Any]]
+    # What the partial needs beyond the TeamPage itself (the members section needs nothing more).
+    build: Callable[[TeamPage], dict[str, Any]] | None
     # Other sections whose changes this one shows too, so it reloads with them.
     follows: tuple[str, ...] = ()
+
+    def data(self, page: TeamPage) -> dict[str, Any]:
+        return self.build(page) if self.build else {}
 
     @property
     def reload_events(self) -> str:
@@ -59,10 +63,6 @@ class Section:
 
 # The query parameter of a reload after another section's change (actors.views.team_section).
 FOLLOWING = "following"
-
-
-def _members(page: TeamPage) -> dict[str, Any]:
-    return {}
 
 
 def _registry() -> list[Section]:
@@ -106,7 +106,7 @@ def _registry() -> list[Section]:
             _("Medlemmer"),
             "actors/team_members.html#members",
             Action.VIEW_TEAM,
-            _members,
+            None,
         ),
         # Element B: communication lines, perspectives and scenarios (actors.network_views).
         Section(
@@ -233,7 +233,7 @@ SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 def visible_sections(page: TeamPage) -> list[tuple[Section, dict[str, Any]]]:
     return [
-        (section, section.build(page))
+        (section, section.data(page))
         for section in SECTIONS
         if allows(page.standing, section.action)
     ]

@@ -73,7 +73,7 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     page = selectors.team_get(request.user, pk)
     if not allows(page.standing, section.action):
         raise PermissionDenied
-    context = {"page": page, "team": page.team, "data": section.build(page), "section": section}
+    context = {"page": page, "team": page.team, "data": section.data(page), "section": section}
     if FOLLOWING in request.GET:
         # A message belongs to the section whose change it reports: not taking it here leaves
         # it for that section's own reload, whichever request arrives first.

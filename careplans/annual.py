@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actors.models import Consent, Member, Role
 from careplans.models import AnnualActivity
 
 if TYPE_CHECKING:
@@ -32,6 +33,8 @@ Kind = AnnualActivity.Kind
 
 # The minimum package (sluttrapport 7.1.4): when to meet, how often to look again.
 KICKOFF_WITHIN_DAYS = 14
+# The one rule for the evaluation: the team is evaluating from a week before the period ends,
+# when LKT proposes the meeting (coordination.evaluation_services) and the årshjul plans it.
 EVALUATION_BEFORE_END_DAYS = 7
 EVALUATION_EVERY_MONTHS = 6
 ACTOR_MAP_EVERY_MONTHS = 6
@@ -266,13 +269,12 @@ def default_activities(
     suggested but not mandatory. ``coordinator`` and ``consent_on`` (the date of the standing
     consent to share in the team) are read from the database when not given (two queries).
     """
-    from actors.models import Consent, Member, Role
-
     today = today or timezone.localdate()
     team_id = version.plan.team_id
     if coordinator is None:
         coordinator = (
-            Member.objects.filter(team_id=team_id, role=Role.COORDINATOR, left_on__isnull=True)
+            Member.objects.active()
+            .filter(team_id=team_id, role=Role.COORDINATOR)
             .order_by("joined_on", "pk")
             .first()
         )

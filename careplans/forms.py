@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actors.validators import is_ascii_digits
-from careplans.models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, GoodDayVersion
+from careplans.models import LONG_TEXT, MEDIUM_TEXT, SHORT_TEXT, TOO_LONG, GoodDayVersion
 from careplans.services import MAX_CHALLENGES, MAX_GOALS, ChallengeInput, GoalInput
 from lkt.forms import DateField, DateInput, StyledFormMixin
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from careplans.selectors import GoodDayPage
 
 EXTRA_ROWS = 2
-TOO_LONG = _("Teksten er for lang: %(show_value)d tegn. Den kan være opptil %(limit_value)d tegn.")
 
 
 def _text(label: StrOrPromise, limit: int, help_text: StrOrPromise = "", rows: int = 4) -> Any:

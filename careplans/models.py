@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 LONG_TEXT = 4000
 MEDIUM_TEXT = 2000
 SHORT_TEXT = 500
+# The one message for a text over its limit, in forms and in the services that check it too.
+TOO_LONG = _("Teksten er for lang: %(show_value)d tegn. Den kan være opptil %(limit_value)d tegn.")
 CORRECTION_TEXT = 1000
 
 

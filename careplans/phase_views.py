@@ -39,7 +39,7 @@ from careplans.phase_forms import (
 from careplans.phase_selectors import annual_activities, phase_overview, version_for_action
 from coordination.meeting_selectors import annual_meetings
 from lkt.access import Action, allows, require_user
-from lkt.http import HtmxHttpRequest, form_data, saved_in_panel
+from lkt.http import HtmxHttpRequest, form_answer, form_data, saved_in_panel
 
 PHASE_TEAM = "careplans/phase_team.html"
 PHASE_FORMS = "careplans/phase_forms.html"
@@ -70,21 +70,6 @@ def phase_section(page: TeamPage) -> dict[str, Any]:
     }
 
 
-def _form_answer(
-    request: HtmxHttpRequest,
-    *,
-    template: str,
-    partial: str,
-    page_template: str,
-    context: dict[str, Any],
-) -> HttpResponse:
-    """The form fragment for htmx (status 200 also with errors, so htmx swaps it in), or the
-    form on a page of its own."""
-    if request.htmx:
-        return render(request, f"{template}#{partial}", context)
-    return render(request, page_template, {**context, "partial": f"{template}#{partial}"})
-
-
 # ---------------------------------------------------------------------------------------------
 # The team's phase
 
@@ -105,11 +90,11 @@ def phase_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return saved_in_panel(
             request, message, event="fase-changed", back=team_section_url(team.pk, "fase")
         )
-    return _form_answer(
+    return form_answer(
         request,
         template=PHASE_TEAM,
         partial="phase-change-form",
-        page_template=PHASE_FORM_PAGE,
+        page=PHASE_FORM_PAGE,
         context={"team": team, "change_form": form, "title": _("Endre fase")},
     )
 
@@ -162,11 +147,11 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
         return saved_in_panel(
             request, message, event="fase-changed", back=team_section_url(team.pk, "fase")
         )
-    return _form_answer(
+    return form_answer(
         request,
         template=PHASE_FORMS,
         partial="phase-entry-form",
-        page_template=PHASE_FORM_PAGE,
+        page=PHASE_FORM_PAGE,
         context={
             "team": team,
             "version": version,
@@ -301,11 +286,11 @@ def _annual_activity_form(
             event="arshjul-changed",
             back=_annual_back(version),
         )
-    return _form_answer(
+    return form_answer(
         request,
         template=ANNUAL_FORMS,
         partial="annual-activity-form",
-        page_template=ANNUAL_FORM_PAGE,
+        page=ANNUAL_FORM_PAGE,
         context={
             "team": version.plan.team,
             "version": version,
@@ -357,11 +342,11 @@ def annual_defaults(request: HtmxHttpRequest, version_pk: int) -> HttpResponse:
     if added is not None:
         message = _("Minimumspakken er lagt inn: %(count)s aktiviteter.") % {"count": len(added)}
         return saved_in_panel(request, message, event="arshjul-changed", back=_annual_back(version))
-    return _form_answer(
+    return form_answer(
         request,
         template=ANNUAL_FORMS,
         partial="annual-defaults-form",
-        page_template=ANNUAL_FORM_PAGE,
+        page=ANNUAL_FORM_PAGE,
         context={
             "team": version.plan.team,
             "version": version,

@@ -10,8 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Team
-from careplans.forms import TOO_LONG
-from careplans.models import CORRECTION_TEXT, CarePlanVersion, PersonalApproval
+from careplans.models import CORRECTION_TEXT, TOO_LONG, CarePlanVersion, PersonalApproval
 from lkt.forms import DateField, DateInput, StyledFormMixin
 
 
@@ -140,7 +139,8 @@ class PersonalApprovalForm(StyledFormMixin, forms.Form):
         field = self.fields["witness_member"]
         if isinstance(field, forms.ModelChoiceField):
             field.queryset = (
-                Member.objects.filter(team=team, left_on__isnull=True)
+                Member.objects.active()
+                .filter(team=team)
                 .select_related("user")
                 .order_by("role", "pk")
             )

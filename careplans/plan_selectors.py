@@ -171,9 +171,7 @@ def required_approvals(
     team = team or version.plan.team
     patient = team.patient
     if members is None:
-        members = list(
-            Member.objects.filter(team=team, left_on__isnull=True).select_related("user")
-        )
+        members = list(Member.objects.active().filter(team=team).select_related("user"))
     active = [m for m in members if m.left_on is None]
     required: list[RequiredApproval] = [
         RequiredApproval(
@@ -237,10 +235,6 @@ def required_approvals(
                 need.approval = approval
                 break
     return required
-
-
-def newest_version(plan: CarePlan) -> CarePlanVersion | None:
-    return plan.versions.order_by("-number").first()
 
 
 def corrections_open(version: CarePlanVersion) -> bool:
@@ -562,9 +556,8 @@ def plan_list_awaiting_leader(who: AnyUser) -> list[LeaderRow]:
         .exclude(plan__team__status=Team.Status.CLOSED)
         .filter(
             Exists(
-                Member.objects.filter(
+                Member.objects.active().filter(
                     team=OuterRef("plan__team"),
-                    left_on__isnull=True,
                     involvement=Member.Involvement.CORE,
                     organisation__in=organisations,
                 )
@@ -587,12 +580,15 @@ def plan_list_awaiting_leader(who: AnyUser) -> list[LeaderRow]:
     )
     team_ids = [d.plan.team_id for d in drafts]
     orgs_by_team: dict[int, dict[int, Organisation]] = {}
-    for member in Member.objects.filter(
-        team_id__in=team_ids,
-        left_on__isnull=True,
-        involvement=Member.Involvement.CORE,
-        organisation__in=organisations,
-    ).select_related("organisation"):
+    for member in (
+        Member.objects.active()
+        .filter(
+            team_id__in=team_ids,
+            involvement=Member.Involvement.CORE,
+            organisation__in=organisations,
+        )
+        .select_related("organisation")
+    ):
         if member.organisation is None:  # filtered on organisation: never
             continue
         orgs_by_team.setdefault(member.team_id, {})[member.organisation.pk] = member.organisation

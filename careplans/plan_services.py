@@ -27,10 +27,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from actors.models import MANDATORY_ROLES, Member, Team, User
+from careplans.annual import add_months, default_activities
 from careplans.annual_schedule import version_put_in_force
-from careplans.forms import TOO_LONG
 from careplans.models import (
     CORRECTION_TEXT,
+    TOO_LONG,
     AnnualActivity,
     CarePlan,
     CarePlanVersion,
@@ -78,12 +79,6 @@ class StalePlan(Exception):
         self.latest = latest
 
 
-def _in_months(day: dt.date, months: int) -> dt.date:
-    from careplans.annual import add_months
-
-    return add_months(day, months)
-
-
 def _role_snapshot(members: list[Member]) -> list[dict[str, Any]]:
     return [
         {
@@ -98,15 +93,6 @@ def _role_snapshot(members: list[Member]) -> list[dict[str, Any]]:
         }
         for m in members
     ]
-
-
-def _default_activities(version: CarePlanVersion) -> list[AnnualActivity]:
-    """The årshjul's minimum package (careplans.annual), proposed on a plan's first draft."""
-    try:
-        from careplans.annual import default_activities
-    except ImportError:  # pragma: no cover - the årshjul module ships with the plan
-        return []
-    return default_activities(version)
 
 
 # Everything a phase entry says is carried into the next draft (the named night contact too: it
@@ -161,7 +147,8 @@ def _draft_new(actor: User, team: Team, plan: CarePlan) -> CarePlanVersion:
         .first()
     )
     members = list(
-        Member.objects.filter(team=team, left_on__isnull=True)
+        Member.objects.active()
+        .filter(team=team)
         .select_related("user", "organisation")
         .order_by("role", "joined_on")
     )
@@ -179,7 +166,7 @@ def _draft_new(actor: User, team: Team, plan: CarePlan) -> CarePlanVersion:
         roles=_role_snapshot(members),
         missing_roles=missing,
         period_start=today,
-        period_end=_in_months(today, PERIOD_MONTHS),
+        period_end=add_months(today, PERIOD_MONTHS),
         corrections_until=timezone.now() + dt.timedelta(days=CORRECTION_DAYS),
         created_by=actor,
     )
@@ -213,7 +200,7 @@ def _draft_new(actor: User, team: Team, plan: CarePlan) -> CarePlanVersion:
     else:
         activities = []
     if not activities:
-        activities = _default_activities(version)
+        activities = default_activities(version)
     AnnualActivity.objects.bulk_create(activities)
     plan.version += 1
     plan.save(update_fields=["version"])
@@ -447,7 +434,7 @@ def plan_correction_add(*, actor: User, version: CarePlanVersion, text: str) -> 
     plan, fresh, newest = _locked(version)
     team = plan.team
     authorize(actor, Action.VIEW_CLINICAL, team.patient, obj=fresh)
-    if not Member.objects.filter(team=team, user=actor, left_on__isnull=True).exists():
+    if not Member.objects.active().filter(team=team, user=actor).exists():
         raise ValidationError(_("Bare medlemmer av aktørfellesskapet kan komme med innspill."))
     if fresh.status != Status.DRAFT or newest.pk != fresh.pk:
         raise ValidationError(_("Innspill kan bare gis til det nyeste utkastet."))

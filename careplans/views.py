@@ -31,12 +31,7 @@ def _patient(pk: int) -> Patient:
 
 
 def _team_pk(patient: Patient) -> int | None:
-    return (
-        Team.objects.filter(patient=patient)
-        .exclude(status=Team.Status.CLOSED)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    return Team.objects.open().filter(patient=patient).values_list("pk", flat=True).first()
 
 
 def _render_page(

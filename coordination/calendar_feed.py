@@ -48,7 +48,7 @@ def meetings_for(user: User, now: dt.datetime) -> list[Meeting]:
     """Meetings of the teams where the user is an active member, not cancelled."""
     return list(
         Meeting.objects.filter(
-            team_id__in=Member.objects.filter(user=user, left_on__isnull=True).values("team_id"),
+            team_id__in=Member.objects.active().filter(user=user).values("team_id"),
             starts_at__gte=now - HISTORY,
         )
         .exclude(status=Meeting.Status.CANCELLED)

@@ -46,7 +46,7 @@ CARD_PHASES = [Phase.RED, Phase.YELLOW]
 def crisis_patient_find(national_id: str) -> Patient | None:
     """The patient with this fødselsnummer who has an open team, else None (one query). The
     caller says the same thing for "no such person" and "no team": no enumeration."""
-    open_team = Team.objects.filter(patient=OuterRef("pk")).exclude(status=Team.Status.CLOSED)
+    open_team = Team.objects.open().filter(patient=OuterRef("pk"))
     return Patient.objects.filter(Exists(open_team), national_id=national_id).first()
 
 

@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# From this many days before a period ends the team is evaluating: the evaluation meeting is
-# proposed one week before the end (coordination.evaluation_services).
-EVALUATE_DAYS_BEFORE_END = 7
+from careplans.annual import EVALUATION_BEFORE_END_DAYS
 
 
 class Stage(models.TextChoices):
@@ -89,7 +87,7 @@ def stage(state: CycleState) -> Stage:
         if (
             state.evaluation_status == "draft"
             or state.evaluation_meeting
-            or days_left <= EVALUATE_DAYS_BEFORE_END
+            or days_left <= EVALUATION_BEFORE_END_DAYS
         ):
             return Stage.EVALUATE
         if state.today >= state.period_starts_on:

@@ -34,7 +34,7 @@ from coordination.reminders import reminders_sweep
 
 
 def _member(team: Team, username: str) -> Member:
-    return team.members.get(user__username=username, left_on__isnull=True)
+    return team.members.active().get(user__username=username)
 
 
 def _at(day: dt.date, hour: int) -> dt.datetime:

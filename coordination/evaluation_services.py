@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Member, Team, User
+from careplans.annual import EVALUATION_BEFORE_END_DAYS
 from careplans.models import Goal
 from coordination.models import (
     AgendaItem,
@@ -39,9 +40,9 @@ from lkt import audit
 from lkt.access import Action, authorize, check
 
 OSLO = ZoneInfo("Europe/Oslo")
-# The evaluation meeting is proposed one week before the period ends (LKT report 7.1.5: the
-# evaluation is prepared so that the new period can start when the old one ends).
-PROPOSE_DAYS_BEFORE_END = 7
+# The evaluation meeting is proposed EVALUATION_BEFORE_END_DAYS before the period ends, at ten
+# (LKT report 7.1.5: the evaluation is prepared so that the new period can start when the old
+# one ends).
 MEETING_HOUR = 10
 # Corrections to a sent summary: three working days. Long enough for a part-time fastlege or a
 # member on a two-day shift rotation to read it, short enough that the summary is still fresh
@@ -68,7 +69,7 @@ def next_weekday(day: dt.date) -> dt.date:
 def proposed_meeting_day(ends_on: dt.date, today: dt.date) -> dt.date:
     """A weekday about one week before the period ends: a Saturday moves back to Friday and a
     Sunday on to Monday; a day that is today or already past becomes the next weekday."""
-    day = ends_on - dt.timedelta(days=PROPOSE_DAYS_BEFORE_END)
+    day = ends_on - dt.timedelta(days=EVALUATION_BEFORE_END_DAYS)
     if day.weekday() == 5:
         day -= dt.timedelta(days=1)
     elif day.weekday() == 6:
@@ -383,9 +384,9 @@ def evaluation_send(*, actor: User, period: PlanPeriod) -> Evaluation:
     deadline = timezone.localtime(evaluation.corrections_until).strftime("%d.%m.%Y kl. %H:%M")
     recipients: dict[int, User] = {
         m.user.pk: m.user
-        for m in Member.objects.filter(
-            team=team, left_on__isnull=True, user__isnull=False, user__is_active=True
-        ).select_related("user")
+        for m in Member.objects.active()
+        .filter(team=team, user__isnull=False, user__is_active=True)
+        .select_related("user")
         if m.user
     }
     patient_user = team.patient.user

@@ -43,7 +43,7 @@ from coordination.evaluation_forms import (
 from coordination.models import Evaluation, Meeting
 from lkt.access import Action, require_user
 from lkt.forms import unique_violation_as_validation_error
-from lkt.http import HtmxHttpRequest, form_data
+from lkt.http import HtmxHttpRequest, form_answer, form_data
 
 DETAIL = "coordination/evaluation_detail.html"
 FORM_PAGE = "coordination/evaluation_form_page.html"
@@ -59,10 +59,13 @@ def _detail_url(period_pk: int) -> str:
 def _form_answer(
     request: HtmxHttpRequest, *, partial: str, context: dict[str, Any], title: str
 ) -> HttpResponse:
-    """The form fragment for htmx (status 200 also with errors), or the form on its own page."""
-    if request.htmx:
-        return render(request, f"{DETAIL}#{partial}", context)
-    return render(request, FORM_PAGE, {**context, "partial": f"{DETAIL}#{partial}", "title": title})
+    return form_answer(
+        request,
+        template=DETAIL,
+        partial=partial,
+        page=FORM_PAGE,
+        context={**context, "title": title},
+    )
 
 
 def _body(request: HtmxHttpRequest, period_pk: int, extra: dict[str, Any] | None = None) -> Any:

@@ -6,7 +6,7 @@ grouped by team (or patient) and month; ``coordination.indicators`` turns them i
 Nothing here reads a name or a line of clinical text: only ids, dates and counts.
 
 The caseload limit lives here too: the limit is a fact the indicator measures against, and the
-leader sets it from the indicator page (``caseload_limit_set``).
+leader sets it from the indicator page (``indicator_services.caseload_limit_set``).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from functools import reduce
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
-from django.db import connections, transaction
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Count,
     Exists,
@@ -36,9 +36,8 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, ExtractMonth, ExtractYear
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from actors.models import MANDATORY_ROLES, Member, Organisation, Role, Team, User
+from actors.models import MANDATORY_ROLES, Member, Organisation, Role, Team
 from careplans.models import (
     AnnualActivity,
     AnnualActivityDone,
@@ -57,7 +56,6 @@ from coordination.models import (
     SurveyAnswer,
 )
 from coordination.models.survey import Dimension
-from lkt.access import leader_organisations
 
 CASELOAD_LIMIT_MIN = 1
 CASELOAD_LIMIT_MAX = 100
@@ -458,21 +456,3 @@ def load_facts(
         caseload=dict(caseload),
         limits=limits,
     )
-
-
-@transaction.atomic
-def caseload_limit_set(*, actor: User, organisation: Organisation, limit: int) -> Organisation:
-    """The leader's limit on teams per coordinator for one of their organisations (and, by
-    inheritance, those below it that have none of their own)."""
-    if not leader_organisations(actor).filter(pk=organisation.pk).exists():
-        raise PermissionDenied
-    if not CASELOAD_LIMIT_MIN <= limit <= CASELOAD_LIMIT_MAX:
-        raise ValidationError(
-            {
-                "limit": _("Grensen må være fra %(min)s til %(max)s team.")
-                % {"min": CASELOAD_LIMIT_MIN, "max": CASELOAD_LIMIT_MAX}
-            }
-        )
-    organisation.caseload_limit = limit
-    organisation.save(update_fields=["caseload_limit"])
-    return organisation

@@ -26,12 +26,12 @@ from actors.forms import submit
 from actors.models import Organisation, User
 from coordination import report_jobs
 from coordination.indicator_charts import chart_blocks
-from coordination.indicator_data import caseload_limit_set
 from coordination.indicator_forms import (
     CaseloadLimitForm,
     IndicatorFilterForm,
     default_period,
 )
+from coordination.indicator_services import caseload_limit_set
 from coordination.indicators import CSV_HEADER, SUPPRESS_BELOW, csv_rows, indicator_report
 from coordination.models import ReportJob
 from lkt.access import leader_organisations, require_user

@@ -105,8 +105,9 @@ class MeetingForm(StyledFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        active = Member.objects.filter(pk__in=[m.pk for m in members if m.left_on is None])
-        active = member_queryset_for_labels(active).order_by("role", "pk")
+        active = member_queryset_for_labels(
+            Member.objects.filter(pk__in=[m.pk for m in members if m.left_on is None])
+        ).order_by("role", "pk")
         for name in ("leader", "referent", "invited"):
             field = self.fields[name]
             if isinstance(field, forms.ModelChoiceField):

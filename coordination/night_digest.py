@@ -163,10 +163,10 @@ def _recipients(patient_ids: Iterable[int]) -> list[Member]:
     teams (one per patient), with each person's notification preference: one query."""
     deputy = Exists(Mandate.objects.filter(team_id=OuterRef("team_id"), deputy_id=OuterRef("pk")))
     return list(
-        Member.objects.filter(
+        Member.objects.active()
+        .filter(
             Q(role=Role.COORDINATOR) | Q(deputy),
             team__patient_id__in=set(patient_ids),
-            left_on__isnull=True,
             user__isnull=False,
             user__is_active=True,
         )

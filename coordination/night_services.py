@@ -54,9 +54,7 @@ def may_open_record_page(who: AnyUser) -> bool:
     if user is None or user.kind != User.Kind.STAFF:
         return False
     return _records_night_contacts(user) or (
-        Member.objects.filter(
-            user=user, left_on__isnull=True, team__status__in=OPEN_STATUSES
-        ).exists()
+        Member.objects.active().filter(user=user, team__status__in=OPEN_STATUSES).exists()
     )
 
 
@@ -66,12 +64,13 @@ def may_import(who: AnyUser) -> bool:
     if user is None or user.kind != User.Kind.STAFF:
         return False
     return _records_night_contacts(user) or (
-        Member.objects.filter(
+        Member.objects.active()
+        .filter(
             user=user,
             role=Role.COORDINATOR,
-            left_on__isnull=True,
             team__status__in=OPEN_STATUSES,
-        ).exists()
+        )
+        .exists()
     )
 
 

@@ -59,12 +59,7 @@ def observation_list_for_patient(who: AnyUser, patient_pk: int) -> PortalObserva
         raise PermissionDenied
     user: User = require_user(who)
     audit.record(user=user, patient=patient, action=audit.VIEW, obj=patient)
-    team = (
-        Team.objects.filter(patient=patient)
-        .exclude(status=Team.Status.CLOSED)
-        .order_by("-established_on")
-        .first()
-    )
+    team = Team.objects.open().filter(patient=patient).order_by("-established_on").first()
     reports = (
         list(
             Observation.objects.filter(team=team, reported_by=user).order_by("-created_at", "-pk")[

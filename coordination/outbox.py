@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from collections.abc import Iterable
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -22,6 +23,14 @@ from coordination.models import Delivery
 from coordination.sms import send_sms
 
 log = logging.getLogger(__name__)
+
+
+# Defined beside what it runs, so publishing needs no import of coordination.tasks (which
+# imports the outbox); the name stays the one queued messages and the beat schedule use.
+@shared_task(name="coordination.tasks.delivery_send_task", ignore_result=True)
+def delivery_send_task(ids: list[int]) -> int:
+    return deliver(ids)
+
 
 # After this many failed attempts a row is marked failed and shows as such in the admin log.
 MAX_ATTEMPTS = 8
@@ -36,8 +45,6 @@ def publish_on_commit(ids: Iterable[int]) -> None:
 
 def publish(ids: list[int]) -> None:
     """Hand the rows to a worker. Never raises: the rows stay pending for the sweep."""
-    from coordination.tasks import delivery_send_task
-
     try:
         # A connection of our own that tries once: kombu's default connect policy retries for
         # about six seconds when Redis is down (measured), which a web request must not wait.

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from actors.models import Consent, Member, Organisation, Role, Team, User
 from careplans.annual_schedule import roll_forward
 from careplans.models import AnnualActivity
+from coordination.evaluation_services import evaluation_meeting_propose
 from coordination.models import Mandate, Notification, PlanPeriod, Task
 from coordination.notify import notify
 from coordination.turning_16 import turning_16_sweep
@@ -111,9 +112,8 @@ def _coordinators(team_ids: Iterable[int]) -> dict[int, list[Member]]:
     if not ids:
         return found
     for member in (
-        Member.objects.filter(
-            team_id__in=ids, role=Role.COORDINATOR, left_on__isnull=True, user__isnull=False
-        )
+        Member.objects.active()
+        .filter(team_id__in=ids, role=Role.COORDINATOR, user__isnull=False)
         .select_related("user")
         .order_by("joined_on", "pk")
     ):
@@ -298,8 +298,6 @@ def _period_url(period: PlanPeriod) -> str:
 def evaluation_due_reminders(today: dt.date) -> dict[str, int]:
     """A period ending within a week: the evaluation meeting is proposed (once: the period
     row is locked and marked) and the coordinators are reminded."""
-    from coordination.evaluation_services import evaluation_meeting_propose
-
     periods = [p for p in evaluation_due_query(today) if _open(p.team)]
     proposed = 0
     for period in periods:
@@ -418,8 +416,8 @@ def consent_renewal_reminders(today: dt.date) -> int:
 def member_leaving_query(today: dt.date) -> QuerySet[Member]:
     # Index members_leaving: active members with a leave date within 30 days.
     return (
-        Member.objects.filter(
-            left_on__isnull=True,
+        Member.objects.active()
+        .filter(
             expected_leave_on__isnull=False,
             expected_leave_on__gte=today,
             expected_leave_on__lte=today + dt.timedelta(days=LEAVING_DAYS),

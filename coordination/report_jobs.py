@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -35,6 +36,19 @@ from lkt.models import ExportLog
 from lkt.pdf import render_pdf
 
 log = logging.getLogger(__name__)
+
+
+# Beside the job it runs, like the outbox's delivery task (coordination.tasks lists both).
+@shared_task(
+    name="coordination.tasks.report_job_run_task",
+    ignore_result=True,
+    soft_time_limit=settings.LKT_REPORT_JOB_SOFT_TIME_LIMIT,
+    time_limit=settings.LKT_REPORT_JOB_TIME_LIMIT,
+)
+def report_job_run_task(job_id: int) -> str:
+    """A leader's report: renders the PDF into the job's row."""
+    return report_job_run(job_id)
+
 
 # A finished report is kept this long, then purged (the beat runs the purge daily).
 KEEP_FOR = dt.timedelta(hours=24)
@@ -73,8 +87,6 @@ def export_record(
 
 def _enqueue(job_id: int) -> None:
     """Hand the job to a worker; if the broker is down the job fails visibly, with a retry."""
-    from coordination.tasks import report_job_run_task
-
     try:
         report_job_run_task.delay(job_id)
     except Exception:  # the broker's errors vary by transport; all mean "not started"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 
@@ -125,7 +125,8 @@ def line_leaders(organisation_id: int) -> list[User]:
 
 def active_coordinators(team: Team) -> list[Member]:
     return list(
-        Member.objects.filter(team=team, role=Role.COORDINATOR, left_on__isnull=True)
+        Member.objects.active()
+        .filter(team=team, role=Role.COORDINATOR)
         .select_related("user")
         .order_by("joined_on", "pk")
     )
@@ -179,7 +180,8 @@ def mandate_approvers(team: Team, mandate: Mandate | None = None) -> list[User]:
 def caseload(user: User) -> int:
     """How many open teams the person coordinates now."""
     return (
-        Member.objects.filter(user=user, role=Role.COORDINATOR, left_on__isnull=True)
+        Member.objects.active()
+        .filter(user=user, role=Role.COORDINATOR)
         .filter(_OPEN_TEAM)
         .values("team")
         .distinct()
@@ -347,7 +349,3 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
 
 def mandate_for_team(team: Team) -> Mandate | None:
     return Mandate.objects.filter(team=team).select_related("deputy__user").first()
-
-
-def appointments_open(team: Team) -> QuerySet[CoordinatorAppointment]:
-    return CoordinatorAppointment.objects.filter(team=team)

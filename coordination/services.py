@@ -190,9 +190,7 @@ def appointment_propose(
         )
     if not can_take_team_role(candidate):
         raise ValidationError({"candidate": NO_TEAM_ROLE})
-    if Member.objects.filter(
-        team=team, user=candidate, role=Role.COORDINATOR, left_on__isnull=True
-    ).exists():
+    if Member.objects.active().filter(team=team, user=candidate, role=Role.COORDINATOR).exists():
         raise ValidationError({"candidate": _("Personen er allerede koordinator i teamet.")})
     appointment = CoordinatorAppointment(
         team=team, candidate=candidate, patient_wish=patient_wish.strip(), proposed_by=actor
@@ -317,11 +315,7 @@ def appointment_register(
     if not can_take_team_role(candidate):
         raise ValidationError(NO_TEAM_ROLE)
     # Locked: two registrations at once change the membership once.
-    member = (
-        Member.objects.select_for_update()
-        .filter(team=team, user=candidate, left_on__isnull=True)
-        .first()
-    )
+    member = Member.objects.active().select_for_update().filter(team=team, user=candidate).first()
     if member is None:
         organisation = candidate.organisation
         member = Member(
@@ -467,7 +461,7 @@ def mandate_follow_coordinator(*, team: Team, coordinator: Member | None = None)
 
 def coordinator_change_alert(*, member: Member) -> None:
     """Alert the coordinator's leaders and the team's deputy that the coordinator leaves
-    (a leave date is recorded) or has left. Called by ``actors.services`` when either
+    (a leave date is recorded) or has left. On ``actors.signals.coordinator_leaving`` when either
     happens; repeating the same change never alerts twice."""
     if member.role != Role.COORDINATOR:
         return
@@ -499,3 +493,13 @@ def coordinator_change_alert(*, member: Member) -> None:
         notify(
             recipient=recipient, kind=kind, team=member.team, occurrence=occurrence, message=text
         )
+
+
+def on_coordinator_leaving(sender: object, *, member: Member, **kwargs: object) -> None:
+    """actors.signals.coordinator_leaving, connected in CoordinationConfig.ready()."""
+    coordinator_change_alert(member=member)
+
+
+def on_coordinator_stepped_down(sender: object, *, team: Team, **kwargs: object) -> None:
+    """actors.signals.coordinator_stepped_down, connected in CoordinationConfig.ready()."""
+    mandate_follow_coordinator(team=team)

@@ -445,7 +445,8 @@ def status_report_get(team: Team, *, full: bool) -> StatusReport:
             .order_by("-changed_at", "-pk")
         )
     members = list(
-        Member.objects.filter(team=team, left_on__isnull=True)
+        Member.objects.active()
+        .filter(team=team)
         .select_related("user", "organisation")
         .order_by("joined_on", "pk")
     )

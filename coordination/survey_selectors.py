@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Team, User
+from coordination.indicators import SUPPRESS_BELOW
 from coordination.models import Dimension, SurveyParticipation, SurveyRound
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
-SUPPRESS_BELOW = 5
 # Columns of the results table: the latest rounds; older ones still anchor the first change.
 ROUNDS_SHOWN = 6
 _TENTH = Decimal("0.1")
@@ -93,9 +93,9 @@ class SurveyResults:
 def _not_answered() -> Subquery:
     """Active staff members of the round's team who have not answered it."""
     members = (
-        Member.objects.filter(
+        Member.objects.active()
+        .filter(
             team=OuterRef("team"),
-            left_on__isnull=True,
             user__kind=User.Kind.STAFF,
             user__is_active=True,
         )

@@ -48,9 +48,9 @@ def survey_respondents(team: Team) -> list[Member]:
     """Who is asked: the team's active members with an active staff account (external contacts
     without login cannot answer)."""
     return list(
-        Member.objects.filter(
+        Member.objects.active()
+        .filter(
             team=team,
-            left_on__isnull=True,
             user__kind=User.Kind.STAFF,
             user__is_active=True,
         )
@@ -64,7 +64,7 @@ def survey_is_respondent(user: User, team: Team) -> bool:
     return (
         user.kind == User.Kind.STAFF
         and user.is_active
-        and Member.objects.filter(team=team, user=user, left_on__isnull=True).exists()
+        and Member.objects.active().filter(team=team, user=user).exists()
     )
 
 

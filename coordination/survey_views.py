@@ -23,10 +23,10 @@ from actors.forms import submit
 from actors.models import Team
 from actors.selectors import TeamPage, team_for_action, team_get, team_section_url
 from coordination import survey_services
+from coordination.indicators import SUPPRESS_BELOW
 from coordination.models import SurveyRound
 from coordination.survey_forms import SurveyAnswerForm, SurveyRoundOpenForm
 from coordination.survey_selectors import (
-    SUPPRESS_BELOW,
     survey_answered_user_ids,
     survey_has_answered,
     survey_open_round,

@@ -36,7 +36,7 @@ TASKS_EVENT = "tiltak-changed"
 
 
 def active_members(team: Team) -> list[Member]:
-    return list(Member.objects.filter(team=team, left_on__isnull=True).select_related("user"))
+    return list(Member.objects.active().filter(team=team).select_related("user"))
 
 
 def task_form(team: Team, data: Any = None, *, initial: dict[str, Any] | None = None) -> TaskForm:

@@ -85,9 +85,8 @@ def _coordinator_users(team_ids: set[int]) -> dict[int, list[User]]:
     """The active coordinators with a login of the teams (one query for all)."""
     found: dict[int, list[User]] = defaultdict(list)
     for member in (
-        Member.objects.filter(
-            team_id__in=team_ids, role=Role.COORDINATOR, left_on__isnull=True, user__isnull=False
-        )
+        Member.objects.active()
+        .filter(team_id__in=team_ids, role=Role.COORDINATOR, user__isnull=False)
         .select_related("user")
         .order_by("joined_on", "pk")
     ):
@@ -103,10 +102,7 @@ def turning_16_sweep(today: dt.date) -> int:
     ids |= set(outgrown_parental_responsibility_query(today).values_list("patient_id", flat=True))
     if not ids:
         return 0
-    teams = {
-        team.patient_id: team
-        for team in Team.objects.filter(patient_id__in=ids).exclude(status=Team.Status.CLOSED)
-    }
+    teams = {team.patient_id: team for team in Team.objects.filter(patient_id__in=ids).open()}
     coordinators = _coordinator_users({team.pk for team in teams.values()})
     told = 0
     for patient in Patient.objects.filter(pk__in=ids).order_by("pk"):

@@ -64,7 +64,3 @@ def count(user: User) -> int:
 
 def refresh_on_commit(user: User) -> None:
     transaction.on_commit(lambda: refresh(user))
-
-
-def all_read_on_commit(user: User) -> None:
-    transaction.on_commit(lambda: _set(user, 0))

@@ -37,7 +37,7 @@ from coordination.models import (
 )
 from lkt.access import Action, check, require_user
 from lkt.forms import unique_violation_as_validation_error
-from lkt.http import HtmxHttpRequest, form_data, go_to, saved_in_panel
+from lkt.http import HtmxHttpRequest, form_answer, form_data, go_to, saved_in_panel
 
 REPORT = "coordination/need_report_detail.html"
 COORDINATOR = "coordination/team_coordinator.html"
@@ -156,10 +156,13 @@ def need_report_establish(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def _panel(
     request: HtmxHttpRequest, team: Any, partial: str, context: dict[str, Any]
 ) -> HttpResponse:
-    context = {"team": team, "partial": f"{COORDINATOR}#{partial}", **context}
-    if request.htmx:
-        return render(request, context["partial"], context)
-    return render(request, "coordination/coordinator_form_page.html", context)
+    return form_answer(
+        request,
+        template=COORDINATOR,
+        partial=partial,
+        page="coordination/coordinator_form_page.html",
+        context={"team": team, **context},
+    )
 
 
 def _saved(request: HtmxHttpRequest, team_pk: int, message: str) -> HttpResponse:
@@ -222,7 +225,7 @@ def _registered_message(team: Team, member: Member) -> str:
 @require_http_methods(["GET", "POST"])
 def mandate_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     team = team_for_action(request.user, pk, Action.MANAGE_TEAM)
-    members = list(Member.objects.filter(team=team, left_on__isnull=True).select_related("user"))
+    members = list(Member.objects.active().filter(team=team).select_related("user"))
     mandate = selectors.mandate_for_team(team)
     initial = (
         {

@@ -114,11 +114,10 @@ def _standing_consent(scope: Consent.Scope, patient_ref: str = "pk") -> Exists:
 
 
 def _membership(user: User, patient_ref: str = "pk", *, role: Role | None = None) -> Exists:
-    members = Member.objects.filter(
+    members = Member.objects.active().filter(
         team__patient=OuterRef(patient_ref),
         team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
         user=user,
-        left_on__isnull=True,
     )
     if role is not None:
         members = members.filter(role=role)
@@ -185,11 +184,10 @@ def _client_reads(user: User, patient_ref: str = "pk") -> Q:
     organisation_id = getattr(getattr(user, "machine_client", None), "organisation_id", None)
     if organisation_id is None:
         return Q(pk__in=[])
-    members = Member.objects.filter(
+    members = Member.objects.active().filter(
         _organisation_tree(organisation_id),
         team__patient=OuterRef(patient_ref),
         team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
-        left_on__isnull=True,
         involvement=Member.Involvement.CORE,
     )
     return Q(Exists(members), _standing_consent(Consent.Scope.TEAM_SHARING, patient_ref))
@@ -226,7 +224,7 @@ def identifies(who: AnyUser) -> ExpressionWrapper | Value:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def clinical_patients(who: AnyUser) -> QuerySet[Patient]:
+def _clinical_patients(who: AnyUser) -> QuerySet[Patient]:
     """Patients whose clinical content the user may see (staff in the team, with consent)."""
     user: User | None = as_user(who)
     if user is None:
@@ -390,7 +388,7 @@ def patients_for(who: AnyUser, action: Action) -> QuerySet[Patient]:
     if user.kind == User.Kind.STAFF:
         if action in (Action.VIEW_TEAM, Action.VIEW_CONSENT):
             return Patient.objects.filter(_staff_knows(user))
-        return clinical_patients(user)
+        return _clinical_patients(user)
     if user.kind != User.Kind.RELATIVE:
         return Patient.objects.none()
     allowed = {
@@ -509,10 +507,9 @@ def invitation_organisations(who: AnyUser) -> QuerySet[Organisation]:
     user: User | None = as_user(who)
     if user is None or user.kind != User.Kind.STAFF:
         return Organisation.objects.none()
-    coordinates = Member.objects.filter(
+    coordinates = Member.objects.active().filter(
         user=user,
         role=Role.COORDINATOR,
-        left_on__isnull=True,
         team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
     )
     own = Q(pk=user.organisation_id) | Q(further_employees=user)
@@ -528,12 +525,15 @@ def is_team_leader(who: AnyUser, team: Team) -> bool:
     user = as_user(who)
     if user is None or not (user.is_leader and user.organisation_id):
         return False
-    return Member.objects.filter(
-        team=team,
-        left_on__isnull=True,
-        involvement=Member.Involvement.CORE,
-        organisation__in=leader_organisations(user),
-    ).exists()
+    return (
+        Member.objects.active()
+        .filter(
+            team=team,
+            involvement=Member.Involvement.CORE,
+            organisation__in=leader_organisations(user),
+        )
+        .exists()
+    )
 
 
 # A leader sees a team's structure: roles, organisations, counts and dates, and by name only the

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
@@ -39,6 +41,18 @@ def parameter_int(value: str | None) -> int | None:
 def go_to(request: HtmxHttpRequest, url: str) -> HttpResponse:
     """After a save: htmx follows in the browser, a plain form post is redirected."""
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+def form_answer(
+    request: HtmxHttpRequest, *, template: str, partial: str, page: str, context: dict[str, Any]
+) -> HttpResponse:
+    """A form that is shown again (opened, or with errors): the fragment for htmx (status 200
+    also with errors, so htmx swaps it in), or ``page``, the form on a page of its own, which
+    includes the fragment as ``partial``."""
+    fragment = f"{template}#{partial}"
+    if request.htmx:
+        return render(request, fragment, context)
+    return render(request, page, {**context, "partial": fragment})
 
 
 def saved_in_panel(

@@ -17,7 +17,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user is None:
         raise PermissionDenied
     if user.kind == User.Kind.PATIENT:
-        team = Team.objects.filter(patient__user=user).exclude(status=Team.Status.CLOSED).first()
+        team = Team.objects.filter(patient__user=user).open().first()
         if team is None:
             return render(request, "lkt/no_team.html")
         # The patient's home is their portal: plain words, made for a phone.

@@ -47,7 +47,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from actors import fhir as actors_fhir
-from actors.models import Consent, Member, Organisation, Patient, Team, User
+from actors.models import Consent, Member, Organisation, Patient, Team, TeamQuerySet, User
 from careplans import fhir as careplans_fhir
 from careplans.models import CarePlanVersion, Goal, PhaseChange, PhasePlanEntry
 from coordination import fhir as coordination_fhir
@@ -235,7 +235,7 @@ def organization_search(user: AnyUser, search: Search) -> Found:
 # CareTeam
 
 
-def _teams() -> QuerySet[Team]:
+def _teams() -> TeamQuerySet:
     return (
         Team.objects.select_related("patient")
         .annotate(
@@ -276,8 +276,8 @@ def care_team_search(user: AnyUser, search: Search) -> Found:
     clinical = patients_for(user, Action.VIEW_CLINICAL).filter(pk=OuterRef("patient_id"))
     rows = (
         _teams()
+        .open()
         .filter(patient__in=patients_for(user, Action.VIEW_TEAM))
-        .exclude(status=Team.Status.CLOSED)
         .annotate(former_shown=ExpressionWrapper(Exists(clinical), output_field=BooleanField()))
         .filter(_patient_filter(search, "patient_id"))
     )

@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from coordination.indicators import SUPPRESS_BELOW
 from coordination.models import Dimension, SurveyAnswer, SurveyRound
-from coordination.survey_selectors import SUPPRESS_BELOW, survey_results
+from coordination.survey_selectors import survey_results
 from coordination.survey_services import survey_answer, survey_round_close
 from tests.conftest import Cast
 from tests.coordination.test_survey_services import more_members, open_round, scores

@@ -669,9 +669,9 @@ def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePla
     draft = plan_services.plan_draft_update(
         actor=actor, version=draft, base_version=draft.plan.version, **sections
     )
-    lead = team.members.get(role=Role.COORDINATOR, left_on__isnull=True)
+    lead = team.members.active().get(role=Role.COORDINATOR)
     # The specialist contact is the named contact for evenings and nights in yellow and red.
-    night_member = team.members.filter(role=Role.SPECIALIST_CONTACT, left_on__isnull=True).first()
+    night_member = team.members.active().filter(role=Role.SPECIALIST_CONTACT).first()
     for phase, signs, actions, night in (
         (
             Phase.GREEN,
