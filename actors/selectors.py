@@ -34,8 +34,8 @@ from lkt.access import (
     leader_organisations,
     name_for_leader,
     require_user,
+    sees_team,
     visible_patients,
-    visible_teams,
 )
 
 if TYPE_CHECKING:
@@ -60,13 +60,16 @@ def missing_roles(team: Team) -> list[Role]:
     return [r for r in MANDATORY_ROLES if r not in held]
 
 
+def _member_of(user: User) -> Exists:
+    """The teams the user is an active member of: the few rows a home page starts from."""
+    return Exists(Member.objects.active().filter(team=OuterRef("pk"), user=user))
+
+
 def team_list_for_member(user: User) -> list[Team]:
     """The coordinator's home "Mine aktørfellesskap": open teams where the user is an active
     member and may see the patient, with flags for missing mandatory roles."""
     teams = list(
-        _with_role_flags(
-            visible_teams(user).filter(members__user=user, members__left_on__isnull=True).distinct()
-        )
+        _with_role_flags(Team.objects.filter(_member_of(user), sees_team(user)))
         .select_related("patient")
         .order_by("patient__name")
     )
@@ -76,13 +79,7 @@ def team_list_for_member(user: User) -> list[Team]:
 
 def team_count_awaiting_consent(user: User) -> int:
     """Teams the user is in but may not see yet, because sharing consent is missing."""
-    return (
-        Team.objects.open()
-        .filter(members__user=user, members__left_on__isnull=True)
-        .exclude(pk__in=visible_teams(user).values("pk"))
-        .distinct()
-        .count()
-    )
+    return Team.objects.open().filter(_member_of(user)).exclude(sees_team(user)).count()
 
 
 @dataclass

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from actors.models import Organisation, User
+from actors.models import Organisation, Team, User
 from lkt.access import (
     Action,
     CrisisAccess,
@@ -16,8 +16,8 @@ from lkt.access import (
     crisis_team,
     is_night_service,
     record_crisis_access,
+    sees_team,
     visible_patients,
-    visible_teams,
 )
 from tests.conftest import Cast, client_for
 from tests.coordination.crisis_helpers import consent_to_crisis_sharing, crisis_plan
@@ -51,7 +51,7 @@ def test_no_organisation_no_patient_and_no_login_are_no_night_service():
 def test_a_night_user_sees_no_patient_and_no_team(cast: Cast):
     consent_to_crisis_sharing(cast)
     assert list(visible_patients(cast.night)) == []
-    assert list(visible_teams(cast.night)) == []
+    assert list(Team.objects.filter(sees_team(cast.night))) == []
     kari = cast.team.patient
     for action in Action:
         assert can(cast.night, action, kari) is False, action
