@@ -363,6 +363,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.tasks.report_jobs_sweep_task",
         "schedule": 120.0,
     },
+    # Daily: the access log's partitions for this month and the next three (lkt.audit_partitions);
+    # a missed day or two changes nothing, the default partition takes what no month holds.
+    "accesslog-partitions": {
+        "task": "lkt.tasks.accesslog_partitions_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
 }
 
 EMAIL_BACKEND = env.str(
