@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -67,13 +67,7 @@ def member_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _member(request: HtmxHttpRequest, pk: int, member_pk: int) -> tuple[Team, Member]:
     team = selectors.team_for_action(request.user, pk, Action.MANAGE_TEAM)
-    member = get_object_or_404(
-        Member.objects.active().select_related("user", "organisation"),
-        pk=member_pk,
-        team=team,
-    )
-    member.team = team
-    return team, member
+    return team, selectors.active_member(team, member_pk)
 
 
 @login_required

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from actors.models import (
@@ -58,6 +59,30 @@ def missing_roles(team: Team) -> list[Role]:
         return [r for r in MANDATORY_ROLES if not getattr(team, f"has_{r.value}")]
     held = {m.role for m in team.members.all() if m.left_on is None}
     return [r for r in MANDATORY_ROLES if r not in held]
+
+
+def open_team_pk(patient: Patient) -> int | None:
+    """The patient's open team (at most one: a database constraint), for a link to it."""
+    return Team.objects.open().filter(patient=patient).values_list("pk", flat=True).first()
+
+
+def open_team_of_patient_user(user: User) -> Team | None:
+    """The open team of the patient whose login this is (her home page)."""
+    return Team.objects.open().filter(patient__user=user).first()
+
+
+def active_members(team: Team) -> list[Member]:
+    """The team's active members with their users (the pickers of forms on a team)."""
+    return list(Member.objects.active().filter(team=team).select_related("user"))
+
+
+def active_member(team: Team, member_pk: int) -> Member:
+    """One active member of a team the caller was authorised for already; 404 otherwise."""
+    member = get_object_or_404(
+        Member.objects.active().select_related("user", "organisation"), pk=member_pk, team=team
+    )
+    member.team = team
+    return member
 
 
 def _member_of(user: User) -> Exists:

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
 
+from actors.models import Member
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
 from lkt.access import authorize
 
 if TYPE_CHECKING:
-    from actors.models import Member, Team
+    from actors.models import Team
     from lkt.access import Action, AnyUser, Standing
 
 # The order the phase plan is read in: the working phase first, the acute last.
@@ -134,3 +135,14 @@ def annual_activities(version: CarePlanVersion) -> list[AnnualActivity]:
     for activity in activities:
         activity.version = version
     return activities
+
+
+def phase_plan_members(version: CarePlanVersion) -> list[Member]:
+    """Everyone the phase plan may name, former members too (an entry may name one)."""
+    return list(
+        Member.objects.filter(team_id=version.plan.team_id).select_related("user", "organisation")
+    )
+
+
+def phase_entry(version: CarePlanVersion, phase: str) -> PhasePlanEntry | None:
+    return PhasePlanEntry.objects.filter(version=version, phase=phase).first()

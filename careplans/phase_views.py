@@ -24,11 +24,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from actors.forms import submit
-from actors.models import Member
 from actors.selectors import TeamPage, team_for_action, team_section_url
 from careplans import phase_services
 from careplans.annual import RealMeeting, annual_strip, next_shown
-from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
+from careplans.models import AnnualActivity, CarePlanVersion, Phase
 from careplans.phase_forms import (
     MONTHS,
     AnnualActivityForm,
@@ -36,7 +35,13 @@ from careplans.phase_forms import (
     PhaseChangeForm,
     PhaseEntryForm,
 )
-from careplans.phase_selectors import annual_activities, phase_overview, version_for_action
+from careplans.phase_selectors import (
+    annual_activities,
+    phase_entry,
+    phase_overview,
+    phase_plan_members,
+    version_for_action,
+)
 from coordination.meeting_selectors import annual_meetings
 from lkt.access import Action, allows, require_user
 from lkt.http import HtmxHttpRequest, form_answer, form_data, saved_in_panel
@@ -103,19 +108,13 @@ def phase_change(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 # The phase plan of a draft
 
 
-def _members(version: CarePlanVersion) -> list[Member]:
-    return list(
-        Member.objects.filter(team_id=version.plan.team_id).select_related("user", "organisation")
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> HttpResponse:
     if phase not in Phase.values:
         raise Http404
     version, _standing = version_for_action(request.user, version_pk, Action.MANAGE_TEAM)
-    entry = PhasePlanEntry.objects.filter(version=version, phase=phase).first()
+    entry = phase_entry(version, phase)
     initial: dict[str, Any] = {}
     if entry is not None:
         initial = {
@@ -131,7 +130,7 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
         form_data(request),
         initial=initial,
         phase=phase,
-        members=_members(version),
+        members=phase_plan_members(version),
         auto_id=f"{phase}-%s",
     )
     team = version.plan.team
@@ -270,7 +269,7 @@ def _annual_activity_form(
     form = AnnualActivityForm(
         form_data(request),
         initial=initial,
-        members=_members(version),
+        members=phase_plan_members(version),
         auto_id=f"activity-{activity.pk if activity else 'new'}-%s",
     )
     saved = submit(

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
-from actors.models import Patient, Team
+from actors.models import Patient
+from actors.selectors import open_team_pk
 from careplans import selectors, services
 from careplans.diff import TEXT_FIELDS, diff_versions
 from careplans.forms import GoodDayEditor
@@ -28,10 +29,6 @@ CHANGED_EVENT = "min-gode-dag-changed"
 
 def _patient(pk: int) -> Patient:
     return get_object_or_404(Patient, pk=pk)
-
-
-def _team_pk(patient: Patient) -> int | None:
-    return Team.objects.open().filter(patient=patient).values_list("pk", flat=True).first()
 
 
 def _render_page(
@@ -48,7 +45,7 @@ def _render_page(
         "patient": page.patient,
         "editor": editor,
         "stale": stale,
-        "team_pk": _team_pk(page.patient),
+        "team_pk": open_team_pk(page.patient),
     }
     template = "careplans/good_day_detail.html" + ("#good-day-body" if request.htmx else "")
     return render(request, template, context)

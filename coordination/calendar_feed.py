@@ -34,6 +34,11 @@ MAX_EVENTS = 1000
 UID_DOMAIN = "lkt.example.no"
 
 
+def feed_of(user: User) -> CalendarFeed | None:
+    """The user's own feed, if she made one (the preferences page)."""
+    return CalendarFeed.objects.filter(user=user).first()
+
+
 def feed_get(token: str) -> CalendarFeed | None:
     """The feed for a token, or None (unknown, revoked, or the user is deactivated). One
     lookup by the unique index: a guess either hits a 256-bit token or nothing."""

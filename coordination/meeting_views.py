@@ -24,7 +24,7 @@ from django_htmx.http import retarget, trigger_client_event
 
 from actors.forms import add_service_errors, submit
 from actors.models import RelativeLink, Team
-from actors.selectors import team_for_action
+from actors.selectors import active_members, team_for_action
 from coordination import meeting_selectors, meeting_services
 from coordination.meeting_forms import (
     AgendaItemForm,
@@ -35,7 +35,7 @@ from coordination.meeting_forms import (
 )
 from coordination.meeting_selectors import MeetingPage
 from coordination.models import AgendaItem, Decision, Meeting
-from coordination.task_views import TASKS_EVENT, active_members, on_own_page, task_form
+from coordination.task_views import TASKS_EVENT, on_own_page, task_form
 from lkt.access import Action, check, require_user
 from lkt.http import HtmxHttpRequest, form_data, go_to
 

@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from actors.forms import submit
-from actors.models import User
 from coordination import preference_services
-from coordination.models import CalendarFeed
+from coordination.calendar_feed import feed_of
 from coordination.notify import preference_for
 from coordination.preference_forms import NotificationPreferenceForm
 from lkt.access import require_user
@@ -24,10 +23,6 @@ from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest
 
 PAGE = "coordination/preferences.html"
-
-
-def _feed(user: User) -> CalendarFeed | None:
-    return CalendarFeed.objects.filter(user=user).first()
 
 
 @login_required
@@ -48,7 +43,7 @@ def notification_preferences(request: HtmxHttpRequest) -> HttpResponse:
         form = NotificationPreferenceForm(
             initial={"email": preference.email, "sms_urgent": preference.sms_urgent}
         )
-    feed = _feed(user)
+    feed = feed_of(user)
     feed_url = (
         request.build_absolute_uri(reverse("coordination:calendar-feed", args=[feed.token]))
         if feed

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from actors.models import Member, Organisation, Role, Team, User
@@ -16,7 +18,14 @@ from coordination.models import (
     Mandate,
     NeedReport,
 )
-from lkt.access import as_user, leader_organisations, name_for_leader
+from lkt.access import (
+    Action,
+    as_user,
+    check,
+    leader_organisations,
+    name_for_leader,
+    require_user,
+)
 
 if TYPE_CHECKING:
     from actors.selectors import TeamPage
@@ -349,3 +358,46 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
 
 def mandate_for_team(team: Team) -> Mandate | None:
     return Mandate.objects.filter(team=team).select_related("deputy__user").first()
+
+
+def appointments_for_team(team_id: int) -> list[CoordinatorAppointment]:
+    """Every proposal of a coordinator for the team, newest first (the unit's need report)."""
+    return list(
+        CoordinatorAppointment.objects.filter(team_id=team_id)
+        .select_related("candidate")
+        .order_by("-proposed_at")
+    )
+
+
+def appointment_for_unit(who: AnyUser, team_pk: int, appointment_pk: int) -> CoordinatorAppointment:
+    """A proposal the koordinerende enhet responsible for the team registers: 404 for who may not
+    see the team, 403 for who may but is not the unit (the coordinator, the patient)."""
+    actor = require_user(who)
+    team = get_object_or_404(Team.objects.select_related("patient"), pk=team_pk)
+    if not is_unit_staff_for_team(actor, team):
+        check(actor, Action.MANAGE_TEAM, team.patient)
+        raise PermissionDenied
+    appointment = get_object_or_404(
+        CoordinatorAppointment.objects.select_related("candidate"), pk=appointment_pk, team=team
+    )
+    appointment.team = team
+    return appointment
+
+
+def appointment_for_leader(leader: User, appointment_pk: int) -> CoordinatorAppointment:
+    """A proposal the leader decides on: the candidate's line leader only (else 403)."""
+    appointment = get_object_or_404(
+        CoordinatorAppointment.objects.select_related("candidate__organisation"), pk=appointment_pk
+    )
+    if not is_line_leader_of(leader, appointment.candidate):
+        raise PermissionDenied
+    return appointment
+
+
+def mandate_get(mandate_pk: int) -> Mandate:
+    """A mandate by its key; ``services.mandate_approve`` decides who may approve it."""
+    return get_object_or_404(Mandate.objects.select_related("team"), pk=mandate_pk)
+
+
+def newest_need_report(team: Team) -> NeedReport | None:
+    return NeedReport.objects.filter(team=team).order_by("-pk").first()

@@ -205,6 +205,14 @@ class StatusReport:
 # Who gets which version
 
 
+def status_report_team(pk: int) -> Team:
+    """The team of a report; ``status_report_full`` then decides what the reader gets."""
+    team = Team.objects.select_related("patient__user").filter(pk=pk).first()
+    if team is None:
+        raise Http404
+    return team
+
+
 def status_report_full(who: AnyUser, team: Team) -> bool:
     """True for staff with the clinical view of the patient, False for a leader of the team
     (structure only); Http404 for everyone else, the patient and relatives included: the

@@ -4,15 +4,15 @@ indicator reports over many teams go through Celery; one team renders well under
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from actors.models import Team
 from coordination.status_report import (
     status_report_export_record,
     status_report_full,
     status_report_get,
     status_report_pdf,
+    status_report_team,
 )
 from lkt.access import require_user
 from lkt.http import HtmxHttpRequest
@@ -24,9 +24,7 @@ from lkt.pdf import pdf_response
 def status_report_download(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The full report for staff with the clinical view, the structure for the team's leader;
     404 for everyone else. Audited as an export."""
-    team = Team.objects.select_related("patient__user").filter(pk=pk).first()
-    if team is None:
-        raise Http404
+    team = status_report_team(pk)
     full = status_report_full(request.user, team)
     user = require_user(request.user)
     content = status_report_pdf(status_report_get(team, full=full), generated_by=user)

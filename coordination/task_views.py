@@ -22,8 +22,8 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from actors.forms import submit
-from actors.models import Member, Team
-from actors.selectors import team_for_action
+from actors.models import Team
+from actors.selectors import active_members, team_for_action
 from coordination import task_selectors, task_services
 from coordination.models import Task
 from coordination.task_forms import TaskForm, TaskStatusForm
@@ -33,10 +33,6 @@ from lkt.http import HtmxHttpRequest, form_data
 TEAM_TASKS = "coordination/team_tasks.html"
 TASK_FORM_PAGE = "coordination/task_form_page.html"
 TASKS_EVENT = "tiltak-changed"
-
-
-def active_members(team: Team) -> list[Member]:
-    return list(Member.objects.active().filter(team=team).select_related("user"))
 
 
 def task_form(team: Team, data: Any = None, *, initial: dict[str, Any] | None = None) -> TaskForm:

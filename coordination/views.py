@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from actors.forms import submit
 from actors.models import Member, Team, User
-from actors.selectors import team_for_action, team_section_url
+from actors.selectors import active_members, team_for_action, team_section_url
 from coordination import selectors, services
 from coordination.forms import (
     AppointmentDecideForm,
@@ -31,11 +31,8 @@ from coordination.forms import (
 from coordination.menu import mark_unit_menu
 from coordination.models import (
     COORDINATOR_CASELOAD_LIMIT,
-    CoordinatorAppointment,
-    Mandate,
-    NeedReport,
 )
-from lkt.access import Action, check, require_user
+from lkt.access import Action, require_user
 from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_answer, form_data, go_to, saved_in_panel
 
@@ -87,11 +84,7 @@ def _report_page(
     page = selectors.need_report_get(request.user, pk)
     context: dict[str, Any] = {"page": page, "report": page.report}
     if page.is_unit and page.report.team_id:
-        context["appointments"] = list(
-            CoordinatorAppointment.objects.filter(team_id=page.report.team_id)
-            .select_related("candidate")
-            .order_by("-proposed_at")
-        )
+        context["appointments"] = selectors.appointments_for_team(page.report.team_id)
     if page.is_unit and page.report.is_open:
         context["status_form"] = forms.get("status_form") or NeedReportStatusForm(
             auto_id="status-%s"
@@ -186,15 +179,8 @@ def appointment_propose(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def appointment_register(request: HtmxHttpRequest, pk: int, appointment_pk: int) -> HttpResponse:
     actor = require_user(request.user)
-    team = get_object_or_404(Team.objects.select_related("patient"), pk=pk)
-    if not selectors.is_unit_staff_for_team(actor, team):
-        # Not the unit: 404 for who may not see the team, 403 for who may (Cecilie, Kari).
-        check(actor, Action.MANAGE_TEAM, team.patient)
-        raise PermissionDenied
-    appointment = get_object_or_404(
-        CoordinatorAppointment.objects.select_related("candidate"), pk=appointment_pk, team=team
-    )
-    appointment.team = team
+    appointment = selectors.appointment_for_unit(actor, pk, appointment_pk)
+    team = appointment.team
     try:
         with unique_violation_as_validation_error():
             member = services.appointment_register(actor=actor, appointment=appointment)
@@ -205,7 +191,7 @@ def appointment_register(request: HtmxHttpRequest, pk: int, appointment_pk: int)
     # Back where the unit registered: the team page's section, or the need report it works from.
     if request.POST.get("from") == "team":
         return redirect(team_section_url(team.pk, "koordinator"))
-    report = NeedReport.objects.filter(team=team).order_by("-pk").first()
+    report = selectors.newest_need_report(team)
     if report is not None:
         return redirect("coordination:need-report-detail", pk=report.pk)
     return redirect(team_section_url(team.pk, "koordinator"))
@@ -225,7 +211,7 @@ def _registered_message(team: Team, member: Member) -> str:
 @require_http_methods(["GET", "POST"])
 def mandate_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     team = team_for_action(request.user, pk, Action.MANAGE_TEAM)
-    members = list(Member.objects.active().filter(team=team).select_related("user"))
+    members = active_members(team)
     mandate = selectors.mandate_for_team(team)
     initial = (
         {
@@ -278,11 +264,7 @@ def leader_approvals(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def appointment_decide(request: HtmxHttpRequest, appointment_pk: int) -> HttpResponse:
     leader = _leader(request)
-    appointment = get_object_or_404(
-        CoordinatorAppointment.objects.select_related("candidate__organisation"), pk=appointment_pk
-    )
-    if not selectors.is_line_leader_of(leader, appointment.candidate):
-        raise PermissionDenied
+    appointment = selectors.appointment_for_leader(leader, appointment_pk)
     form = AppointmentDecideForm(request.POST, auto_id=f"a{appointment.pk}-%s")
     if submit(
         form,
@@ -320,7 +302,7 @@ def appointment_decide(request: HtmxHttpRequest, appointment_pk: int) -> HttpRes
 @require_POST
 def mandate_approve(request: HtmxHttpRequest, mandate_pk: int) -> HttpResponse:
     leader = _leader(request)
-    mandate = get_object_or_404(Mandate.objects.select_related("team"), pk=mandate_pk)
+    mandate = selectors.mandate_get(mandate_pk)
     try:
         services.mandate_approve(actor=leader, mandate=mandate)
     except ValidationError as error:

@@ -7,7 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from actors.models import Team, User
+from actors.models import User
+from actors.selectors import open_team_of_patient_user
 from lkt.access import as_user, is_night_service
 
 
@@ -17,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user is None:
         raise PermissionDenied
     if user.kind == User.Kind.PATIENT:
-        team = Team.objects.filter(patient__user=user).open().first()
+        team = open_team_of_patient_user(user)
         if team is None:
             return render(request, "lkt/no_team.html")
         # The patient's home is their portal: plain words, made for a phone.
