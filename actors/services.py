@@ -36,7 +36,7 @@ from actors.validators import (
     validate_national_id,
 )
 from lkt import audit
-from lkt.access import AGE_OF_HEALTH_CONSENT, Action, authorize
+from lkt.access import AGE_OF_HEALTH_CONSENT, Action, authorize, is_unit_staff
 
 
 def _require_staff(actor: User) -> None:
@@ -76,10 +76,7 @@ def team_open(*, actor: User, patient: Patient) -> Team:
     do it for any patient; anyone else only where they manage the patient's team already.
     """
     _require_staff(actor)
-    at_coordinating_unit = bool(
-        actor.organisation and actor.organisation.kind == Organisation.Kind.KOORDINERENDE_ENHET
-    )
-    if not at_coordinating_unit:
+    if not is_unit_staff(actor):
         authorize(actor, Action.MANAGE_TEAM, patient)
     team = Team(patient=patient, created_by=actor, established_on=timezone.localdate())
     team.full_clean()

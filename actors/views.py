@@ -22,7 +22,7 @@ from actors.network_selectors import continuity_warnings_for_teams
 from actors.selectors import team_section_url
 from actors.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
 from coordination.task_selectors import overdue_counts
-from lkt.access import Action, allows, require_user
+from lkt.access import Action, allows, is_leader, require_user
 from lkt.http import HtmxHttpRequest, form_data
 from lkt.throttling import lookup_refused_message, national_id_lookup_refused
 
@@ -149,7 +149,7 @@ def relative_home(request: HtmxHttpRequest) -> HttpResponse:
 def incomplete_teams(request: HtmxHttpRequest) -> HttpResponse:
     """Leaders: teams in their organisation that miss a mandatory role."""
     user = require_user(request.user)
-    if not user.is_leader:
+    if not is_leader(user):
         raise PermissionDenied
     teams = selectors.team_list_incomplete_for_leader(user)
     rows = [(team, selectors.missing_roles(team)) for team in teams]

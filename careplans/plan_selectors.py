@@ -49,6 +49,7 @@ from lkt.access import (
     Standing,
     as_user,
     authorize,
+    is_leader,
     is_team_leader,
     leader_organisations,
     name_for_leader,
@@ -546,7 +547,7 @@ def plan_list_awaiting_leader(who: AnyUser) -> list[LeaderRow]:
     2 the core members in the leader's organisations, 3 the approvals given for them.
     """
     user = as_user(who)
-    if user is None or not user.is_leader:
+    if user is None or not is_leader(user):
         return []
     organisations = leader_organisations(user)
     newer = CarePlanVersion.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))

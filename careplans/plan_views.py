@@ -27,7 +27,7 @@ from careplans.plan_forms import (
     PlanDraftForm,
 )
 from careplans.plan_selectors import PlanPage
-from lkt.access import require_user
+from lkt.access import is_leader, require_user
 from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data, parameter_int
 
@@ -303,7 +303,7 @@ def plan_diff(request: HtmxHttpRequest, team_pk: int) -> HttpResponse:
 def plan_approvals_for_leader(request: HtmxHttpRequest) -> HttpResponse:
     """Leaders: drafts that wait for their approval, without patient data."""
     user = require_user(request.user)
-    if not user.is_leader:
+    if not is_leader(user):
         raise PermissionDenied
     rows = plan_selectors.plan_list_awaiting_leader(user)
     return render(request, "careplans/plan_leader_list.html", {"rows": rows})

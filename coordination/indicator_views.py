@@ -34,7 +34,7 @@ from coordination.indicator_forms import (
 from coordination.indicator_services import caseload_limit_set
 from coordination.indicators import CSV_HEADER, SUPPRESS_BELOW, csv_rows, indicator_report
 from coordination.models import ReportJob
-from lkt.access import leader_organisations, require_user
+from lkt.access import is_leader, leader_organisations, require_user
 from lkt.csv_export import csv_response
 from lkt.http import HtmxHttpRequest, parameter_int
 from lkt.models import ExportLog
@@ -46,7 +46,7 @@ JOB = "coordination/report_job.html"
 
 def _leader(request: HtmxHttpRequest) -> tuple[User, QuerySet[Organisation]]:
     user = require_user(request.user)
-    if not user.is_leader or not user.organisation_id:
+    if not is_leader(user):
         raise PermissionDenied
     return user, leader_organisations(user)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from actors.models import User
-from coordination.selectors import is_unit_staff
+from lkt.access import is_unit_staff
 
 # The koordinerende enhet's worklist of need reports gets a place in the menu.
 UNIT_MENU = "coordinating_unit"

@@ -19,12 +19,16 @@ from coordination.models import (
     NeedReport,
 )
 from lkt.access import (
+    UNIT_STAFF,
     Action,
     as_user,
     check,
+    is_leader,
+    is_unit_staff,
     leader_organisations,
     name_for_leader,
     require_user,
+    unit_kommune_id,
 )
 
 if TYPE_CHECKING:
@@ -34,21 +38,10 @@ if TYPE_CHECKING:
 _OPEN_TEAM = ~Q(team__status=Team.Status.CLOSED)
 
 
-def is_unit_staff(user: User) -> bool:
-    """Staff of a koordinerende enhet, any kommune's (reads the user's organisation, once per
-    request: Django caches it on the user)."""
-    org = user.organisation if user.kind == User.Kind.STAFF else None
-    return bool(org is not None and org.kind == Organisation.Kind.KOORDINERENDE_ENHET)
-
-
 def is_unit_staff_for(user: User, kommune_id: int) -> bool:
     """Staff of the koordinerende enhet under this kommune: those who handle its need reports
     (``unit_staff`` lists them)."""
-    return (
-        is_unit_staff(user)
-        and user.organisation is not None
-        and (user.organisation.parent_id == kommune_id)
-    )
+    return unit_kommune_id(user) == kommune_id
 
 
 def unit_staff(kommune_id: int) -> list[User]:
@@ -56,10 +49,7 @@ def unit_staff(kommune_id: int) -> list[User]:
     need report and of a coordinator waiting to be registered (one query)."""
     return list(
         User.objects.filter(
-            kind=User.Kind.STAFF,
-            is_active=True,
-            organisation__kind=Organisation.Kind.KOORDINERENDE_ENHET,
-            organisation__parent_id=kommune_id,
+            UNIT_STAFF, is_active=True, organisation__parent_id=kommune_id
         ).order_by("pk")
     )
 
@@ -67,13 +57,13 @@ def unit_staff(kommune_id: int) -> list[User]:
 def is_unit_staff_for_team(user: User, team: Team) -> bool:
     """Staff of the koordinerende enhet responsible for the team: the unit of the kommune a
     need report about it was sent to, or the unit whose staff opened the team."""
-    org = user.organisation
-    if not is_unit_staff(user) or org is None:
+    if not is_unit_staff(user):
         return False
+    kommune_id = unit_kommune_id(user)
     return (
-        NeedReport.objects.filter(team=team, kommune_id=org.parent_id).exists()
-        or User.objects.filter(pk=team.created_by_id, organisation_id=org.pk).exists()
-    )
+        kommune_id is not None
+        and NeedReport.objects.filter(team=team, kommune_id=kommune_id).exists()
+    ) or User.objects.filter(pk=team.created_by_id, organisation=user.organisation).exists()
 
 
 def unit_staff_for_team(team: Team) -> list[User]:
@@ -84,9 +74,8 @@ def unit_staff_for_team(team: Team) -> list[User]:
     return list(
         User.objects.filter(
             Q(organisation__parent_id__in=reported_to) | Q(organisation_id__in=creators_unit),
-            kind=User.Kind.STAFF,
+            UNIT_STAFF,
             is_active=True,
-            organisation__kind=Organisation.Kind.KOORDINERENDE_ENHET,
         ).order_by("pk")
     )
 
@@ -104,7 +93,7 @@ def unit_page_for_team(team: Team) -> str:
 
 def is_line_leader_of(leader: User, person: User) -> bool:
     """A leader of the person's organisation or an organisation above it."""
-    if not (leader.is_leader and person.organisation_id):
+    if not (is_leader(leader) and person.organisation_id):
         return False
     return leader_organisations(leader).filter(pk=person.organisation_id).exists()
 
@@ -215,11 +204,11 @@ def need_report_worklist(user: User) -> list[NeedReport]:
     """The koordinerende enhet's worklist: its kommune's reports, open ones first (one query).
     Patients here may not be registered, so nothing goes to the per-patient audit log; the
     report's own history records who handled it."""
-    org = user.organisation
-    if not (org and org.kind == Organisation.Kind.KOORDINERENDE_ENHET and org.parent_id):
+    kommune_id = unit_kommune_id(user)
+    if kommune_id is None:
         return []
     return sorted(
-        NeedReport.objects.filter(kommune_id=org.parent_id).select_related("reported_by", "team"),
+        NeedReport.objects.filter(kommune_id=kommune_id).select_related("reported_by", "team"),
         key=lambda r: (not r.is_open, -r.created_at.timestamp()),
     )
 

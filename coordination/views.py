@@ -32,7 +32,7 @@ from coordination.menu import mark_unit_menu
 from coordination.models import (
     COORDINATOR_CASELOAD_LIMIT,
 )
-from lkt.access import Action, require_user
+from lkt.access import Action, is_leader, is_unit_staff, require_user
 from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_answer, form_data, go_to, saved_in_panel
 
@@ -59,7 +59,7 @@ def need_report_create(request: HtmxHttpRequest) -> HttpResponse:
         )
         return go_to(request, reverse("coordination:need-report-detail", args=[report.pk]))
     template = "coordination/need_report_form.html" + ("#need-report-form" if request.htmx else "")
-    return render(request, template, {"form": form, "is_unit": selectors.is_unit_staff(actor)})
+    return render(request, template, {"form": form, "is_unit": is_unit_staff(actor)})
 
 
 @login_required
@@ -71,7 +71,7 @@ def need_report_mine(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def need_report_worklist(request: HtmxHttpRequest) -> HttpResponse:
     user = require_user(request.user)
-    if not selectors.is_unit_staff(user):
+    if not is_unit_staff(user):
         raise PermissionDenied
     mark_unit_menu(request, user)
     reports = selectors.need_report_worklist(user)
@@ -236,7 +236,7 @@ def mandate_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 def _leader(request: HtmxHttpRequest) -> User:
     user = require_user(request.user)
-    if not user.is_leader:
+    if not is_leader(user):
         raise PermissionDenied
     return user
 

@@ -487,10 +487,44 @@ def sees_team(who: AnyUser) -> Q:
     )
 
 
+def is_leader(who: AnyUser) -> bool:
+    """A leader, who leads an organisation: the one definition the pages and reads share (a
+    user marked leader without an organisation leads nothing)."""
+    user = as_user(who)
+    return bool(user is not None and user.is_leader and user.organisation_id)
+
+
+# Staff at a koordinerende enhet, as a condition on users: the one definition of "the unit",
+# for the checks below and for the selectors that list a kommune's unit staff.
+UNIT_STAFF = Q(kind=User.Kind.STAFF, organisation__kind=Organisation.Kind.KOORDINERENDE_ENHET)
+
+
+def _unit(who: AnyUser) -> Organisation | None:
+    """The koordinerende enhet the user works at (the user's organisation, read once per
+    request: Django caches it on the user)."""
+    user = as_user(who)
+    if user is None or user.kind != User.Kind.STAFF:
+        return None
+    org = user.organisation
+    return org if org is not None and org.kind == Organisation.Kind.KOORDINERENDE_ENHET else None
+
+
+def is_unit_staff(who: AnyUser) -> bool:
+    """Staff of a koordinerende enhet, any kommune's."""
+    return _unit(who) is not None
+
+
+def unit_kommune_id(who: AnyUser) -> int | None:
+    """The kommune whose koordinerende enhet the user works at: its staff receive the
+    kommune's need reports and register its coordinators."""
+    unit = _unit(who)
+    return unit.parent_id if unit is not None else None
+
+
 def leader_organisations(who: AnyUser) -> QuerySet[Organisation]:
     """Organisations whose aggregate figures the user may see: their own and those below it."""
     user: User | None = as_user(who)
-    if user is None or not (user.is_leader and user.organisation_id):
+    if user is None or not is_leader(user):
         return Organisation.objects.none()
     root = user.organisation_id
     # Organisation trees are shallow (helseforetak → klinikk → avdeling); three levels suffice.
@@ -516,7 +550,7 @@ def invitation_organisations(who: AnyUser) -> QuerySet[Organisation]:
     )
     own = Q(pk=user.organisation_id) | Q(further_employees=user)
     condition = Q(own, Exists(coordinates))
-    if user.is_leader and user.organisation_id:
+    if is_leader(user):
         condition |= Q(pk__in=leader_organisations(user).values("pk"))
     return Organisation.objects.filter(condition).distinct()
 
@@ -525,7 +559,7 @@ def is_team_leader(who: AnyUser, team: Team) -> bool:
     """A leader of an organisation at or above a core member's organisation: they approve the
     team's plan and see its structure and figures, never its clinical text (one query)."""
     user = as_user(who)
-    if user is None or not (user.is_leader and user.organisation_id):
+    if user is None or not is_leader(user):
         return False
     return (
         Member.objects.active()
