@@ -8,7 +8,6 @@ phase plan and årshjul, and the consents: a fixed number of queries whatever th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from actors.relative_selectors import patient_relative_links
 from careplans.annual import upcoming
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
 from careplans.plan_selectors import RoleRow, role_rows
-from lkt import audit
+from lkt import audit, phones
 from lkt.access import Action, Standing, allows, as_user, authorize, check, require_user
 from lkt.models import AccessLog
 
@@ -70,13 +69,11 @@ PLAIN_ROLES: dict[str, StrOrPromise] = {
     Role.SPECIALIST_CONTACT: _("Lege eller psykolog på sykehuset eller DPS"),
     Role.INTERNAL_COORDINATOR: _("Kontaktperson på sykehuset eller DPS"),
 }
-# ASCII digits only: a tel: link with full-width or Arabic-Indic digits dials nothing.
-_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,14}[0-9]")
 
 
-def phone_numbers(text: str) -> list[str]:
-    """The phone numbers in a free text ("Legevakt 116 117, AMK 113"), for tel: links."""
-    return [n.strip() for n in _PHONE.findall(text) if sum(c.isdigit() for c in n) >= 3]
+def phone_numbers(text: str) -> list[phones.Found]:
+    """The phone numbers in a free text ("Legevakt 116 117, AMK 113"), for tel: buttons."""
+    return phones.numbers_in(text)
 
 
 @dataclass
@@ -94,11 +91,11 @@ class PhaseStep:
     entry: PhasePlanEntry
 
     @property
-    def night_numbers(self) -> list[str]:
+    def night_numbers(self) -> list[phones.Found]:
         return phone_numbers(self.entry.call_night)
 
     @property
-    def day_numbers(self) -> list[str]:
+    def day_numbers(self) -> list[phones.Found]:
         return phone_numbers(self.entry.call_office_hours)
 
 

@@ -40,7 +40,7 @@ def test_kari_uses_her_portal_on_her_phone(transactional_db, cast, page, page_lo
     expect(page).to_have_url(re.compile(r"/min-side/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Min side")
     team = page.locator("section", has=page.get_by_role("heading", name="Teamet mitt"))
-    call_tor = team.locator('a[href="tel:90011222"]')
+    call_tor = team.locator('a[href="tel:+4790011222"]')
     expect(call_tor).to_be_visible()
     box = call_tor.bounding_box()
     assert box is not None and box["height"] >= TOUCH_TARGET
