@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Organisation, Patient, User
 from actors.portal_selectors import portal_patient
+from actors.staff_eligibility import NIGHT_SERVICE_KINDS
 from careplans.plan_selectors import LEADER_REASON
 from lkt.access import CRISIS_CARD, Action, as_user, authorize
 from lkt.models import AccessLog
@@ -152,6 +153,7 @@ class Basis:
     LKT = "lkt"
     LEADER = "leader"
     CRISIS_CONSENT = "crisis_consent"
+    NIGHT_SERVICE = "night_service"
     KOORDINERENDE_ENHET = "ke"
     CASE = "case"
 
@@ -164,6 +166,7 @@ class Basis:
         LKT: _("LKT selv, automatisk"),
         LEADER: _("Leder som godkjenner planen, uten helseopplysninger"),
         CRISIS_CONSENT: _("Legevakt eller AMK, med samtykket ditt til kriseplanen"),
+        NIGHT_SERVICE: _("Legevakt eller AMK som hjalp deg"),
         KOORDINERENDE_ENHET: _("Koordinerende enhet i kommunen"),
         CASE: _("Ansatt som arbeider med saken din"),
     }
@@ -226,6 +229,8 @@ def _basis(
     if all(k["object_type"] == CRISIS_CARD for k in kinds):
         return Basis.CRISIS_CONSENT
     organisation = user.organisation
+    if organisation and organisation.kind in NIGHT_SERVICE_KINDS:
+        return Basis.NIGHT_SERVICE  # a contact they recorded (coordination.night_services)
     if organisation and organisation.kind == Organisation.Kind.KOORDINERENDE_ENHET:
         return Basis.KOORDINERENDE_ENHET
     return Basis.CASE

@@ -97,6 +97,7 @@ def test_a_night_contact_and_an_approval_are_said_in_plain_words_not_changed_you
     assert "endret" not in html
     assert "Leder som godkjenner planen, uten helseopplysninger" in html
     assert "Med i teamet ditt, med samtykket ditt" in html  # Cecilie, a member
+    assert "Legevakt eller AMK som hjalp deg" in html  # the night doctor's contact
 
 
 def test_each_person_is_one_line_a_day_with_everything_they_did_and_how_often(cast):
