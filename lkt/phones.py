@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -41,6 +42,13 @@ _THREE_TWO_THREE |= {PhoneNumberType.PREMIUM_RATE, PhoneNumberType.SHARED_COST}
 _SHORT = re.compile(r"(?<![0-9+])(11[0-3]|116 ?[0-9]{3})(?![0-9])")
 
 
+# The crisis card must answer fast (issue 7: within 2× the login page); parsing with
+# libphonenumber costs a tenth of a millisecond a number, so the few numbers and plan texts
+# a server shows are parsed once. The results are never changed by their callers.
+_CACHED = 4096
+
+
+@lru_cache(maxsize=_CACHED)
 def parse(value: str) -> phonenumbers.PhoneNumber | None:
     """The number in ``value`` when it is a valid one (Norwegian unless it has +country)."""
     # A no-break space (pasted from a web page) is a space; other characters stay as typed.
@@ -117,14 +125,28 @@ def _short_tel(text: str) -> str:
     return "tel:" + digits
 
 
+# Fewer digits than this can be no full number (Norwegian ones have 8, the shortest abroad 7),
+# and fewer than three no short number: most of a plan's texts have none, and skip the matcher.
+_FULL_DIGITS = 7
+_SHORT_DIGITS = 3
+
+
 def numbers_in(text: str) -> list[Found]:
     """The phone numbers in a free text ("Legevakt 116 117, AMK 113, Lise 912 34 567"), in
     order: full numbers as libphonenumber finds them (Norwegian unless written with +country)
     and the Norwegian emergency short numbers. ASCII digits only: a ``tel:`` link with
     full-width or Arabic-Indic digits dials nothing."""
-    raw = text or ""
+    return list(_numbers_in(text or ""))
+
+
+@lru_cache(maxsize=_CACHED)
+def _numbers_in(raw: str) -> tuple[Found, ...]:
+    digits = sum(c in "0123456789" for c in raw)
+    if digits < _SHORT_DIGITS:
+        return ()
     found: list[Found] = []
-    for match in phonenumbers.PhoneNumberMatcher(raw, REGION):
+    matches = phonenumbers.PhoneNumberMatcher(raw, REGION) if digits >= _FULL_DIGITS else ()
+    for match in matches:
         if not match.raw_string.isascii():
             continue
         e164 = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
@@ -136,7 +158,7 @@ def numbers_in(text: str) -> list[Found]:
         tel = _short_tel(typed)
         if tel:
             found.append(Found(short.start(1), short.end(1), typed, typed, tel))
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))
 
 
 def link_numbers(text: str) -> SafeString:
@@ -148,7 +170,7 @@ def link_numbers(text: str) -> SafeString:
     raw = text or ""
     parts: list[str] = []
     position = 0
-    for number in numbers_in(raw):
+    for number in _numbers_in(raw):
         parts.append(escape(raw[position : number.start]))
         parts.append(f'<a class="ds-link" href="{number.tel}">{escape(number.typed)}</a>')
         position = number.end
