@@ -16,6 +16,7 @@ from django_otp.models import Device
 from actors import services
 from actors.forms import LoginForm
 from actors.models import MachineClient, Organisation, StaffInvitation, User
+from lkt import phones
 
 security_log = logging.getLogger("lkt.security")
 
@@ -74,6 +75,12 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.add_fieldsets,
         (_("LKT"), {"fields": ["kind", "hpr_number", "phone", "organisation", "is_leader"]}),
     )
+
+    def save_model(self, request: Any, obj: User, form: Any, change: bool) -> None:
+        # The field's validator has read the number; it is stored in E.164 as everywhere else.
+        if obj.phone:
+            obj.phone = phones.normalize(obj.phone)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(StaffInvitation)

@@ -24,6 +24,7 @@ from actors.models import (
 )
 from actors.staff_eligibility import member_label, staff_label, team_eligible
 from actors.validators import validate_national_id
+from lkt import phones
 from lkt.forms import DateField, DateInput, StyledFormMixin, unique_violation_as_validation_error
 
 T = TypeVar("T")
@@ -116,7 +117,9 @@ class MemberAddForm(StyledFormMixin, forms.Form):
     external_phone = forms.CharField(
         label=_("Telefon"),
         required=False,
-        max_length=Member._meta.get_field("external_phone").max_length,
+        # As typed ("0046 70 123 45 67"); stored in E.164, which fits the model's length.
+        max_length=phones.TYPED_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     external_email = forms.EmailField(
         label=_("E-post"),
@@ -170,7 +173,9 @@ class MemberEditForm(StyledFormMixin, forms.Form):
     external_phone = forms.CharField(
         label=_("Telefon (ekstern kontakt)"),
         required=False,
-        max_length=Member._meta.get_field("external_phone").max_length,
+        # As typed ("0046 70 123 45 67"); stored in E.164, which fits the model's length.
+        max_length=phones.TYPED_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     external_email = forms.EmailField(
         label=_("E-post (ekstern kontakt)"),

@@ -7,13 +7,10 @@ phase plan and årshjul, and the consents: a fixed number of queries whatever th
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -25,16 +22,14 @@ from actors.relative_selectors import patient_relative_links
 from careplans.annual import upcoming
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
 from careplans.plan_selectors import RoleRow, role_rows
-from lkt import audit
+from lkt import audit, phones
 from lkt.access import Action, Standing, allows, as_user, authorize, check, require_user
-from lkt.models import AccessLog
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
     from lkt.access import AnyUser
 
-ACCESS_LOG_PER_PAGE = 50
 # How many of the next årshjul activities the home page shows.
 NEXT_ACTIVITIES = 5
 
@@ -70,13 +65,11 @@ PLAIN_ROLES: dict[str, StrOrPromise] = {
     Role.SPECIALIST_CONTACT: _("Lege eller psykolog på sykehuset eller DPS"),
     Role.INTERNAL_COORDINATOR: _("Kontaktperson på sykehuset eller DPS"),
 }
-# ASCII digits only: a tel: link with full-width or Arabic-Indic digits dials nothing.
-_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,14}[0-9]")
 
 
-def phone_numbers(text: str) -> list[str]:
-    """The phone numbers in a free text ("Legevakt 116 117, AMK 113"), for tel: links."""
-    return [n.strip() for n in _PHONE.findall(text) if sum(c.isdigit() for c in n) >= 3]
+def phone_numbers(text: str) -> list[phones.Found]:
+    """The phone numbers in a free text ("Legevakt 116 117, AMK 113"), for tel: buttons."""
+    return phones.numbers_in(text)
 
 
 @dataclass
@@ -94,11 +87,11 @@ class PhaseStep:
     entry: PhasePlanEntry
 
     @property
-    def night_numbers(self) -> list[str]:
+    def night_numbers(self) -> list[phones.Found]:
         return phone_numbers(self.entry.call_night)
 
     @property
-    def day_numbers(self) -> list[str]:
+    def day_numbers(self) -> list[phones.Found]:
         return phone_numbers(self.entry.call_office_hours)
 
 
@@ -235,92 +228,6 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
             page.activities = _next_activities(page.version)
             page.roles = role_rows(page.version)
     return page
-
-
-# The audit log in plain words: what was done, and to what.
-ACTION_WORDS: dict[str, StrOrPromise] = {
-    AccessLog.Action.VIEW: _("leste"),
-    AccessLog.Action.CHANGE: _("endret"),
-    AccessLog.Action.EXPORT: _("eksporterte"),
-    AccessLog.Action.BREAK_GLASS: _("nødtilgang"),
-}
-OBJECT_WORDS: dict[str, StrOrPromise] = {
-    "actors.patient": _("opplysninger om deg"),
-    "actors.team": _("teamet ditt"),
-    "actors.member": _("teamet ditt"),
-    "actors.consent": _("samtykkene dine"),
-    "actors.relativelink": _("pårørende-tilgangene dine"),
-    "actors.communicationline": _("teamets samarbeid"),
-    "actors.perspective": _("teamets syn på utfordringene dine"),
-    "actors.scenario": _("planer for endringer"),
-    "careplans.goodday": _("Min gode dag"),
-    "careplans.gooddayversion": _("Min gode dag"),
-    "careplans.careplan": _("planen din"),
-    "careplans.careplanversion": _("planen din"),
-    "crisis_card": _("kriseplanen din"),
-    "coordination.status_report": _("statusrapporten om teamet ditt"),
-}
-
-
-@dataclass(frozen=True)
-class LogRow:
-    at: dt.datetime
-    who: str
-    organisation: str
-    what: str
-    emergency: bool
-    # Why they looked: shown for crisis card access (the reason legevakt/AMK wrote).
-    reason: str = ""
-
-
-def _log_row(entry: AccessLog) -> LogRow:
-    user = entry.user
-    if user is None:
-        who, organisation = str(_("Ukjent")), ""
-    else:
-        who = str(user)
-        if user.kind == User.Kind.RELATIVE:
-            organisation = str(_("Pårørende"))
-        else:
-            organisation = str(user.organisation) if user.organisation else ""
-    verb = ACTION_WORDS.get(entry.action, entry.action)
-    thing = OBJECT_WORDS.get(entry.object_type, _("opplysningene dine"))
-    return LogRow(
-        at=timezone.localtime(entry.at),
-        who=who,
-        organisation=organisation,
-        what=f"{verb} {thing}",
-        emergency=entry.action == AccessLog.Action.BREAK_GLASS,
-        reason=entry.reason if entry.object_type == "crisis_card" else "",
-    )
-
-
-def access_log_page(
-    user: AnyUser, pk: int, number: Any = 1
-) -> tuple[Patient, Page[AccessLog], list[LogRow]]:
-    """ "Hvem har sett mine opplysninger": who read or changed the patient's data, newest first,
-    50 a page. Queries: patient (1), standing (0 for the patient), count (1), page with user and
-    organisation (1) — constant in the number of rows.
-
-    The patient's own look at their own log is not audited: it reveals nothing to anyone new,
-    and a row for every look would bury the entries that matter. Their own earlier reads and
-    changes are left out of the list for the same reason (they stay in the log). A parent or
-    guardian looking at a child's log is someone else reading, so that is audited.
-    """
-    patient, standing = portal_patient(user, pk)
-    if not (standing.is_self or standing.acts_for_child):
-        raise PermissionDenied
-    if not standing.is_self:
-        authorize(user, Action.VIEW_IDENTITY, patient, reason="innsyn i tilgangslogg")
-    entries = (
-        AccessLog.objects.filter(patient=patient)
-        .select_related("user__organisation")
-        .order_by("-at", "-pk")
-    )
-    if patient.user_id is not None:
-        entries = entries.exclude(user_id=patient.user_id)
-    page = Paginator(entries, ACCESS_LOG_PER_PAGE).get_page(number)
-    return patient, page, [_log_row(entry) for entry in page.object_list]
 
 
 def relative_links_for_patient(user: AnyUser, pk: int) -> tuple[Patient, list[RelativeLink]]:

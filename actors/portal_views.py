@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import trigger_client_event
 
+from actors import access_log_selectors, services
 from actors import portal_selectors as selectors
-from actors import services
 from actors.forms import add_service_errors
 from actors.models import Consent, User
 from actors.portal_forms import SCOPE_WORDS, ConsentDecisionForm
@@ -134,8 +134,8 @@ def _decide(request: HtmxHttpRequest, page: selectors.PortalPage, data: dict) ->
 @login_required
 @require_GET
 def portal_access_log(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
-    patient, log, rows = selectors.access_log_page(
+    patient, log, groups = access_log_selectors.access_log_page(
         request.user, patient_pk, request.GET.get("side", 1)
     )
-    context = {"patient": patient, "log": log, "rows": rows}
+    context = {"patient": patient, "log": log, "groups": groups}
     return render(request, "portal/access_log.html", context)

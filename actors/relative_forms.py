@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import RelativeLink, Representation
 from actors.validators import validate_national_id
+from lkt import phones
 from lkt.forms import DateField, DateInput, StyledFormMixin
 
 # The access the patient gives, in the patient's words (Min side) and the coordinator's.
@@ -72,8 +73,11 @@ class RelativeAddForm(_AccessFields):
     )
     phone = forms.CharField(
         label=_("Telefon"),
-        max_length=20,
+        max_length=phones.TYPED_MAX_LENGTH,
         required=False,
+        help_text=_(
+            "Et utenlandsk nummer skrives med + og landskode, for eksempel +46 70 123 45 67."
+        ),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     relation = forms.ChoiceField(

@@ -8,11 +8,16 @@ read figures) and an administrator (the Django admin). A fastlege who also takes
 legevakt has a legekontor among her workplaces, and so is offered.
 
 Every staff picker shows "name – profession – organisation(s)" and says who has never logged
-in (``last_login`` empty): a coordinator who cannot log in cannot lead the team in LKT.
+in (``last_login`` empty): a coordinator who cannot log in cannot lead the team in LKT. Staff
+with no way to log in at all are not offered (issue 16, item 18): no usable password, no
+fødselsnummer (HelseID links by it) and no HPR-nummer (a first HelseID login links by it). They
+are accounts made for history, such as the demo's background staff; offering them gave teams
+members who could never open LKT.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +58,14 @@ def team_role_condition() -> Q:
     return Q(kind=User.Kind.STAFF, is_active=True) & (plain_staff | clinical_profile)
 
 
+def can_log_in() -> Q:
+    """Users with a way to log in: a usable password, or an identity a HelseID login links
+    (``actors.identity``: the fødselsnummer, else the HPR-nummer). Django marks an unusable
+    password with a leading "!" (``make_password(None)``)."""
+    usable = ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    return usable | ~Q(national_id="") | ~Q(hpr_number="")
+
+
 def with_workplaces(users: QuerySet[User]) -> QuerySet[User]:
     """Users with what their label shows: the primary organisation and the others."""
     return users.select_related("organisation").prefetch_related(
@@ -61,9 +74,11 @@ def with_workplaces(users: QuerySet[User]) -> QuerySet[User]:
 
 
 def team_eligible() -> QuerySet[User]:
-    """Staff who can take a role in a team, for a picker, ordered by name."""
+    """Staff who can take a role in a team and can log in, for a picker, ordered by name."""
     return with_workplaces(
-        User.objects.filter(team_role_condition()).order_by("first_name", "last_name", "pk")
+        User.objects.filter(team_role_condition(), can_log_in()).order_by(
+            "first_name", "last_name", "pk"
+        )
     )
 
 

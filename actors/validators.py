@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lkt import phones
 from lkt.forms import in_date_range
 
 if TYPE_CHECKING:
@@ -27,7 +28,6 @@ _SYNTHETIC_MONTH_OFFSET = 80
 # fødselsnummer typed with them passed every check and made a second patient (issue 13).
 _NATIONAL_ID = re.compile(r"[0-9]{11}")
 _ORG_NUMBER = re.compile(r"[0-9]{9}")
-_PHONE = re.compile(r"[2-9][0-9]{7}")
 _HPR_NUMBER = re.compile(r"[0-9]{4,9}")
 
 
@@ -171,15 +171,9 @@ def validate_org_number(value: str) -> None:
 
 
 def normalize_phone(value: str) -> str:
-    """A Norwegian number as +47 and eight digits; raises ValidationError otherwise."""
-    compact = re.sub(r"[\s\-().]", "", value or "")
-    compact = re.sub(r"^(\+47|0047)", "", compact)
-    if not _PHONE.fullmatch(compact):
-        raise ValidationError(
-            _("Oppgi et norsk telefonnummer med 8 siffer, for eksempel 912 34 567."),
-            code="invalid",
-        )
-    return f"+47{compact}"
+    """A phone number in E.164 (``+4791234567``): Norwegian unless typed with + and a country
+    code, as for a relative abroad (lkt.phones); raises ValidationError otherwise."""
+    return phones.normalize(value)
 
 
 def validate_phone(value: str) -> None:
@@ -236,3 +230,33 @@ def validate_client_scopes(value: str) -> None:
             code="invalid",
             params={"scopes": ", ".join(unknown) or "–"},
         )
+
+
+def normalize_stored_phones(apps: Apps, app_label: str, fields: dict[str, list[str]]) -> list[str]:
+    """Rewrite the stored phone numbers of ``fields`` (model name → field names) in E.164 and
+    return one line per table and column naming the rows left as they were because their
+    text is no valid number: those are for a person to correct, not for a guess."""
+    unreadable: list[str] = []
+    for model_name, names in fields.items():
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            left: list[int] = []
+            changed = []
+            rows = model._default_manager.exclude(**{name: ""}).order_by("pk")
+            for row in rows.only("pk", name):
+                value = getattr(row, name)
+                try:
+                    e164 = phones.normalize(value)
+                except ValidationError:
+                    left.append(row.pk)
+                    continue
+                if e164 != value:
+                    setattr(row, name, e164)
+                    changed.append(row)
+            model._default_manager.bulk_update(changed, [name], batch_size=500)
+            if left:
+                shown = ", ".join(str(pk) for pk in left[:_IDS_SHOWN])
+                more = f" and {len(left) - _IDS_SHOWN} more" if len(left) > _IDS_SHOWN else ""
+                column = model._meta.get_field(name).column
+                unreadable.append(f"{model._meta.db_table}.{column}: rows with id {shown}{more}")
+    return unreadable

@@ -72,7 +72,6 @@ CHILD_REPRESENTATION = (Basis.PARENTAL_RESPONSIBILITY, Basis.GUARDIANSHIP)
 ADULT_REPRESENTATION = (Basis.GUARDIANSHIP, Basis.POWER_OF_ATTORNEY)
 # Organisation trees are shallow (helseforetak → klinikk → avdeling): as in leader_organisations.
 _ANCESTRY = "parent__parent__parent"
-LEADER_REASON = "Leder: godkjenning av plan for samarbeid (bare struktur, ikke klinisk tekst)"
 REPRESENTATIVE_REASON = "Representant for pasienten: godkjenning av plan for samarbeid"
 
 
@@ -309,7 +308,11 @@ def plan_viewer(who: AnyUser, team: Team, *, obj: Any = None) -> PlanViewer:
         return PlanViewer(user, team, s, full=True, leader=False, representative=True)
     if user.kind == User.Kind.STAFF and is_team_leader(user, team):
         audit.record(
-            user=user, patient=patient, action=audit.VIEW, obj=obj or team, reason=LEADER_REASON
+            user=user,
+            patient=patient,
+            action=audit.VIEW,
+            obj=obj or team,
+            reason=audit.LEADER_PLAN_REASON,
         )
         return PlanViewer(user, team, s, full=False, leader=True, representative=False)
     # The plan is not there for anyone else, not even a relative who sees the team: 404.

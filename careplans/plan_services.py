@@ -42,7 +42,6 @@ from careplans.models import (
     PlanCorrection,
 )
 from careplans.plan_selectors import (
-    LEADER_REASON,
     RequiredApproval,
     corrections_open,
     deadline_label,
@@ -262,7 +261,11 @@ def _audit_approval(actor: User, fresh: CarePlanVersion, given: list[RequiredApp
     """One CHANGE row naming the capacities: leaders and representatives are not team members,
     so ``authorize`` alone would not describe why they touched the plan."""
     capacities = ", ".join(sorted({str(r.capacity) for r in given}))
-    reason = LEADER_REASON if PlanApproval.Capacity.LEADER in {r.capacity for r in given} else ""
+    reason = (
+        audit.LEADER_PLAN_REASON
+        if PlanApproval.Capacity.LEADER in {r.capacity for r in given}
+        else ""
+    )
     audit.record(
         user=actor,
         patient=fresh.plan.team.patient,

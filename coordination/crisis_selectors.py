@@ -30,6 +30,7 @@ from django.db.models import Exists, Model, OuterRef
 from actors.models import Consent, Member, Organisation, Patient, Role, Team, User
 from careplans.models import CarePlan, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
 from careplans.phase_selectors import PHASE_COLOURS
+from lkt import phones
 from lkt.access import (
     CRISIS_CARD,
     CrisisAccess,
@@ -58,8 +59,13 @@ class Contact:
 
     @property
     def tel(self) -> str:
-        """The number for a ``tel:`` link."""
-        return self.phone.replace(" ", "")
+        """The ``tel:`` address, or "" when the stored text is no valid number."""
+        return phones.tel_uri(self.phone)
+
+    @property
+    def shown(self) -> str:
+        """The number as people read it ("400 00 007", a foreign one with its country code)."""
+        return phones.display(self.phone)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ police, one of which ended in an admission; two were in the last week, so the de
 proposes gul and the proposal waits for Cecilie. Then this morning's night digest runs, as
 Celery beat runs it at 07:30, so Cecilie's inbox shows "Nattens kontakter".
 
-No break-glass example: Malene and Kari have consented to crisis sharing, and the patients
-without that consent (Ola, Jonas) have no crisis plan in force to open.
+No break-glass in the data: Malene and Kari have consented to crisis sharing; Ola has a crisis
+plan in force without that consent (seed_demo), so a demo user at the legevakt opens his card
+with break-glass only, and Jonas has no plan.
 
 Called by ``coordination.demo.load`` inside ``seed_demo``'s transaction. Contacts are recorded
 through ``night_contact_record`` as Lars at the legevakt would; the rule proposals for the

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.forms import MemberChoiceField, StaffChoiceField
 from actors.models import Member, Organisation, Role, User
-from actors.staff_eligibility import member_queryset_for_labels, team_eligible, team_role_condition
+from actors.staff_eligibility import (
+    can_log_in,
+    member_queryset_for_labels,
+    team_eligible,
+    team_role_condition,
+)
 from actors.validators import validate_national_id
 from coordination.models import NeedReport
 from lkt.forms import StyledFormMixin
@@ -220,6 +225,6 @@ class MandateForm(StyledFormMixin, forms.Form):
         field.queryset = member_queryset_for_labels(
             Member.objects.filter(
                 pk__in=[m.pk for m in members if m.left_on is None and m.role != Role.COORDINATOR],
-                user__in=User.objects.filter(team_role_condition()),
+                user__in=User.objects.filter(team_role_condition(), can_log_in()),
             )
         )

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from actors.models import Patient, User
 
 VIEW = AccessLog.Action.VIEW
+# The reason on a leader's read of a plan she approves: the patient's access log names it so.
+LEADER_PLAN_REASON = "Leder: godkjenning av plan for samarbeid (bare struktur, ikke klinisk tekst)"
 CHANGE = AccessLog.Action.CHANGE
 EXPORT = AccessLog.Action.EXPORT
 BREAK_GLASS = AccessLog.Action.BREAK_GLASS

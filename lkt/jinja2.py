@@ -23,6 +23,8 @@ from django.utils.translation import get_language
 from django.utils.translation.trans_real import translation
 from jinja2 import Environment
 
+from lkt.templatetags import phones
+
 
 def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
@@ -40,7 +42,13 @@ def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 (Django's backend turns autoescape on)
     # A static file's URL is fixed for the life of a deployment (the manifest is read at start).
     env.globals.update(static=cache(static), url=_url)
-    env.filters.update(date=_date, linebreaksbr=_linebreaksbr)
+    env.filters.update(
+        date=_date,
+        linebreaksbr=_linebreaksbr,
+        phone=phones.phone,
+        tel=phones.tel,
+        phone_links=phones.phone_links,
+    )
     return env
 
 

@@ -166,7 +166,7 @@ def test_member_form_refuses_a_phone_number_in_full_width_digits(cast):
         },
     )
     assert response.status_code == 200
-    assert "Oppgi et norsk telefonnummer med 8 siffer" in response.content.decode()
+    assert "Telefonnummeret er ikke gyldig" in response.content.decode()
     assert not Member.objects.filter(external_name="Nabo").exists()
 
 
@@ -238,7 +238,7 @@ def test_a_megabyte_name_of_an_external_member_is_a_form_error(cast):
     client = client_for(cast.coordinator)
     url = reverse("actors:member-add", args=[cast.team.pk])
     page = client.get(url).content.decode()
-    assert 'maxlength="200"' in page and 'maxlength="16"' in page
+    assert 'maxlength="200"' in page and 'maxlength="24"' in page
     response = client.post(
         url,
         {
@@ -251,3 +251,25 @@ def test_a_megabyte_name_of_an_external_member_is_a_form_error(cast):
     assert response.status_code == 200
     assert "200 eller færre tegn" in response.content.decode()
     assert cast.team.members.count() == 2
+
+
+def test_api_stores_a_number_abroad_in_e164_and_refuses_one_that_is_none(cast):
+    """Issue 16, item 14: the API normalises as the form does, with the same Norwegian
+    message on the field."""
+    client = client_for(cast.coordinator)
+    url = reverse("api:member-create", args=[cast.team.pk])
+    made = client.post(
+        url,
+        {"external_name": "Tante Inger", "external_phone": "+46 70 123 45 67", "role": Role.OTHER},
+        "application/json",
+    )
+    assert made.status_code == 201, made.json()
+    assert made.json()["contact_phone"] == "+46701234567"
+    refused = client.post(
+        url,
+        {"external_name": "Nabo", "external_phone": "12 34", "role": Role.OTHER},
+        "application/json",
+    )
+    assert refused.status_code == 400
+    assert "Telefonnummeret er ikke gyldig" in refused.json()["external_phone"][0]
+    assert not Member.objects.filter(external_name="Nabo").exists()

@@ -271,3 +271,43 @@ def test_an_avtalefysioterapeut_stands_with_the_kommune_and_the_form_says_why(ca
     assert frode.level == NetworkLevel.KOMMUNE
     edit = client.get(reverse("actors:member-edit", args=[cast.team.pk, frode.pk]))
     assert "avtalespesialist under Spesialisthelsetjenesten" in edit.content.decode()
+
+
+def test_a_contact_abroad_is_added_with_her_country_code_and_shown_with_a_tel_link(cast):
+    """Issue 16, item 14: typed with spaces and 00, stored in E.164, shown in the international
+    format on the team page with a tel: link; a Norwegian number the Norwegian way."""
+    client = client_for(cast.coordinator)
+    url = reverse("actors:member-add", args=[cast.team.pk])
+    for name, typed in (("Tante Inger", "0046 70 123 45 67"), ("Nabo Nils", "22 33 44 55")):
+        response = client.post(
+            url,
+            {
+                "external_name": name,
+                "external_phone": typed,
+                "role": Role.NEIGHBOUR,
+                "closeness": "weekly",
+                "involvement": "as_needed",
+            },
+        )
+        assert response.status_code == 302
+    assert cast.team.members.get(external_name="Tante Inger").external_phone == "+46701234567"
+    assert cast.team.members.get(external_name="Nabo Nils").external_phone == "+4722334455"
+    page = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    assert '<a class="ds-link" href="tel:+46701234567">+46 70 123 45 67</a>' in page
+    assert '<a class="ds-link" href="tel:+4722334455">22 33 44 55</a>' in page
+
+
+def test_a_number_that_is_none_is_refused_on_the_field_in_norwegian(cast):
+    response = client_for(cast.coordinator).post(
+        reverse("actors:member-add", args=[cast.team.pk]),
+        {
+            "external_name": "Nabo Nils",
+            "external_phone": "12 34",
+            "role": Role.NEIGHBOUR,
+            "closeness": "weekly",
+            "involvement": "as_needed",
+        },
+    )
+    assert response.status_code == 200
+    assert "Telefonnummeret er ikke gyldig" in response.content.decode()
+    assert not cast.team.members.filter(external_name="Nabo Nils").exists()

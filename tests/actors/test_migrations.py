@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from actors.models import Member, Organisation, User
+from actors.models import Member, Organisation, RelativeLink, User
 from actors.validators import NonAsciiDigitRows
 from coordination.models import NeedReport
 
@@ -71,3 +71,27 @@ def test_the_check_of_need_reports_names_their_rows(cast):
         NonAsciiDigitRows, match=rf"coordination_needreport.national_id: rows with id {report.pk}$"
     ):
         coordination_check.refuse_non_ascii_national_ids(apps, None)
+
+
+phones_migration = importlib.import_module("actors.migrations.0016_phone_numbers_e164")
+
+
+def test_stored_phone_numbers_become_e164_and_unreadable_ones_are_named(cast, capsys):
+    """Issue 16, item 14: numbers saved as typed are rewritten in E.164; a text that is no
+    number is left for a person to correct, and the migration says where it is."""
+    User.objects.filter(pk=cast.member.pk).update(phone="987 65 432")
+    User.objects.filter(pk=cast.coordinator.pk).update(phone="ring sentralen")
+    member = Member.objects.filter(team=cast.team).earliest("pk")
+    Member.objects.filter(pk=member.pk).update(external_phone="0046 70 1234567")
+    link = RelativeLink.objects.filter(patient=cast.team.patient).earliest("pk")
+    RelativeLink.objects.filter(pk=link.pk).update(phone="+47 400 00 007")
+    phones_migration.phones_to_e164(apps, None)
+    assert User.objects.get(pk=cast.member.pk).phone == "+4798765432"
+    assert User.objects.get(pk=cast.coordinator.pk).phone == "ring sentralen"
+    assert Member.objects.get(pk=member.pk).external_phone == "+46701234567"
+    assert RelativeLink.objects.get(pk=link.pk).phone == "+4740000007"
+    report = capsys.readouterr().out
+    assert f"actors_user.phone: rows with id {cast.coordinator.pk}" in report
+    assert "actors_member" not in report and "actors_relativelink" not in report
+    phones_migration.phones_to_e164(apps, None)  # a second run changes nothing
+    assert User.objects.get(pk=cast.member.pk).phone == "+4798765432"

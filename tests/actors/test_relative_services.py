@@ -264,3 +264,15 @@ def test_only_the_coordinator_records_and_ends_a_representation(cast: Cast):
         representation_end(actor=cast.patient, representation=representation, reason="Nei")
     with pytest.raises(ValidationError):
         representation_end(actor=cast.coordinator, representation=representation, reason=" ")
+
+
+def test_a_relative_abroad_is_named_with_her_country_code_and_a_wrong_number_is_refused(
+    cast: Cast,
+):
+    """Issue 16, item 14: a sister in Sweden keeps her +46 number (E.164); a number that is
+    none is refused with a Norwegian message on the phone field."""
+    link = _add(cast, phone="+46 70 123 45 67")
+    assert link.phone == "+46701234567"
+    with pytest.raises(ValidationError) as refused:
+        _add(cast, national_id=synthetic_national_id(dt.date(1992, 4, 1), 2), phone="1234")
+    assert "Telefonnummeret er ikke gyldig" in refused.value.message_dict["phone"][0]

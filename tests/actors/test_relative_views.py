@@ -63,6 +63,7 @@ def test_the_coordinator_adds_a_relative_for_the_patient_and_sees_her_access(cas
     assert "Siri Nordvik" in row and "Kan se Min gode dag og mål" in row
     assert "Kan se planen" not in row
     assert "Har ikke logget inn ennå" in row
+    assert '<a class="ds-link" href="tel:+4791234567">912 34 567</a>' in row  # stored E.164
     assert (timezone.localdate() + dt.timedelta(days=30)).strftime("%-d.%-m.%Y") in row
 
 

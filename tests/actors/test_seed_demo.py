@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from actors.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
@@ -27,7 +29,7 @@ from careplans.models import CarePlanVersion, PhasePlanEntry
 from careplans.phase_selectors import current_phase
 from coordination.demo_leaders import background_patients
 from lkt.access import visible_patients
-from tests.conftest import Client
+from tests.conftest import Client, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +216,7 @@ def test_the_demo_has_a_plan_in_force_a_draft_and_a_team_in_yellow(demo):
         "Kari Solstrand": "in_force",
         "Emma Lid": "draft",
         "Malene Fjord": "in_force",
+        "Ola Havbakken": "in_force",
     }
     red = PhasePlanEntry.objects.get(
         version__status="in_force", phase="red", version__plan__team__patient__name="Kari Solstrand"
@@ -288,3 +291,72 @@ def test_staff_have_professions_and_only_clinical_staff_are_offered_for_teams(de
     assert {"cecilie", "fredrik", "tor", "kristin", "nina"} <= offered
     assert not offered & {"leif", "hilde", "lars", "admin"}
     assert users["nina"].last_login is None and users["tor"].last_login is not None
+
+
+# Issue 16, item 18: the demo can show every journey in both kommuner.
+
+
+def test_the_seed_runs_on_an_empty_database():
+    assert not User.objects.exists() and not Organisation.objects.exists()
+    out = seed()
+    assert "Demodata lastet inn." in out
+    assert Team.objects.exists()
+
+
+def _plan_in_force(team: Team) -> bool:
+    return CarePlanVersion.objects.filter(
+        plan__team=team, status=CarePlanVersion.Status.IN_FORCE
+    ).exists()
+
+
+def test_each_kommune_has_a_leader_and_a_team_of_its_own_with_a_plan_in_force(demo):
+    background = background_patients()
+    for kommune in Organisation.objects.filter(kind=Organisation.Kind.KOMMUNE):
+        leader = User.objects.get(is_leader=True, organisation=kommune)
+        assert Client().login(username=leader.username, password=DEMO_PASSWORD)
+        led_here = Team.objects.filter(
+            members__role=Role.COORDINATOR,
+            members__left_on__isnull=True,
+            members__organisation__parent=kommune,
+        ).exclude(patient__in=background)
+        assert any(_plan_in_force(team) for team in led_here), kommune.name
+        # The kommune's leader was among those who approved it.
+        assert CarePlanVersion.objects.filter(
+            plan__team__in=led_here, status="in_force", approvals__approver=leader
+        ).exists(), kommune.name
+
+
+def test_an_elderly_patient_who_logs_in_has_a_plan_in_force(demo):
+    today = timezone.localdate()
+    elderly = [
+        p
+        for p in Patient.objects.filter(user__isnull=False).select_related("user")
+        if p.age_on(today) >= 67
+    ]
+    assert any(_plan_in_force(team) for p in elderly for team in p.teams.all())
+    ola = Patient.objects.get(name="Ola Havbakken")
+    assert ola.age_on(today) >= 80 and _plan_in_force(ola.teams.get())
+    # His crisis card: a plan in force without consent to crisis sharing (break-glass only).
+    assert not ola.consents.filter(scope=Consent.Scope.CRISIS_PLAN).exists()
+    assert PhasePlanEntry.objects.filter(version__plan__team__patient=ola, phase="red").exists()
+
+
+def test_no_picker_offers_a_user_who_cannot_log_in(demo):
+    from actors.staff_eligibility import team_eligible
+
+    offered = list(team_eligible())
+    assert offered
+    for user in offered:
+        assert not user.username.startswith("bakgrunn-"), user.username
+        assert Client().login(username=user.username, password=DEMO_PASSWORD), user.username
+    # The page: the member form of Kari's team offers exactly those.
+    cecilie = User.objects.get(username="cecilie")
+    kari = Team.objects.get(patient__name="Kari Solstrand")
+    page = client_for(cecilie).get(reverse("actors:member-add", args=[kari.pk]))
+    html = page.content.decode()
+    picker = html[html.index('name="user"') :]
+    picker = picker[: picker.index("</select>")]
+    options = {int(pk) for pk in re.findall(r'<option value="(\d+)"', picker)}
+    assert options == {user.pk for user in offered}
+    background = User.objects.filter(username__startswith="bakgrunn-")
+    assert background.exists() and not options & set(background.values_list("pk", flat=True))

@@ -249,3 +249,24 @@ def test_the_unit_cannot_register_a_coordinator_who_lost_the_clinical_profile(ca
     appointment.refresh_from_db()
     with pytest.raises(ValidationError, match="klinisk profil"):
         coordination_services.appointment_register(actor=registrar, appointment=appointment)
+
+
+def test_staff_with_no_way_to_log_in_are_not_offered(cast: Cast, staff):
+    """Issue 16, item 18: an account with no usable password, no fødselsnummer and no
+    HPR-nummer can never log in (the demo's background staff were such accounts), so no picker
+    offers it; one a first HelseID login would link (by HPR-nummer) is offered."""
+    nobody = StaffFactory.create(username="uten-innlogging", organisation=cast.kommune)
+    nobody.set_unusable_password()
+    nobody.national_id = ""
+    nobody.save()
+    by_hpr = StaffFactory.create(
+        username="med-hpr", organisation=cast.kommune, national_id="", hpr_number="9144551"
+    )
+    by_hpr.set_unusable_password()
+    by_hpr.save()
+    offered = _names(team_eligible())
+    assert "uten-innlogging" not in offered
+    assert "med-hpr" in offered and cast.member.username in offered
+    page = client_for(cast.coordinator).get(reverse("actors:member-add", args=[cast.team.pk]))
+    assert f'value="{nobody.pk}"' not in page.content.decode()
+    assert f'value="{by_hpr.pk}"' in page.content.decode()

@@ -121,7 +121,7 @@ def test_legevakt_breaks_glass_at_night_and_the_coordinator_reads_it_in_the_morn
         expect(page.get_by_role("heading", level=1)).to_contain_text(kari.name)
         red = page.locator("section[data-phase='red']")
         expect(red).to_contain_text(RED_ACTIONS)
-        expect(red.locator(f"a[href='tel:{TOR_PHONE}']")).to_be_visible()
+        expect(red.locator(f"a.lkt-crisis-card__tel[href='tel:{TOR_PHONE}']")).to_be_visible()
         expect(page.locator("section[data-phase='yellow']")).to_be_visible()
         expect(page.get_by_text(WISHES)).to_be_visible()
         assert_accessible(page)

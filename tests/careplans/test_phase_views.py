@@ -89,7 +89,9 @@ def test_the_phase_plan_in_force_is_shown_with_the_night_numbers_first_in_red(ca
     assert "Planen er ikke godkjent ennå" not in body
     assert "Tegn i green" in body and "Tegn i red" in body
     red = body[body.index('data-phase="red"', body.index("Faseplan")) :]
-    assert red.index("Legevakt 116 117") < red.index("Tegn i red")
+    night = 'Legevakt <a class="ds-link" href="tel:116117">116 117</a>'
+    assert red.index(night) < red.index("Tegn i red")
+    assert 'Lise <a class="ds-link" href="tel:+4791234567">912 34 567</a>' in red
     assert "Tor" in body  # who acts
     # The version in force is frozen: no edit links.
     assert reverse("careplans:phase-entry-edit", args=[in_force.pk, "red"]) not in body

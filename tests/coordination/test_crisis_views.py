@@ -21,7 +21,6 @@ from lkt.access import CRISIS_CARD
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.coordination.crisis_helpers import (
-    CALL_NIGHT,
     GOAL_TEXT,
     GOOD_DAY_TEXT,
     GREEN_SIGNS,
@@ -138,7 +137,11 @@ def test_the_card_shows_red_and_yellow_whom_to_call_and_the_wishes_and_nothing_e
     page = client_for(cast.night).get(card_url(cast)).content.decode()
     for text in [cast.team.patient.name, RED_SIGNS, RED_ACTIONS, YELLOW_SIGNS, WISHES]:
         assert text in page
-    assert CALL_NIGHT in page
+    # The numbers typed in the plan's text are tap-to-call, as typed.
+    assert (
+        'AMK <a class="ds-link" href="tel:113">113</a>, Tor (primærkontakt) '
+        '<a class="ds-link" href="tel:+4798765432">987 65 432</a>'
+    ) in page
     assert 'href="tel:+4798765432"' in page  # Tor, the night contact: called first
     assert 'href="tel:+4791234567"' in page  # Cecilie, for the morning
     assert "Hva pasienten har bedt om i en krise" in page

@@ -118,7 +118,7 @@ def test_the_download_is_an_export_in_karis_access_log(cast: Cast):
     log = client_for(cast.patient).get(
         reverse("actors:portal-access-log", args=[cast.team.patient.pk])
     )
-    assert "eksporterte planen din" in log.content.decode()
+    assert "lastet ned planen din" in log.content.decode()
 
 
 def test_the_plan_page_links_to_the_pdf(cast: Cast):

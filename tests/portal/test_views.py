@@ -38,7 +38,8 @@ def test_kari_sees_her_team_with_phone_links_and_her_plan_on_her_portal_home(cas
     html = body(client_for(cast.patient).get(reverse("actors:portal-home")))
     assert "Min side" in html
     assert reverse("careplans:good-day", args=[cast.team.patient.pk]) in html
-    assert "Teamet mitt" in html and 'href="tel:90011222"' in html
+    assert "Teamet mitt" in html and 'href="tel:+4790011222"' in html
+    assert "Ring 900 11 222" in html  # shown the Norwegian way, dialled in E.164
     assert "Koordinator – holder oversikten" in html  # the role in plain words
     assert "Planen min" in html and "Jeg vil gå tur hver dag" in html
     # Roles frozen in the plan are shown by their name, not their code.

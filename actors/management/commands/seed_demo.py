@@ -355,6 +355,17 @@ LOGINS: tuple[Login, ...] = (
         "Alle data i Django-admin; ingen pasienter i selve appen",
         is_admin=True,
     ),
+    # Last, so the demo's phone numbers (by position) stay as they were before her.
+    Login(
+        "solveig",
+        "Solveig",
+        "Brattvoll",
+        _STAFF,
+        "Kommunalsjef helse og omsorg, leder i Havbu kommune",
+        "Samlede tall for Havbu kommune, aldri pasientopplysninger; godkjente Olas plan",
+        organisation="havbu",
+        is_leader=True,
+    ),
 )
 
 
@@ -662,7 +673,40 @@ def _kari(seed: _Seed) -> None:
     _approve_all(seed, plan)
 
 
-def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePlanVersion:
+# Kari's, Emma's and the night patient's phase plan: (phase, signs, actions, call at night).
+_PHASES: tuple[tuple[Phase, str, str, str], ...] = (
+    (
+        Phase.GREEN,
+        "Jeg sover, går på jobbtrening og svarer på telefonen.",
+        "Vanlig oppfølging etter planen. Tor ringer hver uke.",
+        "",
+    ),
+    (
+        Phase.YELLOW,
+        "Jeg sover dårlig flere netter og avlyser avtaler.",
+        "Koordinator kaller inn til møte innen en uke; hjemmebesøk to ganger i uka.",
+        "Legevakt 116 117",
+    ),
+    (
+        Phase.RED,
+        "Jeg sier at jeg ikke orker mer, eller slutter å svare.",
+        "Kontakt DPS akutteam samme dag. Ved fare: ring 113.",
+        "AMK 113 · Legevakt 116 117 · Pappa (Per) 400 00 016",
+    ),
+)
+_WISHES = "Ring pappa. Ikke send politi hvis det kan unngås."
+
+
+def _plan(
+    seed: _Seed,
+    team: Team,
+    coordinator: str,
+    *,
+    phases: tuple[tuple[Phase, str, str, str], ...] = _PHASES,
+    office_hours: str = "Koordinator Cecilie 400 00 001",
+    wishes: str = _WISHES,
+    **sections: Any,
+) -> CarePlanVersion:
     """A draft plan for the team with the written sections and a phase plan."""
     actor = seed.users[coordinator]
     draft, _new = plan_services.plan_draft_open(actor=actor, team=team)
@@ -672,26 +716,7 @@ def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePla
     lead = team.members.active().get(role=Role.COORDINATOR)
     # The specialist contact is the named contact for evenings and nights in yellow and red.
     night_member = team.members.active().filter(role=Role.SPECIALIST_CONTACT).first()
-    for phase, signs, actions, night in (
-        (
-            Phase.GREEN,
-            "Jeg sover, går på jobbtrening og svarer på telefonen.",
-            "Vanlig oppfølging etter planen. Tor ringer hver uke.",
-            "",
-        ),
-        (
-            Phase.YELLOW,
-            "Jeg sover dårlig flere netter og avlyser avtaler.",
-            "Koordinator kaller inn til møte innen en uke; hjemmebesøk to ganger i uka.",
-            "Legevakt 116 117",
-        ),
-        (
-            Phase.RED,
-            "Jeg sier at jeg ikke orker mer, eller slutter å svare.",
-            "Kontakt DPS akutteam samme dag. Ved fare: ring 113.",
-            "AMK 113 · Legevakt 116 117 · Pappa (Per) 400 00 016",
-        ),
-    ):
+    for phase, signs, actions, night in phases:
         phase_services.phase_entry_save(
             actor=actor,
             version=draft,
@@ -700,21 +725,23 @@ def _plan(seed: _Seed, team: Team, coordinator: str, **sections: Any) -> CarePla
             actions=actions,
             actor_member=lead,
             night_contact=night_member if phase != Phase.GREEN else None,
-            call_office_hours="Koordinator Cecilie 400 00 001",
+            call_office_hours=office_hours,
             call_night=night,
-            patient_wishes="Ring pappa. Ikke send politi hvis det kan unngås."
-            if phase == Phase.RED
-            else "",
+            patient_wishes=wishes if phase == Phase.RED else "",
         )
     draft.refresh_from_db()
     return draft
 
 
-def _approve_all(seed: _Seed, version: CarePlanVersion) -> None:
-    """Cecilie closes the window for corrections (everyone has read the draft), then every
-    required approver approves, so the version comes into force."""
-    plan_services.plan_corrections_close(actor=seed.users["cecilie"], version=version)
-    for username in ("cecilie", "kari", "leif", "hilde"):
+def _approve_all(
+    seed: _Seed,
+    version: CarePlanVersion,
+    approvers: tuple[str, ...] = ("cecilie", "kari", "leif", "hilde"),
+) -> None:
+    """The coordinator (the first approver) closes the window for corrections (everyone has
+    read the draft), then every required approver approves, so the version comes into force."""
+    plan_services.plan_corrections_close(actor=seed.users[approvers[0]], version=version)
+    for username in approvers:
         version.refresh_from_db()
         plan_services.plan_approve(
             actor=seed.users[username], version=version, base_version=version.plan.version
@@ -801,6 +828,40 @@ def _ola(seed: _Seed) -> None:
     # Given almost a year ago: up for review this month (a reminder in Hanne's inbox).
     seed.consent(ola, Consent.Scope.TEAM_SHARING, "hanne", days_ago=350)
     seed.consent(ola, Consent.Scope.RELATIVES, "hanne", days_ago=350)
+    # Issue 16, item 18: an elderly patient with a plan in force, approved by Hanne, Ola, the
+    # leader of Havbu kommune (Hanne, Gunnar and Astrid work there) and Hilde (Sigrid works
+    # at the hospital). He has not consented to crisis sharing: legevakt opens his crisis card
+    # with break-glass only.
+    plan = _plan(
+        seed,
+        team,
+        "hanne",
+        phases=(
+            (
+                Phase.GREEN,
+                "Ola går sin daglige tur, spiser og tar medisinene selv.",
+                "Hjemmetjenesten kommer morgen og kveld; fastlegen ser ham hver tredje måned.",
+                "",
+            ),
+            (
+                Phase.YELLOW,
+                "Ola er forvirret om kvelden, spiser lite eller har falt.",
+                "Hjemmetjenesten kommer fire ganger om dagen; fastlegen ser ham innen en uke.",
+                "Legevakt 116 117 · Datteren Berit 400 00 399",
+            ),
+            (
+                Phase.RED,
+                "Ola er brått mye mer forvirret, har feber eller har falt og slått seg.",
+                "Ring legevakt; hjemmetjenesten blir hos ham til hjelpen kommer.",
+                "AMK 113 · Legevakt 116 117 · Datteren Berit 400 00 399",
+            ),
+        ),
+        office_hours="Koordinator Hanne 400 00 007 · Fastlege Gunnar 400 00 008",
+        wishes="Ring datteren Berit. Helst behandling hjemme hvis det er forsvarlig.",
+        communication="Hjemmetjenesten skriver i journalen; Hanne samler teamet hver måned.",
+        evaluation_plan="Evaluering hvert halvår sammen med Ola og datteren.",
+    )
+    _approve_all(seed, plan, ("hanne", "ola", "solveig", "hilde"))
     # Unstable after a fall at home: the team has strengthened the measures (yellow).
     phase_services.phase_change(
         actor=seed.users["hanne"],
