@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Consent, Member, Patient, RelativeLink, Role, Team, User
 from actors.relative_selectors import patient_relative_links
-from careplans.annual import upcoming
+from careplans.annual import RealMeeting, upcoming_shown
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
 from careplans.plan_selectors import RoleRow, role_rows
 from lkt import audit
@@ -104,10 +105,43 @@ class PhaseStep:
 
 @dataclass
 class NextActivity:
+    """One line of "Neste aktiviteter": an årshjul day, or a real meeting the viewer may see."""
+
     title: str
     when: str
     responsible: str
     mandatory: bool
+    day: dt.date | None = None
+    meeting: bool = False
+    place: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingAhead:
+    """A real meeting ahead that the viewer may see (the patient: those she is invited to; a
+    relative: those he is invited to), read by ``coordination.meeting_selectors``."""
+
+    title: str
+    starts_at: dt.datetime
+    place: str = ""
+    leader: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingsSeen:
+    """The viewer's meetings for "Neste aktiviteter": ``ahead`` are listed; ``real`` (the same
+    meetings and the held ones, of the kinds the årshjul plans) carry out årshjul days, which
+    are then not listed a second time (as on the årshjul page)."""
+
+    ahead: list[MeetingAhead] = field(default_factory=list)
+    real: list[RealMeeting] = field(default_factory=list)
+
+
+# The meetings a viewer may see in a team: given by the caller (coordination reads meetings,
+# and imports this module), so the portal's reads stay in one place without an import cycle.
+MeetingsFor = Callable[[Team, Standing], MeetingsSeen]
 
 
 @dataclass
@@ -154,25 +188,59 @@ class PortalPage:
         return self.may_see_team or self.may_see_goals or self.may_see_plan
 
 
-def _next_activities(version: CarePlanVersion) -> list[NextActivity]:
-    """The next dates of the årshjul, soonest first (no queries: the activities, their
-    version and responsible members are prefetched)."""
-    return [
+def _next_activities(version: CarePlanVersion, meetings: MeetingsSeen) -> list[NextActivity]:
+    """The next dates of the årshjul and the real meetings ahead, soonest first; an årshjul
+    day a real meeting carries out is listed once, as the meeting (no queries: the activities,
+    their version and responsible members are prefetched; the meetings are read by the
+    caller)."""
+    today = timezone.localdate()
+    planned = [
         NextActivity(
-            title=activity.title,
-            when=date_format(day, "j. F Y"),
-            responsible=activity.responsible.display_name if activity.responsible else "",
-            mandatory=activity.mandatory,
+            title=shown.activity.title,
+            when=date_format(shown.day, "SHORT_DATE_FORMAT"),
+            responsible=(
+                shown.activity.responsible.display_name if shown.activity.responsible else ""
+            ),
+            mandatory=shown.activity.mandatory,
+            day=shown.day,
         )
-        for day, activity in upcoming(
-            version.annual_activities.all(), timezone.localdate(), NEXT_ACTIVITIES
+        for shown in upcoming_shown(
+            version.annual_activities.all(), today, NEXT_ACTIVITIES, meetings.real
         )
+        if shown.meeting is None
     ]
+    real = [
+        NextActivity(
+            title=meeting.title,
+            when=date_format(timezone.localtime(meeting.starts_at), MEETING_WHEN),
+            responsible=meeting.leader,
+            mandatory=False,
+            day=timezone.localtime(meeting.starts_at).date(),
+            meeting=True,
+            place=meeting.place,
+            url=meeting.url,
+        )
+        for meeting in meetings.ahead
+    ]
+    merged = sorted(planned + real, key=lambda a: (a.day or today, not a.meeting, a.title))
+    return merged[:NEXT_ACTIVITIES]
 
 
-def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) -> PortalPage:
+# A meeting's day with its weekday and time: "tirsdag 1.12.2026 kl. 10:00".
+MEETING_WHEN = r"l j.n.Y \k\l. H:i"
+
+
+def portal_get(
+    user: AnyUser,
+    pk: int,
+    action: Action = Action.VIEW_IDENTITY,
+    *,
+    meetings_for: MeetingsFor | None = None,
+) -> PortalPage:
     """The portal for one patient, as this viewer may see it; ``action`` is what the page needs
     (404 for strangers, 403 for what they may not see here). Audited as the page is read.
+    ``meetings_for``: the real meetings the viewer may see, for "Neste aktiviteter" (pages
+    without that list pass none).
 
     Queries: patient (1), standing (1 for a relative, 0 for the patient), audit (1), open team
     (1), active members with user and organisation (1), the version in force (1), its phase plan
@@ -236,7 +304,8 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
                 for p in PHASE_ORDER
                 if p.value in entries
             ]
-            page.activities = _next_activities(page.version)
+            seen = meetings_for(team, standing) if meetings_for else MeetingsSeen()
+            page.activities = _next_activities(page.version, seen)
             page.roles = role_rows(page.version)
     return page
 

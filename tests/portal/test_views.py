@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actors.models import Consent, Member, RelativeLink
 from careplans.models import AnnualActivity
+from coordination.models import Meeting
 from lkt.models import AccessLog
 from tests.conftest import client_for
 from tests.factories import MemberFactory
@@ -264,13 +268,22 @@ def test_the_portal_home_uses_the_same_queries_for_a_small_and_a_large_team(cast
             month=5,
             responsible=member,
         )
+        Meeting.objects.create(
+            team=cast.team,
+            kind=Meeting.Kind.RESPONSIBILITY_GROUP,
+            starts_at=timezone.now() + dt.timedelta(days=3),
+            leader=member,
+            created_by=cast.coordinator,
+        )
     assert _overview_queries(cast, cast.patient) == small
-    # session, user, patient, audit, team, members, version, phase plan, årshjul, consents
-    assert small == 10
+    # session, user, patient, audit, team, members, version, phase plan, årshjul, the meetings
+    # she is invited to (with their leaders), consents
+    assert small == 11
 
 
 def test_a_relative_reads_the_portal_home_in_a_fixed_number_of_queries(cast):
     karis_plan_in_force(cast)
     RelativeLink.objects.filter(relative=cast.relative).update(may_see_plan=True)
-    # session, user, patient, standing, audit, team, members, version, phase plan, årshjul
-    assert _overview_queries(cast, cast.relative) == 10
+    # session, user, patient, standing, audit, team, members, version, phase plan, årshjul,
+    # the meetings he is invited to
+    assert _overview_queries(cast, cast.relative) == 11
