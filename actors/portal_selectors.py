@@ -8,7 +8,6 @@ phase plan and årshjul, and the consents: a fixed number of queries whatever th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,8 +24,8 @@ from actors.models import Consent, Member, Patient, RelativeLink, Role, Team, Us
 from actors.relative_selectors import patient_relative_links
 from careplans.annual import RealMeeting, upcoming_shown
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
-from careplans.plan_selectors import RoleRow, role_rows
-from lkt import audit
+from careplans.plan_selectors import role_rows
+from lkt import audit, phones
 from lkt.access import Action, Standing, allows, as_user, authorize, check, require_user
 from lkt.models import AccessLog
 
@@ -64,20 +63,62 @@ def own_patient(user: User) -> Patient:
     return patient
 
 
-# The four mandatory roles in plain words; other roles keep their own (already plain) names.
+# Every role in plain words, capitalised, as a 70-year-old reads them on Min side and in
+# "Planen min" (issue 16, item 13): what the person does rather than the service's own title.
 PLAIN_ROLES: dict[str, StrOrPromise] = {
     Role.COORDINATOR: _("Koordinator – holder oversikten og er den du spør først"),
     Role.GP: _("Fastlege"),
     Role.SPECIALIST_CONTACT: _("Lege eller psykolog på sykehuset eller DPS"),
     Role.INTERNAL_COORDINATOR: _("Kontaktperson på sykehuset eller DPS"),
+    Role.NURSE: _("Sykepleier"),
+    Role.PSYCHIATRIC_NURSE: _("Sykepleier for psykisk helse"),
+    Role.OCCUPATIONAL_THERAPIST: _("Ergoterapeut – hjelper deg med hverdagen og hjelpemidler"),
+    Role.PHYSIOTHERAPIST: _("Fysioterapeut – hjelper deg med å bevege deg"),
+    Role.SPEECH_THERAPIST: _("Logoped – hjelper deg med å snakke og forstå"),
+    Role.PSYCHOLOGIST: _("Psykolog"),
+    Role.MILIEU_THERAPIST: _("Miljøterapeut – støtter deg i hverdagen"),
+    Role.SOCIAL_WORKER: _("Sosionom – hjelper deg med penger, bolig og rettigheter"),
+    Role.PHARMACIST: _("Farmasøyt – hjelper deg med medisinene"),
+    Role.NAV_ADVISER: _("Kontaktperson i NAV"),
+    Role.TEACHER: _("Lærer"),
+    Role.CHILD_WELFARE: _("Kontaktperson i barnevernet"),
+    Role.HOUSING: _("Kontaktperson for bolig"),
+    Role.POLICE: _("Kontaktperson i politiet"),
+    Role.DENTAL: _("Tannlege eller tannpleier"),
+    Role.RELATIVE_CONTACT: _("Kontaktperson for pårørende"),
+    Role.FAMILY: _("Familie"),
+    Role.FRIEND: _("Venn"),
+    Role.NEIGHBOUR: _("Nabo"),
+    Role.OTHER: _("Annen rolle"),
 }
-# ASCII digits only: a tel: link with full-width or Arabic-Indic digits dials nothing.
-_PHONE = re.compile(r"\+?[0-9][0-9 ]{1,14}[0-9]")
+# The coordinator first on Min side (the one to ask first), then the other mandatory roles.
+ROLE_ORDER: tuple[str, ...] = (
+    Role.COORDINATOR,
+    Role.GP,
+    Role.SPECIALIST_CONTACT,
+    Role.INTERNAL_COORDINATOR,
+)
+
+
+def plain_role(role: str) -> str:
+    """A role in plain words; a role the team wrote itself, with a capital first letter."""
+    if role in PLAIN_ROLES:
+        return str(PLAIN_ROLES[role])
+    text = role.strip()
+    return text[:1].upper() + text[1:]
 
 
 def phone_numbers(text: str) -> list[str]:
     """The phone numbers in a free text ("Legevakt 116 117, AMK 113"), for tel: links."""
-    return [n.strip() for n in _PHONE.findall(text) if sum(c.isdigit() for c in n) >= 3]
+    return phones.numbers_in(text)
+
+
+@dataclass(frozen=True)
+class PlainRole:
+    """One line of "Hvem gjør hva" in plain words."""
+
+    name: str
+    role: str
 
 
 @dataclass
@@ -153,7 +194,7 @@ class PortalPage:
     team: Team | None
     members: list[TeamRow] = field(default_factory=list)
     version: CarePlanVersion | None = None
-    roles: list[RoleRow] = field(default_factory=list)
+    roles: list[PlainRole] = field(default_factory=list)
     phases: list[PhaseStep] = field(default_factory=list)
     activities: list[NextActivity] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
@@ -273,11 +314,9 @@ def portal_get(
         # The coordinator first: the one to ask first.
         ordered = sorted(
             members,
-            key=lambda m: (
-                list(PLAIN_ROLES).index(m.role) if m.role in PLAIN_ROLES else len(PLAIN_ROLES)
-            ),
+            key=lambda m: ROLE_ORDER.index(m.role) if m.role in ROLE_ORDER else len(ROLE_ORDER),
         )
-        page.members = [TeamRow(m, PLAIN_ROLES.get(m.role, m.get_role_display())) for m in ordered]
+        page.members = [TeamRow(m, plain_role(m.role)) for m in ordered]
     if page.may_see_plan:
         page.version = (
             CarePlanVersion.objects.filter(plan__team=team, status=CarePlanVersion.Status.IN_FORCE)
@@ -306,7 +345,9 @@ def portal_get(
             ]
             seen = meetings_for(team, standing) if meetings_for else MeetingsSeen()
             page.activities = _next_activities(page.version, seen)
-            page.roles = role_rows(page.version)
+            page.roles = [
+                PlainRole(name=r.name, role=plain_role(r.role)) for r in role_rows(page.version)
+            ]
     return page
 
 

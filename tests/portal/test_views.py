@@ -45,8 +45,9 @@ def test_kari_sees_her_team_with_phone_links_and_her_plan_on_her_portal_home(cas
     assert "Teamet mitt" in html and 'href="tel:90011222"' in html
     assert "Koordinator – holder oversikten" in html  # the role in plain words
     assert "Planen min" in html and "Jeg vil gå tur hver dag" in html
-    # Roles frozen in the plan are shown by their name, not their code.
-    assert "Cecilie: koordinator og leder av aktørfellesskapet" in html
+    # Roles frozen in the plan are shown by their name in plain words, not their code.
+    assert "Cecilie: Koordinator – holder oversikten og er den du spør først" in html
+    assert "900 11 222" in html  # one way of writing a number (lkt.phones)
     assert "Hva gjør jeg hvis" in html and "Evalueringsmøte" in html
     assert "Fornye samtykke" in html  # the next dates of the årshjul
     # Element E: her meetings, telling the team something has changed, her evaluations.
