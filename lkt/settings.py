@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Messages added while answering htmx reach the page the user is on (lkt.middleware).
+    "lkt.middleware.HtmxMessagesMiddleware",
     "lkt.middleware.UniqueViolationMiddleware",
     # Last: turns a login refused by django-axes into the lock-out answer (lkt.login).
     "axes.middleware.AxesMiddleware",

@@ -29,12 +29,20 @@ PHONE = {"width": 390, "height": 844}
 MEETING_PLACE = "Fjordvik rådhus, møterom 2 i andre etasje (inngang fra Strandgata)"
 
 
-def checked(page: Page, page_log: PageLog) -> None:
-    """The page fits the phone (no sideways scroll), its heading and first content are on the
-    first screen, axe finds nothing serious, and the browser logged no CSP violation."""
+def fits_and_clean(page: Page, page_log: PageLog) -> None:
+    """The page fits the phone (no sideways scroll), axe finds nothing serious, and the
+    browser logged no CSP violation (nor any other error)."""
     page.wait_for_load_state("networkidle")
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{page.url} scrolls sideways on a phone: {width}px"
+    assert_accessible(page)
+    page_log.assert_clean()
+
+
+def checked(page: Page, page_log: PageLog) -> None:
+    """A page just opened: it fits and is clean, and its heading and first content are on the
+    first screen, below the portal's tabs."""
+    fits_and_clean(page, page_log)
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_be_in_viewport()
     # The content after the portal's tabs starts on the first screen.
@@ -46,8 +54,6 @@ def checked(page: Page, page_log: PageLog) -> None:
         }"""
     )
     assert below_tabs < PHONE["height"] - 100, f"{page.url}: content starts at {below_tabs}px"
-    assert_accessible(page)
-    page_log.assert_clean()
 
 
 def tab(page: Page, name: str) -> None:
@@ -122,6 +128,13 @@ def test_kari_reads_her_plan_team_and_next_activities_on_her_phone(
     expect(page.get_by_role("heading", level=1)).to_have_text("Møtene mine")
     expect(page.get_by_text(MEETING_PLACE)).to_be_visible()
     checked(page, page_log)
+    # Her wishes, saved with htmx: said once, where she pressed the button, and not again on
+    # the next page (issue 16, item 17: messages one page late).
+    page.get_by_label("Andre ønsker for møtene").fill("Helst formiddag, og gjerne hjemme")
+    page.get_by_role("button", name="Lagre ønskene").click()
+    saved = page.get_by_text("Ønskene dine er lagret. Teamet ser dem når de planlegger.")
+    expect(saved).to_have_count(1)
+    fits_and_clean(page, page_log)
 
     # Every other page of Min side fits the phone too.
     for name, heading in (
@@ -132,6 +145,7 @@ def test_kari_reads_her_plan_team_and_next_activities_on_her_phone(
     ):
         tab(page, name)
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(page.get_by_text("Ønskene dine er lagret")).to_have_count(0)
         checked(page, page_log)
 
     # "Planen min" on paper: the plan, the plain roles, the meeting, the numbers one way.
