@@ -72,7 +72,9 @@ def test_kari_reads_her_plan_team_and_next_activities_on_her_phone(
         {"name": "Lise", "role": "kontaktlege"},
     ]
     version.save()
-    soon = timezone.localdate() + dt.timedelta(days=3)
+    # Tomorrow: sooner than (or, on 29 February, the same day as) any day of her årshjul, and
+    # a meeting comes before the årshjul's items of its own day.
+    soon = timezone.localdate() + dt.timedelta(days=1)
     Meeting.objects.create(
         team=cast.team,
         kind=Meeting.Kind.RESPONSIBILITY_GROUP,
