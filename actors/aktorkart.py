@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from lkt.dates import short_date
+
 if TYPE_CHECKING:
     from actors.models import CommunicationLine, Member
     from actors.selectors import TeamPage
@@ -690,7 +692,7 @@ def build_aktorkart(page: TeamPage) -> dict[str, Any]:
     for placed in layout.actors:
         member = by_id[placed.actor.id]
         leaving_on = (
-            f"{member.expected_leave_on:%d.%m.%Y}"
+            short_date(member.expected_leave_on)
             if placed.actor.status == "leaving" and member.expected_leave_on
             else None
         )

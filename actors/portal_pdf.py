@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from actors.portal_selectors import portal_get
+from coordination.meeting_selectors import portal_meetings_seen
 from lkt import audit
 from lkt.access import Action, require_user
 from lkt.http import HtmxHttpRequest
@@ -25,7 +26,7 @@ TEMPLATE = "portal/plan_pdf.html"
 @login_required
 @require_GET
 def portal_plan_pdf(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
-    page = portal_get(request.user, patient_pk, Action.VIEW_PLAN)
+    page = portal_get(request.user, patient_pk, Action.VIEW_PLAN, meetings_for=portal_meetings_seen)
     user = require_user(request.user)
     content = render_pdf(
         TEMPLATE,

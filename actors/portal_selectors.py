@@ -7,6 +7,8 @@ phase plan and årshjul, and the consents: a fixed number of queries whatever th
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -19,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Consent, Member, Patient, RelativeLink, Role, Team, User
 from actors.relative_selectors import patient_relative_links
-from careplans.annual import upcoming
+from careplans.annual import RealMeeting, upcoming_shown
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhasePlanEntry
-from careplans.plan_selectors import RoleRow, role_rows
+from careplans.plan_selectors import role_rows
 from lkt import audit, phones
 from lkt.access import Action, Standing, allows, as_user, authorize, check, require_user
 
@@ -58,18 +60,62 @@ def own_patient(user: User) -> Patient:
     return patient
 
 
-# The four mandatory roles in plain words; other roles keep their own (already plain) names.
+# Every role in plain words, capitalised, as a 70-year-old reads them on Min side and in
+# "Planen min" (issue 16, item 13): what the person does rather than the service's own title.
 PLAIN_ROLES: dict[str, StrOrPromise] = {
     Role.COORDINATOR: _("Koordinator – holder oversikten og er den du spør først"),
     Role.GP: _("Fastlege"),
     Role.SPECIALIST_CONTACT: _("Lege eller psykolog på sykehuset eller DPS"),
     Role.INTERNAL_COORDINATOR: _("Kontaktperson på sykehuset eller DPS"),
+    Role.NURSE: _("Sykepleier"),
+    Role.PSYCHIATRIC_NURSE: _("Sykepleier for psykisk helse"),
+    Role.OCCUPATIONAL_THERAPIST: _("Ergoterapeut – hjelper deg med hverdagen og hjelpemidler"),
+    Role.PHYSIOTHERAPIST: _("Fysioterapeut – hjelper deg med å bevege deg"),
+    Role.SPEECH_THERAPIST: _("Logoped – hjelper deg med å snakke og forstå"),
+    Role.PSYCHOLOGIST: _("Psykolog"),
+    Role.MILIEU_THERAPIST: _("Miljøterapeut – støtter deg i hverdagen"),
+    Role.SOCIAL_WORKER: _("Sosionom – hjelper deg med penger, bolig og rettigheter"),
+    Role.PHARMACIST: _("Farmasøyt – hjelper deg med medisinene"),
+    Role.NAV_ADVISER: _("Kontaktperson i NAV"),
+    Role.TEACHER: _("Lærer"),
+    Role.CHILD_WELFARE: _("Kontaktperson i barnevernet"),
+    Role.HOUSING: _("Kontaktperson for bolig"),
+    Role.POLICE: _("Kontaktperson i politiet"),
+    Role.DENTAL: _("Tannlege eller tannpleier"),
+    Role.RELATIVE_CONTACT: _("Kontaktperson for pårørende"),
+    Role.FAMILY: _("Familie"),
+    Role.FRIEND: _("Venn"),
+    Role.NEIGHBOUR: _("Nabo"),
+    Role.OTHER: _("Annen rolle"),
 }
+# The coordinator first on Min side (the one to ask first), then the other mandatory roles.
+ROLE_ORDER: tuple[str, ...] = (
+    Role.COORDINATOR,
+    Role.GP,
+    Role.SPECIALIST_CONTACT,
+    Role.INTERNAL_COORDINATOR,
+)
+
+
+def plain_role(role: str) -> str:
+    """A role in plain words; a role the team wrote itself, with a capital first letter."""
+    if role in PLAIN_ROLES:
+        return str(PLAIN_ROLES[role])
+    text = role.strip()
+    return text[:1].upper() + text[1:]
 
 
 def phone_numbers(text: str) -> list[phones.Found]:
     """The phone numbers in a free text ("Legevakt 116 117, AMK 113"), for tel: buttons."""
     return phones.numbers_in(text)
+
+
+@dataclass(frozen=True)
+class PlainRole:
+    """One line of "Hvem gjør hva" in plain words."""
+
+    name: str
+    role: str
 
 
 @dataclass
@@ -97,10 +143,43 @@ class PhaseStep:
 
 @dataclass
 class NextActivity:
+    """One line of "Neste aktiviteter": an årshjul day, or a real meeting the viewer may see."""
+
     title: str
     when: str
     responsible: str
     mandatory: bool
+    day: dt.date | None = None
+    meeting: bool = False
+    place: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingAhead:
+    """A real meeting ahead that the viewer may see (the patient: those she is invited to; a
+    relative: those he is invited to), read by ``coordination.meeting_selectors``."""
+
+    title: str
+    starts_at: dt.datetime
+    place: str = ""
+    leader: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class MeetingsSeen:
+    """The viewer's meetings for "Neste aktiviteter": ``ahead`` are listed; ``real`` (the same
+    meetings and the held ones, of the kinds the årshjul plans) carry out årshjul days, which
+    are then not listed a second time (as on the årshjul page)."""
+
+    ahead: list[MeetingAhead] = field(default_factory=list)
+    real: list[RealMeeting] = field(default_factory=list)
+
+
+# The meetings a viewer may see in a team: given by the caller (coordination reads meetings,
+# and imports this module), so the portal's reads stay in one place without an import cycle.
+MeetingsFor = Callable[[Team, Standing], MeetingsSeen]
 
 
 @dataclass
@@ -112,7 +191,7 @@ class PortalPage:
     team: Team | None
     members: list[TeamRow] = field(default_factory=list)
     version: CarePlanVersion | None = None
-    roles: list[RoleRow] = field(default_factory=list)
+    roles: list[PlainRole] = field(default_factory=list)
     phases: list[PhaseStep] = field(default_factory=list)
     activities: list[NextActivity] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)
@@ -147,25 +226,59 @@ class PortalPage:
         return self.may_see_team or self.may_see_goals or self.may_see_plan
 
 
-def _next_activities(version: CarePlanVersion) -> list[NextActivity]:
-    """The next dates of the årshjul, soonest first (no queries: the activities, their
-    version and responsible members are prefetched)."""
-    return [
+def _next_activities(version: CarePlanVersion, meetings: MeetingsSeen) -> list[NextActivity]:
+    """The next dates of the årshjul and the real meetings ahead, soonest first; an årshjul
+    day a real meeting carries out is listed once, as the meeting (no queries: the activities,
+    their version and responsible members are prefetched; the meetings are read by the
+    caller)."""
+    today = timezone.localdate()
+    planned = [
         NextActivity(
-            title=activity.title,
-            when=date_format(day, "j. F Y"),
-            responsible=activity.responsible.display_name if activity.responsible else "",
-            mandatory=activity.mandatory,
+            title=shown.activity.title,
+            when=date_format(shown.day, "SHORT_DATE_FORMAT"),
+            responsible=(
+                shown.activity.responsible.display_name if shown.activity.responsible else ""
+            ),
+            mandatory=shown.activity.mandatory,
+            day=shown.day,
         )
-        for day, activity in upcoming(
-            version.annual_activities.all(), timezone.localdate(), NEXT_ACTIVITIES
+        for shown in upcoming_shown(
+            version.annual_activities.all(), today, NEXT_ACTIVITIES, meetings.real
         )
+        if shown.meeting is None
     ]
+    real = [
+        NextActivity(
+            title=meeting.title,
+            when=date_format(timezone.localtime(meeting.starts_at), MEETING_WHEN),
+            responsible=meeting.leader,
+            mandatory=False,
+            day=timezone.localtime(meeting.starts_at).date(),
+            meeting=True,
+            place=meeting.place,
+            url=meeting.url,
+        )
+        for meeting in meetings.ahead
+    ]
+    merged = sorted(planned + real, key=lambda a: (a.day or today, not a.meeting, a.title))
+    return merged[:NEXT_ACTIVITIES]
 
 
-def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) -> PortalPage:
+# A meeting's day with its weekday and time: "tirsdag 1.12.2026 kl. 10:00".
+MEETING_WHEN = r"l j.n.Y \k\l. H:i"
+
+
+def portal_get(
+    user: AnyUser,
+    pk: int,
+    action: Action = Action.VIEW_IDENTITY,
+    *,
+    meetings_for: MeetingsFor | None = None,
+) -> PortalPage:
     """The portal for one patient, as this viewer may see it; ``action`` is what the page needs
     (404 for strangers, 403 for what they may not see here). Audited as the page is read.
+    ``meetings_for``: the real meetings the viewer may see, for "Neste aktiviteter" (pages
+    without that list pass none).
 
     Queries: patient (1), standing (1 for a relative, 0 for the patient), audit (1), open team
     (1), active members with user and organisation (1), the version in force (1), its phase plan
@@ -194,11 +307,9 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
         # The coordinator first: the one to ask first.
         ordered = sorted(
             members,
-            key=lambda m: (
-                list(PLAIN_ROLES).index(m.role) if m.role in PLAIN_ROLES else len(PLAIN_ROLES)
-            ),
+            key=lambda m: ROLE_ORDER.index(m.role) if m.role in ROLE_ORDER else len(ROLE_ORDER),
         )
-        page.members = [TeamRow(m, PLAIN_ROLES.get(m.role, m.get_role_display())) for m in ordered]
+        page.members = [TeamRow(m, plain_role(m.role)) for m in ordered]
     if page.may_see_plan:
         page.version = (
             CarePlanVersion.objects.filter(plan__team=team, status=CarePlanVersion.Status.IN_FORCE)
@@ -225,8 +336,11 @@ def portal_get(user: AnyUser, pk: int, action: Action = Action.VIEW_IDENTITY) ->
                 for p in PHASE_ORDER
                 if p.value in entries
             ]
-            page.activities = _next_activities(page.version)
-            page.roles = role_rows(page.version)
+            seen = meetings_for(team, standing) if meetings_for else MeetingsSeen()
+            page.activities = _next_activities(page.version, seen)
+            page.roles = [
+                PlainRole(name=r.name, role=plain_role(r.role)) for r in role_rows(page.version)
+            ]
     return page
 
 

@@ -21,6 +21,7 @@ from actors import portal_selectors as selectors
 from actors.forms import add_service_errors
 from actors.models import Consent, User
 from actors.portal_forms import SCOPE_WORDS, ConsentDecisionForm
+from coordination.meeting_selectors import portal_meetings_seen
 from lkt.access import Action, require_user
 from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_data
@@ -30,7 +31,7 @@ CONSENT_CHANGED = "portal-consent-changed"
 
 
 def _overview(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    page = selectors.portal_get(request.user, pk)
+    page = selectors.portal_get(request.user, pk, meetings_for=portal_meetings_seen)
     return render(request, "portal/home.html", {"page": page, "patient": page.patient})
 
 
@@ -63,7 +64,9 @@ def portal_team(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def portal_plan(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
-    page = selectors.portal_get(request.user, patient_pk, Action.VIEW_PLAN)
+    page = selectors.portal_get(
+        request.user, patient_pk, Action.VIEW_PLAN, meetings_for=portal_meetings_seen
+    )
     return render(request, "portal/plan.html", {"page": page, "patient": page.patient})
 
 

@@ -37,6 +37,7 @@ from actors.models import (
 from actors.validators import normalize_phone, validate_national_id
 from lkt import audit
 from lkt.access import Action, authorize, check
+from lkt.dates import short_date
 
 if TYPE_CHECKING:
     from lkt.access import Standing
@@ -391,7 +392,7 @@ def parental_authority_end_at_16(*, patient: Patient, today: dt.date) -> TurnedS
     consents they gave are due for renewal today. Idempotent: what is done is not done again,
     so a second run changes nothing. The changes are audited as the system's (no user)."""
     birthday = patient.birthday(AGE_OF_HEALTH_CONSENT)
-    reason = TURNED_16_REASON % {"day": birthday.strftime("%d.%m.%Y")}
+    reason = TURNED_16_REASON % {"day": short_date(birthday)}
     representations = list(
         Representation.objects.select_for_update()
         .filter(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lkt import phones
+from lkt.dates import short_date
 from lkt.forms import in_date_range
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def birth_date_from_national_id(value: str) -> dt.date:
         raise ValidationError(
             _("Fødselsnummeret gir fødselsdatoen %(date)s, som ikke kan stemme."),
             code="birth_date",
-            params={"date": f"{born:%d.%m.%Y}"},
+            params={"date": short_date(born)},
         )
     return born
 

@@ -242,6 +242,22 @@ def next_shown(
     return found[0] if found else None
 
 
+def upcoming_shown(
+    activities: Iterable[AnnualActivity],
+    today: dt.date,
+    limit: int,
+    meetings: Iterable[RealMeeting] = (),
+) -> list[Occurrence]:
+    """The next ``limit`` days of all activities from today (included), soonest first, each
+    planned day that a real meeting carries out shown as that meeting (``Occurrence.meeting``)
+    on the meeting's own day, as the årshjul page shows it."""
+    horizon = add_months(today, MAX_INTERVAL_MONTHS + 12)
+    real = list(meetings)
+    found = [o for a in activities for o in shown_occurrences(a, today, horizon, real)]
+    found.sort(key=lambda o: (o.day, o.activity.title))
+    return found[:limit]
+
+
 def upcoming(
     activities: Iterable[AnnualActivity], today: dt.date, limit: int = 5
 ) -> list[tuple[dt.date, AnnualActivity]]:

@@ -21,6 +21,7 @@ from careplans.annual_schedule import annual_activity_mark_done
 from careplans.models import AnnualActivity
 from careplans.phase_selectors import version_for_action
 from lkt.access import Action, require_user
+from lkt.dates import short_date
 from lkt.http import HtmxHttpRequest
 
 
@@ -43,7 +44,7 @@ def annual_activity_done(
         if done.next_due_on:
             text = _("«%(title)s» er merket som utført. Neste gang er %(date)s.") % {
                 "title": done.title,
-                "date": done.next_due_on.strftime("%d.%m.%Y"),
+                "date": short_date(done.next_due_on),
             }
         else:
             text = _("«%(title)s» er merket som utført.") % {"title": done.title}

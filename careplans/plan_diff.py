@@ -8,6 +8,7 @@ period, årshjul): they never see clinical text, and the roles name the services
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from careplans.diff import FieldDiff, diff_text
 from careplans.models import Phase
 from careplans.plan_selectors import missing_role_labels, role_rows
+from lkt.dates import short_date
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -35,7 +37,7 @@ TEXT_SECTIONS: tuple[tuple[str, StrOrPromise], ...] = (
 
 
 def _date(value: object) -> str:
-    return value.strftime("%d.%m.%Y") if hasattr(value, "strftime") else ""
+    return short_date(value) if isinstance(value, dt.date) else ""
 
 
 def _period(version: CarePlanVersion | None) -> str:

@@ -25,6 +25,7 @@ from careplans.phase_selectors import shown_versions
 from coordination import selectors, unread
 from coordination.models import Mandate, Notification
 from coordination.notify import notify, shorten
+from lkt.dates import short_datetime
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,7 @@ def escalate_due(now: dt.datetime | None = None) -> int:
                 log.warning("Alert %s escalates to nobody: no deputy and no leader", alert.pk)
             facts = {
                 "name": alert.recipient,
-                "when": timezone.localtime(alert.created_at).strftime("%d.%m.%Y %H:%M"),
+                "when": short_datetime(alert.created_at),
                 "message": shorten(alert.message, 300),
                 "team": team.pk,
             }

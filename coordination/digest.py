@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from actors.models import User
 from coordination import outbox
 from coordination.models import Delivery, Notification, NotificationPreference
+from lkt.dates import short_date, short_datetime
 
 # The list in one e-mail stops here; the rest are counted ("og 12 til") and wait in LKT.
 LISTED = 30
@@ -76,7 +77,7 @@ def _body(user: User, notifications: list[Notification]) -> str:
         "",
     ]
     for notification in notifications[:LISTED]:
-        when = timezone.localtime(notification.created_at).strftime("%d.%m.%Y %H:%M")
+        when = short_datetime(notification.created_at)
         lines.append(f"- {notification.get_kind_display()}: {notification.message} ({when})")
     if count > LISTED:
         lines.append(_("… og %(rest)d til.") % {"rest": count - LISTED})
@@ -122,7 +123,7 @@ def digest_send(today: dt.date | None = None) -> int:
                     channel=Delivery.Channel.EMAIL,
                     notification=None,
                     key=_key(user_pk, today),
-                    subject=_("Varsler fra LKT %(date)s") % {"date": today.strftime("%d.%m.%Y")},
+                    subject=_("Varsler fra LKT %(date)s") % {"date": short_date(today)},
                     body=_body(user, new),
                 )
             )

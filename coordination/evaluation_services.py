@@ -38,6 +38,7 @@ from coordination.notify import notify
 from coordination.selectors import active_coordinators
 from lkt import audit
 from lkt.access import Action, authorize, check
+from lkt.dates import short_date, short_datetime
 
 OSLO = ZoneInfo("Europe/Oslo")
 # The evaluation meeting is proposed EVALUATION_BEFORE_END_DAYS before the period ends, at ten
@@ -157,7 +158,7 @@ def evaluation_meeting_propose(*, period: PlanPeriod, today: dt.date) -> Meeting
                 "Planperioden slutter %(end)s. LKT foreslår evalueringsmøte %(day)s kl. 10. "
                 "Bekreft eller endre tidspunktet."
             )
-            % {"end": locked.ends_on.strftime("%d.%m.%Y"), "day": day.strftime("%d.%m.%Y")},
+            % {"end": short_date(locked.ends_on), "day": short_date(day)},
             url=evaluation_url(locked),
         )
     return meeting
@@ -213,8 +214,8 @@ def plan_period_create(
                     "ennå. Evaluer den først, eller velg datoer etter den."
                 )
                 % {
-                    "start": clash.starts_on.strftime("%d.%m.%Y"),
-                    "end": clash.ends_on.strftime("%d.%m.%Y"),
+                    "start": short_date(clash.starts_on),
+                    "end": short_date(clash.ends_on),
                 }
             }
         )
@@ -381,7 +382,7 @@ def evaluation_send(*, actor: User, period: PlanPeriod) -> Evaluation:
     evaluation.sent_at = now
     evaluation.corrections_until = add_working_days(now, CORRECTION_WORKING_DAYS)
     evaluation.save(update_fields=["status", "sent_at", "corrections_until", "updated_at"])
-    deadline = timezone.localtime(evaluation.corrections_until).strftime("%d.%m.%Y kl. %H:%M")
+    deadline = short_datetime(evaluation.corrections_until)
     recipients: dict[int, User] = {
         m.user.pk: m.user
         for m in Member.objects.active()

@@ -42,6 +42,7 @@ from coordination.evaluation_forms import (
 )
 from coordination.models import Evaluation, Meeting
 from lkt.access import Action, require_user
+from lkt.dates import short_date, short_datetime
 from lkt.forms import unique_violation_as_validation_error
 from lkt.http import HtmxHttpRequest, form_answer, form_data
 
@@ -132,8 +133,8 @@ def plan_period_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             request,
             _("Planperioden %(start)s–%(end)s er satt.")
             % {
-                "start": period.starts_on.strftime("%d.%m.%Y"),
-                "end": period.ends_on.strftime("%d.%m.%Y"),
+                "start": short_date(period.starts_on),
+                "end": short_date(period.ends_on),
             },
         )
         if not request.htmx:
@@ -254,7 +255,7 @@ def evaluation_send(request: HtmxHttpRequest, period_pk: int) -> HttpResponse:
         request,
         period.pk,
         _("Oppsummeringen er sendt til teamet og pasienten. Frist for rettelser: %(d)s.")
-        % {"d": deadline.strftime("%d.%m.%Y kl. %H:%M")},
+        % {"d": short_datetime(deadline)},
     )
 
 

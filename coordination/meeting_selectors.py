@@ -19,9 +19,10 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Patient, RelativeLink, Team
-from actors.portal_selectors import portal_patient
+from actors.portal_selectors import MeetingAhead, MeetingsSeen, portal_patient
 from careplans.annual import RealMeeting
 from careplans.models import AnnualActivity
 from coordination.meeting_services import may_write_minutes
@@ -30,6 +31,8 @@ from lkt import audit
 from lkt.access import Action, Standing, allows, check, require_user
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from actors.selectors import TeamPage
     from lkt.access import AnyUser
 
@@ -80,6 +83,72 @@ def annual_meetings(team: Team, standing: Standing) -> list[RealMeeting]:
         )
         for m in meetings.order_by("starts_at", "pk")
     ]
+
+
+# The meetings in plain words for the patient and her relatives.
+_PLAIN_KIND: dict[str, StrOrPromise] = {
+    Meeting.Kind.STARTUP: _("Første møte med teamet (oppstartsmøte)"),
+    Meeting.Kind.EVALUATION: _("Møte om hvordan det går med målene (evalueringsmøte)"),
+    Meeting.Kind.RESPONSIBILITY_GROUP: _("Møte med teamet"),
+    Meeting.Kind.AD_HOC: _("Ekstra møte med teamet"),
+    Meeting.Kind.BOARD: _("Møte med teamet"),
+}
+
+# How far back a held meeting may have carried out an årshjul day that is still ahead: the
+# widest window of ``careplans.annual.match_window`` (half a year).
+_CARRIED_BACK = dt.timedelta(days=183)
+
+
+def portal_meetings_seen(team: Team, standing: Standing) -> MeetingsSeen:
+    """The real meetings for the portal's "Neste aktiviteter": the planned meetings ahead that
+    the patient is invited to (a relative: those the patient invited him to), and of those and
+    the held ones the kinds the årshjul plans, which carry out its days. A proposed meeting is
+    not decided yet: the årshjul's own day stays until it is planned. One query."""
+    if standing.is_self:
+        seen = Q(patient_invited=True)
+    elif standing.relative is not None:
+        seen = Q(relatives_invited=standing.relative)
+    else:
+        return MeetingsSeen()
+    now = timezone.now()
+    meetings = (
+        Meeting.objects.filter(
+            seen,
+            team=team,
+            status__in=[Meeting.Status.PLANNED, Meeting.Status.HELD],
+            starts_at__gte=now - _CARRIED_BACK,
+        )
+        .select_related("leader__user")
+        .order_by("starts_at", "pk")
+    )
+    # The meeting may have begun: it is "ahead" for the rest of its day.
+    today = timezone.localdate()
+    own_page = (
+        reverse("coordination:portal-meetings", args=[team.patient_id]) if standing.is_self else ""
+    )
+    result = MeetingsSeen()
+    for m in meetings:
+        if m.kind in _CARRIES_OUT:
+            result.real.append(
+                RealMeeting(
+                    kind=_CARRIES_OUT[Meeting.Kind(m.kind)],
+                    day=timezone.localtime(m.starts_at).date(),
+                    held=m.status == Meeting.Status.HELD,
+                    url=own_page,
+                    activity_id=m.annual_activity_id,
+                )
+            )
+        if m.status == Meeting.Status.PLANNED and timezone.localtime(m.starts_at).date() >= today:
+            result.ahead.append(
+                MeetingAhead(
+                    title=str(_PLAIN_KIND.get(m.kind, m.get_kind_display())),
+                    starts_at=m.starts_at,
+                    place=m.place,
+                    leader=m.leader.display_name if m.leader else "",
+                    url=own_page,
+                )
+            )
+    return result
 
 
 def preferences_for(patient: Patient) -> MeetingPreferences | None:

@@ -417,9 +417,12 @@ def portal_meetings(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
         ),
     )
     if saved is not None:
-        messages.success(request, _("Ønskene dine er lagret. Teamet ser dem når de planlegger."))
         if not request.htmx:
+            messages.success(
+                request, _("Ønskene dine er lagret. Teamet ser dem når de planlegger.")
+            )
             return redirect(reverse("coordination:portal-meetings", args=[own.patient.pk]))
+        # htmx: the form says it itself, where she pressed the button.
         form = MeetingPreferencesForm.for_preferences(saved, auto_id="wishes-%s")
     context = {"own": own, "patient": own.patient, "form": form, "saved": saved is not None}
     return render(request, PORTAL_MEETINGS + ("#wishes" if request.htmx else ""), context)

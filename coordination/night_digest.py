@@ -40,6 +40,7 @@ from actors.selectors import team_section_url
 from coordination.models import Mandate, NightContact, NightService, Notification
 from coordination.notify import notify, shorten
 from lkt.access import CRISIS_CARD
+from lkt.dates import day_month
 from lkt.models import AccessLog
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -95,7 +96,7 @@ class Digest:
 
 
 def _when(at: dt.datetime) -> str:
-    return at.astimezone(OSLO).strftime("%d.%m. kl. %H.%M")
+    return f"{day_month(at)} kl. {at.astimezone(OSLO):%H.%M}"
 
 
 def contacts_query(start: dt.datetime, end: dt.datetime) -> QuerySet[NightContact]:

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -38,6 +37,7 @@ from coordination.night_selectors import (
 )
 from coordination.night_services import NOT_FOUND
 from lkt.access import Action, allows, require_user
+from lkt.dates import short_datetime
 from lkt.http import HtmxHttpRequest, form_data
 from lkt.throttling import lookup_refused_message, national_id_lookup_refused
 
@@ -93,7 +93,7 @@ def night_contact_create(request: HtmxHttpRequest) -> HttpResponse:
             )
             % {
                 "service": contact.get_service_display(),
-                "when": timezone.localtime(contact.occurred_at).strftime("%d.%m.%Y %H:%M"),
+                "when": short_datetime(contact.occurred_at),
             },
         )
         if not request.htmx:

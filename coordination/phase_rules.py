@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from careplans.models import Phase
@@ -23,6 +22,7 @@ from coordination.models import NightContact, Notification, Observation, PhaseRu
 from coordination.notify import notify
 from coordination.observation_services import observations_url
 from lkt.access import Action, authorize
+from lkt.dates import short_datetime
 
 if TYPE_CHECKING:
     from actors.models import Team, User
@@ -68,7 +68,7 @@ def _severity(phase: str) -> int:
 def _describe(rule: PhaseRule, contact: NightContact) -> str:
     last = _("siste: %(service)s %(when)s") % {
         "service": contact.get_service_display(),
-        "when": timezone.localtime(contact.occurred_at).strftime("%d.%m.%Y %H:%M"),
+        "when": short_datetime(contact.occurred_at),
     }
     if rule.trigger == Trigger.COUNT:
         what = _(

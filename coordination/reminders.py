@@ -32,6 +32,7 @@ from coordination.evaluation_services import evaluation_meeting_propose
 from coordination.models import Mandate, Notification, PlanPeriod, Task
 from coordination.notify import notify
 from coordination.turning_16 import turning_16_sweep
+from lkt.dates import short_date
 
 Kind = Notification.Kind
 
@@ -56,7 +57,7 @@ class Reminder:
 
 
 def _date(day: dt.date) -> str:
-    return day.strftime("%d.%m.%Y")
+    return short_date(day)
 
 
 def _url(name: str, *args: int, fallback_team: int) -> str:

@@ -32,6 +32,7 @@ from coordination.models import (
 from coordination.notify import notify
 from lkt import audit
 from lkt.access import Action, authorize
+from lkt.dates import short_date
 
 
 def _event(report: NeedReport, actor: User, note: str = "") -> None:
@@ -481,7 +482,7 @@ def coordinator_change_alert(*, member: Member) -> None:
     text = message % {
         "name": member.display_name,
         "team": member.team_id,
-        "date": member.expected_leave_on.strftime("%d.%m.%Y") if member.expected_leave_on else "",
+        "date": short_date(member.expected_leave_on) if member.expected_leave_on else "",
     }
     recipients: dict[int, User] = {}
     if member.organisation_id:

@@ -23,6 +23,7 @@ from careplans.models import Goal
 from coordination.models import Decision, Notification, Task
 from coordination.notify import notify
 from lkt.access import Action, authorize
+from lkt.dates import short_date
 
 Status = Task.Status
 
@@ -64,7 +65,7 @@ def _notify_owner(task: Task, actor: User) -> None:
         team=task.team,
         occurrence=f"task:{task.pk}:owner:{owner.pk}",
         message=_("Du er ansvarlig for tiltaket «%(title)s» med frist %(due)s.")
-        % {"title": task.title, "due": task.due_on.strftime("%d.%m.%Y")},
+        % {"title": task.title, "due": short_date(task.due_on)},
         url=reverse("coordination:team-tasks", args=[task.team_id]),
     )
 

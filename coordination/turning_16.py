@@ -37,6 +37,7 @@ from actors.models import (
 from actors.relative_services import TurnedSixteen, parental_authority_end_at_16
 from coordination.models import Notification
 from coordination.notify import notify
+from lkt.dates import short_date
 
 # As the reminders: a run missed for up to a week is caught up.
 CATCH_UP_DAYS = 7
@@ -62,7 +63,7 @@ def outgrown_parental_responsibility_query(today: dt.date) -> QuerySet[Represent
 def _message(done: TurnedSixteen, team: Team) -> str:
     parts = [
         _("Pasienten i aktørfellesskap nr. %(team)s fylte 16 år %(day)s og samtykker nå selv.")
-        % {"team": team.pk, "day": done.birthday.strftime("%d.%m.%Y")}
+        % {"team": team.pk, "day": short_date(done.birthday)}
     ]
     if done.representations_ended:
         parts.append(_("Foreldrene er ikke lenger pasientens representanter."))

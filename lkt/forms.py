@@ -12,7 +12,10 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+
+from lkt.dates import short_date
 
 # What a person sees when their save lost a race on a unique key (a double click, two tabs, two
 # people): nothing of theirs was saved, because the same thing already was.
@@ -30,7 +33,11 @@ _SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
 EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 DATE_RANGE_MESSAGE = _("Skriv en dato mellom %(earliest)s og %(latest)s.")
-DATE_RANGE_PARAMS = {"earliest": f"{EARLIEST_DATE:%d.%m.%Y}", "latest": f"{LATEST_DATE:%d.%m.%Y}"}
+# Lazy: written in the one date format (lkt.dates) of the language active when shown.
+DATE_RANGE_PARAMS = {
+    "earliest": lazy(short_date, str)(EARLIEST_DATE),
+    "latest": lazy(short_date, str)(LATEST_DATE),
+}
 
 
 def date_range_message() -> str:

@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.base import BaseStorage, Message
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
@@ -175,3 +177,60 @@ class UniqueViolationMiddleware:
             {"message": ALREADY_SAVED, "back": referer if safe else ""},
             status=409,
         )
+
+
+# What htmx swaps: a 2xx answer other than 204 that does not send the browser elsewhere.
+_NAVIGATES = ("HX-Redirect", "HX-Location")
+MESSAGES_TEMPLATE = "lkt/messages.html"
+
+
+def _swapped_by_htmx(response: HttpResponse) -> bool:
+    if response.streaming or not 200 <= response.status_code < 300 or response.status_code == 204:
+        return False
+    if any(response.has_header(h) for h in _NAVIGATES) or response.get("HX-Refresh") == "true":
+        return False
+    return response.get("Content-Type", "").startswith("text/html")
+
+
+def _pending_messages(request: HttpRequest) -> list[Message]:
+    """The messages no template of this answer has shown; taking them marks them shown, so
+    they are consumed once. A template that showed the messages already (a team section shows
+    its own) leaves only what was added after it."""
+    storage = messages.get_messages(request)
+    if not isinstance(storage, BaseStorage):
+        return []
+    # Django's storage has no public "not yet shown": after a template iterated it (``used``),
+    # only ``_queued_messages`` are new.
+    queued = list(getattr(storage, "_queued_messages", [])) if storage.used else None
+    iterated = list(storage)  # marks everything shown, the queued ones too
+    return queued if queued is not None else iterated
+
+
+class HtmxMessagesMiddleware:
+    """Messages show on the page the user is on, once (issue 16, item 17). A message added
+    while answering an htmx request used to wait in the session for the next full page, unless
+    the fragment swapped in happened to show messages (a team section does; an empty answer
+    with an event, a form fragment or a lazy section does not): so it showed one page late, on
+    a page it had nothing to do with. Every htmx answer that is swapped in now carries the
+    messages no template showed as an out-of-band swap into the page's message area
+    (``#lkt-messages`` in base.html, a polite live region). An answer that sends the browser
+    on (HX-Redirect, HX-Location, HX-Refresh) leaves them for the page it goes to.
+
+    After HtmxMiddleware (``request.htmx``), before MessageMiddleware stores what is left."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or not hasattr(request, "_messages"):
+            return response
+        if not _swapped_by_htmx(response):
+            return response
+        pending = _pending_messages(request)
+        if pending:
+            html = render_to_string(
+                MESSAGES_TEMPLATE, {"messages": pending, "oob": True}, request=request
+            )
+            response.content = response.content + html.encode(response.charset)
+        return response

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Messages added while answering htmx reach the page the user is on (lkt.middleware).
+    "lkt.middleware.HtmxMessagesMiddleware",
     "lkt.middleware.UniqueViolationMiddleware",
     # Last: turns a login refused by django-axes into the lock-out answer (lkt.login).
     "axes.middleware.AxesMiddleware",
@@ -245,6 +247,9 @@ LANGUAGE_CODE = "nb"
 LANGUAGES = [("nb", _("Norsk bokmål")), ("en", _("Engelsk"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["lkt.formats"]
+# Where no language is active (a Celery task, a management command): the same one format.
+DATE_FORMAT = SHORT_DATE_FORMAT = "j.n.Y"
+DATETIME_FORMAT = SHORT_DATETIME_FORMAT = r"j.n.Y \k\l. H:i"
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -75,12 +75,27 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy blocked (an inline style set by markup,
+# by an htmx swap or by a script) to the console in words this log looks for: Chromium's own
+# console message says so too, but only for some kinds of violation and not in every version.
+CSP_MARK = "Content Security Policy"
+CSP_LISTENER = f"""
+document.addEventListener("securitypolicyviolation", (event) => {{
+  console.error(`{CSP_MARK} violation: ${{event.violatedDirective}} blocked `
+    + `${{event.blockedURI || "inline"}} at ${{event.sourceFile || document.URL}}:${{event.lineNumber}} `
+    + `(${{event.sample || ""}})`);
+}});
+"""
+
+
 @dataclass
 class PageLog:
-    """What the browser saw while the test ran: console errors (CSP violations among them),
-    failed requests, and the pages it loaded without a Content-Security-Policy."""
+    """What the browser saw while the test ran: console errors, Content-Security-Policy
+    violations (any console message about the policy, whatever its level), failed requests,
+    and the pages it loaded without a Content-Security-Policy."""
 
     console_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
     failed_responses: list[str] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     documents_without_csp: list[str] = field(default_factory=list)
@@ -90,7 +105,9 @@ class PageLog:
 
     def on_console(self, message: ConsoleMessage) -> None:
         url = message.location.get("url") or "?"
-        if message.type == "error":
+        if CSP_MARK.lower() in message.text.lower():
+            self.csp_violations.append(f"{url}: {message.text}")
+        elif message.type == "error":
             self.console_errors.append(f"{url}: {message.text}")
 
     def on_page_error(self, error: Error) -> None:
@@ -107,12 +124,17 @@ class PageLog:
 
     def assert_clean(self) -> None:
         problems = [
+            *(f"CSP violation: {v}" for v in self.csp_violations),
             *(f"console error: {e}" for e in self.console_errors),
             *(f"failed request: {r}" for r in self.failed_responses),
             *(f"no Content-Security-Policy: {d}" for d in self.documents_without_csp),
         ]
         if problems:
             pytest.fail("\n".join(problems))
+
+    def assert_no_csp_violations(self) -> None:
+        if self.csp_violations:
+            pytest.fail("CSP violations:\n" + "\n".join(self.csp_violations))
 
 
 @pytest.fixture
@@ -125,6 +147,7 @@ def page(browser: Browser, live_server: LiveServer, page_log: PageLog) -> Iterat
     # Norwegian, as the users' browsers are: LocaleMiddleware reads Accept-Language.
     page_log.own_origin = live_server.url
     context = browser.new_context(base_url=live_server.url, locale="nb-NO")
+    context.add_init_script(CSP_LISTENER)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.on("console", page_log.on_console)

@@ -154,7 +154,7 @@ def test_legevakt_breaks_glass_at_night_and_the_coordinator_reads_it_in_the_morn
         digest = page.locator(".lkt-notifications > li", has_text="Nattens kontakter")
         expect(digest).to_have_count(1)
         expect(digest).to_contain_text(f"Aktørfellesskap nr. {cast.team.pk}:")
-        expect(digest).to_contain_text(f"Legevakt {night_day:%d.%m.} kl. 01.10 (sendt hjem)")
+        expect(digest).to_contain_text(f"Legevakt {night_day:%-d.%-m.} kl. 01.10 (sendt hjem)")
         expect(digest).to_contain_text("Kriseplanen åpnet med nødtilgang")
         expect(digest).to_contain_text(cast.night.get_full_name())
         expect(digest).to_contain_text(WHY)

@@ -206,7 +206,7 @@ def test_merk_som_utfort_moves_the_activity_on_and_says_when_it_is_next(cast):
     assert (
         response.redirect_chain[-1][0] == f"/samarbeidsplan/versjon/{activity.version_id}/arshjul/"
     )
-    assert "er merket som utført. Neste gang er 10.03.2028." in response.content.decode()
+    assert "er merket som utført. Neste gang er 10.3.2028." in response.content.decode()
     activity.refresh_from_db()
     assert (activity.last_done_on, activity.next_due_on) == (TODAY, D(2028, 3, 10))
 

@@ -124,21 +124,28 @@ def test_changing_the_phase_in_place_triggers_the_section_to_reload(cast: Cast) 
     assert PhaseChange.objects.get().phase == Phase.YELLOW
 
 
-def test_the_phase_section_shows_the_change_message_and_a_following_section_leaves_it(
+def test_the_change_answer_shows_the_message_once_and_no_reloaded_section_repeats_it(
     cast: Cast,
 ) -> None:
-    # "natt" follows "fase": it reloads on fase-changed too, possibly first. The message is the
-    # phase section's, whichever of the two reloads arrives first.
+    # "natt" follows "fase": both reload on fase-changed, in either order. The message comes
+    # with the change answer itself, out of band into the page's message area (issue 16,
+    # item 17), so it shows at once, whichever reload arrives first, and never a page late.
     client = client_for(cast.coordinator)
-    client.post(
+    answer = client.post(
         reverse("careplans:phase-change", args=[cast.team.pk]),
         {"phase": "yellow", "reason": "Sover dårlig"},
         headers=HTMX,
-    )
+    ).content.decode()
+    message = f"Fasen er endret til {Phase.YELLOW.label}."
+    oob = answer[answer.index('id="lkt-messages"') :]
+    assert 'hx-swap-oob="innerHTML"' in oob and message in oob
     night = reverse("actors:team-natt", args=[cast.team.pk]) + "?following=1"
     assert "Fasen er endret" not in client.get(night, headers=HTMX).content.decode()
-    message = f"Fasen er endret til {Phase.YELLOW.label}."
-    assert message in client.get(section_url(cast), headers=HTMX).content.decode()
+    assert message not in client.get(section_url(cast), headers=HTMX).content.decode()
+    assert (
+        message
+        not in client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    )
 
 
 def test_the_team_page_reloads_a_section_without_its_message_only_for_the_sections_it_follows(

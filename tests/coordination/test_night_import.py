@@ -180,7 +180,7 @@ def test_a_row_outside_the_date_range_is_reported_and_the_good_rows_kept(cast: C
     batch = run(cast, text)
     assert (batch.rows_total, batch.rows_imported) == (5, 1)
     assert batch.errors == [
-        {"line": line, "reason": "Skriv en dato mellom 01.01.1900 og 31.12.2100."}
+        {"line": line, "reason": "Skriv en dato mellom 1.1.1900 og 31.12.2100."}
         for line in (2, 4, 5, 6)
     ]
     assert NightContact.objects.get().occurred_at.year == 2026

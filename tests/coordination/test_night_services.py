@@ -151,6 +151,6 @@ def test_a_contact_outside_the_date_range_is_refused_on_the_time(cast: Cast, occ
     with pytest.raises(ValidationError) as error:
         record(cast, occurred_at=occurred_at, source=NightContact.Source.IMPORT)
     assert error.value.message_dict == {
-        "occurred_at": ["Skriv en dato mellom 01.01.1900 og 31.12.2100."]
+        "occurred_at": ["Skriv en dato mellom 1.1.1900 og 31.12.2100."]
     }
     assert not NightContact.objects.exists()

@@ -85,7 +85,7 @@ def test_a_due_date_after_2100_comes_back_with_its_message(cast: Cast, monday):
         {"goal": goal.pk, "title": "Noe", "owner": tor(cast).pk, "due_on": "9999-12-31"},
     )
     assert response.status_code == 200
-    assert "Skriv en dato mellom 01.01.1900 og 31.12.2100." in response.content.decode()
+    assert "Skriv en dato mellom 1.1.1900 og 31.12.2100." in response.content.decode()
     assert not Task.objects.exists()
 
 

@@ -102,14 +102,14 @@ def test_on_the_birthday_the_parents_authority_and_access_end_and_the_coordinato
 
         assert not Representation.objects.open().filter(patient=emma).exists()
         ended = Representation.objects.filter(patient=emma)
-        assert all("fylte 16 år 05.03.2027" in r.ended_reason for r in ended)
+        assert all("fylte 16 år 5.3.2027" in r.ended_reason for r in ended)
         links = RelativeLink.objects.filter(patient=emma)
         assert {link.ends_on for link in links} == {dt.date(2027, 3, 5)}
         for parent in family["parents"]:
             assert not can(parent, Action.VIEW_IDENTITY, emma)
         assert {c.renew_on for c in Consent.objects.filter(patient=emma)} == {dt.date(2027, 3, 5)}
         [note] = _told(family["coordinator"])
-        assert "fylte 16 år 05.03.2027" in note.message
+        assert "fylte 16 år 5.3.2027" in note.message
         assert "Marte Lid, Jon Lid" in note.message or "Jon Lid, Marte Lid" in note.message
         # The changes are the system's, with the reason, in Emma's access log.
         rows = AccessLog.objects.filter(patient=emma, user__isnull=True, action="change")

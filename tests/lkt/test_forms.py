@@ -16,7 +16,7 @@ from rest_framework import serializers
 from lkt import api
 from lkt.forms import DateField, DateTimeField
 
-RANGE = "Skriv en dato mellom 01.01.1900 og 31.12.2100."
+RANGE = "Skriv en dato mellom 1.1.1900 og 31.12.2100."
 APPS = ("actors", "careplans", "coordination", "lkt")
 
 

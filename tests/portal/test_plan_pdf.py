@@ -4,6 +4,7 @@ plain words, and the export in her access log."""
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
 from django.urls import reverse
@@ -53,7 +54,7 @@ def test_kari_gets_her_plan_her_team_and_what_to_do_in_plain_words(cast: Cast):
         "Jeg vil gå tur hver dag",
         "Teamet mitt",
         "Tor Testesen",
-        "90011222",
+        "900 11 222",
         "Koordinator – holder oversikten og er den du spør først",
         "Hva gjør jeg hvis",
         "Rødt: når det er akutt",
@@ -125,3 +126,62 @@ def test_the_plan_page_links_to_the_pdf(cast: Cast):
     html = client_for(cast.patient).get(reverse("actors:portal-plan", args=[cast.team.patient.pk]))
     assert url(cast) in html.content.decode()
     assert "Last ned planen som PDF" in html.content.decode()
+
+
+def _sizes(cast: Cast, who: str) -> dict[float, list[str]]:
+    """The text of the PDF by the size it is drawn at on the page (points)."""
+    response = client_for(cast.user(who)).get(url(cast))
+    sizes: dict[float, list[str]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            scale = math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            sizes.setdefault(round(size * scale, 1), []).append(text.strip())
+
+    for page in PdfReader(io.BytesIO(response.content)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_every_word_of_planen_min_is_at_least_12_points(cast: Cast):
+    karis_plan_in_force(cast)
+    sizes = _sizes(cast, "patient")
+    assert sizes, "no text found"
+    assert min(sizes) >= 12, {size: words[:3] for size, words in sizes.items() if size < 12}
+    # The body text itself is larger than the running header and footer.
+    assert any("Jeg vil gå tur hver dag" in w for w in sizes[13.0])
+
+
+def test_roles_read_as_plain_capitalised_words(cast: Cast):
+    version = karis_plan_in_force(cast)
+    version.roles = [
+        {"name": "Nils", "role": "nav_veileder"},
+        {"name": "Lise", "role": "kontaktlege"},
+        {"name": "Sara", "role": "intern_koordinator"},
+        {"name": "Bjørn", "role": "støttekontakt"},
+    ]
+    version.save()
+    text = text_of(cast, "patient")
+    for part in (
+        "Nils: Kontaktperson i NAV",
+        "Lise: Lege eller psykolog på sykehuset eller DPS",
+        "Sara: Kontaktperson på sykehuset eller DPS",
+        "Bjørn: Støttekontakt",
+    ):
+        assert part in text, part
+    for jargon in ("nav-veileder", "kontaktlege", "spesialisthelsetjenesten", "Aktørfellesskap"):
+        assert jargon not in text, jargon
+
+
+def test_phone_numbers_are_written_one_way_however_they_were_typed(cast: Cast):
+    cast.member.phone = "+4790011222"
+    cast.member.save()
+    version = karis_plan_in_force(cast)
+    red = version.phase_entries.get(phase="red")
+    red.call_office_hours = "Cecilie 98765432"
+    red.call_night = "Legevakt 116117. AMK 113."
+    red.save()
+    text = text_of(cast, "patient")
+    assert "900 11 222" in text and "+4790011222" not in text
+    assert "Cecilie 987 65 432" in text
+    assert "Legevakt 116 117. AMK 113." in text

@@ -93,7 +93,7 @@ def test_kari_sets_an_end_date_and_per_sees_her_goals_until_then(cast: Cast, tim
             lambda: f"{timezone.localdate() - dt.timedelta(days=1)}",
             "Sluttdatoen må være etter i dag",
         ),
-        (lambda: "0001-01-01", "Skriv en dato mellom 01.01.1900 og 31.12.2100."),
+        (lambda: "0001-01-01", "Skriv en dato mellom 1.1.1900 og 31.12.2100."),
     ],
 )
 def test_a_past_end_date_comes_back_in_the_fragment_and_changes_nothing(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from actors.models import Consent, Member, RelativeLink
 from careplans.models import AnnualActivity
+from coordination.models import Meeting
 from lkt.models import AccessLog
 from tests.conftest import client_for
 from tests.factories import MemberFactory
@@ -42,8 +46,9 @@ def test_kari_sees_her_team_with_phone_links_and_her_plan_on_her_portal_home(cas
     assert "Ring 900 11 222" in html  # shown the Norwegian way, dialled in E.164
     assert "Koordinator – holder oversikten" in html  # the role in plain words
     assert "Planen min" in html and "Jeg vil gå tur hver dag" in html
-    # Roles frozen in the plan are shown by their name, not their code.
-    assert "Cecilie: koordinator og leder av aktørfellesskapet" in html
+    # Roles frozen in the plan are shown by their name in plain words, not their code.
+    assert "Cecilie: Koordinator – holder oversikten og er den du spør først" in html
+    assert "900 11 222" in html  # one way of writing a number (lkt.phones)
     assert "Hva gjør jeg hvis" in html and "Evalueringsmøte" in html
     assert "Fornye samtykke" in html  # the next dates of the årshjul
     # Element E: her meetings, telling the team something has changed, her evaluations.
@@ -265,13 +270,22 @@ def test_the_portal_home_uses_the_same_queries_for_a_small_and_a_large_team(cast
             month=5,
             responsible=member,
         )
+        Meeting.objects.create(
+            team=cast.team,
+            kind=Meeting.Kind.RESPONSIBILITY_GROUP,
+            starts_at=timezone.now() + dt.timedelta(days=3),
+            leader=member,
+            created_by=cast.coordinator,
+        )
     assert _overview_queries(cast, cast.patient) == small
-    # session, user, patient, audit, team, members, version, phase plan, årshjul, consents
-    assert small == 10
+    # session, user, patient, audit, team, members, version, phase plan, årshjul, the meetings
+    # she is invited to (with their leaders), consents
+    assert small == 11
 
 
 def test_a_relative_reads_the_portal_home_in_a_fixed_number_of_queries(cast):
     karis_plan_in_force(cast)
     RelativeLink.objects.filter(relative=cast.relative).update(may_see_plan=True)
-    # session, user, patient, standing, audit, team, members, version, phase plan, årshjul
-    assert _overview_queries(cast, cast.relative) == 10
+    # session, user, patient, standing, audit, team, members, version, phase plan, årshjul,
+    # the meetings he is invited to
+    assert _overview_queries(cast, cast.relative) == 11

@@ -1,4 +1,7 @@
-"""English date formats for LKT's English pages."""
+"""English date formats for LKT's English pages: the date written as on the Norwegian pages,
+"2.12.2026" (one format, lkt/formats/nb), the time after a comma."""
 
-DATETIME_FORMAT = "j F Y, H:i"
-SHORT_DATETIME_FORMAT = "j M Y, H:i"
+DATE_FORMAT = "j.n.Y"
+SHORT_DATE_FORMAT = "j.n.Y"
+DATETIME_FORMAT = "j.n.Y, H:i"
+SHORT_DATETIME_FORMAT = "j.n.Y, H:i"
