@@ -157,7 +157,9 @@ def _numbers_in(raw: str) -> tuple[Found, ...]:
         typed = short.group(1)
         tel = _short_tel(typed)
         if tel:
-            found.append(Found(short.start(1), short.end(1), typed, typed, tel))
+            digits = tel[4:]
+            shown = f"{digits[:3]} {digits[3:]}" if len(digits) == 6 else digits
+            found.append(Found(short.start(1), short.end(1), typed, shown, tel))
     return tuple(sorted(found, key=lambda f: f.start))
 
 
@@ -172,7 +174,8 @@ def link_numbers(text: str) -> SafeString:
     position = 0
     for number in _numbers_in(raw):
         parts.append(escape(raw[position : number.start]))
-        parts.append(f'<a class="ds-link" href="{number.tel}">{escape(number.typed)}</a>')
+        # Shown one way, however it was typed (issue 16, item 13): "116117" is "116 117".
+        parts.append(f'<a class="ds-link" href="{number.tel}">{escape(number.shown)}</a>')
         position = number.end
     parts.append(escape(raw[position:]))
     html = "".join(parts).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
