@@ -56,6 +56,17 @@ def night_digest_task() -> int:
     return night_digest_send(timezone.localdate())
 
 
+@shared_task(ignore_result=True)
+def night_digest_late_task() -> int:
+    """A contact registered after its morning's digest (``coordination.night_digest``): sent
+    now as a late notice, as the digest of the latest morning whose time has come."""
+    from django.utils import timezone
+
+    from coordination.night_digest import last_morning, night_digest_send
+
+    return night_digest_send(last_morning(timezone.now()), late=True)
+
+
 @shared_task(
     ignore_result=True,
     soft_time_limit=settings.LKT_REPORT_JOB_SOFT_TIME_LIMIT,
