@@ -12,6 +12,7 @@ every request, so a withdrawal takes effect at the next one.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core import signing
@@ -134,6 +135,38 @@ def crisis_card_show(user: User, token: str) -> CrisisCard:
     if not crisis_grant_holds(found.granted, found.standing):
         raise BreakGlassRequired(lookup_token(user, found.patient_pk))
     return found.card
+
+
+@dataclass(frozen=True)
+class CardPatient:
+    """The patient of a crisis card the user may see now, for a form that names the patient
+    without the fødselsnummer being typed again (the night contact from the card)."""
+
+    token: str  # the card's link, to go back to it
+    patient_pk: int
+    name: str
+    birth_date: dt.date
+
+
+def crisis_card_patient(user: User, token: str) -> CardPatient | None:
+    """The patient of the card under ``token`` when the card would be shown to ``user`` at this
+    request (the same rule as ``crisis_card_show``), else None: an expired link, someone else's,
+    a forged one, a closed team or a consent withdrawn since the card was opened all give the
+    same None, so the caller says the same thing whoever the patient is. Reads the card's two
+    statements and writes nothing: the opening was logged once, with its reason."""
+    try:
+        grant_pk = card_token_grant(user, token)
+    except Http404:
+        return None
+    found = crisis_card_for_grant(user, grant_pk)
+    if found is None or not crisis_grant_holds(found.granted, found.standing):
+        return None
+    return CardPatient(
+        token=token,
+        patient_pk=found.patient_pk,
+        name=found.card.patient_name,
+        birth_date=found.card.birth_date,
+    )
 
 
 def crisis_card_for_team(user: User, team_pk: int) -> Team:

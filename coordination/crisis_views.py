@@ -25,18 +25,10 @@ from coordination.crisis_services import (
     lookup_token,
     lookup_token_patient,
 )
+from coordination.menu import mark_night_menu
 from lkt.access import is_night_service, require_user
 from lkt.http import form_data
 from lkt.throttling import lookup_refused_message, national_id_lookup_refused
-
-# A display hint for the menu (base.html shows a night-service user only the lookup); access
-# is decided by lkt.access on every request, never by this.
-NIGHT_MENU = "night_service"
-
-
-def mark_night_menu(request: HttpRequest) -> None:
-    if not request.session.get(NIGHT_MENU):
-        request.session[NIGHT_MENU] = True
 
 
 @login_required
@@ -84,11 +76,17 @@ def crisis_access(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def _card_page(request: HttpRequest, card: CrisisCard | None, *, night: bool) -> HttpResponse:
+def _card_page(
+    request: HttpRequest, card: CrisisCard | None, *, night: bool, token: str = ""
+) -> HttpResponse:
     if card is None:
         raise Http404
+    # ``token``: the card's own link, which the night contact form takes to name the patient.
     return render(
-        request, "coordination/crisis_card.html", {"card": card, "night": night}, using="jinja2"
+        request,
+        "coordination/crisis_card.html",
+        {"card": card, "night": night, "token": token},
+        using="jinja2",
     )
 
 
@@ -106,7 +104,7 @@ def crisis_card(request: HttpRequest, token: str) -> HttpResponse:
         card = crisis_card_show(user, token)
     except BreakGlassRequired as needed:
         return redirect("coordination:crisis-access", needed.lookup)
-    return _card_page(request, card, night=True)
+    return _card_page(request, card, night=True, token=token)
 
 
 @login_required

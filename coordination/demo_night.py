@@ -29,7 +29,7 @@ from actors.services import consent_review_date
 from actors.validators import synthetic_national_id
 from careplans import phase_services, plan_services
 from careplans.models import CarePlanVersion, Phase
-from coordination import observation_services
+from coordination import night_digest, observation_services
 from coordination.models import (
     Delivery,
     Mandate,
@@ -242,6 +242,17 @@ def _answer_old_proposals(team: Team, cecilie: User, recent: dt.datetime) -> Non
         notifications.delete()
 
 
+def _told_on_their_mornings(team: Team) -> None:
+    """The history reached the coordinator in the digest of each contact's own morning (the
+    demo writes it afterwards, so the digest would otherwise take it as registered late)."""
+    for contact in NightContact.objects.filter(patient=team.patient, digested_at__isnull=True):
+        morning = night_digest.contact_morning(contact.occurred_at)
+        taken = (
+            night_digest.night_window(morning)[1] if morning is not None else contact.occurred_at
+        )
+        NightContact.objects.filter(pk=contact.pk).update(digested_at=taken)
+
+
 def _history(team: Team, users: dict[str, User], today: dt.date) -> None:
     lars, cecilie = users["lars"], users["cecilie"]
     recent = _at(today - dt.timedelta(days=7), 0)
@@ -256,6 +267,7 @@ def _history(team: Team, users: dict[str, User], today: dt.date) -> None:
             suicide_risk=suicide_risk,
         )
         _answer_old_proposals(team, cecilie, recent)
+    _told_on_their_mornings(team)
     service, outcome, suicide_risk, reason = LAST_NIGHT
     # 22:40 yesterday: in this morning's window (after 15:30) whenever the demo is loaded.
     night_contact_record(

@@ -8,10 +8,18 @@ from typing import Any
 from django.http import HttpRequest
 
 from actors.models import User
-from lkt.access import is_unit_staff
+from lkt.access import is_night_service, is_unit_staff
 
 # The koordinerende enhet's worklist of need reports gets a place in the menu.
 UNIT_MENU = "coordinating_unit"
+# Legevakt and AMK see the crisis lookup and the night contact form instead of the team menu.
+NIGHT_MENU = "night_service"
+
+
+def mark_night_menu(request: HttpRequest) -> None:
+    """Show a night-service user their two pages (the crisis lookup and the contact form)."""
+    if not request.session.get(NIGHT_MENU):
+        request.session[NIGHT_MENU] = True
 
 
 def mark_unit_menu(request: HttpRequest, user: User) -> None:
@@ -25,3 +33,5 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
     logs in, the first page already has the right menu."""
     if request is not None and hasattr(request, "session"):
         mark_unit_menu(request, user)
+        if is_night_service(user):
+            mark_night_menu(request)

@@ -70,10 +70,14 @@ class NightContactForm(StyledFormMixin, forms.Form):
         label=_("Selvmordsfare vurdert som til stede"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, prefilled: bool = False, **kwargs: Any) -> None:
+        """``prefilled``: the patient comes from the crisis card the user has open (the view
+        names them), so the fødselsnummer is not asked for."""
         kwargs.setdefault("auto_id", "night-contact-%s")
         super().__init__(*args, **kwargs)
         self.fields["occurred_at"].initial = _now_local
+        if prefilled:
+            del self.fields["national_id"]
 
     def clean_national_id(self) -> str:
         value = "".join(self.cleaned_data["national_id"].split())

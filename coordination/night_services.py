@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actors.models import Member, Patient, Role, Team, User
-from coordination import night_import, phase_rules
+from coordination import night_digest, night_import, phase_rules
 from coordination.models import ContactImport, NightContact, NightService
 from lkt import audit
 from lkt.access import as_user, is_night_service, standing
@@ -163,6 +163,9 @@ def night_contact_record(
         raise ValidationError({"occurred_at": str(DUPLICATE)}) from None
     audit.record(user=actor, patient=patient, action=audit.CHANGE, obj=contact)
     phase_rules.evaluate(contact, team=team, actor=actor)
+    if night_digest.is_late(contact, now):
+        # Its morning's digest has gone: the coordinator and deputy get it now, once.
+        night_digest.late_notice_on_commit()
     return contact
 
 
@@ -171,6 +174,17 @@ def night_contact_record_by_national_id(
 ) -> NightContact:
     """The form's and the API's way in: the patient by fødselsnummer."""
     patient = patient_for_national_id(national_id)
+    return night_contact_record(actor=actor, patient=patient, **data)  # type: ignore[arg-type]
+
+
+def night_contact_record_for_patient(
+    *, actor: User, patient_pk: int, **data: object
+) -> NightContact:
+    """The way in from the crisis card: the patient the card names (the caller has asked the
+    crisis rule, ``crisis_services.crisis_card_patient``); recording asks its own rule again."""
+    patient = Patient.objects.filter(pk=patient_pk).first()
+    if patient is None:
+        raise Http404
     return night_contact_record(actor=actor, patient=patient, **data)  # type: ignore[arg-type]
 
 

@@ -8,12 +8,14 @@ form post; the contact form also answers htmx in place (status 200 on invalid in
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -21,7 +23,9 @@ from django_htmx.http import trigger_client_event
 
 from actors.forms import add_service_errors
 from actors.selectors import TeamPage, team_for_action
-from coordination import night_services, phase_rules
+from coordination import night_digest, night_services, phase_rules
+from coordination.crisis_services import CardPatient, crisis_card_patient
+from coordination.menu import mark_night_menu
 from coordination.models import NightContact
 from coordination.night_forms import (
     ContactImportForm,
@@ -36,7 +40,7 @@ from coordination.night_selectors import (
     timeline,
 )
 from coordination.night_services import NOT_FOUND
-from lkt.access import Action, allows, require_user
+from lkt.access import Action, allows, is_night_service, require_user
 from lkt.dates import short_datetime
 from lkt.http import HtmxHttpRequest, form_data
 from lkt.throttling import lookup_refused_message, national_id_lookup_refused
@@ -56,54 +60,105 @@ def night_section(page: TeamPage) -> dict[str, Any]:
     }
 
 
-def _record(request: HtmxHttpRequest, actor: Any, form: NightContactForm) -> NightContact | None:
+# The crisis card's link to the form carries the card's own link (signed, bound to the user,
+# short-lived): the form names the patient only while that card could be shown to this user.
+CARD_PARAMETER = "kort"
+
+
+def _from_card(request: HtmxHttpRequest, actor: Any) -> tuple[CardPatient | None, bool]:
+    """The patient of the crisis card the form was opened from, and whether a card link was
+    given that no longer names anyone this user may see. That second answer is the same for
+    every refused link (expired, another user's, forged, consent withdrawn, team closed), so
+    nobody learns from it whether a patient exists."""
+    token = request.GET.get(CARD_PARAMETER, "")
+    if not token:
+        return None, False
+    found = crisis_card_patient(actor, token)
+    return found, found is None
+
+
+def _record(
+    request: HtmxHttpRequest, actor: Any, form: NightContactForm, card: CardPatient | None
+) -> NightContact | None:
     if not form.is_valid():
-        return None
-    # A contact is recorded by fødselsnummer, so it counts as a lookup (lkt.throttling).
-    wait = national_id_lookup_refused(request)
-    if wait is not None:
-        form.add_error(None, lookup_refused_message(wait))
         return None
     data = dict(form.cleaned_data)
     try:
+        if card is not None:
+            # The patient comes from the card: no lookup by fødselsnummer to throttle.
+            return night_services.night_contact_record_for_patient(
+                actor=actor, patient_pk=card.patient_pk, **data
+            )
+        # A contact recorded by fødselsnummer counts as a lookup (lkt.throttling).
+        wait = national_id_lookup_refused(request)
+        if wait is not None:
+            form.add_error(None, lookup_refused_message(wait))
+            return None
         return night_services.night_contact_record_by_national_id(actor=actor, **data)
     except Http404:
-        form.add_error("national_id", str(NOT_FOUND))
+        if card is not None:
+            form.add_error(None, str(NOT_FOUND))
+        else:
+            form.add_error("national_id", str(NOT_FOUND))
     except ValidationError as error:
         add_service_errors(form, error)
     return None
+
+
+def _saved_message(contact: NightContact) -> str:
+    when = short_datetime(contact.occurred_at)
+    values = {"service": contact.get_service_display(), "when": when}
+    if night_digest.is_late(contact):
+        return (
+            _(
+                "Kontakten er registrert (%(service)s %(when)s). Morgenoppsummeringen for den "
+                "natten er sendt, så pasientens koordinator og stedfortreder får et eget "
+                "varsel om den nå."
+            )
+            % values
+        )
+    return (
+        _(
+            "Kontakten er registrert (%(service)s %(when)s). Pasientens koordinator får den i "
+            "morgenoppsummeringen."
+        )
+        % values
+    )
 
 
 @login_required
 @vary_on_headers("HX-Request")
 @require_http_methods(["GET", "POST"])
 def night_contact_create(request: HtmxHttpRequest) -> HttpResponse:
-    """One short form: fødselsnummer, service, time, reason, outcome, suicide risk."""
+    """One short form: fødselsnummer, service, time, reason, outcome, suicide risk. Opened
+    from a crisis card (``?kort=``), the patient is the card's and no fødselsnummer is asked."""
     if not night_services.may_open_record_page(request.user):
         raise PermissionDenied
     actor = require_user(request.user)
-    form = NightContactForm(form_data(request))
-    contact = _record(request, actor, form)
+    if is_night_service(actor):
+        mark_night_menu(request)
+    card, link_refused = _from_card(request, actor)
+    form = NightContactForm(form_data(request), prefilled=card is not None)
+    contact = _record(request, actor, form, card)
+    record_url = reverse("coordination:night-contact-create")
+    if card is not None:
+        record_url += "?" + urlencode({CARD_PARAMETER: card.token})
+    context: dict[str, Any] = {
+        "form": form,
+        "card": card,
+        "card_url": reverse("coordination:crisis-card", args=[card.token]) if card else "",
+        "link_refused": link_refused,
+        "record_url": record_url,
+        "may_import": night_services.may_import(actor),
+    }
     if contact is not None:
-        messages.success(
-            request,
-            _(
-                "Kontakten er registrert (%(service)s %(when)s). Pasientens koordinator får "
-                "den i morgenoppsummeringen."
-            )
-            % {
-                "service": contact.get_service_display(),
-                "when": short_datetime(contact.occurred_at),
-            },
-        )
+        messages.success(request, _saved_message(contact))
         if not request.htmx:
-            return redirect("coordination:night-contact-create")
+            return redirect(record_url)
         # In place: a fresh form under the confirmation, and the team page's sections reload.
-        response = render(
-            request, f"{CONTACT_PAGE}#contact-form", {"form": NightContactForm(), "saved": True}
-        )
+        context |= {"form": NightContactForm(prefilled=card is not None), "saved": True}
+        response = render(request, f"{CONTACT_PAGE}#contact-form", context)
         return trigger_client_event(response, CHANGED)
-    context = {"form": form, "may_import": night_services.may_import(actor)}
     if request.htmx:
         return render(request, f"{CONTACT_PAGE}#contact-form", context)
     return render(request, CONTACT_PAGE, context)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -43,18 +44,24 @@ def publish_on_commit(ids: Iterable[int]) -> None:
         transaction.on_commit(lambda: publish(ids))
 
 
+def queue_once(task: Task[..., Any], args: tuple[Any, ...] = ()) -> bool:
+    """Hand ``task`` to a worker with one try; False when the broker does not answer. A
+    connection of our own: kombu's default connect policy retries for about six seconds when
+    Redis is down (measured), which a web request must not wait. With one try a refused
+    connection fails in milliseconds, a silent host within the socket_connect_timeout of
+    CELERY_BROKER_TRANSPORT_OPTIONS (one second)."""
+    try:
+        with task.app.connection_for_write(transport_options={"max_retries": 0}) as connection:
+            # celery accepts ``connection``; the celery-types stubs do not list it.
+            task.apply_async(args, connection=connection)  # type: ignore[call-arg]
+    except Exception:  # the broker's errors vary by transport; all mean "not queued"
+        return False
+    return True
+
+
 def publish(ids: list[int]) -> None:
     """Hand the rows to a worker. Never raises: the rows stay pending for the sweep."""
-    try:
-        # A connection of our own that tries once: kombu's default connect policy retries for
-        # about six seconds when Redis is down (measured), which a web request must not wait.
-        # With one try a refused connection fails in milliseconds, a silent host within the
-        # socket_connect_timeout of CELERY_BROKER_TRANSPORT_OPTIONS (one second).
-        app = delivery_send_task.app
-        with app.connection_for_write(transport_options={"max_retries": 0}) as connection:
-            # celery accepts ``connection``; the celery-types stubs do not list it.
-            delivery_send_task.apply_async((ids,), connection=connection)  # type: ignore[call-arg]
-    except Exception:  # the broker's errors vary by transport; all mean "try later"
+    if not queue_once(delivery_send_task, (ids,)):
         log.warning("Broker unavailable; %d deliveries wait for the outbox sweep", len(ids))
 
 

@@ -1,8 +1,8 @@
 """Celery tasks: thin, idempotent wrappers around the services that do the work.
 
 The top of coordination's chain: it imports the modules it runs, never the other way round. The
-two tasks a service queues itself (an outbox delivery, a leader's report) are defined beside
-that service and listed here.
+tasks a service queues itself (an outbox delivery, a late night notice, a leader's report) are
+defined beside that service and listed here.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from django.utils import timezone
 from coordination import outbox
 from coordination.alerts import escalate_due
 from coordination.digest import digest_send
-from coordination.night_digest import night_digest_send
+from coordination.night_digest import night_digest_late_task, night_digest_send
 from coordination.outbox import delivery_send_task
 from coordination.reminders import reminders_sweep
 from coordination.report_jobs import report_job_run_task, report_jobs_purge, report_jobs_sweep
 
-__all__ = ["delivery_send_task", "report_job_run_task"]
+__all__ = ["delivery_send_task", "night_digest_late_task", "report_job_run_task"]
 
 
 @shared_task(ignore_result=True)

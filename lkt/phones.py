@@ -157,8 +157,10 @@ def _numbers_in(raw: str) -> tuple[Found, ...]:
         typed = short.group(1)
         tel = _short_tel(typed)
         if tel:
-            digits = tel[4:]
-            shown = f"{digits[:3]} {digits[3:]}" if len(digits) == 6 else digits
+            short_number = tel[4:]
+            shown = (
+                f"{short_number[:3]} {short_number[3:]}" if len(short_number) == 6 else short_number
+            )
             found.append(Found(short.start(1), short.end(1), typed, shown, tel))
     return tuple(sorted(found, key=lambda f: f.start))
 

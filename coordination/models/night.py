@@ -72,6 +72,9 @@ class NightContact(models.Model):
         ContactImport, null=True, blank=True, on_delete=models.PROTECT, related_name="contacts"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the morning digest (or its late notice) took the contact, told or not: each contact
+    # goes out once, whenever it was registered (coordination.night_digest).
+    digested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("kontakt utenom kontortid")
@@ -89,6 +92,12 @@ class NightContact(models.Model):
             models.Index(fields=["patient", "-occurred_at"], name="contacts_by_patient"),
             # The morning digest reads the night's contacts by time only.
             models.Index(fields=["occurred_at"], name="contacts_by_time"),
+            # The digest reads the contacts no digest has taken yet, of the last two weeks.
+            models.Index(
+                fields=["occurred_at"],
+                name="contacts_not_digested",
+                condition=models.Q(digested_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
