@@ -7,6 +7,7 @@ defaults give the embedded demo: SQLite, Celery tasks run eagerly, no Redis need
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -267,7 +268,8 @@ _DOCUMENTS_STORAGE: dict[str, Any] = {
     "BACKEND": env.str(
         "LKT_DOCUMENTS_STORAGE", default="django.core.files.storage.FileSystemStorage"
     ),
-    "OPTIONS": env.json("LKT_DOCUMENTS_OPTIONS", default={})
+    # A JSON object; empty (docker-compose passes "" when unset): the folder under MEDIA_ROOT.
+    "OPTIONS": json.loads(env.str("LKT_DOCUMENTS_OPTIONS", default="") or "{}")
     or {"location": str(Path(MEDIA_ROOT) / "documents")},
 }
 STORAGES["documents"] = _DOCUMENTS_STORAGE
