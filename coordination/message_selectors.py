@@ -10,7 +10,7 @@ Each page reads a fixed number of queries whatever the number of threads or mess
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,8 +19,9 @@ from django.http import Http404
 
 from actors.models import Patient, Team, User
 from actors.portal_selectors import portal_patient
-from coordination.message_services import next_meeting
+from coordination.message_services import next_meeting, unit_reads
 from coordination.models import Document, Meeting, Message, Thread, ThreadRead
+from coordination.selectors import is_unit_staff
 from lkt import audit
 from lkt.access import (
     Action,
@@ -44,10 +45,18 @@ SECTION_THREADS = 5
 def _threads_for(team: Team, standing: Standing, user: User) -> QuerySet[Thread]:
     """The team's threads the standing reads, each with its number of messages and of those
     unread by ``user`` (newer than their read mark, not their own): one query."""
+    threads = _annotated(Thread.objects.filter(team=team), user)
+    if not reads_thread(standing, with_patient=False):
+        threads = threads.filter(audience=Thread.Audience.WITH_PATIENT)
+    return threads.select_related("created_by")
+
+
+def _annotated(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
+    """Each thread with its number of messages and of those unread by ``user``, newest first."""
     last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[
         :1
     ]
-    threads = Thread.objects.filter(team=team).annotate(
+    return threads.annotate(
         last_read=Subquery(last_read),
         message_count=Count("messages"),
         unread_count=Count(
@@ -55,10 +64,7 @@ def _threads_for(team: Team, standing: Standing, user: User) -> QuerySet[Thread]
             filter=~Q(messages__author=user)
             & (Q(last_read__isnull=True) | Q(messages__created_at__gt=F("last_read"))),
         ),
-    )
-    if not reads_thread(standing, with_patient=False):
-        threads = threads.filter(audience=Thread.Audience.WITH_PATIENT)
-    return threads.select_related("created_by").order_by("-last_message_at", "-pk")
+    ).order_by("-last_message_at", "-pk")
 
 
 @dataclass
@@ -140,7 +146,8 @@ class ThreadPage:
     read_by: list[str]
     next_meeting: Meeting | None = None
     viewer_id: int | None = None
-    goals: list[Any] = field(default_factory=list)
+    # The viewer reads it as the koordinerende enhet, not as one of the team.
+    as_unit: bool = False
 
     @property
     def team(self) -> Team:
@@ -148,7 +155,7 @@ class ThreadPage:
 
     @property
     def is_staff(self) -> bool:
-        return reads_thread(self.standing, with_patient=False)
+        return self.as_unit or reads_thread(self.standing, with_patient=False)
 
     @property
     def may_post(self) -> bool:
@@ -172,8 +179,15 @@ def thread_get(user: AnyUser, pk: int) -> ThreadPage:
     if thread is None:
         raise Http404
     team = thread.team
+    viewer = require_user(user)
+    as_unit = unit_reads(viewer, thread)
     standing = authorize_thread(
-        user, Action.VIEW_THREADS, team.patient, with_patient=thread.with_patient, obj=thread
+        user,
+        Action.VIEW_THREADS,
+        team.patient,
+        with_patient=thread.with_patient,
+        obj=thread,
+        unit_reads=as_unit,
     )
     messages = list(
         Message.objects.filter(thread=thread)
@@ -196,7 +210,8 @@ def thread_get(user: AnyUser, pk: int) -> ThreadPage:
         standing=standing,
         messages=messages,
         read_by=read_by,
-        viewer_id=require_user(user).pk,
+        viewer_id=viewer.pk,
+        as_unit=as_unit,
     )
     if page.may_put_on_agenda:
         page.next_meeting = next_meeting(team)
@@ -283,12 +298,15 @@ def document_for_download(user: AnyUser, pk: int) -> Document:
     if document is None:
         raise Http404
     patient = document.team.patient
-    standing = check(user, Action.VIEW_IDENTITY, patient)
     thread = document.message.thread if document.message else None
+    viewer = require_user(user)
+    as_unit = thread is not None and unit_reads(viewer, thread)
+    standing = Standing() if as_unit else check(user, Action.VIEW_IDENTITY, patient)
     if not reads_document(
         standing,
         for_patient=document.for_patient,
         thread_with_patient=thread.with_patient if thread else None,
+        unit_reads=as_unit,
     ):
         raise Http404
     audit.record(user=require_user(user), patient=patient, action=audit.EXPORT, obj=document)
@@ -302,3 +320,29 @@ def meeting_documents(meeting: Meeting, standing: Standing) -> list[Document]:
         for d in Document.objects.filter(meeting=meeting).order_by("pk")
         if reads_document(standing, for_patient=d.for_patient, thread_with_patient=None)
     ]
+
+
+@dataclass
+class UnitThreads:
+    threads: list[Thread]
+
+
+def thread_list_for_unit(user: AnyUser) -> UnitThreads:
+    """The threads addressed to the koordinerende enhet the user works at, for the teams it is
+    responsible for (as ``coordination.selectors.is_unit_staff_for_team``), newest first, each
+    with its team's patient and what is unread; one audit row per thread shown. Three queries:
+    the user's organisation, the threads, the audit rows."""
+    viewer = require_user(user)
+    if not is_unit_staff(viewer) or viewer.organisation is None:
+        raise PermissionDenied
+    unit = viewer.organisation
+    teams = Team.objects.filter(
+        Q(need_reports__kommune_id=unit.parent_id) | Q(created_by__organisation_id=unit.pk)
+    ).values("pk")
+    threads = list(
+        _annotated(
+            Thread.objects.filter(audience=Thread.Audience.UNIT, team__in=teams), viewer
+        ).select_related("team__patient")
+    )
+    audit.record_list(user=viewer, objects=[(t.team.patient, t) for t in threads])
+    return UnitThreads(threads=threads)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from actors.models import Member, RelativeLink, Team, User
 from careplans.models import Goal
-from coordination import document_services, meeting_services, task_services
+from coordination import document_services, meeting_services, selectors, task_services
 from coordination.models import (
     AgendaItem,
     Meeting,
@@ -67,6 +67,16 @@ def _check_body(body: str) -> str:
     return text
 
 
+def unit_reads(user: User, thread: Thread) -> bool:
+    """Whether the user reads the thread as the koordinerende enhet responsible for its team
+    (``lkt.access.reads_thread``); two queries, only for a thread addressed to the unit."""
+    return (
+        thread.for_unit
+        and user.kind == User.Kind.STAFF
+        and selectors.is_unit_staff_for_team(user, thread.team)
+    )
+
+
 def _candidates(team: Team, thread: Thread) -> list[User]:
     """Who might read the thread: the team's active staff, and for a thread with the patient
     the patient and her relatives with a login. The policy then decides for each."""
@@ -88,15 +98,20 @@ def _candidates(team: Team, thread: Thread) -> list[User]:
             .select_related("relative")
             if link.relative is not None
         ]
+    if thread.for_unit:
+        users += selectors.unit_staff_for_team(team)
     return list({u.pk: u for u in users}.values())
 
 
 def _notify_readers(thread: Thread, message: Message, actor: User) -> None:
     team = thread.team
     reads = dict(ThreadRead.objects.filter(thread=thread).values_list("user_id", "last_read_at"))
+    unit = {u.pk for u in selectors.unit_staff_for_team(team)} if thread.for_unit else set()
     for user in _candidates(team, thread):
         if user.pk == actor.pk or not reads_thread(
-            standing(user, team.patient), with_patient=thread.with_patient
+            standing(user, team.patient),
+            with_patient=thread.with_patient,
+            unit_reads=user.pk in unit,
         ):
             continue
         since = reads.get(user.pk)
@@ -150,7 +165,8 @@ def thread_start(
     upload: UploadedFile | None = None,
 ) -> Thread:
     """Start a thread with its first message. The patient and her relatives always write with
-    the patient in it; staff choose whether she and her relatives read it."""
+    the patient in it; staff choose whether she and her relatives read it, or address it to
+    the koordinerende enhet responsible for the team."""
     if actor.kind != User.Kind.STAFF:
         audience = Audience.WITH_PATIENT
     if audience not in Audience.values:
@@ -186,7 +202,12 @@ def message_post(
     """Write in a thread the actor reads."""
     team = thread.team
     authorize_thread(
-        actor, Action.POST_MESSAGE, team.patient, with_patient=thread.with_patient, obj=thread
+        actor,
+        Action.POST_MESSAGE,
+        team.patient,
+        with_patient=thread.with_patient,
+        obj=thread,
+        unit_reads=unit_reads(actor, thread),
     )
     _open(team)
     Thread.objects.select_for_update().filter(pk=thread.pk).first()

@@ -35,6 +35,7 @@ from lkt.http import HtmxHttpRequest, form_data
 THREADS = "coordination/thread_list.html"
 THREAD = "coordination/thread_detail.html"
 THREAD_FORM = "coordination/thread_form.html"
+UNIT_THREADS = "coordination/unit_threads.html"
 DOCUMENTS = "coordination/document_list.html"
 MESSAGE_TASK = "coordination/message_task.html"
 
@@ -53,6 +54,14 @@ def _upload(data: dict[str, Any]) -> Any:
 def team_threads(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     threads = message_selectors.thread_list_for_team(request.user, pk)
     return render(request, THREADS, {"threads": threads, "team": threads.team, "portal": False})
+
+
+@login_required
+@require_GET
+def unit_threads(request: HtmxHttpRequest) -> HttpResponse:
+    """The threads teams have addressed to the user's koordinerende enhet."""
+    listing = message_selectors.thread_list_for_unit(request.user)
+    return render(request, UNIT_THREADS, {"threads": listing.threads})
 
 
 @login_required

@@ -382,21 +382,29 @@ def allows(s: Standing, action: Action) -> bool:
     return False
 
 
-def reads_thread(s: Standing, *, with_patient: bool) -> bool:
+def reads_thread(s: Standing, *, with_patient: bool, unit_reads: bool = False) -> bool:
     """Whether the standing reads (and writes in) a thread of the patient's team: a thread with
-    the patient is read by all who read threads; a staff-only one by the staff in the team."""
+    the patient is read by all who read threads; a staff-only one by the staff in the team.
+    ``unit_reads``: the thread is addressed to the koordinerende enhet and the user works at
+    the unit responsible for the team (``coordination.selectors.is_unit_staff_for_team``), which
+    establishes teams and registers their coordinators: it reads that thread, and nothing
+    else of the team through it."""
+    if unit_reads:
+        return True
     if not allows(s, Action.VIEW_THREADS):
         return False
     return with_patient or (s.is_member and s.team_consent)
 
 
-def reads_document(s: Standing, *, for_patient: bool, thread_with_patient: bool | None) -> bool:
+def reads_document(
+    s: Standing, *, for_patient: bool, thread_with_patient: bool | None, unit_reads: bool = False
+) -> bool:
     """Whether the standing may open a document of the patient's team. A file attached to a
     message is read by those who read its thread (``thread_with_patient``; None for a file of
     the team or a meeting); any other by the staff in the team, and by the patient when it is
     marked for her. A relative sees files only in the threads she reads."""
     if thread_with_patient is not None:
-        return reads_thread(s, with_patient=thread_with_patient)
+        return reads_thread(s, with_patient=thread_with_patient, unit_reads=unit_reads)
     if s.is_member and s.team_consent:
         return True
     return s.is_self and for_patient
@@ -501,13 +509,24 @@ def authorize(
 
 
 def authorize_thread(
-    user: AnyUser, action: Action, patient: Patient, *, with_patient: bool, obj: Model
+    user: AnyUser,
+    action: Action,
+    patient: Patient,
+    *,
+    with_patient: bool,
+    obj: Model,
+    unit_reads: bool = False,
 ) -> Standing:
     """``authorize`` for one thread of the patient's team: the action, then the thread's
-    audience (``reads_thread``); a thread the user may not read is not there to them (404)."""
-    s = check(user, action, patient)
-    if not reads_thread(s, with_patient=with_patient):
-        raise Http404
+    audience (``reads_thread``); a thread the user may not read is not there to them (404).
+    The koordinerende enhet reads and answers a thread addressed to it (``unit_reads``) with no
+    standing in the team: an empty one comes back."""
+    if unit_reads and action in (Action.VIEW_THREADS, Action.POST_MESSAGE):
+        s = Standing()
+    else:
+        s = check(user, action, patient)
+        if not reads_thread(s, with_patient=with_patient):
+            raise Http404
     actor = require_user(user)
     audit.record(
         user=actor,

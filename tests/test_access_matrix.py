@@ -748,6 +748,8 @@ MATRIX: dict[str, Row] = {
         args=kari_message,
     ),
     "coordination:portal-threads": Row("get", PORTAL_VIEW, args=kari_patient),
+    # What teams ask the koordinerende enhet: its staff only (nobody in the cast works there).
+    "coordination:unit-threads": Row("get", UNIT_ONLY),
     # Documents: staff in the team, and Kari those marked for her (this one is); Per sees
     # files only in the threads he reads (404 here: to him it is not there).
     # Uploading: the members; Kari reads the page but may not add to it (403).

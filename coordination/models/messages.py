@@ -32,6 +32,9 @@ class Thread(models.Model):
     class Audience(models.TextChoices):
         STAFF = "staff", _("Bare ansatte i teamet")
         WITH_PATIENT = "with_patient", _("Teamet, pasienten og pårørende hun tillater")
+        # The team's staff and the koordinerende enhet responsible for the team (the unit of the
+        # kommune a need report went to, or of the team's creator): the team asks the unit.
+        UNIT = "unit", _("Teamet og den koordinerende enheten")
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="threads")
     subject = models.CharField(_("emne"), max_length=SUBJECT_TEXT)
@@ -55,6 +58,10 @@ class Thread(models.Model):
     @property
     def with_patient(self) -> bool:
         return self.audience == self.Audience.WITH_PATIENT
+
+    @property
+    def for_unit(self) -> bool:
+        return self.audience == self.Audience.UNIT
 
 
 class Message(models.Model):

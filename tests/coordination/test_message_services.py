@@ -256,3 +256,42 @@ def test_cecilie_puts_a_message_on_the_next_meetings_agenda(cast: Cast):
             actor=cast.member,
             message=Message.objects.create(thread=message.thread, author=cast.member, body="x"),
         )
+
+
+def test_the_team_writes_to_the_koordinerende_enhet_which_reads_and_answers(
+    cast: Cast, unit_staff, other_unit_staff
+):
+    from coordination.message_selectors import thread_get, thread_list_for_unit
+    from coordination.models import NeedReport
+
+    NeedReport.objects.create(
+        kommune=cast.kommune,
+        patient_name="Kari Nordvik",
+        need="Samordning",
+        reported_by=cast.relative,
+        relation=NeedReport.Relation.RELATIVE,
+        patient_knows=True,
+        patient_agrees=True,
+        team=cast.team,
+    )
+    t = start(cast, actor=cast.coordinator, audience=Thread.Audience.UNIT, subject="Ny koordinator")
+
+    # Una at Fjordvik's unit is told and reads it; Otto at Havbu's is not and may not.
+    assert Notification.objects.filter(recipient=unit_staff, kind="message").exists()
+    assert not Notification.objects.filter(recipient=other_unit_staff).exists()
+    assert [x.subject for x in thread_list_for_unit(unit_staff).threads] == ["Ny koordinator"]
+    assert thread_list_for_unit(other_unit_staff).threads == []
+    assert thread_get(unit_staff, t.pk).as_unit
+    with pytest.raises(Http404):
+        thread_get(other_unit_staff, t.pk)
+    message_post(actor=unit_staff, thread=t, body="Vi ser på det i morgen.")
+    with pytest.raises(Http404):
+        message_post(actor=other_unit_staff, thread=t, body="Hei")
+    # Kari and Per do not read what the team asks the unit; Tor in the team does.
+    for who in (cast.patient, cast.relative):
+        with pytest.raises(Http404):
+            thread_get(who, t.pk)
+    assert thread_get(cast.member, t.pk).is_staff
+    # Una reads nothing else of the team: not its staff-only threads.
+    with pytest.raises(Http404):
+        thread_get(unit_staff, start(cast, audience=STAFF).pk)

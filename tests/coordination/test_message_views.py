@@ -244,3 +244,23 @@ def test_cecilie_turns_kari_s_message_into_a_task_from_the_thread(cast: Cast):
 
     assert response.status_code == 302
     assert Message.objects.get(pk=message.pk).task is not None
+
+
+def test_una_finds_what_the_team_asks_the_unit_from_her_menu_and_answers(cast: Cast, unit_staff):
+    cast.team.created_by.organisation = unit_staff.organisation  # the unit opened the team
+    cast.team.created_by.save()
+    t = thread(cast, audience="unit", subject="Koordinator slutter", upload=upload("Mandat.pdf"))
+    una = client_for(unit_staff)
+
+    listing = una.get(reverse("coordination:unit-threads")).content.decode()
+    assert "Koordinator slutter" in listing and "Kari Nordvik" in listing
+    page = una.get(reverse("coordination:thread-detail", args=[t.pk])).content.decode()
+    assert "den koordinerende enheten kan lese" in page and "lkt-portal" not in page
+    document = Document.objects.get(message__thread=t)
+    download = una.get(reverse("coordination:document-download", args=[document.pk]))
+    assert download.status_code == 200
+    una.post(reverse("coordination:message-post", args=[t.pk]), {"body": "Vi tar det."})
+    assert t.messages.filter(author=unit_staff).exists()
+    # The unit sees nothing else of the team.
+    team_page = una.get(reverse("actors:team-detail", args=[cast.team.pk]))
+    assert team_page.status_code == 404
