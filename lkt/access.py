@@ -521,10 +521,18 @@ def authorize_thread(
     audience (``reads_thread``); a thread the user may not read is not there to them (404).
     The koordinerende enhet reads and answers a thread addressed to it (``unit_reads``) with no
     standing in the team: an empty one comes back."""
-    if unit_reads and action in (Action.VIEW_THREADS, Action.POST_MESSAGE):
+    reading = action in (Action.VIEW_THREADS, Action.POST_MESSAGE)
+    if unit_reads and reading:
         s = Standing()
     else:
-        s = check(user, action, patient)
+        try:
+            s = check(user, action, patient)
+        except PermissionDenied:
+            if reading:
+                # One who may not read threads (a relative with "goals only") learns nothing
+                # of which threads exist: the same 404 as a thread id that names none.
+                raise Http404 from None
+            raise
         if not reads_thread(s, with_patient=with_patient):
             raise Http404
     actor = require_user(user)

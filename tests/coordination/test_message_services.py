@@ -75,7 +75,7 @@ def test_a_relative_with_goals_only_may_not_write_to_the_team(cast: Cast):
     RelativeLink.objects.filter(relative=cast.relative).update(
         may_see_team=False, may_communicate=False
     )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         start(cast, actor=cast.relative)
 
 

@@ -44,7 +44,7 @@ def test_per_with_goals_only_gets_no_messages_section_and_no_thread(cast: Cast):
 
     team_page = per.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
     assert 'id="meldinger"' not in team_page
-    assert per.get(reverse("coordination:thread-detail", args=[t.pk])).status_code == 403
+    assert per.get(reverse("coordination:thread-detail", args=[t.pk])).status_code == 404
     portal = per.get(reverse("coordination:portal-threads", args=[cast.team.patient.pk]))
     assert portal.status_code == 403
 
@@ -264,3 +264,28 @@ def test_una_finds_what_the_team_asks_the_unit_from_her_menu_and_answers(cast: C
     # The unit sees nothing else of the team.
     team_page = una.get(reverse("actors:team-detail", args=[cast.team.pk]))
     assert team_page.status_code == 404
+
+
+def test_the_meeting_page_lists_its_files_and_kari_sees_those_marked_for_her(cast: Cast):
+    from coordination.document_services import document_upload
+    from tests.coordination.test_meeting_services import kari_meeting
+
+    [meeting_pk] = kari_meeting(cast)
+    meeting = cast.team.meetings.get(pk=meeting_pk)
+    for name, for_patient in (("Innkalling.pdf", True), ("Internt notat.pdf", False)):
+        document_upload(
+            actor=cast.member,
+            team=cast.team,
+            upload=upload(name),
+            meeting=meeting,
+            for_patient=for_patient,
+        )
+    url = reverse("coordination:meeting-detail", args=[meeting_pk])
+
+    tor = client_for(cast.member).get(url).content.decode()
+    kari = client_for(cast.patient).get(url).content.decode()
+
+    assert "Innkalling.pdf" in tor and "Internt notat.pdf" in tor
+    assert "Legg ved et dokument til møtet" in tor
+    assert "Innkalling.pdf" in kari and "Internt notat.pdf" not in kari
+    assert "Legg ved et dokument til møtet" not in kari
