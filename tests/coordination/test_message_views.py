@@ -289,3 +289,30 @@ def test_the_meeting_page_lists_its_files_and_kari_sees_those_marked_for_her(cas
     assert "Legg ved et dokument til møtet" in tor
     assert "Innkalling.pdf" in kari and "Internt notat.pdf" not in kari
     assert "Legg ved et dokument til møtet" not in kari
+
+
+def test_a_path_in_the_uploaded_name_never_reaches_the_storage(cast: Cast):
+    t = thread(cast)
+
+    response = client_for(cast.member).post(
+        reverse("coordination:message-post", args=[t.pk]),
+        {"body": "Vedlagt", "file": upload("../../etc/passwd\x07.pdf")},
+    )
+
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.name == "passwd.pdf"  # Django keeps the base name, printable characters
+    assert (document.file.name or "").startswith(f"team-{cast.team.pk}/")
+
+
+def test_a_file_name_too_long_is_refused_in_norwegian(cast: Cast):
+    t = thread(cast)
+
+    response = client_for(cast.member).post(
+        reverse("coordination:message-post", args=[t.pk]),
+        {"body": "Vedlagt", "file": upload("e" * 240 + ".pdf")},
+    )
+
+    assert response.status_code == 200
+    assert "Filnavnet er for langt" in response.content.decode()
+    assert not Document.objects.exists() and t.messages.count() == 1
