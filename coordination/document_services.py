@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from actors.models import Team, User
+from careplans.models import CarePlanVersion
 from coordination.document_checks import CheckedFile, check_file
 from coordination.models import Document, Meeting, Message
 from lkt.access import Action, authorize
@@ -45,6 +46,7 @@ def store(
     title: str = "",
     meeting: Meeting | None = None,
     message: Message | None = None,
+    plan_version: CarePlanVersion | None = None,
     for_patient: bool = False,
 ) -> Document:
     """Write a checked file and its row; the caller has authorized the actor."""
@@ -52,6 +54,7 @@ def store(
         team=team,
         meeting=meeting,
         message=message,
+        plan_version=plan_version,
         key=secrets.token_hex(16),
         name=checked.name,
         title=title.strip(),
@@ -82,10 +85,13 @@ def document_upload(
     upload: UploadedFile | None,
     title: str = "",
     meeting: Meeting | None = None,
+    for_plan: bool = False,
     for_patient: bool = False,
 ) -> Document:
-    """A member of the team attaches a file to the team or to one of its meetings, marked for
-    the patient or not."""
+    """A member of the team attaches a file to the team, its plan for samarbeid or one of its
+    meetings, marked for the patient or not. A file for the plan goes with the draft being
+    written, or with the version in force when there is no draft, and stays with that version
+    (``Document.plan_version``)."""
     authorize(actor, Action.UPLOAD_DOCUMENT, team.patient, obj=team)
     if team.status == Team.Status.CLOSED:
         raise ValidationError(
@@ -93,6 +99,15 @@ def document_upload(
         )
     if meeting is not None and meeting.team_id != team.pk:
         raise ValidationError({"meeting": _("Møtet hører til et annet team.")})
+    plan_version = None
+    if for_plan:
+        if meeting is not None:
+            raise ValidationError(
+                {"for_plan": _("Et dokument hører til planen eller til et møte, ikke begge.")}
+            )
+        plan_version = plan_version_for_documents(team)
+        if plan_version is None:
+            raise ValidationError({"for_plan": _("Teamet har ingen plan for samarbeid ennå.")})
     if upload is None:
         raise ValidationError({"file": _("Velg en fil å laste opp.")})
     checked = document_check(upload)
@@ -103,5 +118,16 @@ def document_upload(
         checked=checked,
         title=title,
         meeting=meeting,
+        plan_version=plan_version,
         for_patient=for_patient,
     )
+
+
+def plan_version_for_documents(team: Team) -> CarePlanVersion | None:
+    """The version of the team's plan a new document goes with: the draft, else the one in
+    force (one query)."""
+    versions = CarePlanVersion.objects.filter(
+        plan__team=team,
+        status__in=[CarePlanVersion.Status.DRAFT, CarePlanVersion.Status.IN_FORCE],
+    )
+    return versions.order_by("-number").first()

@@ -85,6 +85,11 @@ class DocumentForm(StyledFormMixin, forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Velg et av teamets møter.")},
     )
+    for_plan = forms.BooleanField(
+        label=_("Hører til planen for samarbeid"),
+        required=False,
+        help_text=_("Dokumentet følger utkastet, eller den gjeldende planen, og blir med den."),
+    )
     for_patient = forms.BooleanField(label=_("Pasienten kan se dokumentet"), required=False)
 
     def __init__(self, *args: Any, meetings: list[Meeting] | None = None, **kwargs: Any) -> None:

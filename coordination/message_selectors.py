@@ -248,7 +248,7 @@ class DocumentList:
 
 def _documents(team: Team, standing: Standing) -> list[Document]:
     documents = Document.objects.filter(team=team).select_related(
-        "uploaded_by", "meeting", "message__thread"
+        "uploaded_by", "meeting", "message__thread", "plan_version"
     )
     if not (standing.is_member and standing.team_consent):
         documents = documents.filter(for_patient=True)

@@ -217,6 +217,7 @@ def team_documents(request: HtmxHttpRequest, pk: int) -> HttpResponse:
                 upload=_upload(data),
                 title=data["title"],
                 meeting=data["meeting"],
+                for_plan=data["for_plan"],
                 for_patient=data["for_patient"],
             ),
         )

@@ -114,7 +114,7 @@ def document_path(document: Document, filename: str) -> str:
 
 
 class Document(models.Model):
-    """A file attached to the team, one of its meetings or one of its messages."""
+    """A file attached to the team, its plan, one of its meetings or one of its messages."""
 
     class Kind(models.TextChoices):
         PDF = "application/pdf", "PDF"
@@ -133,6 +133,16 @@ class Document(models.Model):
     )
     message = models.ForeignKey(
         Message, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    # A document of the plan for samarbeid belongs to the version it was attached to: an
+    # approved version is never changed, so its documents stay with it; a new draft starts
+    # without them.
+    plan_version = models.ForeignKey(
+        "careplans.CarePlanVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="documents",
     )
     # A random key, the file's name in storage.
     key = models.CharField(max_length=64, unique=True)
@@ -154,9 +164,12 @@ class Document(models.Model):
         ordering = ["-uploaded_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
+            # At most one of a meeting, a message and a plan version; none: the team's own.
             models.CheckConstraint(
-                condition=Q(meeting__isnull=True) | Q(message__isnull=True),
-                name="document_on_meeting_or_message",
+                condition=Q(meeting__isnull=True, message__isnull=True)
+                | Q(meeting__isnull=True, plan_version__isnull=True)
+                | Q(message__isnull=True, plan_version__isnull=True),
+                name="document_belongs_to_one_thing",
             ),
         ]
 

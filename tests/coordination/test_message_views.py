@@ -5,6 +5,7 @@ downloads streamed through the policy."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from actors.models import RelativeLink
@@ -316,3 +317,31 @@ def test_a_file_name_too_long_is_refused_in_norwegian(cast: Cast):
     assert response.status_code == 200
     assert "Filnavnet er for langt" in response.content.decode()
     assert not Document.objects.exists() and t.messages.count() == 1
+
+
+def test_a_document_of_the_plan_stays_with_the_version_it_was_attached_to(cast: Cast):
+    from careplans.models import CarePlan, CarePlanVersion
+    from coordination.document_services import document_upload
+
+    with pytest.raises(ValidationError, match="ingen plan"):
+        document_upload(actor=cast.member, team=cast.team, upload=upload(), for_plan=True)
+    plan = CarePlan.objects.create(team=cast.team)
+    in_force = CarePlanVersion.objects.create(
+        plan=plan, number=1, status="in_force", created_by=cast.coordinator
+    )
+    first = document_upload(
+        actor=cast.member, team=cast.team, upload=upload("Fagplan.pdf"), for_plan=True
+    )
+    draft = CarePlanVersion.objects.create(plan=plan, number=2, created_by=cast.coordinator)
+    second = client_for(cast.member).post(
+        reverse("coordination:team-documents", args=[cast.team.pk]),
+        {"file": upload("IOP.pdf"), "for_plan": "on"},
+    )
+
+    assert second.status_code == 302
+    assert first.plan_version == in_force
+    assert Document.objects.get(name="IOP.pdf").plan_version == draft
+    listing = client_for(cast.member).get(
+        reverse("coordination:team-documents", args=[cast.team.pk])
+    )
+    assert "Plan for samarbeid, versjon 1 (gjeldende)" in listing.content.decode()
