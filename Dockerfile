@@ -29,10 +29,11 @@ RUN pip install --no-deps . && rm -rf build ./*.egg-info
 # Static files are collected at build; the key is a throwaway that never reaches a container.
 RUN SECRET_KEY=collectstatic-build-only DEBUG=false python manage.py collectstatic --noinput
 
-# Run unprivileged: the code is read-only to the app; /app/var holds celery beat's schedule.
+# Run unprivileged: the code is read-only to the app; /app/var holds celery beat's schedule and
+# /app/var/media the documents (a volume in docker-compose, which takes this owner when new).
 RUN useradd --system --create-home --home-dir /home/lkt --uid 10001 lkt \
-    && mkdir -p /app/var \
-    && chown lkt:lkt /app/var
+    && mkdir -p /app/var/media \
+    && chown -R lkt:lkt /app/var
 USER lkt
 
 EXPOSE 8000

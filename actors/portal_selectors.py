@@ -222,8 +222,18 @@ class PortalPage:
         return allows(self.standing, Action.RECORD_CONSENT)
 
     @property
+    def may_message(self) -> bool:
+        """Messages with the team (issue 19): the patient, a relative allowed to communicate."""
+        return allows(self.standing, Action.VIEW_THREADS)
+
+    @property
+    def may_see_documents(self) -> bool:
+        """The documents marked for the patient: only she herself."""
+        return allows(self.standing, Action.VIEW_DOCUMENTS)
+
+    @property
     def sees_anything(self) -> bool:
-        return self.may_see_team or self.may_see_goals or self.may_see_plan
+        return self.may_see_team or self.may_see_goals or self.may_see_plan or self.may_message
 
 
 def _next_activities(version: CarePlanVersion, meetings: MeetingsSeen) -> list[NextActivity]:

@@ -23,6 +23,7 @@ from careplans.plan_selectors import plan_for_team
 from careplans.selectors import good_day_for_team
 from coordination.evaluation_selectors import evaluation_section
 from coordination.meeting_selectors import meetings_section
+from coordination.message_selectors import threads_section
 from coordination.night_views import night_section
 from coordination.observation_views import observation_section
 from coordination.selectors import coordinator_section
@@ -169,6 +170,16 @@ def _registry() -> list[Section]:
             Action.VIEW_CLINICAL,
             tasks_section,
             follows=("moter", "medlemmer"),
+        ),
+        # --- issue 19: messages ---
+        # The team's threads with what is unread; each viewer sees the threads whose audience
+        # includes them (lkt.access.reads_thread), a relative only if she may communicate.
+        Section(
+            "meldinger",
+            _("Meldinger"),
+            "coordination/thread_list.html#threads-section",
+            Action.VIEW_THREADS,
+            threads_section,
         ),
         # --- element E: plan periods and evaluation ---
         # Element E: the stage in the improvement cycle, the plan period and its evaluation

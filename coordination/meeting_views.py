@@ -25,7 +25,7 @@ from django_htmx.http import retarget, trigger_client_event
 from actors.forms import add_service_errors, submit
 from actors.models import RelativeLink, Team
 from actors.selectors import active_members, team_for_action
-from coordination import meeting_selectors, meeting_services
+from coordination import meeting_selectors, meeting_services, message_selectors
 from coordination.meeting_forms import (
     AgendaItemForm,
     DecisionForm,
@@ -36,7 +36,7 @@ from coordination.meeting_forms import (
 from coordination.meeting_selectors import MeetingPage
 from coordination.models import AgendaItem, Decision, Meeting
 from coordination.task_views import TASKS_EVENT, on_own_page, task_form
-from lkt.access import Action, check, require_user
+from lkt.access import Action, allows, check, require_user
 from lkt.http import HtmxHttpRequest, form_data, go_to
 
 TEAM_MEETINGS = "coordination/team_meetings.html"
@@ -183,7 +183,12 @@ def _render_detail(
 @vary_on_headers("HX-Request")
 def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page = meeting_selectors.meeting_get(request.user, pk)
-    return _render_detail(request, page, "meeting-body")
+    # The meeting's files (issue 19): one query; the patient sees those marked for her.
+    documents = message_selectors.meeting_documents(page.meeting, page.standing)
+    may_upload = allows(page.standing, Action.UPLOAD_DOCUMENT)
+    return _render_detail(
+        request, page, "meeting-body", documents=documents, may_upload_documents=may_upload
+    )
 
 
 @login_required

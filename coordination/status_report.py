@@ -33,7 +33,7 @@ from careplans.annual import occurrences
 from careplans.annual_schedule import EARLY_DAYS
 from careplans.models import AnnualActivity, CarePlanVersion, GoodDayVersion, Phase, PhaseChange
 from careplans.plan_selectors import RequiredApproval, plan_in_force_and_draft, required_approvals
-from coordination.models import Evaluation, GoalEvaluation, Mandate, NightContact, Task
+from coordination.models import Document, Evaluation, GoalEvaluation, Mandate, NightContact, Task
 from lkt.access import Action, allows, as_user, is_team_leader, name_for_leader, standing
 from lkt.models import AccessLog
 from lkt.pdf import render_pdf
@@ -180,6 +180,10 @@ class StatusReport:
     night_contacts: int
     contacts: list[ContactRow]  # the full report only
     consents: list[ConsentRow]
+    # The team's documents by name, type and where they belong (issue 19): what an archive copy
+    # of the team must account for; the full report only (a file's name may say something
+    # clinical). The files themselves stay in LKT behind the access policy.
+    documents: list[Document] = field(default_factory=list)
 
     @property
     def deputy(self) -> Member | None:
@@ -440,7 +444,7 @@ def status_report_get(team: Team, *, full: bool) -> StatusReport:
     mandate with the deputy, 5 the version in force and the newest version, for a draft its
     required approvals (6 organisations, 7 leaders, 8 the representations in effect, 9 the
     approvals), 10 the årshjul of the version in force
-    (only with one), 11 the tasks, 12 the last evaluation, 13 the night contacts, 14 consents.
+    (only with one), 11 the tasks, 12 the last evaluation, 13 the night contacts, 14 consents, 15 the documents (full only).
     """
     now = timezone.now()
     today = timezone.localdate(now)
@@ -489,6 +493,13 @@ def status_report_get(team: Team, *, full: bool) -> StatusReport:
         night_contacts=night_count,
         contacts=contacts,
         consents=_consents(team),
+        documents=list(
+            Document.objects.filter(team=team)
+            .select_related("meeting", "message__thread")
+            .order_by("uploaded_at", "pk")
+        )
+        if full
+        else [],
     )
 
 

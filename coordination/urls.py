@@ -9,6 +9,7 @@ from coordination import (
     inbox_views,
     indicator_views,
     meeting_views,
+    message_views,
     night_views,
     observation_views,
     preference_views,
@@ -217,5 +218,39 @@ urlpatterns = [
         "aktorfellesskap/<int:pk>/koordinering/runde/<int:round_pk>/lukk/",
         survey_views.survey_round_close,
         name="survey-round-close",
+    ),
+    # --- issue 19: messages and documents ---
+    path(
+        "aktorfellesskap/<int:pk>/meldinger/alle/", message_views.team_threads, name="team-threads"
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/meldinger/ny/",
+        message_views.thread_create,
+        name="thread-create",
+    ),
+    path("meldinger/<int:pk>/", message_views.thread_detail, name="thread-detail"),
+    path("enhet/meldinger/", message_views.unit_threads, name="unit-threads"),
+    path("meldinger/<int:pk>/svar/", message_views.message_post, name="message-post"),
+    path("meldinger/melding/<int:pk>/tiltak/", message_views.message_task, name="message-task"),
+    path(
+        "meldinger/melding/<int:pk>/dagsorden/",
+        message_views.message_agenda,
+        name="message-agenda",
+    ),
+    path(
+        "min-side/<int:patient_pk>/meldinger/",
+        message_views.portal_threads,
+        name="portal-threads",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/dokumenter/",
+        message_views.team_documents,
+        name="team-documents",
+    ),
+    path("dokumenter/<int:pk>/", message_views.document_download, name="document-download"),
+    path(
+        "min-side/<int:patient_pk>/dokumenter/",
+        message_views.portal_documents,
+        name="portal-documents",
     ),
 ]

@@ -93,6 +93,13 @@ class Action(StrEnum):
     # The patient's consents with their history: as the team page shows them, to the patient,
     # staff who share her clinical picture and those who manage the team (they obtain consent).
     VIEW_CONSENT = "view_consent"
+    # Messages (issue 19): the team's threads, each read only by its audience on top
+    # (``reads_thread``); writing in them and starting one. Documents: the team's and its
+    # meetings' files, the patient only those marked for her (``reads_document``).
+    VIEW_THREADS = "view_threads"
+    POST_MESSAGE = "post_message"
+    VIEW_DOCUMENTS = "view_documents"
+    UPLOAD_DOCUMENT = "upload_document"
 
 
 _CHANGES = {
@@ -101,6 +108,8 @@ _CHANGES = {
     Action.MANAGE_TEAM,
     Action.RECORD_CONSENT,
     Action.MANAGE_RELATIVES,
+    Action.POST_MESSAGE,
+    Action.UPLOAD_DOCUMENT,
 }
 _OPEN_TEAM = ~Q(status=Team.Status.CLOSED)
 
@@ -358,7 +367,45 @@ def allows(s: Standing, action: Action) -> bool:
             return s.clinical or s.manages
         case Action.VIEW_CONSENT:
             return s.clinical or s.manages
+        case Action.VIEW_THREADS | Action.POST_MESSAGE:
+            # Staff in the team with the sharing consent, the patient, and a relative whose
+            # link lets them communicate (the patient's choice); "goals only" reads no thread.
+            return s.clinical or bool(link and link.may_communicate)
+        case Action.VIEW_DOCUMENTS:
+            return s.clinical
+        case Action.UPLOAD_DOCUMENT:
+            # The team's and its meetings' files; a patient or relative attaches a file to a
+            # message they write (POST_MESSAGE) instead.
+            return s.is_member and s.team_consent
     return False
+
+
+def reads_thread(s: Standing, *, with_patient: bool, unit_reads: bool = False) -> bool:
+    """Whether the standing reads (and writes in) a thread of the patient's team: a thread with
+    the patient is read by all who read threads; a staff-only one by the staff in the team.
+    ``unit_reads``: the thread is addressed to the koordinerende enhet and the user works at
+    the unit responsible for the team (``coordination.selectors.is_unit_staff_for_team``), which
+    establishes teams and registers their coordinators: it reads that thread, and nothing
+    else of the team through it."""
+    if unit_reads:
+        return True
+    if not allows(s, Action.VIEW_THREADS):
+        return False
+    return with_patient or (s.is_member and s.team_consent)
+
+
+def reads_document(
+    s: Standing, *, for_patient: bool, thread_with_patient: bool | None, unit_reads: bool = False
+) -> bool:
+    """Whether the standing may open a document of the patient's team. A file attached to a
+    message is read by those who read its thread (``thread_with_patient``; None for a file of
+    the team or a meeting); any other by the staff in the team, and by the patient when it is
+    marked for her. A relative sees files only in the threads she reads."""
+    if thread_with_patient is not None:
+        return reads_thread(s, with_patient=thread_with_patient, unit_reads=unit_reads)
+    if s.is_member and s.team_consent:
+        return True
+    return s.is_self and for_patient
 
 
 # The reads ``patients_for`` answers as a query: what FHIR searches list (lkt.fhir).
@@ -455,6 +502,43 @@ def authorize(
         action=audit.CHANGE if action in _CHANGES else audit.VIEW,
         obj=obj or patient,
         reason=reason,
+    )
+    return s
+
+
+def authorize_thread(
+    user: AnyUser,
+    action: Action,
+    patient: Patient,
+    *,
+    with_patient: bool,
+    obj: Model,
+    unit_reads: bool = False,
+) -> Standing:
+    """``authorize`` for one thread of the patient's team: the action, then the thread's
+    audience (``reads_thread``); a thread the user may not read is not there to them (404).
+    The koordinerende enhet reads and answers a thread addressed to it (``unit_reads``) with no
+    standing in the team: an empty one comes back."""
+    reading = action in (Action.VIEW_THREADS, Action.POST_MESSAGE)
+    if unit_reads and reading:
+        s = Standing()
+    else:
+        try:
+            s = check(user, action, patient)
+        except PermissionDenied:
+            if reading:
+                # One who may not read threads (a relative with "goals only") learns nothing
+                # of which threads exist: the same 404 as a thread id that names none.
+                raise Http404 from None
+            raise
+        if not reads_thread(s, with_patient=with_patient):
+            raise Http404
+    actor = require_user(user)
+    audit.record(
+        user=actor,
+        patient=patient,
+        action=audit.CHANGE if action in _CHANGES else audit.VIEW,
+        obj=obj,
     )
     return s
 

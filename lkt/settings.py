@@ -7,7 +7,9 @@ defaults give the embedded demo: SQLite, Celery tasks run eagerly, no Redis need
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
+from typing import Any
 
 import django_stubs_ext
 import environ
@@ -257,7 +259,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -266,6 +268,29 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
+
+# Documents attached to teams, meetings and messages (issue 19). They are patient data: never
+# under a public URL (no MEDIA_URL is served), every download goes through the access policy
+# (coordination.document_views). By default a folder on disk, a volume in docker-compose; any
+# storage of Django's API may replace it through the environment, e.g. S3-compatible storage
+# with django-storages: LKT_DOCUMENTS_STORAGE=storages.backends.s3.S3Storage and
+# LKT_DOCUMENTS_OPTIONS='{"bucket_name": "lkt-dokumenter", "endpoint_url": "https://...",
+# "default_acl": "private", "querystring_auth": true}' (the keys from AWS_* in the environment).
+MEDIA_ROOT = env.path("LKT_MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+_DOCUMENTS_STORAGE: dict[str, Any] = {
+    "BACKEND": env.str(
+        "LKT_DOCUMENTS_STORAGE", default="django.core.files.storage.FileSystemStorage"
+    ),
+    # A JSON object; empty (docker-compose passes "" when unset): the folder under MEDIA_ROOT.
+    "OPTIONS": json.loads(env.str("LKT_DOCUMENTS_OPTIONS", default="") or "{}")
+    or {"location": str(Path(MEDIA_ROOT) / "documents")},
+}
+STORAGES["documents"] = _DOCUMENTS_STORAGE
+# The largest file one may upload; a scanned discharge summary or a plan from DPS is far less.
+LKT_DOCUMENT_MAX_BYTES = env.int("LKT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Django keeps an upload in memory up to this size, then in a temporary file; the limit above is
+# checked on the size Django reports before a byte is read for the type.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

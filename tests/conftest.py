@@ -78,14 +78,19 @@ def _frozen_clock(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(autouse=True)
-def _plain_http_and_static(settings):
+def _plain_http_and_static(settings, tmp_path_factory: pytest.TempPathFactory):
     """Tests talk plain HTTP to the test client and need no collected static files; a fast
-    password hasher keeps the cast's logins from dominating the run time."""
+    password hasher keeps the cast's logins from dominating the run time. Uploaded documents
+    go to the run's own temporary folder, never the developer's var/media."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SECURE_SSL_REDIRECT = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path_factory.getbasetemp() / "documents")},
+        },
     }
 
 

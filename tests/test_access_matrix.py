@@ -147,6 +147,40 @@ def tor_calendar_token(cast: Cast) -> list[Any]:
     return [calendar_feed_create(actor=cast.member).token]
 
 
+def kari_thread(cast: Cast) -> list[Any]:
+    """A thread of Kari's team with Kari in it, started by Tor, with a PDF attached."""
+    from coordination.message_services import thread_start
+    from tests.files import upload
+
+    thread = thread_start(
+        actor=cast.member,
+        team=cast.team,
+        subject="Bolig",
+        audience="with_patient",
+        body="Søknaden er sendt.",
+        upload=upload(),
+    )
+    return [thread.pk]
+
+
+def kari_message(cast: Cast) -> list[Any]:
+    from coordination.models import Message
+
+    [thread_pk] = kari_thread(cast)
+    return [Message.objects.get(thread_id=thread_pk).pk]
+
+
+def kari_document(cast: Cast) -> list[Any]:
+    """A document of Kari's team marked for her, uploaded by Cecilie."""
+    from coordination.document_services import document_upload
+    from tests.files import upload
+
+    document = document_upload(
+        actor=cast.coordinator, team=cast.team, upload=upload("IOP.pdf"), for_patient=True
+    )
+    return [document.pk]
+
+
 # Seeing Kari's Min gode dag: herself, Per (allowed to see her goals), staff in her team.
 GOALS_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=200, coordinator=200)
 # Seeing Kari's team: herself, her allowed relative, and staff in her team.
@@ -690,6 +724,44 @@ MATRIX: dict[str, Row] = {
     ),
     # Kari's own meetings page and her wishes for meetings: only Kari.
     "coordination:portal-meetings": Row("get", PORTAL_OWN, args=kari_patient),
+    # --- issue 19: messages and documents ---
+    # Threads: staff in Kari's team, Kari, and Per (she lets him communicate); Lise, strangers
+    # and Leif see nothing (404). This thread has Kari in it; a staff-only one is 404 to Kari
+    # and Per (tests/coordination/test_message_views.py). An empty new thread or answer comes
+    # back with its messages (200); a message that is posted goes to the thread (302).
+    "actors:team-meldinger": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "coordination:team-threads": Row("get", TEAM_VIEW, args=kari_team),
+    "coordination:thread-create": Row("post", TEAM_VIEW, args=kari_team),
+    "coordination:thread-detail": Row("get", TEAM_VIEW, args=kari_thread),
+    "coordination:message-post": Row(
+        "post",
+        {**TEAM_VIEW, "patient": 302, "relative": 302, "member": 302, "coordinator": 302},
+        args=kari_thread,
+        data=lambda cast: {"body": "Takk!"},
+    ),
+    # A message made a task: the members (NETWORK_EDIT); on the next meeting's agenda: only
+    # Cecilie, who is sent back to the thread with "no planned meeting" (302).
+    "coordination:message-task": Row("post", NETWORK_EDIT, args=kari_message),
+    "coordination:message-agenda": Row(
+        "post",
+        {**TEAM_VIEW, "patient": 403, "relative": 403, "member": 403, "coordinator": 302},
+        args=kari_message,
+    ),
+    "coordination:portal-threads": Row("get", PORTAL_VIEW, args=kari_patient),
+    # What teams ask the koordinerende enhet: its staff only (nobody in the cast works there).
+    "coordination:unit-threads": Row("get", UNIT_ONLY),
+    # Documents: staff in the team, and Kari those marked for her (this one is); Per sees
+    # files only in the threads he reads (404 here: to him it is not there).
+    # Uploading: the members; Kari reads the page but may not add to it (403).
+    "coordination:team-documents": Row(
+        "post", {**CLINICAL_SECTION, "patient": 403}, args=kari_team
+    ),
+    "coordination:document-download": Row(
+        "get",
+        statuses(404, anonymous=302, patient=200, member=200, coordinator=200),
+        args=kari_document,
+    ),
+    "coordination:portal-documents": Row("get", PORTAL_OWN, args=kari_patient),
     # --- element E: plan periods and evaluation ---
     # The evaluation is the team's working document: staff in Kari's team read it (she herself
     # and Per get 403: they know the team; the sent summary reaches Kari as a notification);

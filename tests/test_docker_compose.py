@@ -180,3 +180,13 @@ def test_the_docker_build_context_leaves_out_local_state_and_secrets() -> None:
 
     for entry in (".git", ".venv", ".env", "node_modules/", "var/"):
         assert entry in ignored
+
+
+def test_web_and_worker_share_a_volume_for_the_documents() -> None:
+    """Uploaded documents (issue 19) outlive a container and are seen by web and worker alike,
+    at the folder the settings store them in."""
+    for role in ("web", "worker"):
+        service = services()[role]
+        assert "media:/app/var/media" in service["volumes"]
+        assert environment_of(service)["LKT_MEDIA_ROOT"] == "/app/var/media"
+    assert "media" in load_compose()["volumes"]

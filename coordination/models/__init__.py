@@ -15,6 +15,7 @@ from coordination.models.meetings import (
     MeetingPreferences,
     StandingItem,
 )
+from coordination.models.messages import Document, Message, Thread, ThreadRead
 from coordination.models.night import ContactImport, NightContact, NightService, PhaseRule
 from coordination.models.notifications import (
     CalendarFeed,
@@ -47,6 +48,7 @@ __all__ = [
     "CoordinatorAppointment",
     "Decision",
     "Dimension",
+    "Document",
     "Delivery",
     "Evaluation",
     "EvaluationCorrection",
@@ -54,6 +56,7 @@ __all__ = [
     "Mandate",
     "Meeting",
     "MeetingPreferences",
+    "Message",
     "NeedReport",
     "NeedReportEvent",
     "NightContact",
@@ -69,4 +72,6 @@ __all__ = [
     "SurveyParticipation",
     "SurveyRound",
     "Task",
+    "Thread",
+    "ThreadRead",
 ]

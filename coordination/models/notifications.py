@@ -47,6 +47,7 @@ class Notification(models.Model):
         NIGHT_DIGEST = "night_digest", _("Nattens kontakter")
         SURVEY = "survey", _("Samarbeidsundersøkelse")
         TURNING_16 = "turning_16", _("Pasienten har fylt 16 år")
+        MESSAGE = "message", _("Ny melding")
 
     recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="notifications")
     kind = models.CharField(_("type"), max_length=32, choices=Kind.choices)

@@ -48,8 +48,10 @@ HOME_QUERIES = 8
 #  last good-day ratings with who recorded them).
 #  Issue 14 "parorende" section: +2 (the patient's relatives with their users, their open
 #  representations; see actors.relative_selectors.relatives_section).
-#  (Measured 33 in all: without a plan period the evaluation section costs 2, not 3.)
-TEAM_QUERIES = 33
+#  Issue 19 "meldinger" section: +1 (the newest threads the viewer reads, with their message
+#  and unread counts in one query; see coordination.message_selectors.threads_section).
+#  (Measured 34 in all: without a plan period the evaluation section costs 2, not 3.)
+TEAM_QUERIES = 34
 
 
 def _teams_for(coordinator, count: int) -> None:

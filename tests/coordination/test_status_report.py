@@ -46,9 +46,9 @@ CLINICAL = {
 # The full report's queries: 1 Min gode dag, 2 phase changes, 3 members, 4 mandate, 5 plan
 # versions, for the draft's approvals 6 organisations, 7 leaders, 8 the representations in
 # effect (a guardian or fullmakt approves for an adult too) and 9 approvals, 10 tasks, 11 night
-# contacts, 12 årshjul, 13 last evaluation, 14 consents.
-FULL_QUERIES = 14
-# A leader's: the same without the phase changes (counts and dates only).
+# contacts, 12 årshjul, 13 last evaluation, 14 consents, 15 the documents (issue 19).
+FULL_QUERIES = 15
+# A leader's: the same without the phase changes and the documents (counts and dates only).
 LEADER_QUERIES = 13
 
 
@@ -289,3 +289,36 @@ def test_the_report_reads_the_same_number_of_queries_for_5_and_50(
     assert report.open_tasks == size + 1
     assert len(report.annual) == size + 2
     assert report.night_contacts == size
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_full_report_lists_the_teams_documents_and_the_leaders_does_not(cast: Cast):
+    """Issue 19: the team's documents by name and where they belong, as an archive copy of the
+    team must account for them; a leader's report holds no file names (they may be clinical)."""
+    from coordination.document_services import document_upload
+    from coordination.message_services import thread_start
+    from coordination.status_report import status_report_pdf
+    from tests.files import upload
+
+    document_upload(actor=cast.coordinator, team=cast.team, upload=upload("IOP fra DPS.pdf"))
+    thread_start(
+        actor=cast.member,
+        team=cast.team,
+        subject="Epikrisen",
+        audience="staff",
+        body="Vedlagt",
+        upload=upload("Epikrise.pdf"),
+    )
+
+    full = status_report_get(_team(cast), full=True)
+    assert [d.name for d in full.documents] == ["IOP fra DPS.pdf", "Epikrise.pdf"]
+    assert status_report_get(_team(cast), full=False).documents == []
+    text = _pdf_text(status_report_pdf(full, generated_by=cast.coordinator))
+    assert "IOP fra DPS.pdf" in text and "Melding: Epikrisen" in text

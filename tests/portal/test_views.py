@@ -91,8 +91,9 @@ def test_a_relative_allowed_to_see_the_plan_sees_what_to_do(cast):
 
 
 def test_a_relative_allowed_nothing_is_told_so(cast):
+    # Nothing at all: not the team, the goals, nor messages with the team (issue 19).
     RelativeLink.objects.filter(relative=cast.relative).update(
-        may_see_team=False, may_see_goals=False
+        may_see_team=False, may_see_goals=False, may_communicate=False
     )
     html = body(client_for(cast.relative).get(url("portal-overview", cast)))
     assert "har ikke gitt deg tilgang til noe ennå" in html
