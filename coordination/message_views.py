@@ -69,13 +69,16 @@ def unit_threads(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 def portal_threads(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
     threads = message_selectors.thread_list_for_portal(request.user, patient_pk)
-    context = {
-        "threads": threads,
-        "team": threads.team if threads else None,
-        "portal": True,
-        "patient_pk": patient_pk,
-    }
-    return render(request, THREADS, context)
+    return _portal_page(request, THREADS, patient_pk, threads=threads)
+
+
+def _portal_page(
+    request: HtmxHttpRequest, template: str, patient_pk: int, **listing: Any
+) -> HttpResponse:
+    """A Min side page of the patient's team (its threads or documents), or of none yet."""
+    (shown,) = listing.values()
+    context = {**listing, "team": shown.team if shown else None, "portal": True}
+    return render(request, template, {**context, "patient_pk": patient_pk})
 
 
 @login_required
@@ -234,13 +237,7 @@ def team_documents(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def portal_documents(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
     documents = message_selectors.document_list_for_portal(request.user, patient_pk)
-    context = {
-        "documents": documents,
-        "team": documents.team if documents else None,
-        "portal": True,
-        "patient_pk": patient_pk,
-    }
-    return render(request, DOCUMENTS, context)
+    return _portal_page(request, DOCUMENTS, patient_pk, documents=documents)
 
 
 @login_required
