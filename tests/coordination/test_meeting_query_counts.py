@@ -21,8 +21,9 @@ HTMX = {"HX-Request": "true"}
 # The meeting page: 1 session, 2 user, 3 the meeting with team, patient, leader, referent and
 # who last saved the minutes, 4 its agenda items, 5 its decisions with their tasks, goals and
 # owners, 6 the invited members with user and organisation, 7 the invited relatives, 8 the
-# viewer's standing, 9 the audit row, 10 the patient's wishes for meetings.
-MEETING_QUERIES = 10
+# viewer's standing, 9 the audit row, 10 the patient's wishes for meetings, 11 the documents
+# attached to the meeting (issue 19).
+MEETING_QUERIES = 11
 # The meeting list: 1 session, 2 user, 3 team with patient, 4 standing, 5 audit row, 6 the
 # meetings with leader and referent, 7 the patient's wishes.
 MEETING_LIST_QUERIES = 7
