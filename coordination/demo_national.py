@@ -51,7 +51,7 @@ from django.urls import reverse
 
 from actors.models import Patient, Team, User
 from actors.team_page import SECTIONS
-from actors.validators import national_id_with_check_digits, org_number_with_check_digit
+from actors.validators import org_number_with_check_digit
 from coordination.crisis_services import crisis_card_open, crisis_step_get
 from coordination.demo_leaders import FIRST_NAMES, SURNAMES
 
@@ -161,18 +161,32 @@ class Sizes:
         return -(-self.kommuner // KOMMUNER_PER_HF)
 
 
+# The fødselsnummer's weights for its two check digits (as actors.validators checks them).
+_FNR_WEIGHTS_1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_FNR_WEIGHTS_2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
 def _valid_ids(first: dt.date, day: int, count: int) -> list[str]:
-    """The first ``count`` synthetic fødselsnummer (month + 80) of a birth date."""
+    """The first ``count`` synthetic fødselsnummer (month + 80) of a birth date: the check
+    digits of ``actors.validators`` (mod 11), with the date's part of both sums taken once."""
     born = first + dt.timedelta(days=day)
     low, high = (0, 499) if born.year < 2000 else (500, 999)
     prefix = f"{born.day:02d}{born.month + 80:02d}{born.year % 100:02d}"
+    digits = [int(c) for c in prefix]
+    date1 = sum(d * w for d, w in zip(digits, _FNR_WEIGHTS_1, strict=False))
+    date2 = sum(d * w for d, w in zip(digits, _FNR_WEIGHTS_2, strict=False))
     found: list[str] = []
     for individual in range(low, high + 1):
-        full = national_id_with_check_digits(f"{prefix}{individual:03d}")
-        if full:
-            found.append(full)
-            if len(found) == count:
-                return found
+        a, b, c = individual // 100, individual // 10 % 10, individual % 10
+        k1 = (11 - (date1 + 4 * a + 5 * b + 2 * c) % 11) % 11
+        if k1 == 10:
+            continue
+        k2 = (11 - (date2 + 5 * a + 4 * b + 3 * c + 2 * k1) % 11) % 11
+        if k2 == 10:
+            continue
+        found.append(f"{prefix}{individual:03d}{k1}{k2}")
+        if len(found) == count:
+            return found
     raise ValueError(f"no {count} synthetic ids on {born}")
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from actors.models import Consent, Member, Patient, RelativeLink, Role, Team
+from actors.validators import validate_national_id
 from careplans.models import CarePlanVersion
 from coordination import demo_national
 from coordination.models import Meeting, Notification, Task
@@ -34,6 +35,13 @@ def national(db: None) -> dict[str, int]:
 def test_the_tables_hold_the_national_shapes_in_proportion(national: dict[str, int]) -> None:
     teams = Team.objects.count()
     assert Patient.objects.count() == PATIENTS
+    # Fødselsnummer with valid check digits and birth dates, for patients and relatives.
+    for national_id in Patient.objects.values_list("national_id", flat=True):
+        validate_national_id(national_id)
+    for national_id in RelativeLink.objects.exclude(national_id="").values_list(
+        "national_id", flat=True
+    ):
+        validate_national_id(national_id)
     assert PATIENTS <= teams <= PATIENTS * 1.2
     assert national["teams"] == teams
     # Per team about 8 memberships, 2 plan versions, 2 meetings and 4 tasks; 4 notifications
