@@ -9,10 +9,10 @@ access-log rows; every figure scales with ``patients``.
 Shapes: patients live in kommuner of ``PER_KOMMUNE`` patients each (357 at 500,000), each
 kommune with its koordinerende enhet, two legekontor, hjemmetjeneste, psykisk helse og rus,
 NAV and a legevakt, and an HF for every ``KOMMUNER_PER_HF`` kommuner (DPS and hospital wards).
-Every kommune has its own staff pools, so a coordinator has about 15 teams, a GP 30, a
-nurse 20, a NAV adviser 40. Teams have 4–11 members (a mandatory role missing in about one
-in seven), one in two thousand is very large (60–80, with therapists and a wide private
-network); closed teams have their members left, three in ten open teams a member who left.
+Every kommune has its own staff pools, so staff have 10–40 open teams each (a coordinator
+about 14, a GP 25, a nurse 15, a therapist 10, a specialist 26–30). Teams have 4–11 members
+(a mandatory role missing in about one in seven), one per kommune is very large (60–80, with
+every therapist of the kommune and a wide private network); closed teams have their members left, three in ten open teams a member who left.
 Plans have one to three versions (the last in force, or a draft while establishing), with a
 phase plan; patients have Min gode dag with two goals, consents (some withdrawn and given
 again), relatives (some with a login, some named by fødselsnummer only), need reports
@@ -546,7 +546,7 @@ def _generate(
             CASE WHEN old THEN {day} - 2100 - {r("tl", 3)} * 2
                  ELSE {day} - 40 - {r("tl", 3)} * 2 END AS est,
             CASE WHEN i = 1 THEN 10
-                 WHEN {r("tl", 12)} = 0 AND {r("tl", 13)} < 500 THEN 60 + {r("tl", 15)} % 21
+                 WHEN NOT old AND j = 700 THEN 60 + {r("tl", 15)} % 21
                  ELSE 4 + {r("tl", 15)} % 8 END AS size,
             CASE WHEN i <> 1 AND {r("tl", 16)} < 150 THEN 2 + {r("tl", 17)} % 2 ELSE -1 END
               AS missing,
@@ -581,15 +581,18 @@ def _generate(
 
     # --- memberships ---------------------------------------------------------------------
     # Slot s of a team: 0–6 one member from pools 0–6 (a missing mandatory role becomes a
-    # relative), in very large teams 7–56 therapists, and the private network after that.
+    # relative), 7 a therapist in teams of 9 or more, in the very large teams 7–56 every
+    # therapist of the kommune, and the private network after that.
     bm = b["actors_member"]
     pool_idx = "(CASE WHEN s = 0 THEN (j + shift) % 94 ELSE ((j + shift) * 3 + s) % p.size END)"
-    staff_slot = "(s <= 6 AND s <> missing) OR (s BETWEEN 7 AND 56 AND size >= 60)"
+    staff_slot = (
+        "(s <= 6 AND s <> missing) OR (s = 7 AND size >= 9) OR (s BETWEEN 7 AND 56 AND size >= 60)"
+    )
     member_user = (
         f"{bu} + k * {STAFF_BLOCK} + p.off + "
-        f"CASE WHEN s >= 7 THEN (j + s) % p.size ELSE {pool_idx} END"
+        f"CASE WHEN s >= 7 AND nat_t.size >= 60 THEN (j + s) % p.size ELSE {pool_idx} END"
     )
-    x_expr = f"CASE WHEN s >= 7 THEN (j + s) % p.size ELSE {pool_idx} END"
+    x_expr = f"CASE WHEN s >= 7 AND nat_t.size >= 60 THEN (j + s) % p.size ELSE {pool_idx} END"
     external_roles = "(ARRAY['familie', 'venn', 'nabo', 'annen', 'parorende_kontakt'])"
     counts["members"] = load.insert(
         "actors_member",
