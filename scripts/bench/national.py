@@ -90,6 +90,7 @@ class _Sides:
     each connection's prepared statements, as a deployment's kept connections do."""
 
     def __init__(self) -> None:
+        from django.core.cache import cache
         from django.db import connections
 
         self.wrappers = []
@@ -103,18 +104,24 @@ class _Sides:
             }
             self.wrappers.append(wrapper)
         self.original = connections["default"]
+        self.prefix = cache.key_prefix
 
     def use(self, side: int) -> None:
+        from django.core.cache import cache
         from django.db import connections
 
         connections["default"] = self.wrappers[side]
+        # And a cache of its own: a count cached at one size must not answer at the other.
+        cache.key_prefix = f"{self.prefix}national-{side}"
 
     def close(self) -> None:
+        from django.core.cache import cache
         from django.db import connections
 
         for wrapper in self.wrappers:
             wrapper.close()
         connections["default"] = self.original
+        cache.key_prefix = self.prefix
 
 
 def prepare(suffix: str, patients: int, log: Callable[[str], None] = print) -> float | None:
@@ -288,7 +295,7 @@ def main(argv: list[str]) -> int:
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
         | {"staticfiles": static}
     ):
-        labels, results = measure(args.runs, print)
+        labels, results = measure(args.runs, lambda line: print(line, file=sys.stderr, flush=True))
     print(report(results, labels, patients, args.runs))
     _use(SUFFIXES[1])
     failing = [(label, r) for label, r in zip(labels, results, strict=True) if not r.ok]
