@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -286,6 +287,18 @@ def report(results: list[Result], labels: list[str], patients: tuple[int, int], 
     return "\n".join(lines)
 
 
+def _large_tables() -> set[str]:
+    """The tables of the large database with over 100,000 rows (by the statistics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > 100000 "
+            "AND relnamespace = 'public'::regnamespace"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, nargs=2, default=SIZES, metavar=("SMALL", "LARGE"))
@@ -322,15 +335,20 @@ def main(argv: list[str]) -> int:
     print(report(results, labels, patients, args.runs))
     _use(SUFFIXES[1])
     failing = [(label, r) for label, r in zip(labels, results, strict=True) if not r.ok]
+    large_tables = _large_tables()
     shown = failing or [max(zip(labels, results, strict=True), key=lambda lr: lr[1].median(1))]
     for label, result in shown:
         seconds, sql, params = result.slowest[0]
         print(f"\n--- {label.strip()}: slowest query at {patients[1]:,} ({seconds * 1000:.1f} ms)")
         print(sql if len(sql) < 2000 else sql[:2000] + " …")
         try:
-            print(explain(sql, params))
+            plan = explain(sql, params)
         except Exception as error:  # noqa: BLE001 - the report goes on
             print(f"(EXPLAIN failed: {error})")
+            continue
+        print(plan)
+        scanned = sorted(set(re.findall(r"Seq Scan on (\w+)", plan)) & large_tables)
+        print(f"sequential scans of large tables: {', '.join(scanned) or 'none'}")
     if args.report_only:
         return 0
     return 0 if not failing else 1
