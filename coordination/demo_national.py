@@ -12,8 +12,8 @@ NAV and a legevakt, and an HF for every ``KOMMUNER_PER_HF`` kommuner (DPS and ho
 Every kommune has its own staff pools, so staff have 10–40 open teams each (a coordinator
 about 14, a GP 25, a nurse 15, a therapist 10, a specialist 26–30). Teams have 4–11 members
 (a mandatory role missing in about one in seven), one per kommune is very large (60–80, with
-every therapist of the kommune and a wide private network); closed teams have their members left, three in ten open teams a member who left.
-Plans have one to three versions (the last in force, or a draft while establishing), with a
+every therapist of the kommune and a wide private network); closed teams have their members
+left, three in ten open teams a member who left. Plans have one to three versions (the last in force, or a draft while establishing), with a
 phase plan; patients have Min gode dag with two goals, consents (some withdrawn and given
 again), relatives (some with a login, some named by fødselsnummer only), need reports
 before their team, mandates, meetings held and planned, tasks, notifications and 40 audit
@@ -27,7 +27,8 @@ only the rest of the country grows.
 Speed: rows are made by ``INSERT … SELECT`` over ``generate_series`` (fødselsnummer, which
 need check digits, are computed in Python and copied in), with explicit ids so that rows
 point at each other by arithmetic. While the tables fill, their foreign keys, unique
-constraints other than the primary key and secondary indexes are dropped; they are created
+constraints other than the primary key and secondary indexes are dropped (not a partial index
+over an IN list, which PostgreSQL would write back differently: it stays); they are created
 again afterwards from the definitions PostgreSQL gave before (``pg_get_indexdef``,
 ``pg_get_constraintdef``), so the schema ends exactly as the migrations made it and every
 constraint is checked over the whole table once. It all happens in one transaction: a run
