@@ -13,11 +13,11 @@ Every kommune has its own staff pools, so staff have 10–40 open teams each (a 
 about 14, a GP 25, a nurse 15, a therapist 10, a specialist 26–30). Teams have 4–11 members
 (a mandatory role missing in about one in seven), one per kommune is very large (60–80, with
 every therapist of the kommune and a wide private network); closed teams have their members
-left, three in ten open teams a member who left. Plans have one to three versions (the last in force, or a draft while establishing), with a
-phase plan; patients have Min gode dag with two goals, consents (some withdrawn and given
-again), relatives (some with a login, some named by fødselsnummer only), need reports
-before their team, mandates, meetings held and planned, tasks, notifications and 40 audit
-rows each over two years.
+left, three in ten open teams a member who left. Plans have one to three versions (the last
+in force, or a draft while establishing), with a phase plan; patients have Min gode dag with
+two goals, consents (some withdrawn and given again), relatives (some with a login, some
+named by fødselsnummer only), need reports before their team, mandates, meetings held and
+planned, tasks, notifications and 40 audit rows each over two years.
 
 Everything about patient ``i`` depends on ``i`` only (a hash of it), never on the total: the
 first kommune, where the benchmark's named users (``NAMED``) work, holds the same rows at
