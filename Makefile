@@ -41,7 +41,7 @@ help:
 	@echo "make services   check that PostgreSQL and Redis answer"
 	@echo "make chromium   install Debian's chromium for the browser tests"
 	@echo "make oidc-provider  install the test OpenID Provider (npm ci in tests/oidc_provider/)"
-	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders, BENCH_DATABASE_URL=…lkt_bench"
+	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders|national (national only by name), BENCH_ARGS=…, BENCH_DATABASE_URL=…lkt_bench"
 
 venv install: $(STAMP)
 
@@ -114,9 +114,12 @@ vendor:
 	install -D -m 644 $(HTMX)/LICENSE $(VENDOR)/htmx/LICENSE
 
 # Benchmarks empty their own database (its name must contain "bench"), never the test one.
-# BENCH picks benchmarks by name (scripts/bench/run.py lists them); empty runs all.
+# BENCH picks benchmarks by name (scripts/bench/run.py lists them); empty runs all but
+# national, which fails until the pages are flat in data size (issue 17).
+# BENCH_ARGS go to the benchmark (BENCH=national BENCH_ARGS="--report-only --runs 10").
 BENCH ?=
+BENCH_ARGS ?=
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lkt_bench
 bench: $(STAMP)
 	env -u REDIS_URL DATABASE_URL='$(BENCH_DATABASE_URL)' DJANGO_SETTINGS_MODULE=lkt.settings \
-		$(BIN)/python scripts/bench/run.py $(BENCH)
+		$(BIN)/python scripts/bench/run.py $(BENCH) $(if $(BENCH_ARGS),-- $(BENCH_ARGS))

@@ -1,7 +1,9 @@
 """Run LKT's benchmarks: ``python scripts/bench/run.py [name ...] [-- options]``.
 
 Each benchmark is a module in this folder with ``main(argv) -> int``; add one by writing the
-module and naming it in ``BENCHES``. With no name, every benchmark runs. Benchmarks need a
+module and naming it in ``BENCHES``. With no name, every benchmark in ``DEFAULT`` runs:
+all but ``national``, which fails until the pages are flat in data size (issue 17) and
+fills two large databases; run it by name. Benchmarks need a
 PostgreSQL database of their own (``DATABASE_URL``, by default ``lkt_bench``): they empty
 its tables. They are not part of ``make test``.
 """
@@ -20,7 +22,10 @@ BENCHES = {
     "sweep": "sweep",  # the daily reminder sweep at 100 and 100 000 teams
     "crisis": "crisis",  # the crisis card against the login page (target < 2×)
     "leaders": "leaders",  # status PDF (< 1 s) and leader report (< 5 s) over 20 000 patients
+    # every page at 10 000 and 500 000 patients (≤ 1.3×, the same queries); by name only
+    "national": "national",
 }
+DEFAULT = [name for name in BENCHES if name != "national"]
 
 
 def main(argv: list[str]) -> int:
@@ -33,7 +38,7 @@ def main(argv: list[str]) -> int:
         print(f"unknown benchmark: {', '.join(unknown)}; known: {', '.join(BENCHES)}")
         return 2
     status = 0
-    for name in names or list(BENCHES):
+    for name in names or DEFAULT:
         print(f"=== bench: {name}")
         module = importlib.import_module(BENCHES[name])
         status |= module.main(rest)

@@ -1,0 +1,358 @@
+"""Benchmark: every page flat in data size, at 10,000 and at 500,000 patients (issue 17).
+
+    make bench BENCH=national [BENCH_DATABASE_URL=postgres://…/lkt_bench]
+    DATABASE_URL=postgres://…/lkt_bench .venv/bin/python scripts/bench/run.py national \\
+        [-- --patients 10000 500000 --runs 30 --report-only]
+
+Not in the default list of ``make bench`` (``run.py`` without a name) until the pages are made
+flat: it fails today by design and would make every ``make bench`` fail; run it by name.
+
+Two databases, ``DATABASE_URL``'s name followed by ``_national_10k`` and ``_national_500k``
+(created and migrated if needed), are filled once each with the national data set of
+``coordination.demo_national`` at the two sizes of ``--patients``: a table in each records
+the size, and a database that holds another size is emptied and filled again. The load is
+bulk SQL in one transaction, then ANALYZE (a deployment's tables have statistics: without
+them PostgreSQL plans for empty tables); the time is printed.
+
+Then each page is requested in-process through Django's test Client (the whole middleware,
+view and template stack; persistent connections, as deployed) by the named users, who see
+the same rows at both sizes: the coordinator's home, the patient search, the koordinerende
+enhet's worklist, the leader's incomplete teams and indicators, the inbox, the patient's
+portal and access log, the relative's home, the team page, each section's htmx partial and
+the crisis card (legevakt). The sizes alternate in blocks, each block warmed up first (the
+connection prepares its statements after five runs); the median of ``--runs`` requests per
+page and size is compared (a page that takes seconds gets fewer, so that it costs at most
+``--budget`` seconds a size, and the table says how many), with the number of queries of one more request. One table is
+printed: measure, median at 10k, at 500k, ratio, target (≤ 1.3× and the same number of
+queries) and verdict; then EXPLAIN (ANALYZE, BUFFERS) at the large size of the slowest query
+of each page over target (or of the slowest page). Exit status 1 when a page is over target,
+unless ``--report-only``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from common import setup_django
+
+if TYPE_CHECKING:
+    from coordination.demo_national import Page
+
+SIZES = (10_000, 500_000)
+SUFFIXES = ("_national_10k", "_national_500k")
+RUNS = 30
+BLOCKS = 3
+WARMUP = 6  # psycopg prepares a statement on its fifth run
+TARGET = 1.3
+BUDGET = 60.0  # seconds of timed requests per page and size, at most
+
+
+@dataclass
+class Result:
+    times: dict[int, list[float]] = field(default_factory=lambda: {0: [], 1: []})
+    queries: dict[int, int] = field(default_factory=dict)
+    # The large size's queries of one request: (seconds, sql, params).
+    slowest: list[tuple[float, str, Any]] = field(default_factory=list)
+    runs: int = 0  # requests per size (fewer than --runs for a page of seconds)
+
+    def median(self, side: int) -> float:
+        return statistics.median(self.times[side]) * 1000
+
+    @property
+    def ratio(self) -> float:
+        return self.median(1) / self.median(0)
+
+    @property
+    def ok(self) -> bool:
+        return self.ratio <= TARGET and self.queries[0] == self.queries[1]
+
+
+def _use(suffix: str) -> None:
+    """Point the default connection at one of the two databases (migrated by setup_django)."""
+    from django.db import connection
+
+    name = _name(suffix)
+    if connection.settings_dict["NAME"] != name:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+
+
+def _name(suffix: str) -> str:
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0] + suffix
+
+
+class _Sides:
+    """One kept connection per database, swapped in as ``default``: a switch of size keeps
+    each connection's prepared statements, as a deployment's kept connections do."""
+
+    def __init__(self) -> None:
+        from django.core.cache import cache
+        from django.db import connections
+
+        self.wrappers = []
+        for suffix in SUFFIXES:
+            wrapper = connections.create_connection("default")
+            # Its own settings: the handler's dict is shared with the default connection.
+            wrapper.settings_dict = {
+                **wrapper.settings_dict,
+                "NAME": _name(suffix),
+                "CONN_MAX_AGE": 600,
+            }
+            self.wrappers.append(wrapper)
+        self.original = connections["default"]
+        self.prefix = cache.key_prefix
+
+    def use(self, side: int) -> None:
+        from django.core.cache import cache
+        from django.db import connections
+
+        connections["default"] = self.wrappers[side]
+        # And a cache of its own: a count cached at one size must not answer at the other.
+        cache.key_prefix = f"{self.prefix}national-{side}"
+
+    def close(self) -> None:
+        from django.core.cache import cache
+        from django.db import connections
+
+        for wrapper in self.wrappers:
+            wrapper.close()
+        connections["default"] = self.original
+        cache.key_prefix = self.prefix
+
+
+def prepare(suffix: str, patients: int, log: Callable[[str], None] = print) -> float | None:
+    """The database with ``patients``: reused when there, else emptied and filled. Returns the
+    seconds the fill took, or None when reused."""
+    setup_django(suffix=suffix)
+    from django.db import connection
+    from django.utils import timezone
+
+    from coordination import demo_national
+
+    with connection.cursor() as cursor:
+        there = demo_national.loaded_patients(cursor)
+    if there == patients:
+        log(f"  {connection.settings_dict['NAME']}: {patients:,} patients, reused")
+        return None
+    log(f"  {connection.settings_dict['NAME']}: filling with {patients:,} patients")
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND "
+            "(tablename ~ '^(actors|careplans|coordination|lkt)_' OR tablename IN "
+            "('django_session', %s))",
+            [demo_national.MARKER],
+        )
+        tables = [row[0] for row in cursor.fetchall()]
+        if there is not None or _has_rows(cursor):
+            # Another size (or a partial run before the marker): empty it. TRUNCATE fires no
+            # row trigger, so the access log's append-only trigger stays as it is.
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    demo_national.generate(patients, timezone.localdate(), progress=log)
+    loaded = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        began = time.perf_counter()
+        cursor.execute("ANALYZE")
+        log(f"  ANALYZE {time.perf_counter() - began:.0f} s")
+    seconds = time.perf_counter() - started
+    log(f"  filled in {loaded:.0f} s, {seconds:.0f} s with ANALYZE")
+    return seconds
+
+
+def _has_rows(cursor: Any) -> bool:
+    cursor.execute("SELECT EXISTS (SELECT 1 FROM actors_patient)")
+    return bool(cursor.fetchone()[0])
+
+
+class _Recorder:
+    """An execute wrapper: every query of a request with its time and parameters."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[float, str, Any]] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append((time.perf_counter() - began, sql, params))
+
+
+def _get(client: Any, page: Page) -> Any:
+    headers = {"HX-Request": "true"} if page.htmx else {}
+    response = client.get(page.url, secure=True, headers=headers)
+    if response.status_code != 200:
+        raise SystemExit(f"{page.label} ({page.url}): {response.status_code}")
+    return response
+
+
+def measure(runs: int, budget: float, log: Callable[[str], None]) -> tuple[list[str], list[Result]]:
+    from django.db import connection
+    from django.test import Client
+
+    from coordination.demo_national import named_users, pages
+
+    sides = _Sides()
+    prepared: list[dict[str, Any]] = []
+    for side in (0, 1):
+        sides.use(side)
+        users = named_users()
+        clients = {}
+        for key, user in users.items():
+            clients[key] = Client()
+            clients[key].force_login(user)
+        prepared.append({"pages": pages(users), "clients": clients})
+    labels = [p.label for p in prepared[0]["pages"]]
+    if labels != [p.label for p in prepared[1]["pages"]]:
+        raise SystemExit("the two sizes do not have the same pages")
+    results = [Result() for _ in labels]
+    for n, label in enumerate(labels):
+        result = results[n]
+        log(f"  {label.strip()}")
+        slowest = 0.0
+        for side in (0, 1):
+            sides.use(side)
+            page = prepared[side]["pages"][n]
+            for _ in range(WARMUP):
+                began = time.perf_counter()
+                _get(prepared[side]["clients"][page.user], page)
+            slowest = max(slowest, time.perf_counter() - began)
+        # A page of seconds gets fewer runs, so that the whole benchmark keeps to its time.
+        result.runs = max(BLOCKS, min(runs, int(budget / max(slowest, 1e-3))))
+        per_block = max(1, result.runs // BLOCKS)
+        for block in range(BLOCKS):
+            for side in (0, 1):
+                sides.use(side)
+                page = prepared[side]["pages"][n]
+                client = prepared[side]["clients"][page.user]
+                if block:
+                    _get(client, page)  # the other size ran in between
+                for _ in range(per_block):
+                    began = time.perf_counter()
+                    _get(client, page)
+                    result.times[side].append(time.perf_counter() - began)
+        for side in (0, 1):
+            sides.use(side)
+            page = prepared[side]["pages"][n]
+            recorder = _Recorder()
+            with connection.execute_wrapper(recorder):
+                _get(prepared[side]["clients"][page.user], page)
+            result.queries[side] = len(recorder.queries)
+            if side == 1:
+                result.slowest = sorted(recorder.queries, key=lambda q: q[0], reverse=True)
+    sides.close()
+    return labels, results
+
+
+def explain(sql: str, params: Any) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of one query, rolled back (it may be the audit insert)."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return plan
+
+
+def report(results: list[Result], labels: list[str], patients: tuple[int, int], runs: int) -> str:
+    small, large = (f"{n // 1000}k" if n >= 1000 else str(n) for n in patients)
+    head = (
+        f"{'measure':<34} {'median ' + small:>11} {'median ' + large:>12} {'ratio':>7}  "
+        f"{'queries':>9}  {'target':<22} verdict"
+    )
+    lines = [
+        f"Pages at {patients[0]:,} and {patients[1]:,} patients (median of {runs} requests "
+        "each, in-process Client, persistent connection)",
+        head,
+        "-" * len(head),
+    ]
+    for label, result in zip(labels, results, strict=True):
+        queries = f"{result.queries[0]}/{result.queries[1]}"
+        if result.runs < runs:
+            label = f"{label} (n={result.runs // BLOCKS * BLOCKS})"
+        lines.append(
+            f"{label:<34} {result.median(0):>8.1f} ms {result.median(1):>9.1f} ms "
+            f"{result.ratio:>6.2f}×  {queries:>9}  ≤ {TARGET}×, same queries    "
+            f"{'OK' if result.ok else 'over target'}"
+        )
+    return "\n".join(lines)
+
+
+def _large_tables() -> set[str]:
+    """The tables of the large database with over 100,000 rows (by the statistics)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples > 100000 "
+            "AND relnamespace = 'public'::regnamespace"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--patients", type=int, nargs=2, default=SIZES, metavar=("SMALL", "LARGE"))
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=BUDGET,
+        help="seconds per page and size: a slower page gets fewer runs (at least 3)",
+    )
+    parser.add_argument(
+        "--report-only", action="store_true", help="print the table, exit 0 whatever it says"
+    )
+    parser.add_argument(
+        "--generate-only", action="store_true", help="fill the databases, measure nothing"
+    )
+    args = parser.parse_args(argv)
+    patients = (args.patients[0], args.patients[1])
+    for suffix, n in zip(SUFFIXES, patients, strict=True):
+        prepare(suffix, n)
+    if args.generate_only:
+        return 0
+    from django.test.utils import override_settings, setup_test_environment
+
+    setup_test_environment()
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(
+        STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+        | {"staticfiles": static}
+    ):
+        labels, results = measure(
+            args.runs, args.budget, lambda line: print(line, file=sys.stderr, flush=True)
+        )
+    print(report(results, labels, patients, args.runs))
+    _use(SUFFIXES[1])
+    failing = [(label, r) for label, r in zip(labels, results, strict=True) if not r.ok]
+    large_tables = _large_tables()
+    shown = failing or [max(zip(labels, results, strict=True), key=lambda lr: lr[1].median(1))]
+    for label, result in shown:
+        seconds, sql, params = result.slowest[0]
+        print(f"\n--- {label.strip()}: slowest query at {patients[1]:,} ({seconds * 1000:.1f} ms)")
+        print(sql if len(sql) < 2000 else sql[:2000] + " …")
+        try:
+            plan = explain(sql, params)
+        except Exception as error:  # noqa: BLE001 - the report goes on
+            print(f"(EXPLAIN failed: {error})")
+            continue
+        print(plan)
+        scanned = sorted(set(re.findall(r"Seq Scan on (\w+)", plan)) & large_tables)
+        print(f"sequential scans of large tables: {', '.join(scanned) or 'none'}")
+    if args.report_only:
+        return 0
+    return 0 if not failing else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
