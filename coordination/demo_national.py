@@ -1067,6 +1067,13 @@ def _generate(
         WHEN 2 THEN {bu} + k * {STAFF_BLOCK} + 250 + (j * 3 + 4) % 70
         ELSE CASE WHEN i = 1 OR {r("i", 4)} < 300 THEN {bu + PATIENT_USERS} + i
                   ELSE {bu} + k * {STAFF_BLOCK} + j % 94 END END"""
+    # Each month of the two years its own partition first (migration lkt 0005), as beat would
+    # have made them, so the rows do not all land in the default partition.
+    load.sql(
+        f"SELECT lkt_accesslog_add_month(({now} - interval '730 days' + m * interval '1 month')"
+        "::date) FROM generate_series(0, 25) AS m",
+        "access log partitions",
+    )
     counts["access log"] = load.insert(
         "lkt_accesslog",
         {

@@ -52,6 +52,10 @@ def test_the_tables_hold_the_national_shapes_in_proportion(national: dict[str, i
     assert 2 * teams <= Task.objects.count() <= 7 * teams
     assert Notification.objects.count() == 4 * PATIENTS
     assert AccessLog.objects.count() == 40 * PATIENTS
+    # Two years of audit rows, each in its month's partition, none left to the default.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM lkt_accesslog_default")
+        assert cursor.fetchone()[0] == 0
     # History: closed teams with their members gone, members who left open teams, plans
     # superseded, consents withdrawn and given again.
     assert Team.objects.filter(status=Team.Status.CLOSED).exists()
