@@ -61,6 +61,8 @@ KOMMUNER_PER_HF = 18
 ACCESS_ROWS_PER_PATIENT = 40
 NOTIFICATIONS_PER_PATIENT = 4
 MARKER = "bench_national"
+# Raised when the generator changes what it makes: a database of another version is refilled.
+VERSION = 2
 
 # The named users the benchmark logs in as: the same rows at every size.
 NAMED = {
@@ -269,7 +271,9 @@ class _Loader:
         return rows
 
     def base(self, table: str) -> int:
-        self.cursor.execute(f"SELECT COALESCE(max(id), 0) FROM {table}")
+        """Ids are this plus a formula that starts at 0: never 0 itself, which reads as no
+        row in ``if user_id`` and the like."""
+        self.cursor.execute(f"SELECT COALESCE(max(id), 0) + 1 FROM {table}")
         return int(self.cursor.fetchone()[0])
 
     def insert(self, table: str, columns: dict[str, str], source: str, label: str) -> int:
@@ -361,10 +365,13 @@ def schema_snapshot(cursor: Any, tables: tuple[str, ...] = TABLES) -> set[tuple[
 
 def loaded_patients(cursor: Any) -> int | None:
     """The size of the data set in this database, or None when there is none."""
-    cursor.execute("SELECT to_regclass(%s)", [MARKER])
-    if cursor.fetchone()[0] is None:
+    cursor.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+        [MARKER, "version"],
+    )
+    if cursor.fetchone() is None:
         return None
-    cursor.execute(f"SELECT patients FROM {MARKER}")
+    cursor.execute(f"SELECT patients FROM {MARKER} WHERE version = %s", [VERSION])
     row = cursor.fetchone()
     return int(row[0]) if row else None
 
@@ -1126,13 +1133,12 @@ def _generate(
             f"GREATEST((SELECT max(id) FROM {table}), 1))"
         )
     cursor.execute(
-        f"CREATE TABLE IF NOT EXISTS {MARKER} (patients integer NOT NULL, "
-        "made_on date NOT NULL, seconds real NOT NULL)"
+        f"DROP TABLE IF EXISTS {MARKER}; CREATE TABLE {MARKER} (patients integer NOT NULL, "
+        "version integer NOT NULL, made_on date NOT NULL, seconds real NOT NULL)"
     )
-    cursor.execute(f"DELETE FROM {MARKER}")
     cursor.execute(
-        f"INSERT INTO {MARKER} VALUES (%s, %s, %s)",
-        [n, today, time.perf_counter() - load.started],
+        f"INSERT INTO {MARKER} VALUES (%s, %s, %s, %s)",
+        [n, VERSION, today, time.perf_counter() - load.started],
     )
     return counts
 

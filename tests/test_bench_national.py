@@ -65,6 +65,7 @@ def test_the_tables_hold_the_national_shapes_in_proportion(national: dict[str, i
     # Every open team has a coordinator; the named one has a caseload of her own.
     assert not Team.objects.open().exclude(members__role=Role.COORDINATOR).exists()
     users = demo_national.named_users()
+    assert all(user.pk for user in users.values())  # no id 0, which reads as none
     coordinated = Team.objects.open().filter(
         members__user=users["coordinator"], members__role=Role.COORDINATOR
     )
