@@ -109,7 +109,7 @@ def test_a_fastlege_reports_a_need_and_the_unit_registers_the_approved_coordinat
     panel.get_by_label("Foreslått koordinator").select_option(value=str(cast.coordinator.pk))
     _checked(page, page_log)
     panel.get_by_role("button", name="Send til lederen").click()
-    expect(section.get_by_role("status")).to_contain_text("Forslaget er sendt til lederen")
+    expect(page.locator("#lkt-messages")).to_contain_text("Forslaget er sendt til lederen")
     # She has not logged in yet in this journey, and the proposal says so.
     expect(section).to_contain_text(f"{cast.coordinator} har aldri logget inn: venter på leder")
     _checked(page, page_log)
@@ -190,7 +190,7 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
         value=str(cast.member.pk)
     )
     page.locator("#coordinator-panel").get_by_role("button", name="Send til lederen").click()
-    expect(section.get_by_role("status")).to_contain_text("Forslaget er sendt til lederen")
+    expect(page.locator("#lkt-messages")).to_contain_text("Forslaget er sendt til lederen")
     _checked(page, page_log)
 
     _as(page, "leif")

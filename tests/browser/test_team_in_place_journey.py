@@ -37,7 +37,7 @@ def test_coordinator_adds_a_fastlege_in_place(
     with page.expect_request(lambda r: urlsplit(r.url).path.endswith("/aktorkart/")):
         panel.get_by_role("button", name="Legg til").click()
 
-    expect(members.get_by_role("status")).to_contain_text("Medlemmet er lagt til")
+    expect(page.locator("#lkt-messages")).to_contain_text("Medlemmet er lagt til")
     expect(members.get_by_role("cell", name="Frida Legevik", exact=True)).to_be_visible()
     expect(members.locator(".ds-alert[data-color=warning] li", has_text="Fastlege")).to_have_count(
         0
