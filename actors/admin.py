@@ -16,7 +16,7 @@ from django_otp.models import Device
 from actors import services
 from actors.forms import LoginForm
 from actors.models import MachineClient, Organisation, StaffInvitation, User
-from lkt import phones
+from lkt.core import phones
 
 security_log = logging.getLogger("lkt.security")
 

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from actors import selectors, services
+from actors.access import Action, can, check, require_user
 from actors.models import Organisation, Team, User
 from actors.serializers import (
     MemberInSerializer,
@@ -24,8 +25,7 @@ from actors.serializers import (
     TeamSerializer,
     patient_rows,
 )
-from lkt.access import Action, can, check, require_user
-from lkt.api_schema import reads, writes
+from lkt.core.api_schema import reads, writes
 
 _TEAM_ROWS = inline_serializer(
     "TeamRow",

@@ -24,8 +24,13 @@ from actors.models import (
 )
 from actors.staff_eligibility import member_label, staff_label, team_eligible
 from actors.validators import validate_national_id
-from lkt import phones
-from lkt.forms import DateField, DateInput, StyledFormMixin, unique_violation_as_validation_error
+from lkt.core import phones
+from lkt.core.forms import (
+    DateField,
+    DateInput,
+    StyledFormMixin,
+    unique_violation_as_validation_error,
+)
 
 T = TypeVar("T")
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from actors import selectors, services
+from actors.access import Action, require_user
 from actors.forms import (
     MemberAddForm,
     MemberEditForm,
@@ -28,8 +29,7 @@ from actors.forms import (
 )
 from actors.models import Member, Team
 from actors.selectors import team_section_url
-from lkt.access import Action, require_user
-from lkt.http import HtmxHttpRequest, form_answer, form_data, saved_in_panel
+from lkt.core.http import HtmxHttpRequest, form_answer, form_data, saved_in_panel
 
 FORMS_TEMPLATE = "actors/member_forms.html"
 
@@ -108,5 +108,5 @@ def team_activate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         lambda data: services.team_activate(actor=require_user(request.user), team=team, **data),
     ):
         messages.success(request, _("Aktørfellesskapet er aktivt."))
-        return redirect("actors:team-detail", pk=team.pk)
+        return redirect("workspace:team-detail", pk=team.pk)
     return render(request, "actors/team_activate.html", {"form": form, "team": team})

@@ -71,7 +71,7 @@ class User(AbstractUser):
 
     kind = models.CharField(_("type bruker"), max_length=16, choices=Kind.choices)
     # The person's fødselsnummer as ID-porten or HelseID gives it (``pid``): the stable key of
-    # every login after the first (actors.identity). Empty for accounts that never logged in so.
+    # every login after the first (actors.identity.linking). Empty for accounts that never logged in so.
     national_id = models.CharField(
         _("fødselsnummer"), max_length=11, blank=True, validators=[validate_national_id]
     )
@@ -193,7 +193,7 @@ class Organisation(models.Model):
         NAV = "nav", _("NAV")
         SKOLE = "skole", _("Skole")
         BARNEVERN = "barnevern", _("Barnevern")
-        # Night and emergency services: their staff see only the crisis card (lkt.access).
+        # Night and emergency services: their staff see only the crisis card (actors.access).
         LEGEVAKT = "legevakt", _("Legevakt")
         AMK = "amk", _("AMK-sentral")
         # A fysioterapeut, psykolog or spesialist in practice of their own; its level says
@@ -258,7 +258,7 @@ class Patient(models.Model):
         verbose_name_plural = _("pasienter")
         ordering = ["name"]
         indexes = [
-            # The daily sweep finds those who turned 16 in the last days (coordination.turning_16).
+            # The daily sweep finds those who turned 16 in the last days (coordination.referral.turning_16).
             models.Index(fields=["birth_date"], name="patients_by_birth_date")
         ]
 
@@ -945,7 +945,7 @@ class Representation(models.Model):
                 name="ended_representation_has_reason",
             ),
             # Its partial index, over the open rows only, also serves the daily sweep's search
-            # for open foreldreansvar of patients who have turned 16 (coordination.turning_16).
+            # for open foreldreansvar of patients who have turned 16 (coordination.referral.turning_16).
             models.UniqueConstraint(
                 fields=["relative_link", "basis"],
                 condition=Q(ended_at__isnull=True),
@@ -971,7 +971,7 @@ class StaffInvitation(models.Model):
     links the person to the invitation (``accepted_by``) and so to the organisation.
 
     The row is its own trail: who invited and when, who revoked it and when, who took it in
-    use and when; nothing is deleted (``actors.invitation_services``)."""
+    use and when; nothing is deleted (``actors.invitations.services``)."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -1062,7 +1062,7 @@ class StaffInvitation(models.Model):
 
 class IdentitySession(models.Model):
     """Which Django session a provider's session (``iss`` + ``sid``) opened, so the provider's
-    front-channel logout ends it (``actors.identity_views.frontchannel_logout``). Kept small:
+    front-channel logout ends it (``actors.identity.views.frontchannel_logout``). Kept small:
     a row goes with its session at logout."""
 
     issuer = models.CharField(max_length=200)
@@ -1080,7 +1080,7 @@ class IdentitySession(models.Model):
 class MachineClient(models.Model):
     """A system that reads FHIR from LKT with OAuth 2 client-credentials tokens (HelseID in
     production): which client it is (the token's ``client_id``), the organisation it belongs
-    to, which decides the teams it reads (lkt.access), and the scopes LKT grants it. Its user
+    to, which decides the teams it reads (actors.access), and the scopes LKT grants it. Its user
     (kind ``system``) is who the audit log names; deactivating that user shuts it out."""
 
     name = models.CharField(_("navn"), max_length=200)

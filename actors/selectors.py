@@ -7,25 +7,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from actors.models import (
-    MANDATORY_ROLES,
-    CommunicationLine,
-    Consent,
-    Member,
-    NetworkLevel,
-    Patient,
-    RelativeLink,
-    Role,
-    Team,
-    User,
-)
-from lkt import audit
-from lkt.access import (
+from actors.access import (
     Action,
     allows,
     as_user,
@@ -38,11 +26,24 @@ from lkt.access import (
     sees_team,
     visible_patients,
 )
+from actors.models import (
+    MANDATORY_ROLES,
+    CommunicationLine,
+    Consent,
+    Member,
+    NetworkLevel,
+    Patient,
+    RelativeLink,
+    Role,
+    Team,
+    User,
+)
+from lkt.core import audit
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
-    from lkt.access import AnyUser, Standing
+    from actors.access import AnyUser, Standing
 
 
 def _has_role(role: Role) -> Exists:
@@ -303,5 +304,26 @@ def team_list_incomplete_for_leader(user: AnyUser) -> list[Team]:
 
 
 def team_section_url(team_pk: int, key: str) -> str:
-    """A section of the team page by its key (actors.team_page): where a message points."""
-    return reverse("actors:team-detail", args=[team_pk]) + f"#{key}"
+    """A section of the team page by its key (lkt.workspace.team_page): where a message points."""
+    return reverse("workspace:team-detail", args=[team_pk]) + f"#{key}"
+
+
+def portal_patient(user: AnyUser, pk: int) -> tuple[Patient, Standing]:
+    """The patient whose portal this is, and the viewer's standing (404 for strangers, 403 for
+    staff: the portal is the patient's and their relatives' own view). Not audited."""
+    patient = Patient.objects.filter(pk=pk).first()
+    if patient is None:
+        raise Http404
+    standing = check(user, Action.VIEW_IDENTITY, patient)
+    viewer = as_user(user)
+    if viewer is None or viewer.kind == User.Kind.STAFF:
+        raise PermissionDenied
+    return patient, standing
+
+
+def own_patient(user: User) -> Patient:
+    """The patient record of a patient user."""
+    patient = Patient.objects.filter(user=user).first()
+    if patient is None:
+        raise Http404
+    return patient

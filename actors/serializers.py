@@ -1,8 +1,8 @@
 """The API's shapes: what a role reads is what the same role's page shows, no more.
 
-The access policy decides what a reader may see (``lkt.access``); a serializer is told, it does
+The access policy decides what a reader may see (``actors.access``); a serializer is told, it does
 not guess: ``personal_id`` in the context is ``allows(standing, Action.VIEW_PERSONAL_ID)`` for
-one patient, or a list row's ``shows_personal_id`` (``lkt.access.identifies``). Members are
+one patient, or a list row's ``shows_personal_id`` (``actors.access.identifies``). Members are
 read as the team page lists them (name, role, organisation, level, closeness, involvement,
 expected leave and the contact the page links to), never the fields of the coordinator's
 member form (the user behind a member, the external contact's raw fields, dates of joining).
@@ -16,7 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Member, Organisation, Patient, Role, Team, User
-from lkt.api import DateField
+from lkt.core.api import DateField
 
 
 class OrganisationSerializer(serializers.ModelSerializer[Organisation]):

@@ -1,6 +1,6 @@
 """Every write about people, teams, relatives and consent. One function per use case.
 
-Each runs in one transaction, checks access through ``lkt.access.authorize`` (which also writes
+Each runs in one transaction, checks access through ``actors.access.authorize`` (which also writes
 the audit record) and validates with the model's own constraints first, so a bad input gets a
 clear message and nothing is half-saved.
 """
@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors import signals
+from actors.access import AGE_OF_HEALTH_CONSENT, Action, authorize, is_unit_staff
 from actors.models import (
     MANDATORY_ROLES,
     Closeness,
@@ -35,8 +36,7 @@ from actors.validators import (
     validate_client_scopes,
     validate_national_id,
 )
-from lkt import audit
-from lkt.access import AGE_OF_HEALTH_CONSENT, Action, authorize, is_unit_staff
+from lkt.core import audit
 
 
 def _require_staff(actor: User) -> None:
@@ -169,7 +169,7 @@ def member_end(
 def _refuse_coordinator_by_hand(role: str, *, was: str = "") -> None:
     """Nobody becomes coordinator by a choice in the members' forms: the coordinator is
     proposed, the line leader approves and the koordinerende enhet registers
-    (``coordination.services``), so the role always has a leader's approval behind it."""
+    (``coordination.referral.services``), so the role always has a leader's approval behind it."""
     if role == Role.COORDINATOR and was != Role.COORDINATOR:
         raise ValidationError(
             {
@@ -356,7 +356,7 @@ def machine_client_register(
     *, actor: User, name: str, client_id: str, organisation: Organisation, scopes: str
 ) -> MachineClient:
     """An administrator registers a system that reads FHIR (an EPJ): its HelseID client id, its
-    organisation (which decides the teams it reads, lkt.access) and the scopes LKT grants it.
+    organisation (which decides the teams it reads, actors.access) and the scopes LKT grants it.
     Its user (kind ``system``, no password: it never logs in on the pages) is who the audit
     log names for its reads."""
     if not (actor.is_active and actor.is_superuser):

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 # A coordinator's membership has ended, or a leave date was recorded (``member``): the
-# coordinator's leaders and the deputy are to be told (coordination.services).
+# coordinator's leaders and the deputy are to be told (coordination.referral.services).
 coordinator_leaving = Signal()
 # The team's coordinator is no longer the one the mandate names (``team``): the mandate passes
-# to the coordinator who remains (coordination.services).
+# to the coordinator who remains (coordination.referral.services).
 coordinator_stepped_down = Signal()

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from actors.models import CLINICAL_PROFESSIONS, Member, Organisation, User
 
-# Organisation kinds whose staff see only the crisis card (as lkt.access.NIGHT_SERVICE_KINDS,
+# Organisation kinds whose staff see only the crisis card (as actors.access.NIGHT_SERVICE_KINDS,
 # which reads this constant; the access policy sits above this module).
 NIGHT_SERVICE_KINDS = (Organisation.Kind.LEGEVAKT, Organisation.Kind.AMK)
 # Why someone is refused a role in a team (the services say it on the field).
@@ -60,7 +60,7 @@ def team_role_condition() -> Q:
 
 def can_log_in() -> Q:
     """Users with a way to log in: a usable password, or an identity a HelseID login links
-    (``actors.identity``: the fødselsnummer, else the HPR-nummer). Django marks an unusable
+    (``actors.identity.linking``: the fødselsnummer, else the HPR-nummer). Django marks an unusable
     password with a leading "!" (``make_password(None)``)."""
     usable = ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)
     return usable | ~Q(national_id="") | ~Q(hpr_number="")

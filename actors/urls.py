@@ -2,32 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from actors import (
-    invitation_views,
-    member_views,
-    network_views,
-    portal_pdf,
-    portal_views,
-    relative_views,
-    views,
-)
-from actors.team_page import SECTIONS
-from careplans import good_day_rating_views
+from actors import member_views, views
+from actors.invitations import views as invitation_views
+from actors.network import views as network_views
+from actors.relatives import views as relative_views
 
 app_name = "actors"
 
 urlpatterns = [
-    *(
-        path(
-            f"aktorfellesskap/<int:pk>/{section.key}/",
-            views.team_section,
-            {"key": section.key},
-            name=f"team-{section.key}",
-        )
-        for section in SECTIONS
-    ),
-    path("aktorfellesskap/", views.team_list, name="team-list"),
-    path("aktorfellesskap/<int:pk>/", views.team_detail, name="team-detail"),
     path("aktorfellesskap/<int:pk>/aktiver/", member_views.team_activate, name="team-activate"),
     path("aktorfellesskap/<int:pk>/medlemmer/ny/", member_views.member_add, name="member-add"),
     path(
@@ -46,7 +28,7 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent-withdraw",
     ),
-    # Relatives and representation on the team page (actors.relative_views).
+    # Relatives and representation on the team page (actors.relatives.views).
     path(
         "aktorfellesskap/<int:pk>/parorende/ny/",
         relative_views.relative_create,
@@ -98,7 +80,7 @@ urlpatterns = [
     path("pasienter/ny/", views.patient_register, name="patient-register"),
     path("parorende/", views.relative_home, name="relative-home"),
     path("leder/ufullstendige-team/", views.incomplete_teams, name="incomplete-teams"),
-    # Staff invitations by leaders and coordinators (actors.invitation_views).
+    # Staff invitations by leaders and coordinators (actors.invitations.views).
     path("ansatte/invitasjoner/", invitation_views.staff_invitations, name="staff-invitations"),
     path(
         "ansatte/invitasjoner/<int:pk>/trekk-tilbake/",
@@ -106,48 +88,5 @@ urlpatterns = [
         name="staff-invitation-revoke",
     ),
     # The patient and relative portal ("Min side").
-    path("min-side/", portal_views.portal_home, name="portal-home"),
-    path("min-side/<int:patient_pk>/", portal_views.portal_overview, name="portal-overview"),
     # --- issue 8: portal (plan PDF, good days) ---
-    path(
-        "min-side/<int:patient_pk>/planen.pdf", portal_pdf.portal_plan_pdf, name="portal-plan-pdf"
-    ),
-    path(
-        "min-side/<int:patient_pk>/gode-dager/",
-        good_day_rating_views.portal_good_days,
-        name="portal-good-days",
-    ),
-    path(
-        "aktorfellesskap/<int:pk>/gode-dager/ny/",
-        good_day_rating_views.team_good_days_record,
-        name="team-good-days-record",
-    ),
-    path("min-side/<int:patient_pk>/teamet/", portal_views.portal_team, name="portal-team"),
-    path("min-side/<int:patient_pk>/planen/", portal_views.portal_plan, name="portal-plan"),
-    path("min-side/<int:patient_pk>/samtykke/", portal_views.portal_consent, name="portal-consent"),
-    path(
-        "min-side/<int:patient_pk>/parorende/",
-        relative_views.portal_relatives,
-        name="portal-relatives",
-    ),
-    path(
-        "min-side/<int:patient_pk>/parorende/ny/",
-        relative_views.portal_relative_add,
-        name="portal-relative-add",
-    ),
-    path(
-        "min-side/<int:patient_pk>/parorende/<int:link_pk>/",
-        relative_views.portal_relative_update,
-        name="portal-relative-update",
-    ),
-    path(
-        "min-side/<int:patient_pk>/parorende/<int:link_pk>/avslutt/",
-        relative_views.portal_relative_end,
-        name="portal-relative-end",
-    ),
-    path(
-        "min-side/<int:patient_pk>/innsyn/",
-        portal_views.portal_access_log,
-        name="portal-access-log",
-    ),
 ]

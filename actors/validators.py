@@ -11,9 +11,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lkt import phones
-from lkt.dates import short_date
-from lkt.forms import in_date_range
+from lkt.core import phones
+from lkt.core.dates import short_date
+from lkt.core.forms import in_date_range
 
 if TYPE_CHECKING:
     from django.apps.registry import Apps
@@ -126,7 +126,7 @@ def birth_date_from_national_id(value: str) -> dt.date:
             _("Fødselsnummeret inneholder ikke en gyldig fødselsdato."), code="invalid"
         ) from None
     # The individual number allows births from 1854 to 2039; nobody in care was born before the
-    # range of every typed date (lkt.forms) or is born yet.
+    # range of every typed date (lkt.core.forms) or is born yet.
     if not in_date_range(born) or born > timezone.localdate():
         raise ValidationError(
             _("Fødselsnummeret gir fødselsdatoen %(date)s, som ikke kan stemme."),
@@ -173,7 +173,7 @@ def validate_org_number(value: str) -> None:
 
 def normalize_phone(value: str) -> str:
     """A phone number in E.164 (``+4791234567``): Norwegian unless typed with + and a country
-    code, as for a relative abroad (lkt.phones); raises ValidationError otherwise."""
+    code, as for a relative abroad (lkt.core.phones); raises ValidationError otherwise."""
     return phones.normalize(value)
 
 

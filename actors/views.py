@@ -9,76 +9,17 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django.views.decorators.vary import vary_on_headers
 
 from actors import selectors, services
+from actors.access import Action, is_leader, require_staff, require_user
 from actors.forms import (
     ConsentForm,
     PatientRegisterForm,
     submit,
 )
 from actors.models import Consent, User
-from actors.network_selectors import continuity_warnings_for_teams
-from actors.selectors import team_section_url
-from actors.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
-from coordination.task_selectors import overdue_counts
-from lkt.access import Action, allows, is_leader, require_user
-from lkt.http import HtmxHttpRequest, form_data
-from lkt.throttling import lookup_refused_message, national_id_lookup_refused
-
-
-def _staff(request: HtmxHttpRequest) -> User:
-    user = require_user(request.user)
-    if user.kind != User.Kind.STAFF:
-        raise PermissionDenied
-    return user
-
-
-@login_required
-def team_list(request: HtmxHttpRequest) -> HttpResponse:
-    user = _staff(request)
-    teams = selectors.team_list_for_member(user)
-    unprepared = continuity_warnings_for_teams(teams)
-    # Element E: open tasks past their due date, one aggregate query for all the teams.
-    overdue = overdue_counts(team.pk for team in teams)
-    rows = [
-        (team, selectors.missing_roles(team), unprepared.get(team.pk, 0), overdue.get(team.pk, 0))
-        for team in teams
-    ]
-    return render(
-        request,
-        "actors/team_list.html",
-        {
-            "rows": rows,
-            "awaiting_consent": selectors.team_count_awaiting_consent(user),
-        },
-    )
-
-
-@login_required
-@vary_on_headers("HX-Request")
-def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    page = selectors.team_get(request.user, pk)
-    context = {"page": page, "team": page.team, "sections": visible_sections(page)}
-    return render(request, "actors/team_detail.html", context)
-
-
-@login_required
-@vary_on_headers("HX-Request")
-def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
-    """One section of the team page as an htmx partial; without htmx, the page at its anchor."""
-    section = SECTIONS_BY_KEY[key]
-    if not request.htmx:
-        return redirect(team_section_url(pk, key))
-    page = selectors.team_get(request.user, pk)
-    if not allows(page.standing, section.action):
-        raise PermissionDenied
-    context = {"page": page, "team": page.team, "data": section.data(page), "section": section}
-    if FOLLOWING in request.GET:
-        # A message belongs to the section whose change it reports: not taking it here leaves
-        # it for that section's own reload, whichever request arrives first.
-        context["messages"] = ()
-    return render(request, section.template, context)
+from lkt.core.http import HtmxHttpRequest, form_data
+from lkt.core.throttling import lookup_refused_message, national_id_lookup_refused
 
 
 @login_required
@@ -92,9 +33,9 @@ def patient_search(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def patient_register(request: HtmxHttpRequest) -> HttpResponse:
-    user = _staff(request)
+    user = require_staff(request.user)
     form = PatientRegisterForm(form_data(request))
-    # "Already registered" tells whether a fødselsnummer is in LKT: a lookup (lkt.throttling).
+    # "Already registered" tells whether a fødselsnummer is in LKT: a lookup (lkt.core.throttling).
     if form.is_valid() and (wait := national_id_lookup_refused(request)) is not None:
         form.add_error(None, lookup_refused_message(wait))
     team = submit(form, lambda data: services.patient_register(actor=user, **data))
@@ -102,7 +43,7 @@ def patient_register(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(
             request, _("Pasienten er registrert. Neste steg: innhent samtykke til deling.")
         )
-        return redirect("actors:team-detail", pk=team.pk)
+        return redirect("workspace:team-detail", pk=team.pk)
     return render(request, "actors/patient_register.html", {"form": form})
 
 
@@ -117,7 +58,7 @@ def consent_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         lambda data: services.consent_record(actor=actor, patient=team.patient, **data),
     ):
         messages.success(request, _("Samtykket er registrert."))
-        return redirect("actors:team-detail", pk=team.pk)
+        return redirect("workspace:team-detail", pk=team.pk)
     return render(request, "actors/consent_form.html", {"form": form, "team": team})
 
 
@@ -132,7 +73,7 @@ def consent_withdraw(request: HtmxHttpRequest, pk: int, consent_pk: int) -> Http
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Samtykket er trukket tilbake og gjelder ikke lenger."))
-    return redirect("actors:team-detail", pk=team.pk)
+    return redirect("workspace:team-detail", pk=team.pk)
 
 
 @login_required

@@ -229,7 +229,7 @@ class CarePlanVersion(models.Model):
                 condition=Q(status="in_force"),
                 name="one_plan_version_in_force",
             ),
-            # One open draft: a second "new draft" opens it (careplans.plan_services).
+            # One open draft: a second "new draft" opens it (careplans.plan.services).
             models.UniqueConstraint(
                 fields=["plan"],
                 condition=Q(status="draft"),
@@ -551,7 +551,7 @@ class AnnualActivityDone(models.Model):
 class AnnualActivityMissed(models.Model):
     """An occurrence of an årshjul activity whose day passed without it being marked done.
     Written when the daily sweep moves the activity on to its next occurrence
-    (``careplans.annual_schedule.roll_forward``): ``AnnualActivity`` itself then forgets it,
+    (``careplans.annual.schedule.roll_forward``): ``AnnualActivity`` itself then forgets it,
     and the leaders' "done on time" must still count it as due."""
 
     activity = models.ForeignKey(AnnualActivity, on_delete=models.PROTECT, related_name="missed")

@@ -2,11 +2,25 @@ from __future__ import annotations
 
 from django.urls import path
 
-from careplans import annual_views, phase_views, plan_views, views
+from careplans.annual import views as annual_views
+from careplans.good_day import rating_views as good_day_rating_views
+from careplans.good_day import views
+from careplans.phase import views as phase_views
+from careplans.plan import views as plan_views
 
 app_name = "careplans"
 
 urlpatterns = [
+    path(
+        "min-side/<int:patient_pk>/gode-dager/",
+        good_day_rating_views.portal_good_days,
+        name="portal-good-days",
+    ),
+    path(
+        "aktorfellesskap/<int:pk>/gode-dager/ny/",
+        good_day_rating_views.team_good_days_record,
+        name="team-good-days-record",
+    ),
     path("min-gode-dag/<int:patient_pk>/", views.good_day_detail, name="good-day"),
     path("min-gode-dag/<int:patient_pk>/lagre/", views.good_day_save, name="good-day-save"),
     path(

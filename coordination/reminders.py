@@ -6,7 +6,7 @@ proves the plans), and then a fixed number of queries for everyone to tell (coor
 leaders) for all due rows at once. So the sweep costs the same for 100 teams as for 100 000
 teams with the same things due (``make bench`` measures it).
 
-Never lost, never doubled: every reminder goes through ``coordination.notify.notify`` with an
+Never lost, never doubled: every reminder goes through ``coordination.notifications.notify.notify`` with an
 occurrence key (what, whom, which occurrence), in its own short transaction. A second run, a
 retry or two workers at once find the key taken and send nothing; a run that dies halfway is
 finished by the next run. Windows reach a week back where a missed day (an outage) would
@@ -26,13 +26,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from actors.models import Consent, Member, Organisation, Role, Team, User
-from careplans.annual_schedule import roll_forward
+from careplans.annual.schedule import roll_forward
 from careplans.models import AnnualActivity
-from coordination.evaluation_services import evaluation_meeting_propose
+from coordination.evaluation.services import evaluation_meeting_propose
 from coordination.models import Mandate, Notification, PlanPeriod, Task
-from coordination.notify import notify
-from coordination.turning_16 import turning_16_sweep
-from lkt.dates import short_date
+from coordination.notifications.notify import notify
+from coordination.referral.turning_16 import turning_16_sweep
+from lkt.core.dates import short_date
 
 Kind = Notification.Kind
 
@@ -65,7 +65,7 @@ def _url(name: str, *args: int, fallback_team: int) -> str:
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
-        return reverse("actors:team-detail", args=[fallback_team])
+        return reverse("workspace:team-detail", args=[fallback_team])
 
 
 def _open(team: Team) -> bool:
@@ -125,7 +125,7 @@ def _coordinators(team_ids: Iterable[int]) -> dict[int, list[Member]]:
 
 def _line_leaders(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
     """Leaders of each organisation or of one above it (at most four levels, as
-    ``coordination.selectors.line_leaders``): two queries for all organisations."""
+    ``coordination.referral.selectors.line_leaders``): two queries for all organisations."""
     ids = {i for i in organisation_ids if i}
     if not ids:
         return {}
@@ -402,7 +402,7 @@ def consent_renewal_reminders(today: dt.date) -> int:
             "innen %(date)s. Snakk med pasienten og registrer samtykket på nytt."
         ) % {"scope": consent.get_scope_display(), "team": team.pk, "date": _date(consent.renew_on)}
         occurrence = f"consent:{consent.pk}:{consent.renew_on.isoformat()}"
-        url = reverse("actors:team-detail", args=[team.pk])
+        url = reverse("workspace:team-detail", args=[team.pk])
         reminders += [
             Reminder(user, team, occurrence, message, url)
             for user in _users(coordinators.get(team.pk, []))
@@ -470,7 +470,7 @@ def member_leaving_reminders(today: dt.date) -> int:
             "date": _date(member.expected_leave_on),
         }
         occurrence = f"leaving:{member.pk}:{member.expected_leave_on.isoformat()}"
-        url = reverse("actors:team-detail", args=[member.team_id])
+        url = reverse("workspace:team-detail", args=[member.team_id])
         reminders += [
             Reminder(user, member.team, occurrence, message, url) for user in recipients.values()
         ]

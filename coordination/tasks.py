@@ -10,13 +10,17 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
-from coordination import outbox
-from coordination.alerts import escalate_due
-from coordination.digest import digest_send
-from coordination.night_digest import night_digest_late_task, night_digest_send
-from coordination.outbox import delivery_send_task
+from coordination.night.digest import night_digest_late_task, night_digest_send
+from coordination.notifications import outbox
+from coordination.notifications.digest import digest_send
+from coordination.notifications.outbox import delivery_send_task
+from coordination.phase.alerts import escalate_due
 from coordination.reminders import reminders_sweep
-from coordination.report_jobs import report_job_run_task, report_jobs_purge, report_jobs_sweep
+from coordination.reports.report_jobs import (
+    report_job_run_task,
+    report_jobs_purge,
+    report_jobs_sweep,
+)
 
 __all__ = ["delivery_send_task", "night_digest_late_task", "report_job_run_task"]
 
@@ -48,7 +52,7 @@ def digest_send_task() -> int:
 @shared_task(ignore_result=True)
 def night_digest_task() -> int:
     """07:30 every morning (Europe/Oslo): the night's contacts and break-glass openings to the
-    coordinators and deputies (``coordination.night_digest``), for today in Oslo."""
+    coordinators and deputies (``coordination.night.digest``), for today in Oslo."""
     return night_digest_send(timezone.localdate())
 
 

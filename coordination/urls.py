@@ -2,22 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from coordination import (
-    calendar_views,
-    crisis_views,
-    evaluation_views,
-    inbox_views,
-    indicator_views,
-    meeting_views,
-    message_views,
-    night_views,
-    observation_views,
-    preference_views,
-    status_report_views,
-    survey_views,
-    task_views,
-    views,
-)
+from coordination.evaluation import views as evaluation_views
+from coordination.meetings import views as meeting_views
+from coordination.messages import views as message_views
+from coordination.night import crisis_views
+from coordination.night import views as night_views
+from coordination.notifications import calendar_views, inbox_views, preference_views
+from coordination.observations import views as observation_views
+from coordination.referral import views
+from coordination.reports import status_report_views
+from coordination.reports import views as indicator_views
+from coordination.survey import views as survey_views
+from coordination.tiltak import views as task_views
 
 app_name = "coordination"
 

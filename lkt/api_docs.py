@@ -2,7 +2,7 @@
 
 The docs page is drf-spectacular's Swagger UI from drf-spectacular-sidecar: every file from our
 own origin, so it loads nothing from outside. It runs under the project's CSP as it is
-(``script-src 'self'``, ``style-src 'self'``, lkt.middleware): the split view serves the page's
+(``script-src 'self'``, ``style-src 'self'``, lkt.core.middleware): the split view serves the page's
 script as a file of its own (``?script=``) instead of inline, and our template moves the page's
 inline style to a file.
 """

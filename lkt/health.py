@@ -6,7 +6,7 @@ monitoring.
 out of rotation because beat died, when the pages still work.
 
 ``/helse/?full=1`` adds ``worker`` (a Celery worker answers a ping within a second) and
-``beat`` (beat's heartbeat, ``lkt.beat``, is under three minutes old) and is 503 when any part
+``beat`` (beat's heartbeat, ``lkt.core.beat``, is under three minutes old) and is 503 when any part
 fails, so a monitor raises the alarm when reminders, digests and the escalation of rød alerts
 would stop silently. Each field is ``true``, ``false``, or ``null`` where it does not apply:
 the embedded demo has no Redis and runs tasks in the web process.
@@ -27,8 +27,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from lkt.beat import heartbeat_at
 from lkt.celery import app
+from lkt.core.beat import heartbeat_at
 
 # Beat ticks at least once a minute (CELERY_BEAT_MAX_LOOP_INTERVAL): three minutes without a
 # heartbeat is a stopped beat, not a slow one.

@@ -56,7 +56,7 @@ class PasswordBackend(ModelBackend):
 
 
 class IdentityBackend(ModelBackend):
-    """The backend of a session opened through ID-porten or HelseID (actors.identity_views):
+    """The backend of a session opened through ID-porten or HelseID (actors.identity.views):
     it checks no password (``authenticate`` finds no one), it only reads the session's user."""
 
     def authenticate(

@@ -101,7 +101,7 @@ class ExportLog(AppendOnly):
 
 class LoginEvent(AppendOnly):
     """Every login through ID-porten or HelseID, let in or refused, and every first login
-    that linked an account (actors.identity). A refusal has no account and often no patient,
+    that linked an account (actors.identity.linking). A refusal has no account and often no patient,
     so it cannot be an ``AccessLog`` row; what is linked to a patient is in both."""
 
     class Outcome(models.TextChoices):
@@ -111,7 +111,7 @@ class LoginEvent(AppendOnly):
 
     provider = models.CharField(max_length=16)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
-    # Why a login was refused, or what a first login linked (actors.identity says each).
+    # Why a login was refused, or what a first login linked (actors.identity.linking says each).
     reason = models.CharField(max_length=32, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

@@ -55,9 +55,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "lkt.middleware.ContentSecurityPolicyMiddleware",
+    "lkt.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "lkt.middleware.RefuseNulMiddleware",
+    "lkt.core.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -68,9 +68,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # Messages added while answering htmx reach the page the user is on (lkt.middleware).
-    "lkt.middleware.HtmxMessagesMiddleware",
-    "lkt.middleware.UniqueViolationMiddleware",
+    # Messages added while answering htmx reach the page the user is on (lkt.core.middleware).
+    "lkt.core.middleware.HtmxMessagesMiddleware",
+    "lkt.core.middleware.UniqueViolationMiddleware",
     # Last: turns a login refused by django-axes into the lock-out answer (lkt.login).
     "axes.middleware.AxesMiddleware",
 ]
@@ -93,14 +93,14 @@ TEMPLATES = [
             ],
         },
     },
-    # Only the crisis card (lkt/jinja2.py says why).
+    # Only the crisis card (lkt/core/jinja2.py says why).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "lkt.jinja2.environment",
-            "context_processors": ["lkt.jinja2.i18n"],
+            "environment": "lkt.core.jinja2.environment",
+            "context_processors": ["lkt.core.jinja2.i18n"],
         },
     },
 ]
@@ -177,7 +177,7 @@ if LKT_TRUSTED_PROXIES:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 
-# OpenID Connect: ID-porten logs in patients and relatives, HelseID staff (actors.oidc). Each
+# OpenID Connect: ID-porten logs in patients and relatives, HelseID staff (actors.identity.oidc). Each
 # is on when its issuer is set; the client authenticates with private_key_jwt (the private key
 # is a PEM or JWK file). The accepted assurance levels and the claims read are settings, since
 # the two providers name them differently and HelseID moves its claims between versions.
@@ -348,16 +348,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # A message a worker has taken but not begun counts toward the visibility timeout too: taking
 # one at a time keeps a report queued behind a long task from being handed out twice.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Beat writes a heartbeat as it ticks (lkt.beat), which /helse/?full=1 reads; it ticks at
+# Beat writes a heartbeat as it ticks (lkt.core.beat), which /helse/?full=1 reads; it ticks at
 # least once a minute, whatever the schedule, so three minutes without one means it stopped.
-CELERY_BEAT_SCHEDULER = "lkt.beat:HeartbeatScheduler"
+CELERY_BEAT_SCHEDULER = "lkt.core.beat:HeartbeatScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 # A fixed schedule in code rather than django-celery-beat: the schedule is part of the
 # product (reviewed, versioned, tested), not something to edit in an admin at runtime.
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "coordination.tasks.outbox_flush_task", "schedule": 60.0},
     # Every minute: a rød alert escalates 30 minutes after it was sent if nobody acknowledged
-    # it, so the sweep must run far more often than that (coordination.alerts.ESCALATE_AFTER).
+    # it, so the sweep must run far more often than that (coordination.phase.alerts.ESCALATE_AFTER).
     "alert-escalate": {"task": "coordination.tasks.alert_escalate_task", "schedule": 60.0},
     # Daily: every reminder is about a date (due in 14 or 2 days, due today, ended), so one
     # run a day says everything on time, before the working day starts; a second run (a
@@ -381,19 +381,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=30),
     },
     # --- issue 8: reports ---
-    # Daily, at night: leaders' report files are kept a day (coordination.report_jobs.KEEP_FOR).
+    # Daily, at night: leaders' report files are kept a day (coordination.reports.report_jobs.KEEP_FOR).
     "report-jobs-purge": {
         "task": "coordination.tasks.report_jobs_purge_task",
         "schedule": crontab(hour=3, minute=15),
     },
     # Every two minutes: a report whose worker was lost, or that no worker took, is run again
-    # once or failed with a message (coordination.report_jobs.report_jobs_sweep), so the
+    # once or failed with a message (coordination.reports.report_jobs.report_jobs_sweep), so the
     # leader's page says what happened within minutes instead of "being made" for an hour.
     "report-jobs-sweep": {
         "task": "coordination.tasks.report_jobs_sweep_task",
         "schedule": 120.0,
     },
-    # Daily: the access log's partitions for this month and the next three (lkt.audit_partitions);
+    # Daily: the access log's partitions for this month and the next three (lkt.core.audit_partitions);
     # a missed day or two changes nothing, the default partition takes what no month holds.
     "accesslog-partitions": {
         "task": "lkt.tasks.accesslog_partitions_task",
@@ -416,26 +416,26 @@ EMAIL_TIMEOUT = 10
 # Where LKT is reached, for the links in e-mails (which leave the app, so need the host).
 LKT_BASE_URL = env.str("LKT_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else "")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="LKT <ikke-svar@lkt.example.no>")
-SMS_BACKEND = env.str("SMS_BACKEND", default="coordination.sms.LoggingSmsBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", default="coordination.notifications.sms.LoggingSmsBackend")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "lkt.parsers.JSONParser",
+        "lkt.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "lkt.api.exception_handler",
+    "EXCEPTION_HANDLER": "lkt.core.api.exception_handler",
     # Counted in the cache (Redis in production), per user, or per address when logged out.
     # national_id_lookup: finding a patient by fødselsnummer (the crisis lookup, night
-    # contacts, registering a patient), per user wherever it is done (lkt.throttling says why).
+    # contacts, registering a patient), per user wherever it is done (lkt.core.throttling says why).
     "DEFAULT_THROTTLE_CLASSES": [
-        "lkt.throttling.UserRateThrottle",
-        "lkt.throttling.AnonRateThrottle",
+        "lkt.core.throttling.UserRateThrottle",
+        "lkt.core.throttling.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("LKT_API_RATE_USER", default="600/hour"),
@@ -468,10 +468,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "PREPROCESSING_HOOKS": ["lkt.api_schema.only_json_api"],
+    "PREPROCESSING_HOOKS": ["lkt.core.api_schema.only_json_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "lkt.api_schema.personal_id_is_optional",
+        "actors.api_schema.personal_id_is_optional",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -108,7 +108,7 @@ def _clear_rate_limits() -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Every test starts and ends with no requests counted by the rate limits (lkt.throttling):
+    """Every test starts and ends with no requests counted by the rate limits (lkt.core.throttling):
     they count in Redis, which outlives a test run, whose users reuse the primary keys of the
     last one. The login lock-out counts in the database (django-axes' AccessAttempt), rolled
     back with each test."""

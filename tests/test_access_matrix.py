@@ -97,7 +97,7 @@ def kari_patient(cast: Cast) -> list[Any]:
 
 def kari_plan_draft(cast: Cast) -> list[Any]:
     """A first draft of the plan for samarbeid of Kari's team, made by Cecilie."""
-    from careplans.plan_services import plan_draft_open
+    from careplans.plan.services import plan_draft_open
 
     plan_draft_open(actor=cast.coordinator, team=cast.team)
     return [cast.team.pk]
@@ -142,14 +142,14 @@ def kari_in_force_activity(cast: Cast) -> list[Any]:
 
 def tor_calendar_token(cast: Cast) -> list[Any]:
     """Tor's personal calendar address (the token is the only key to it)."""
-    from coordination.preference_services import calendar_feed_create
+    from coordination.notifications.preference_services import calendar_feed_create
 
     return [calendar_feed_create(actor=cast.member).token]
 
 
 def kari_thread(cast: Cast) -> list[Any]:
     """A thread of Kari's team with Kari in it, started by Tor, with a PDF attached."""
-    from coordination.message_services import thread_start
+    from coordination.messages.services import thread_start
     from tests.files import upload
 
     thread = thread_start(
@@ -172,7 +172,7 @@ def kari_message(cast: Cast) -> list[Any]:
 
 def kari_document(cast: Cast) -> list[Any]:
     """A document of Kari's team marked for her, uploaded by Cecilie."""
-    from coordination.document_services import document_upload
+    from coordination.messages.document_services import document_upload
     from tests.files import upload
 
     document = document_upload(
@@ -253,7 +253,7 @@ def kari_period_meeting(cast: Cast) -> list[Any]:
     """The evaluation meeting LKT proposed for the period."""
     import datetime as dt
 
-    from coordination.evaluation_services import evaluation_meeting_propose
+    from coordination.evaluation.services import evaluation_meeting_propose
     from coordination.models import PlanPeriod
 
     [period_pk] = kari_period(cast)
@@ -390,7 +390,7 @@ def cecilie_alert(cast: Cast) -> list[Any]:
 
 def nils_lookup_token(cast: Cast) -> list[Any]:
     """The signed step Nils gets when he looks Kari up by fødselsnummer."""
-    from coordination.crisis_services import lookup_token
+    from coordination.night.crisis_services import lookup_token
 
     return [lookup_token(cast.night, cast.team.patient.pk)]
 
@@ -489,14 +489,14 @@ MATRIX: dict[str, Row] = {
     "api-docs": Row("get", statuses(200)),
     "api-schema-fhir": Row("get", statuses(200)),
     "api-docs-fhir": Row("get", statuses(200)),
-    "actors:team-list": Row("get", STAFF_ONLY),
-    "actors:team-detail": Row("get", TEAM_VIEW, args=kari_team),
-    "actors:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
-    "actors:team-aktorkart": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
-    "actors:team-min-gode-dag": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "workspace:team-list": Row("get", STAFF_ONLY),
+    "workspace:team-detail": Row("get", TEAM_VIEW, args=kari_team),
+    "workspace:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "workspace:team-aktorkart": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "workspace:team-min-gode-dag": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     # Element D: the phase (seen with the plan: Kari and her team; Per is not allowed to see
     # her plan, 403), the phase plan and årshjul of a draft (written by the coordinator).
-    "actors:team-fase": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-fase": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "careplans:phase-change": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
     "careplans:phase-entry-edit": Row(
         "get",
@@ -548,7 +548,7 @@ MATRIX: dict[str, Row] = {
     "actors:relative-end": Row(
         "post", {**TEAM_MANAGE, "coordinator": 302, "patient": 302}, args=per_team_link
     ),
-    "actors:team-parorende": Row(
+    "workspace:team-parorende": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200, "patient": 200}, args=kari_team, htmx=True
     ),
     # Who represents Kari, on what basis: recorded and ended by the coordinator only.
@@ -567,12 +567,12 @@ MATRIX: dict[str, Row] = {
     "actors:staff-invitation-revoke": Row(
         "post", statuses(404, anonymous=302, coordinator=302, leader=302), args=leif_invitation
     ),
-    "actors:team-kommunikasjon": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
-    "actors:team-perspektiver": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
-    "actors:team-scenarier": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
-    # Element D: the plan for samarbeid (careplans.plan_views). On the team page, Per sees the
+    "workspace:team-kommunikasjon": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-perspektiver": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-scenarier": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    # Element D: the plan for samarbeid (careplans.plan.views). On the team page, Per sees the
     # team but the plan section is forbidden (403); the plan itself is not there for him (404).
-    "actors:team-samarbeidsplan": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-samarbeidsplan": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "careplans:plan": Row("get", PLAN_VIEW, args=kari_team),
     "careplans:plan-diff": Row("get", PLAN_VIEW, args=kari_team),
     "careplans:plan-draft-create": Row("post", {**PLAN_MANAGE, "coordinator": 302}, args=kari_team),
@@ -611,23 +611,23 @@ MATRIX: dict[str, Row] = {
         "get", statuses(403, anonymous=302, relative=200, excluded_relative=200)
     ),
     # The patient and relative portal. Staff use the team page: 403 where they know Kari.
-    "actors:portal-home": Row(
+    "workspace:portal-home": Row(
         "get",
         statuses(
             403, anonymous=302, patient=200, other_patient=200, relative=302, excluded_relative=302
         ),
     ),
-    "actors:portal-overview": Row("get", PORTAL_VIEW, args=kari_patient),
-    "actors:portal-team": Row("get", PORTAL_VIEW, args=kari_patient),
+    "workspace:portal-overview": Row("get", PORTAL_VIEW, args=kari_patient),
+    "workspace:portal-team": Row("get", PORTAL_VIEW, args=kari_patient),
     # Per may see Kari's team and goals, not her plan: the plan page does not exist for him.
-    "actors:portal-plan": Row("get", {**PORTAL_VIEW, "relative": 404}, args=kari_patient),
-    "actors:portal-consent": Row("get", PORTAL_OWN, args=kari_patient),
-    "actors:portal-relatives": Row("get", PORTAL_OWN, args=kari_patient),
-    "actors:portal-relative-update": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
+    "workspace:portal-plan": Row("get", {**PORTAL_VIEW, "relative": 404}, args=kari_patient),
+    "workspace:portal-consent": Row("get", PORTAL_OWN, args=kari_patient),
+    "workspace:portal-relatives": Row("get", PORTAL_OWN, args=kari_patient),
+    "workspace:portal-relative-update": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
     # An empty form comes back with its messages (200) for Kari; ending Per's access: 302.
-    "actors:portal-relative-add": Row("post", PORTAL_OWN, args=kari_patient),
-    "actors:portal-relative-end": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
-    "actors:portal-access-log": Row("get", PORTAL_OWN, args=kari_patient),
+    "workspace:portal-relative-add": Row("post", PORTAL_OWN, args=kari_patient),
+    "workspace:portal-relative-end": Row("post", {**PORTAL_OWN, "patient": 302}, args=per_link),
+    "workspace:portal-access-log": Row("get", PORTAL_OWN, args=kari_patient),
     # From need to team and element C (coordination). Per's report: only he may open it; he may
     # not handle it (403); the unit of another kommune and everyone else get 404.
     "coordination:need-report-create": Row("get", LOGGED_IN_ONLY),
@@ -642,7 +642,7 @@ MATRIX: dict[str, Row] = {
     "coordination:need-report-establish": Row(
         "post", statuses(404, anonymous=302, relative=403), args=per_need_report
     ),
-    "actors:team-koordinator": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "workspace:team-koordinator": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     "coordination:appointment-propose": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
     ),
@@ -684,8 +684,8 @@ MATRIX: dict[str, Row] = {
     # --- element E: meetings and tasks ---
     # Meetings and tasks are clinical: Kari and staff in her team; Per, who sees her team, is
     # refused (403). Kari sees the meetings she is invited to (this one), never writes in them.
-    "actors:team-moter": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
-    "actors:team-tiltak": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-moter": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-tiltak": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "coordination:team-meetings": Row("get", CLINICAL_SECTION, args=kari_team),
     "coordination:meeting-detail": Row("get", CLINICAL_SECTION, args=kari_meeting),
     # Planning, moving and the agenda: the coordinator (an empty item comes back, 200).
@@ -729,7 +729,7 @@ MATRIX: dict[str, Row] = {
     # and Leif see nothing (404). This thread has Kari in it; a staff-only one is 404 to Kari
     # and Per (tests/coordination/test_message_views.py). An empty new thread or answer comes
     # back with its messages (200); a message that is posted goes to the thread (302).
-    "actors:team-meldinger": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
+    "workspace:team-meldinger": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     "coordination:team-threads": Row("get", TEAM_VIEW, args=kari_team),
     "coordination:thread-create": Row("post", TEAM_VIEW, args=kari_team),
     "coordination:thread-detail": Row("get", TEAM_VIEW, args=kari_thread),
@@ -767,7 +767,7 @@ MATRIX: dict[str, Row] = {
     # and Per get 403: they know the team; the sent summary reaches Kari as a notification);
     # only Cecilie records results, writes the summary, sends and closes. Refused actions
     # (sending an empty draft, closing a draft, an empty meeting time) answer 200 with the reason.
-    "actors:team-evaluering": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-evaluering": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "coordination:plan-period-create": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
     ),
@@ -785,7 +785,7 @@ MATRIX: dict[str, Row] = {
     # --- element E: observations and phase alerts ---
     # Observations: Kari and the staff in her team report and read them; Per sees her team but
     # not this (403). Only the coordinator answers. In the portal, only Kari sees her reports.
-    "actors:team-observasjoner": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-observasjoner": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "coordination:observation-create": Row("get", CLINICAL_SECTION, args=kari_team),
     "coordination:observation-decide": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200}, args=tor_observation
@@ -810,7 +810,7 @@ MATRIX: dict[str, Row] = {
         "get", statuses(404, anonymous=302, coordinator=200), args=cecilie_import
     ),
     "coordination:team-night": Row("get", CLINICAL_SECTION, args=kari_team),
-    "actors:team-natt": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-natt": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "coordination:phase-rules-edit": Row(
         "get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team
     ),
@@ -872,7 +872,7 @@ MATRIX: dict[str, Row] = {
     # The survey section is clinical like the others: Kari sees her team's results, Per does
     # not. Only staff in her team answer (Kari and Per see her team: 403); only Cecilie opens
     # (an empty form comes back, 200) and closes (back to the team page, 302) rounds.
-    "actors:team-koordinering": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-koordinering": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "coordination:survey-answer": Row(
         "get",
         statuses(404, anonymous=302, patient=403, relative=403, member=200, coordinator=200),
@@ -886,13 +886,13 @@ MATRIX: dict[str, Row] = {
     ),
     # --- issue 8: portal (plan PDF, good days) ---
     # Kari's plan as a PDF: as her plan page in the portal. Per sees her team, not her plan (404).
-    "actors:portal-plan-pdf": Row("get", {**PORTAL_VIEW, "relative": 404}, args=kari_patient),
+    "workspace:portal-plan-pdf": Row("get", {**PORTAL_VIEW, "relative": 404}, args=kari_patient),
     # Good days: Kari answers in her own portal (others as on her other own pages). The team
     # section is for those who see her goals; recording is for Kari and staff in her team: an
     # empty form comes back with its messages (200); Per sees the section but gets 403.
-    "actors:portal-good-days": Row("get", PORTAL_OWN, args=kari_patient),
-    "actors:team-gode-dager": Row("get", GOALS_VIEW, args=kari_team, htmx=True),
-    "actors:team-good-days-record": Row("post", {**GOALS_VIEW, "relative": 403}, args=kari_team),
+    "careplans:portal-good-days": Row("get", PORTAL_OWN, args=kari_patient),
+    "workspace:team-gode-dager": Row("get", GOALS_VIEW, args=kari_team, htmx=True),
+    "careplans:team-good-days-record": Row("post", {**GOALS_VIEW, "relative": 403}, args=kari_team),
 }
 
 # The admin has many URLs; they all sit behind the admin login, so a sample of them is walked.

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Consent, Patient, RelativeLink, Representation, Role, Team, User
-from careplans.annual import add_months
+from careplans.annual.rules import add_months
 from careplans.models import CarePlan
-from coordination.turning_16 import turning_16_sweep
+from coordination.referral.turning_16 import turning_16_sweep
 from tests.careplans.helpers import ready_draft
 from tests.conftest import Cast, client_for
 from tests.factories import (
@@ -139,7 +139,7 @@ def _request(client: Any, page: str, patient: Patient, team: Team) -> int:
         url = reverse("careplans:plan-approve", args=[team.pk, 1])
         return client.post(url, {"base_version": base}).status_code
     name = {"access-log": "portal-access-log"}.get(page, page)
-    return client.get(reverse(f"actors:{name}", args=[patient.pk])).status_code
+    return client.get(reverse(f"workspace:{name}", args=[patient.pk])).status_code
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,4 +1,4 @@
-"""The national data set of the scale benchmark (coordination.demo_national): at a tiny size in
+"""The national data set of the scale benchmark (lkt.demo.national): at a tiny size in
 the test database, every table gets rows in the shapes the benchmark relies on, the schema
 ends exactly as the migrations made it, and the named users' pages answer."""
 
@@ -12,8 +12,8 @@ from django.utils import timezone
 from actors.models import Consent, Member, Patient, RelativeLink, Role, Team
 from actors.validators import validate_national_id
 from careplans.models import CarePlanVersion
-from coordination import demo_national
 from coordination.models import Meeting, Notification, Task
+from lkt.demo import national as demo_national
 from lkt.models import AccessLog
 
 PATIENTS = 50

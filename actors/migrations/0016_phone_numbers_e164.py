@@ -1,7 +1,7 @@
 """Store every phone number in E.164 (issue 16, item 14).
 
 Numbers were saved as typed by the admin and as ``+47`` and eight digits by the forms; from here
-on every form, the API and the demo store E.164 through ``lkt.phones`` (foreign numbers with
+on every form, the API and the demo store E.164 through ``lkt.core.phones`` (foreign numbers with
 their own country code). Rows whose text is no valid number are left as they are and named in
 the migration's output, for a person to correct: the pages show them as they are, without a
 ``tel:`` link.

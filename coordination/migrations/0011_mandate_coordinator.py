@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 def name_the_coordinators(apps, schema_editor):
     """Each mandate is for the coordinator the unit registered last, or else the team's first
-    coordinator (``coordination.selectors.mandate_coordinator``); a team without one keeps it
+    coordinator (``coordination.referral.selectors.mandate_coordinator``); a team without one keeps it
     empty, and any coordinator's leader may approve as before."""
     Mandate = apps.get_model("coordination", "Mandate")
     Appointment = apps.get_model("coordination", "CoordinatorAppointment")

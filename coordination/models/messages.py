@@ -4,7 +4,7 @@ a message (issue 19).
 A thread belongs to one team and says who reads it (``Thread.Audience``): the staff of the team
 only, or the staff with the patient and the relatives she allows to communicate
 (``RelativeLink.may_communicate``). The one access policy decides who may read and write it
-(``lkt.access.reads_thread``); nothing here checks access.
+(``actors.access.reads_thread``); nothing here checks access.
 
 Files are stored through Django's storage API (``STORAGES["documents"]``: a folder outside any
 public URL, or S3-compatible storage configured by the environment) under a name LKT makes; the

@@ -73,7 +73,7 @@ class NightContact(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # When the morning digest (or its late notice) took the contact, told or not: each contact
-    # goes out once, whenever it was registered (coordination.night_digest).
+    # goes out once, whenever it was registered (coordination.night.digest).
     digested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -106,7 +106,7 @@ class NightContact(models.Model):
 
 class PhaseRule(models.Model):
     """A rule that proposes a phase when night contacts show a pattern. Rules are data: a team
-    without rows of its own uses the defaults (coordination.phase_rules.DEFAULT_RULES); once the
+    without rows of its own uses the defaults (coordination.phase.rules.DEFAULT_RULES); once the
     coordinator edits them, the team has its own rows."""
 
     class Trigger(models.TextChoices):

@@ -32,7 +32,7 @@ class Observation(models.Model):
     phase_change = models.OneToOneField(
         PhaseChange, null=True, blank=True, on_delete=models.PROTECT, related_name="observation"
     )
-    # Set when a phase rule proposed this from a night contact (coordination.phase_rules): the
+    # Set when a phase rule proposed this from a night contact (coordination.phase.rules): the
     # rule's key and the contact that tripped it, so the same contact never proposes twice.
     rule = models.CharField(max_length=32, blank=True)
     night_contact = models.ForeignKey(

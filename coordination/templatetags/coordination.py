@@ -1,4 +1,4 @@
-"""Template access to the cached unread count (no query: see coordination.unread)."""
+"""Template access to the cached unread count (no query: see coordination.notifications.unread)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 from django import template
 
-from coordination import unread
-from lkt.access import as_user
+from actors.access import as_user
+from coordination.notifications import unread
 
 if TYPE_CHECKING:
-    from lkt.access import AnyUser
+    from actors.access import AnyUser
 
 register = template.Library()
 

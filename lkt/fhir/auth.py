@@ -1,7 +1,7 @@
 """Machine clients' OAuth 2 bearer tokens (HelseID's client-credentials tokens in production):
 a JWT signed by the issuer, whose keys LKT reads from the issuer's JWKS, with the issuer, the
 audience (LKT's FHIR API) and the time checked, from a client registered in LKT
-(``actors.MachineClient``: its organisation decides the teams it reads, lkt.access). The
+(``actors.MachineClient``: its organisation decides the teams it reads, actors.access). The
 scopes it may use are those both the token and LKT's registration give it.
 
 The JWKS is read from ``LKT_FHIR_JWKS_URL`` or, without it, the issuer's discovery document,
@@ -32,7 +32,7 @@ from rest_framework.request import Request
 
 from actors.models import MachineClient, User
 from actors.validators import ALL_READS_SCOPE
-from lkt.throttling import CACHE_DOWN
+from lkt.core.throttling import CACHE_DOWN
 
 log = logging.getLogger("lkt.security")
 

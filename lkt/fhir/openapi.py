@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from lkt.core.operation_outcome import FHIR_JSON
 from lkt.fhir import FHIR_VERSION
-from lkt.fhir.outcome import FHIR_JSON
 from lkt.fhir.routes import ROUTES, Param
 from lkt.fhir.search import MAX_COUNT, MAX_OFFSET
 

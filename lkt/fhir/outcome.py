@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
 from fhir.resources.R4B.bundle import Bundle, BundleEntry, BundleEntrySearch, BundleLink
-from fhir.resources.R4B.operationoutcome import OperationOutcome, OperationOutcomeIssue
 from fhir.resources.R4B.resource import Resource
 from rest_framework import status
 from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
-from lkt.api import exception_handler
+from lkt.core.api import exception_handler
+from lkt.core.operation_outcome import FHIR_JSON, outcome
 from lkt.fhir.search import SearchError
-
-FHIR_JSON = "application/fhir+json"
 
 
 class FhirJsonRenderer(BaseRenderer):
@@ -54,18 +51,6 @@ _ISSUE_CODES = {
 }
 
 
-def outcome(status_code: int, code: str, text: str) -> OperationOutcome:
-    return OperationOutcome(
-        issue=[OperationOutcomeIssue(severity="error", code=code, diagnostics=text)]
-    )
-
-
-def outcome_response(status_code: int, code: str, text: str) -> HttpResponse:
-    """An OperationOutcome answered outside DRF (lkt.middleware's refusals)."""
-    body = outcome(status_code, code, text).model_dump_json()
-    return HttpResponse(body, status=status_code, content_type=f"{FHIR_JSON}; charset=utf-8")
-
-
 def _text(data: Any) -> str:
     if isinstance(data, dict):
         return " ".join(_text(v) for v in data.values())
@@ -75,7 +60,7 @@ def _text(data: Any) -> str:
 
 
 def fhir_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """LKT's API answers (lkt.api: Norwegian messages, 409, 429 with Retry-After) as
+    """LKT's API answers (lkt.core.api: Norwegian messages, 409, 429 with Retry-After) as
     OperationOutcomes."""
     if isinstance(exc, SearchError):
         exc = ValidationError({"search": [str(exc)]})

@@ -1,4 +1,4 @@
-"""The FHIR reads: every one through the access policy (lkt.access), audited as the pages are.
+"""The FHIR reads: every one through the access policy (actors.access), audited as the pages are.
 
 A read by id fetches the row, then ``authorize`` decides for its patient and writes the audit
 row (404 when the reader may not know the patient, 403 when the role may not read this); a
@@ -47,19 +47,19 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 
 from actors import fhir as actors_fhir
+from actors.access import Action, allows, as_user, authorize, identifies, patients_for
 from actors.models import Consent, Member, Organisation, Patient, Team, TeamQuerySet, User
 from careplans import fhir as careplans_fhir
 from careplans.models import CarePlanVersion, Goal, PhaseChange, PhasePlanEntry
 from coordination import fhir as coordination_fhir
 from coordination.models import Meeting, Task
-from lkt import audit
-from lkt.access import Action, allows, as_user, authorize, identifies, patients_for
+from lkt.core import audit
 from lkt.fhir.search import Search, date_condition, reference_id, token
 
 if TYPE_CHECKING:
     from fhir.resources.R4B.resource import Resource
 
-    from lkt.access import AnyUser
+    from actors.access import AnyUser
 
 
 @dataclass

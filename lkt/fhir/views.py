@@ -3,7 +3,7 @@
 Authentication: a machine client's bearer token (lkt.fhir.auth) or the session, as the pages.
 Without either the answer is 401 with ``WWW-Authenticate: Bearer``. Rate limits as the JSON
 API's, and a search by fødselsnummer (``Patient?identifier=``) counts, for a person, against
-the lookups by fødselsnummer wherever they are done (lkt.throttling).
+the lookups by fødselsnummer wherever they are done (lkt.core.throttling).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lkt.core.operation_outcome import outcome
+from lkt.core.throttling import AnonRateThrottle, NationalIdLookupThrottle, UserRateThrottle
 from lkt.fhir import search as fhir_search
 from lkt.fhir.auth import BearerTokenAuthentication, ClientToken
 from lkt.fhir.capability import capability_statement
@@ -26,11 +28,9 @@ from lkt.fhir.outcome import (
     FhirJsonRenderer,
     PlainJsonRenderer,
     fhir_exception_handler,
-    outcome,
     searchset,
 )
 from lkt.fhir.routes import BY_TYPE, Route
-from lkt.throttling import AnonRateThrottle, NationalIdLookupThrottle, UserRateThrottle
 
 
 class PatientIdentifierThrottle(NationalIdLookupThrottle):

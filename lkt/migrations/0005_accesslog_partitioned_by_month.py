@@ -1,6 +1,6 @@
 """On PostgreSQL the access log is partitioned by month (issue 17): a national instance writes
 hundreds of millions of rows a year, and retention becomes detaching a month
-(``lkt.audit_partitions``) instead of deleting from an append-only table. A DEFAULT partition
+(``lkt.core.audit_partitions``) instead of deleting from an append-only table. A DEFAULT partition
 takes any row no month is made for yet, so nothing is ever refused. The append-only trigger is
 made on the partitioned table, and PostgreSQL puts it on every partition, today's and later
 ones. The primary key must hold the partition key: (id, at); Django keeps reading ``id``.

@@ -1,4 +1,4 @@
-"""Phone numbers in templates (lkt.phones): ``{% load phones %}``, then
+"""Phone numbers in templates (lkt.core.phones): ``{% load phones %}``, then
 ``{{ number|phone }}`` for "400 00 007" (``|phone:"international"`` for "+47 400 00 007"),
 ``{{ number|tel }}`` for the ``tel:`` address and ``{{ text|phone_links }}`` for a free text
 with its numbers linked (escaped first, line breaks kept)."""
@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 
-from lkt import phones
+from lkt.core import phones
 
 register = template.Library()
 

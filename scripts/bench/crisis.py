@@ -172,7 +172,7 @@ def main(argv: list[str]) -> int:
     from django.test.utils import override_settings
     from django.urls import reverse
 
-    from coordination.crisis_services import crisis_card_open, crisis_step_get
+    from coordination.night.crisis_services import crisis_card_open, crisis_step_get
 
     night, patient_pk = seed()
     # The reason is given once (one audit row); the link names that row.

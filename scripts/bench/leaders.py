@@ -7,16 +7,16 @@
 Issue 8 expects the status PDF of one team in under 1 s and the leader report over all
 patients in under 5 s. The database (``DATABASE_URL``'s name with ``_leaders`` after it, so
 the other benchmarks never empty it; created and migrated if needed) is filled once by
-``coordination.demo_leaders`` with ``--patients`` teams and 14 months of history (members, plans, årshjul, meetings, tasks, night contacts,
+``lkt.demo.leaders`` with ``--patients`` teams and 14 months of history (members, plans, årshjul, meetings, tasks, night contacts,
 good-day ratings, survey rounds) over a kommune with 10 organisations and a helseforetak with
 5 clinics; a second run reuses what is there and adds only what is missing. One team is made
 big (20 members, 40 tasks, 25 night contacts in 90 days, a phase history).
 
 Measured in one run, medians of ``--runs`` each, all in-process: (a) a one-page reference PDF
-(a tiny template extending ``lkt/pdf_base.html``) through ``lkt.pdf.render_pdf``; (b) the big
+(a tiny template extending ``lkt/pdf_base.html``) through ``lkt.core.pdf.render_pdf``; (b) the big
 team's full status report, ``status_report_get`` + ``status_report_pdf``; (c) the kommune's
 indicator report for the last 12 months (every team), as the report job renders it
-(``coordination.report_jobs.indicator_report_pdf``). Seconds, the ratio to (a),
+(``coordination.reports.report_jobs.indicator_report_pdf``). Seconds, the ratio to (a),
 and "OK"/"over target" are printed.
 """
 
@@ -177,7 +177,7 @@ def seed(patients: int) -> tuple[Any, Any, Any]:
     from django.utils import timezone
 
     from actors.models import Role, Team
-    from coordination import demo_leaders
+    from lkt.demo import leaders as demo_leaders
 
     orgs = _organisations()
     staff, leaders = _staff(patients, orgs)
@@ -223,8 +223,8 @@ def _make_big(team: Any, coordinator: Any, today: dt.date) -> None:
 
     from actors.models import Member, NetworkLevel, Role
     from careplans.models import Goal, PhaseChange
-    from coordination import demo_leaders
     from coordination.models import NightContact, NightService, Task
+    from lkt.demo import leaders as demo_leaders
 
     if PhaseChange.objects.filter(team=team).exists():
         return
@@ -289,7 +289,7 @@ def main(argv: list[str]) -> int:
     from django.test.utils import override_settings
     from django.utils import timezone
 
-    from lkt.pdf import render_pdf
+    from lkt.core.pdf import render_pdf
 
     kommune, leader, team = seed(args.patients)
     templates: list[dict[str, Any]] = copy.deepcopy(settings.TEMPLATES)
@@ -321,20 +321,20 @@ def main(argv: list[str]) -> int:
 
 
 def _status_pdf(team: Any, user: Any) -> bytes:
-    from coordination.status_report import status_report_get, status_report_pdf
+    from coordination.reports.status_report import status_report_get, status_report_pdf
 
     report = status_report_get(team, full=True)
     return status_report_pdf(report, generated_by=user)
 
 
 def _indicators(organisation: Any, start: dt.date, end: dt.date) -> Any:
-    from coordination.indicators import indicator_report
+    from coordination.reports.indicators import indicator_report
 
     return indicator_report(organisation, start, end)
 
 
 def _leader_report(organisation: Any, user: Any, start: dt.date, end: dt.date) -> bytes:
     """As the report job renders it."""
-    from coordination.report_jobs import indicator_report_pdf
+    from coordination.reports.report_jobs import indicator_report_pdf
 
     return indicator_report_pdf(organisation, start, end, generated_by=user)

@@ -9,7 +9,7 @@ flat: it fails today by design and would make every ``make bench`` fail; run it 
 
 Two databases, ``DATABASE_URL``'s name followed by ``_national_10k`` and ``_national_500k``
 (created and migrated if needed), are filled once each with the national data set of
-``coordination.demo_national`` at the two sizes of ``--patients``: a table in each records
+``lkt.demo.national`` at the two sizes of ``--patients``: a table in each records
 the size, and a database that holds another size is emptied and filled again. The load is
 bulk SQL in one transaction, then ANALYZE (a deployment's tables have statistics: without
 them PostgreSQL plans for empty tables); the time is printed.
@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from common import setup_django
 
 if TYPE_CHECKING:
-    from coordination.demo_national import Page
+    from lkt.demo.national import Page
 
 SIZES = (10_000, 500_000)
 SUFFIXES = ("_national_10k", "_national_500k")
@@ -135,7 +135,7 @@ def prepare(suffix: str, patients: int, log: Callable[[str], None] = print) -> f
     from django.db import connection
     from django.utils import timezone
 
-    from coordination import demo_national
+    from lkt.demo import national as demo_national
 
     with connection.cursor() as cursor:
         there = demo_national.loaded_patients(cursor)
@@ -198,7 +198,7 @@ def measure(runs: int, budget: float, log: Callable[[str], None]) -> tuple[list[
     from django.db import connection
     from django.test import Client
 
-    from coordination.demo_national import named_users, pages
+    from lkt.demo.national import named_users, pages
 
     sides = _Sides()
     prepared: list[dict[str, Any]] = []

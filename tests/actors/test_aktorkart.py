@@ -16,7 +16,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.aktorkart import (
+from actors.models import CommunicationLine, Level, NetworkLevel, Organisation, Role
+from actors.network.aktorkart import (
     ELLIPSIS,
     LEVELS,
     MAX_LABEL_CHARS,
@@ -29,7 +30,6 @@ from actors.aktorkart import (
     layout_actor_map,
     text_box_size,
 )
-from actors.models import CommunicationLine, Level, NetworkLevel, Organisation, Role
 from tests.conftest import client_for
 from tests.factories import (
     ConsentFactory,
@@ -186,7 +186,7 @@ def test_bad_input_is_refused():
 def test_the_layout_runs_without_django_settings():
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     code = (
-        "from actors.aktorkart import MapActor, layout_actor_map;"
+        "from actors.network.aktorkart import MapActor, layout_actor_map;"
         "m = layout_actor_map([MapActor(1, 'Tor', 'kommune', 'daily')], patient_label='Kari');"
         "print(len(m.actors))"
     )
@@ -258,7 +258,7 @@ def kari_map(cast):
 
 def _section(user, team) -> str:
     response = client_for(user).get(
-        reverse("actors:team-aktorkart", args=[team.pk]), headers={"HX-Request": "true"}
+        reverse("workspace:team-aktorkart", args=[team.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     return response.content.decode()
@@ -323,7 +323,7 @@ def test_the_table_under_the_map_holds_the_same_data(cast, kari_map):
 
 @pytest.mark.django_db
 def test_the_map_is_on_the_full_team_page(cast, kari_map):
-    response = client_for(cast.relative).get(reverse("actors:team-detail", args=[kari_map.pk]))
+    response = client_for(cast.relative).get(reverse("workspace:team-detail", args=[kari_map.pk]))
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="aktorkart"' in body and 'id="aktorkart-heading"' in body
@@ -379,7 +379,7 @@ def test_the_map_section_uses_the_same_queries_for_3_and_40_members(
     client = client_for(coordinator)
     with django_assert_num_queries(MAP_SECTION_QUERIES):
         response = client.get(
-            reverse("actors:team-aktorkart", args=[team.pk]), headers={"HX-Request": "true"}
+            reverse("workspace:team-aktorkart", args=[team.pk]), headers={"HX-Request": "true"}
         )
     body = response.content.decode()
     assert body.count('<a class="lkt-map__actor"') == members

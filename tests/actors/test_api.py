@@ -95,10 +95,10 @@ def page_reads(cast: Cast, client) -> str:
     """Every page about Kari the role gets (200), as one text."""
     kari = cast.team.patient
     reads = [
-        reverse("actors:team-detail", args=[cast.team.pk]),
-        reverse("actors:team-list"),
-        reverse("actors:portal-overview", args=[kari.pk]),
-        reverse("actors:portal-team", args=[kari.pk]),
+        reverse("workspace:team-detail", args=[cast.team.pk]),
+        reverse("workspace:team-list"),
+        reverse("workspace:portal-overview", args=[kari.pk]),
+        reverse("workspace:portal-team", args=[kari.pk]),
         reverse("actors:patient-search") + "?q=Kari",
         reverse("actors:patient-search") + f"?q={kari.national_id[:6]}",
     ]
@@ -163,7 +163,7 @@ def test_the_coordinator_gets_the_fødselsnummer_the_team_page_shows_her(cast: C
         "national_id": kari.national_id,
         "birth_date": kari.birth_date.isoformat(),
     }
-    page = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
     assert f"Fødselsnummer {kari.national_id}" in page
     found = client.get(reverse("api:patient-list"), {"q": "Kari"}).json()
     assert [p["birth_date"] for p in found] == [kari.birth_date.isoformat()]
@@ -197,8 +197,8 @@ def _audit_rows(user) -> list[tuple[Any, ...]]:
 @pytest.mark.parametrize(
     ("page", "api", "query"),
     [
-        ("actors:team-detail", "api:team-detail", ""),
-        ("actors:team-list", "api:team-list", ""),
+        ("workspace:team-detail", "api:team-detail", ""),
+        ("workspace:team-list", "api:team-list", ""),
         ("actors:patient-search", "api:patient-list", "q=Kari"),
     ],
 )
@@ -207,7 +207,7 @@ def test_an_api_read_is_audited_as_the_page_read_is(
     cast: Cast, page: str, api: str, query: str, role: str
 ):
     user = cast.user(role)
-    args = [cast.team.pk] if page == "actors:team-detail" else []
+    args = [cast.team.pk] if page == "workspace:team-detail" else []
     client = client_for(user)
     client.get(reverse(page, args=args) + f"?{query}")
     by_page = _audit_rows(user)

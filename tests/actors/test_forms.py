@@ -35,7 +35,7 @@ def test_register_form_creates_patient_and_team_and_opens_it(cast):
     )
     patient = Patient.objects.get(name="Siv Fjelltun")
     assert response.status_code == 302
-    assert response["Location"] == reverse("actors:team-detail", args=[patient.teams.get().pk])
+    assert response["Location"] == reverse("workspace:team-detail", args=[patient.teams.get().pk])
 
 
 def test_member_form_names_an_unknown_role(cast):
@@ -69,7 +69,7 @@ def test_htmx_member_form_rerenders_only_the_form_with_the_duplicate_error(cast)
 
 def test_members_section_as_htmx_partial_is_the_fragment_only(cast):
     response = client_for(cast.coordinator).get(
-        reverse("actors:team-medlemmer", args=[cast.team.pk]), HTTP_HX_REQUEST="true"
+        reverse("workspace:team-medlemmer", args=[cast.team.pk]), HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
     assert body.lstrip().startswith('<h2 class="ds-heading" data-size="md" id="medlemmer-heading">')

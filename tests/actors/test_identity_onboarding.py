@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from actors.identity import MESSAGES, Refusal
+from actors.access import Action, can
+from actors.identity.linking import MESSAGES, Refusal
 from actors.models import (
     Consent,
     Organisation,
@@ -19,7 +20,6 @@ from actors.models import (
     StaffInvitation,
     User,
 )
-from lkt.access import Action, can
 from lkt.models import AccessLog, LoginEvent
 from tests.conftest import Cast
 from tests.factories import OrganisationFactory, PatientFactory, StaffFactory

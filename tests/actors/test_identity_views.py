@@ -14,8 +14,8 @@ from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from django.urls import reverse
 from django.utils import timezone
 
-from actors import oidc
-from actors.identity import LoginRefused, Refusal
+from actors.identity import oidc
+from actors.identity.linking import LoginRefused, Refusal
 from actors.models import Consent, IdentitySession, Patient, RelativeLink, User
 from lkt.models import AccessLog, LoginEvent
 from tests.conftest import Cast
@@ -62,7 +62,7 @@ def citizen(**fields) -> User:
 
 def _refused_with(response, refusal: Refusal, status: int) -> LoginEvent:
     """The answer is the refusal's page, and the login event says why."""
-    from actors.identity import MESSAGES
+    from actors.identity.linking import MESSAGES
 
     assert response.status_code == status, response.content.decode()[:500]
     assert str(MESSAGES[refusal]) in response.content.decode()
@@ -157,8 +157,8 @@ def test_the_patient_lands_on_his_own_page_and_sees_his_team(client, oidc_provid
     response = log_in(client, "idporten", "kari")
 
     assert response["Location"] == reverse("home")
-    assert client.get(reverse("home"))["Location"] == reverse("actors:portal-home")
-    portal = reverse("actors:portal-team", args=[kari.pk])
+    assert client.get(reverse("home"))["Location"] == reverse("workspace:portal-home")
+    portal = reverse("workspace:portal-team", args=[kari.pk])
     assert client.get(portal).status_code == 200
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from actors.models import Member, Role
-from lkt.forms import ALREADY_SAVED
+from lkt.core.forms import ALREADY_SAVED
 from tests.concurrency import posting, run_with_inserts_held
 from tests.conftest import Cast, client_for
 from tests.factories import StaffFactory

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import CommunicationLine, Consent, Member, Perspective, Role, Scenario
-from actors.network_selectors import (
+from actors.network.selectors import (
     Matching,
     ScenarioKey,
     add_months,
@@ -349,7 +349,7 @@ def test_each_network_section_uses_the_same_queries_for_3_and_40_members(
     client = client_for(coordinator)
     with django_assert_num_queries(PAGE_QUERIES + SECTION_QUERIES[key]):
         response = client.get(
-            reverse(f"actors:team-{key}", args=[team.pk]), headers={"HX-Request": "true"}
+            reverse(f"workspace:team-{key}", args=[team.pk]), headers={"HX-Request": "true"}
         )
     assert response.status_code == 200
     body = response.content.decode()

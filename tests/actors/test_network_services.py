@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from actors import network_services
 from actors.models import CommunicationLine, Member, Patient, Perspective, Role, Scenario, Team
-from actors.network_selectors import add_months
+from actors.network import services as network_services
+from actors.network.selectors import add_months
 from careplans.models import Challenge
 from lkt.models import AccessLog
 from tests.conftest import Cast

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import CommunicationLine, Member, Patient, Perspective, Role, Scenario
-from actors.network_selectors import add_months, birthday
+from actors.network.selectors import add_months, birthday
 from careplans.models import Challenge
 from tests.conftest import Cast, client_for
 from tests.factories import MemberFactory
@@ -44,8 +44,13 @@ def _url(name: str, cast: Cast, *args: object) -> str:
     return reverse(f"actors:{name}", args=[cast.team.pk, *args])
 
 
+def _team_url(name: str, cast: Cast) -> str:
+    """The team page or one of its sections (lkt.workspace)."""
+    return reverse(f"workspace:{name}", args=[cast.team.pk])
+
+
 def test_the_team_page_shows_the_three_network_sections(cast):
-    response = client_for(cast.coordinator).get(_url("team-detail", cast))
+    response = client_for(cast.coordinator).get(_team_url("team-detail", cast))
     body = response.content.decode()
     for key, title in [
         ("kommunikasjon", "Kommunikasjon"),
@@ -54,7 +59,7 @@ def test_the_team_page_shows_the_three_network_sections(cast):
     ]:
         assert f'id="{key}-heading">{title}</h2>' in body
         assert f'hx-trigger="{key}-changed from:body"' in body
-        section = reverse(f"actors:team-{key}", args=[cast.team.pk])
+        section = reverse(f"workspace:team-{key}", args=[cast.team.pk])
         assert f'hx-get="{section}?following=1" hx-trigger="medlemmer-changed from:body' in body
     # Tor has no line to the coordinator yet.
     assert "Ingen direkte linje til koordinatoren" in body
@@ -63,7 +68,7 @@ def test_the_team_page_shows_the_three_network_sections(cast):
 def test_each_section_answers_htmx_with_its_fragment_only(cast):
     client = client_for(cast.member)
     for key in ("kommunikasjon", "perspektiver", "scenarier"):
-        response = client.get(_url(f"team-{key}", cast), headers=HTMX)
+        response = client.get(_team_url(f"team-{key}", cast), headers=HTMX)
         body = response.content.decode()
         assert response.status_code == 200
         assert body.lstrip().startswith(
@@ -73,11 +78,11 @@ def test_each_section_answers_htmx_with_its_fragment_only(cast):
 
 
 def test_the_patient_reads_the_sections_without_forms_and_a_relative_does_not_see_them(cast):
-    body = client_for(cast.patient).get(_url("team-detail", cast)).content.decode()
+    body = client_for(cast.patient).get(_team_url("team-detail", cast)).content.decode()
     assert 'id="kommunikasjon-heading"' in body
     assert 'id="line-form"' not in body
     assert "scenario-add-form" not in body
-    relative_page = client_for(cast.relative).get(_url("team-detail", cast)).content.decode()
+    relative_page = client_for(cast.relative).get(_team_url("team-detail", cast)).content.decode()
     assert 'id="kommunikasjon-heading"' not in relative_page
 
 
@@ -132,7 +137,7 @@ def test_a_duplicate_line_gets_the_constraints_message(cast):
 def test_without_javascript_a_saved_line_returns_to_the_section(cast):
     response = client_for(cast.member).post(_url("communication-line-add", cast), _line_data(cast))
     assert response.status_code == 302
-    assert response["Location"] == _url("team-detail", cast) + "#kommunikasjon"
+    assert response["Location"] == _team_url("team-detail", cast) + "#kommunikasjon"
 
 
 def test_without_javascript_an_invalid_line_comes_back_on_its_own_page(cast):
@@ -153,7 +158,7 @@ def test_the_line_warnings_name_the_actor_and_the_line_via_the_patient(cast):
         _line_data(cast, channel=CommunicationLine.Channel.VIA_PATIENT),
         headers=HTMX,
     )
-    body = client.get(_url("team-kommunikasjon", cast), headers=HTMX).content.decode()
+    body = client.get(_team_url("team-kommunikasjon", cast), headers=HTMX).content.decode()
     assert "Linjer som går via pasienten" in body
     assert "pasienten må bære beskjeder" in body
     assert "Ingen direkte linje til koordinatoren" in body  # a line via Kari is no direct line
@@ -167,7 +172,7 @@ def test_ending_a_line_in_place_keeps_it_as_history(cast):
     assert "kommunikasjon-changed" in response["HX-Trigger"]
     line.refresh_from_db()
     assert line.ended_on == timezone.localdate()
-    body = client.get(_url("team-kommunikasjon", cast), headers=HTMX).content.decode()
+    body = client.get(_team_url("team-kommunikasjon", cast), headers=HTMX).content.decode()
     assert "Tidligere linjer" in body
     again = client.post(_url("communication-line-end", cast, line.pk), headers=HTMX)
     assert again.status_code == 200
@@ -201,7 +206,7 @@ def test_the_matching_view_shows_texts_side_by_side_and_who_has_not_answered(cas
         {"text": "Lys i vinduet om natta", "importance": "1"},
         headers=HTMX,
     )
-    body = client_for(cast.member).get(_url("team-perspektiver", cast), headers=HTMX)
+    body = client_for(cast.member).get(_team_url("team-perspektiver", cast), headers=HTMX)
     text = body.content.decode()
     assert "Søvnen styrer alt" in text
     assert "Lys i vinduet om natta" in text
@@ -268,7 +273,7 @@ def test_a_leaving_member_shows_a_continuity_warning_until_the_plan_is_saved(cas
         expected_leave_on=add_months(timezone.localdate(), 5)
     )
     client = client_for(cast.coordinator)
-    body = client.get(_url("team-scenarier", cast), headers=HTMX).content.decode()
+    body = client.get(_team_url("team-scenarier", cast), headers=HTMX).content.decode()
     assert "Kontinuiteten er ikke sikret" in body
     assert "Aktør slutter: Tor Testesen" in body
     key = f"member_leaving-{_tor(cast).pk}"
@@ -280,7 +285,7 @@ def test_a_leaving_member_shows_a_continuity_warning_until_the_plan_is_saved(cas
     assert response.status_code == 200
     assert "scenarier-changed" in response["HX-Trigger"]
     assert Scenario.objects.get().is_prepared
-    body = client.get(_url("team-scenarier", cast), headers=HTMX).content.decode()
+    body = client.get(_team_url("team-scenarier", cast), headers=HTMX).content.decode()
     assert "Kontinuiteten er ikke sikret" not in body
     assert "Cecilie tar over, to ukers overlapp" in body
 
@@ -314,7 +319,7 @@ def test_a_planned_discharge_is_added_in_place_and_a_past_date_is_refused(cast):
     data["expected_on"] = (timezone.localdate() + dt.timedelta(days=14)).isoformat()
     added = client.post(_url("scenario-add", cast), data, headers=HTMX)
     assert "scenarier-changed" in added["HX-Trigger"]
-    body = client.get(_url("team-scenarier", cast), headers=HTMX).content.decode()
+    body = client.get(_team_url("team-scenarier", cast), headers=HTMX).content.decode()
     assert "Utskrivning fra DPS" in body
     assert "Kontinuiteten er ikke sikret" in body  # no plan yet
 
@@ -333,7 +338,7 @@ def test_a_planned_scenario_is_prepared_by_its_key_and_without_javascript_return
         _url("scenario-prepare", cast, f"s-{scenario.pk}"),
         {"what_then": "Møte med ny skole i juni", "responsible": _tor(cast).pk},
     )
-    assert response["Location"] == _url("team-detail", cast) + "#scenarier"
+    assert response["Location"] == _team_url("team-detail", cast) + "#scenarier"
     scenario.refresh_from_db()
     assert scenario.is_prepared
 
@@ -360,7 +365,7 @@ def test_without_javascript_an_invalid_plan_comes_back_on_its_own_page(cast):
 def test_a_patient_turning_16_shows_the_rights_change_in_the_section(cast):
     turns_16 = add_months(timezone.localdate(), 3)
     Patient.objects.filter(pk=cast.team.patient_id).update(birth_date=birthday(turns_16, -16))
-    body = client_for(cast.coordinator).get(_url("team-scenarier", cast), headers=HTMX)
+    body = client_for(cast.coordinator).get(_team_url("team-scenarier", cast), headers=HTMX)
     text = body.content.decode()
     assert "Pasienten fyller 16 år" in text
     assert "pasient- og brukerrettighetsloven § 4-3" in text

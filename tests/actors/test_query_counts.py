@@ -36,20 +36,20 @@ HOME_QUERIES = 8
 #  "samarbeidsplan" section: 18 the version in force and the newest version (a draft adds its
 #  missing approvals: see tests/careplans/test_plan_query_counts.py).
 #  Element E "evaluering" section: +3 (the newest plan periods with their evaluations, their
-#  live evaluation meetings, the plan versions' statuses; see coordination.evaluation_selectors).
+#  live evaluation meetings, the plan versions' statuses; see coordination.evaluation.selectors).
 #  Element E "moter" and "tiltak" sections: +4 (the next meetings, the last ones held, the
 #  patient's wishes for meetings; the open tasks with goal and owner).
 #  Element E "observasjoner" section: +2 (the open observations with their reporters, the
-#  latest decided ones; see coordination.observation_views.observation_section).
+#  latest decided ones; see coordination.observations.views.observation_section).
 #  Issue 7 "natt" section: +3 (the latest night contacts, the latest phase changes, the
-#  per-service counts in one aggregate; see coordination.night_selectors.night_section_data).
+#  per-service counts in one aggregate; see coordination.night.selectors.night_section_data).
 #  Issue 8 "koordinering" section: +1 (the survey rounds with their answer counts and means in
 #  one aggregate; an open round adds whether the viewer has answered); "gode-dager": +1 (the
 #  last good-day ratings with who recorded them).
 #  Issue 14 "parorende" section: +2 (the patient's relatives with their users, their open
-#  representations; see actors.relative_selectors.relatives_section).
+#  representations; see actors.relatives.selectors.relatives_section).
 #  Issue 19 "meldinger" section: +1 (the newest threads the viewer reads, with their message
-#  and unread counts in one query; see coordination.message_selectors.threads_section).
+#  and unread counts in one query; see coordination.messages.selectors.threads_section).
 #  (Measured 34 in all: without a plan period the evaluation section costs 2, not 3.)
 TEAM_QUERIES = 34
 
@@ -67,7 +67,7 @@ def test_home_page_uses_the_same_queries_for_1_and_50_teams(teams, django_assert
     _teams_for(coordinator, teams)
     client = client_for(coordinator)
     with django_assert_num_queries(HOME_QUERIES):
-        response = client.get(reverse("actors:team-list"))
+        response = client.get(reverse("workspace:team-list"))
     assert response.content.decode().count("Mangler 3 roller") == teams
 
 
@@ -101,7 +101,7 @@ def test_team_page_uses_the_same_queries_for_3_and_40_members_and_100_versions(
             RepresentationFactory(relative_link=link, basis="fullmakt")
     client = client_for(coordinator)
     with django_assert_num_queries(TEAM_QUERIES):
-        response = client.get(reverse("actors:team-detail", args=[team.pk]))
+        response = client.get(reverse("workspace:team-detail", args=[team.pk]))
     body = response.content.decode()
     assert body.count("Testesen") >= members  # every member's name is on the page
     assert body.count('id="relative-row-') == members - 1

@@ -1,5 +1,5 @@
 """Relatives named by the patient or, with the patient's agreement, by the coordinator; and
-representation with its basis (actors.relative_services)."""
+representation with its basis (actors.relatives.services)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
+from actors.access import Action, can
 from actors.models import RelativeLink, Representation
-from actors.relative_services import (
+from actors.relatives.services import (
     relative_link_create,
     relative_link_end,
     relative_link_update,
@@ -19,7 +20,6 @@ from actors.relative_services import (
     representation_record,
 )
 from actors.validators import synthetic_national_id
-from lkt.access import Action, can
 from lkt.models import AccessLog
 from tests.conftest import Cast
 from tests.factories import PatientFactory, RelativeLinkFactory, RepresentationFactory

@@ -57,7 +57,7 @@ def test_the_coordinator_adds_a_relative_for_the_patient_and_sees_her_access(cas
     link = RelativeLink.objects.get(national_id=SIRI)
     assert link.added_on_behalf and link.created_by == cast.coordinator
 
-    html = body(client.get(reverse("actors:team-detail", args=[cast.team.pk])))
+    html = body(client.get(reverse("workspace:team-detail", args=[cast.team.pk])))
     row = html[html.index(f'id="relative-row-{link.pk}"') :]
     row = row[: row.index("</tr>")]
     assert "Siri Nordvik" in row and "Kan se Min gode dag og mål" in row
@@ -81,12 +81,12 @@ def test_without_the_patients_agreement_the_form_comes_back_with_what_was_typed(
 
 
 def test_the_relatives_section_is_for_those_who_manage_relatives(cast: Cast):
-    url = reverse("actors:team-parorende", args=[cast.team.pk])
+    url = reverse("workspace:team-parorende", args=[cast.team.pk])
     htmx = {"HX-Request": "true"}
     assert client_for(cast.coordinator).get(url, headers=htmx).status_code == 200
     assert client_for(cast.member).get(url, headers=htmx).status_code == 403
     assert client_for(cast.relative).get(url, headers=htmx).status_code == 403
-    page = body(client_for(cast.member).get(reverse("actors:team-detail", args=[cast.team.pk])))
+    page = body(client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk])))
     assert 'id="parorende"' not in page
 
 
@@ -94,7 +94,7 @@ def test_the_section_shows_exclusion_and_an_ended_access(cast: Cast):
     RelativeLink.objects.filter(relative=cast.relative).update(ends_on=timezone.localdate())
     html = body(
         client_for(cast.coordinator).get(
-            reverse("actors:team-parorende", args=[cast.team.pk]), headers={"HX-Request": "true"}
+            reverse("workspace:team-parorende", args=[cast.team.pk]), headers={"HX-Request": "true"}
         )
     )
     assert "Tilgangen er avsluttet" in html
@@ -147,7 +147,7 @@ def test_the_coordinator_records_a_guardian_with_the_scope_of_the_vergemal(cast:
     )
     assert response.status_code == 302
     representation = Representation.objects.get(relative_link=link)
-    html = body(client.get(reverse("actors:team-detail", args=[cast.team.pk])))
+    html = body(client.get(reverse("workspace:team-detail", args=[cast.team.pk])))
     assert "Verge (vergemål): Økonomi og helse" in html
 
     end = reverse("actors:representation-end", args=[cast.team.pk, representation.pk])
@@ -173,7 +173,7 @@ def test_the_patient_sees_her_representative_on_min_side(cast: Cast):
     RepresentationFactory(relative_link=link, basis="fullmakt", recorded_by=cast.coordinator)
     html = body(
         client_for(cast.patient).get(
-            reverse("actors:portal-relatives", args=[cast.team.patient.pk])
+            reverse("workspace:portal-relatives", args=[cast.team.patient.pk])
         )
     )
     assert "Er registrert som din representant: fullmakt fra pasienten." in html

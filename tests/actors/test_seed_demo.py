@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
+from actors.access import visible_patients
 from actors.models import (
     Consent,
     Level,
@@ -26,9 +26,9 @@ from actors.models import (
 from actors.selectors import missing_roles
 from actors.validators import validate_national_id, validate_org_number
 from careplans.models import CarePlanVersion, PhasePlanEntry
-from careplans.phase_selectors import current_phase
-from coordination.demo_leaders import background_patients
-from lkt.access import visible_patients
+from careplans.phase.selectors import current_phase
+from lkt.demo.leaders import background_patients
+from lkt.management.commands.seed_demo import DEMO_PASSWORD, LOGINS
 from tests.conftest import Client, client_for
 
 pytestmark = pytest.mark.django_db
@@ -166,7 +166,7 @@ def test_national_ids_are_synthetic_and_valid(demo):
 
 def test_every_person_logs_in_with_the_demo_password(demo):
     assert len(DEMO_PASSWORD) >= 12
-    # The background teams' staff (coordination.demo_leaders) are not logins.
+    # The background teams' staff (lkt.demo.leaders) are not logins.
     usernames = set(
         User.objects.exclude(username__startswith="bakgrunn-").values_list("username", flat=True)
     )
@@ -234,8 +234,8 @@ def test_emmas_draft_is_open_for_corrections_and_has_one_from_the_fastlege(demo)
 
 
 def test_malene_has_a_year_of_night_contacts_a_crisis_plan_and_this_mornings_digest(demo):
+    from actors.access import is_night_service
     from coordination.models import NightContact, Notification, Observation
-    from lkt.access import is_night_service
 
     malene = Patient.objects.get(name="Malene Fjord")
     assert malene.consents.filter(scope=Consent.Scope.CRISIS_PLAN).exists()
@@ -263,7 +263,7 @@ def test_malene_has_a_year_of_night_contacts_a_crisis_plan_and_this_mornings_dig
 
 def test_relatives_are_named_by_valid_national_ids_and_emmas_parents_represent_her(demo):
     from actors.models import Representation, StaffInvitation
-    from careplans.plan_selectors import required_approvals
+    from careplans.plan.selectors import required_approvals
 
     for link in RelativeLink.objects.all():
         validate_national_id(link.national_id)

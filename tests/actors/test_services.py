@@ -10,9 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from actors import services
+from actors.access import visible_patients
 from actors.models import Consent, Member, Organisation, Patient, Role, Team
 from actors.validators import synthetic_national_id
-from lkt.access import visible_patients
 from lkt.models import AccessLog
 from tests.factories import (
     OrganisationFactory,

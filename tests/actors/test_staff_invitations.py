@@ -11,10 +11,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from actors.invitation_services import staff_invitation_create, staff_invitation_revoke
+from actors.access import invitation_organisations
+from actors.invitations.services import staff_invitation_create, staff_invitation_revoke
 from actors.models import Organisation, Profession, StaffInvitation
 from actors.validators import synthetic_national_id
-from lkt.access import invitation_organisations
 from tests.conftest import Cast, admin_client_for, client_for
 from tests.factories import OrganisationFactory, StaffFactory, UserFactory
 

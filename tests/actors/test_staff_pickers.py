@@ -14,7 +14,7 @@ from django.utils import timezone
 from actors import services
 from actors.models import Member, Organisation, Profession, Role, User
 from actors.staff_eligibility import can_take_team_role, member_label, staff_label, team_eligible
-from coordination import services as coordination_services
+from coordination.referral import services as coordination_services
 from tests.conftest import Cast, client_for
 from tests.factories import MemberFactory, OrganisationFactory, StaffFactory
 

@@ -1,6 +1,6 @@
 """The coordinator's "Mine aktørfellesskap": the teams a staff member may open, and how many she
 is in that still wait for the patient's consent to sharing (counted per team of her own, never
-against every team in LKT: lkt.access.sees_team)."""
+against every team in LKT: actors.access.sees_team)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,6 @@ def test_the_page_says_how_many_wait(client, cast):
     _team_without_consent(cast)
     client.force_login(cast.member)
 
-    page = client.get(reverse("actors:team-list")).content.decode()
+    page = client.get(reverse("workspace:team-list")).content.decode()
 
     assert f"Du er med i 2 aktørfellesskap som {WAITING}" in page

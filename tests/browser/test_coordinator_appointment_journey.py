@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 from actors import services as actor_services
 from actors.models import Member, Organisation, Role, Team, User
 from actors.validators import synthetic_national_id
-from coordination import services
 from coordination.models import Mandate, NeedReport
+from coordination.referral import services
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.conftest import Cast

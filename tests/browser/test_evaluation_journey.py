@@ -14,7 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from careplans.models import Goal
-from coordination.evaluation_services import (
+from coordination.evaluation.services import (
     evaluation_meeting_confirm,
     evaluation_meeting_propose,
 )

@@ -18,7 +18,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from coordination.indicators import CSV_HEADER
+from coordination.reports.indicators import CSV_HEADER
 from lkt.models import ExportLog
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import log_in

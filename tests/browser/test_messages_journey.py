@@ -130,7 +130,7 @@ def test_a_member_writes_with_a_pdf_kari_answers_on_her_phone_and_it_becomes_a_t
 
 
 def test_a_relative_with_goals_only_sees_no_thread(transactional_db, cast, page, page_log):
-    from coordination.message_services import thread_start
+    from coordination.messages.services import thread_start
 
     thread_start(
         actor=cast.member,

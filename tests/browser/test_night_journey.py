@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from actors.access import CRISIS_CARD
 from actors.models import Member
 from careplans.models import CarePlanVersion, Phase, PhasePlanEntry
 from coordination.models import NightContact, Notification
-from coordination.night_digest import night_digest_send
-from lkt.access import CRISIS_CARD
+from coordination.night.digest import night_digest_send
 from lkt.models import AccessLog
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import goto, log_in

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from actors.models import Patient, Profession, StaffInvitation, User
 from careplans.models import CarePlan, CarePlanVersion
-from careplans.plan_services import plan_approve, plan_corrections_close, plan_draft_open
+from careplans.plan.services import plan_approve, plan_corrections_close, plan_draft_open
 from lkt.models import LoginEvent
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import goto, log_in

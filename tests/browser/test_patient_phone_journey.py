@@ -102,7 +102,7 @@ def test_kari_reads_her_plan_team_and_next_activities_on_her_phone(
     expect(crisis.locator('a[href="tel:116117"]').first).to_be_visible()
 
     # The plan: the tabs are one row, the heading and content on the first screen.
-    page.goto(reverse("actors:portal-home"))
+    page.goto(reverse("workspace:portal-home"))
     tab(page, "Planen og hva gjør jeg hvis")
     expect(page.get_by_role("heading", level=1)).to_have_text("Planen min")
     checked(page, page_log)

@@ -22,7 +22,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from careplans.models import PhasePlanEntry
-from lkt import audit
+from lkt.core import audit
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.conftest import Cast

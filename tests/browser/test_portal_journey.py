@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from actors.models import Consent
-from lkt import audit
+from lkt.core import audit
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_coordinator_journey import log_in
 from tests.factories import PASSWORD

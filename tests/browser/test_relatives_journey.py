@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from actors.models import RelativeLink
 from actors.validators import synthetic_national_id
 from careplans.models import CarePlan, CarePlanVersion
-from careplans.plan_services import plan_approve
+from careplans.plan.services import plan_approve
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.careplans.helpers import ready_draft

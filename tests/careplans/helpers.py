@@ -8,9 +8,9 @@ from typing import Any
 from django.utils import timezone
 
 from actors.models import Patient, Team, User
+from careplans.good_day.services import ChallengeInput, GoalInput, good_day_save
 from careplans.models import CarePlanVersion, GoodDay, GoodDayVersion
-from careplans.plan_services import plan_draft_open
-from careplans.services import ChallengeInput, GoalInput, good_day_save
+from careplans.plan.services import plan_draft_open
 
 
 def save(actor: User, patient: Patient, base_version: int, **overrides: Any) -> GoodDayVersion:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from actors.models import Consent, Member, Role
-from careplans.annual import (
+from careplans.annual.rules import (
     Occurrence,
     RealMeeting,
     add_months,

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 
 from actors.models import Member
-from careplans.annual_schedule import (
+from careplans.annual.schedule import (
     annual_activity_mark_done,
     annual_schedule_refresh,
     next_due,
@@ -19,7 +19,7 @@ from careplans.annual_schedule import (
     version_put_in_force,
 )
 from careplans.models import AnnualActivity, AnnualActivityMissed, CarePlan, CarePlanVersion
-from careplans.plan_services import plan_approve
+from careplans.plan.services import plan_approve
 from tests.careplans.helpers import ready_draft
 from tests.conftest import Cast
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from careplans.diff import EmptyVersion, Line, diff_text, diff_versions
+from careplans.good_day.diff import EmptyVersion, Line, diff_text, diff_versions
 
 
 def version(number: int, **fields) -> EmptyVersion:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from careplans.good_day_rating import good_day_rating_record, good_day_ratings, sparkline
+from careplans.good_day.rating import good_day_rating_record, good_day_ratings, sparkline
 from careplans.models import GoodDayRating
 from lkt.models import AccessLog
 from tests.conftest import Cast

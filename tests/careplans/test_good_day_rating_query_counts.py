@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.selectors import team_get
-from careplans.good_day_rating_views import good_day_rating_section
+from careplans.good_day.rating_views import good_day_rating_section
 from careplans.models import GoodDayRating
 from tests.conftest import Cast, client_for
 from tests.factories import StaffFactory
@@ -58,7 +58,7 @@ def test_the_partial_costs_the_same_for_5_and_50_answers(
 ):
     _answers(cast, count)
     client = client_for(cast.coordinator)
-    url = reverse("actors:team-gode-dager", args=[cast.team.pk])
+    url = reverse("workspace:team-gode-dager", args=[cast.team.pk])
     with django_assert_num_queries(PARTIAL_QUERIES):
         response = client.get(url, headers={"HX-Request": "true"})
     assert response.content.decode().count("<circle") == min(count, 12)

@@ -18,11 +18,11 @@ HTMX = {"HX-Request": "true"}
 
 
 def _portal(cast: Cast) -> str:
-    return reverse("actors:portal-good-days", args=[cast.team.patient.pk])
+    return reverse("careplans:portal-good-days", args=[cast.team.patient.pk])
 
 
 def _record(cast: Cast) -> str:
-    return reverse("actors:team-good-days-record", args=[cast.team.pk])
+    return reverse("careplans:team-good-days-record", args=[cast.team.pk])
 
 
 def _answer(cast: Cast, good_days: int, days_ago: int) -> GoodDayRating:
@@ -35,14 +35,14 @@ def _answer(cast: Cast, good_days: int, days_ago: int) -> GoodDayRating:
 
 
 def test_the_portal_home_asks_kari_the_question_and_loads_her_answers(cast: Cast):
-    body = client_for(cast.patient).get(reverse("actors:portal-home")).content.decode()
+    body = client_for(cast.patient).get(reverse("workspace:portal-home")).content.decode()
     assert "Hvor mange gode dager har du hatt den siste uka?" in body
     assert f'hx-get="{_portal(cast)}"' in body
     assert body.count('type="radio" name="good_days"') == 8
 
 
 def test_per_does_not_get_the_question_on_karis_portal(cast: Cast):
-    url = reverse("actors:portal-overview", args=[cast.team.patient.pk])
+    url = reverse("workspace:portal-overview", args=[cast.team.patient.pk])
     body = client_for(cast.relative).get(url).content.decode()
     assert "Hvor mange gode dager" not in body
 
@@ -87,7 +87,7 @@ def test_a_missing_or_wrong_answer_comes_back_with_a_message_and_status_200(cast
 def test_the_section_shows_the_last_twelve_answers_as_a_chart_and_a_table(cast: Cast):
     for n in range(14):
         _answer(cast, n % 8, days_ago=7 * n)
-    url = reverse("actors:team-gode-dager", args=[cast.team.pk])
+    url = reverse("workspace:team-gode-dager", args=[cast.team.pk])
     body = client_for(cast.coordinator).get(url, headers=HTMX).content.decode()
     assert 'role="img"' in body and "<title" in body and "<desc" in body
     assert body.count("<circle") == 12
@@ -98,10 +98,10 @@ def test_the_section_shows_the_last_twelve_answers_as_a_chart_and_a_table(cast: 
 
 def test_the_team_page_has_the_section_and_per_sees_it_without_the_form(cast: Cast):
     _answer(cast, 4, days_ago=0)
-    url = reverse("actors:team-detail", args=[cast.team.pk])
+    url = reverse("workspace:team-detail", args=[cast.team.pk])
     body = client_for(cast.coordinator).get(url).content.decode()
     assert 'id="gode-dager"' in body
-    section = reverse("actors:team-gode-dager", args=[cast.team.pk])
+    section = reverse("workspace:team-gode-dager", args=[cast.team.pk])
     per = client_for(cast.relative).get(section, headers=HTMX).content.decode()
     assert "Gode dager" in per and "<td>4</td>" in per
     assert "good-days-rated_on" not in per

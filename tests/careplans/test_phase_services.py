@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from actors.models import Member, Role
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
-from careplans.phase_selectors import current_phase
-from careplans.phase_services import (
+from careplans.phase.selectors import current_phase
+from careplans.phase.services import (
     annual_activity_remove,
     annual_activity_save,
     annual_defaults_add,

@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 
 from actors.models import Consent, Member, RelativeLink, Role
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
-from careplans.phase_services import phase_change
+from careplans.phase.services import phase_change
 from coordination.models import Meeting
 from tests.careplans.phase_helpers import NIGHT, full_phase_plan, version_for
 from tests.conftest import Cast, client_for
@@ -35,7 +35,7 @@ OSLO = ZoneInfo("Europe/Oslo")
 
 
 def section_url(cast: Cast) -> str:
-    return reverse("actors:team-fase", args=[cast.team.pk])
+    return reverse("workspace:team-fase", args=[cast.team.pk])
 
 
 def entry_data(**overrides: object) -> dict[str, object]:
@@ -54,7 +54,7 @@ def entry_data(**overrides: object) -> dict[str, object]:
 
 
 def test_the_team_page_shows_the_phase_section_in_colour_and_words(cast: Cast) -> None:
-    response = client_for(cast.member).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    response = client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     body = response.content.decode()
     assert 'id="fase-heading">Fase og kriseplan</h2>' in body
     assert 'data-color="success" data-phase="green"' in body
@@ -139,12 +139,12 @@ def test_the_change_answer_shows_the_message_once_and_no_reloaded_section_repeat
     message = f"Fasen er endret til {Phase.YELLOW.label}."
     oob = answer[answer.index('id="lkt-messages"') :]
     assert 'hx-swap-oob="innerHTML"' in oob and message in oob
-    night = reverse("actors:team-natt", args=[cast.team.pk]) + "?following=1"
+    night = reverse("workspace:team-natt", args=[cast.team.pk]) + "?following=1"
     assert "Fasen er endret" not in client.get(night, headers=HTMX).content.decode()
     assert message not in client.get(section_url(cast), headers=HTMX).content.decode()
     assert (
         message
-        not in client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+        not in client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
     )
 
 
@@ -153,10 +153,10 @@ def test_the_team_page_reloads_a_section_without_its_message_only_for_the_sectio
 ) -> None:
     body = (
         client_for(cast.coordinator)
-        .get(reverse("actors:team-detail", args=[cast.team.pk]))
+        .get(reverse("workspace:team-detail", args=[cast.team.pk]))
         .content.decode()
     )
-    night = reverse("actors:team-natt", args=[cast.team.pk])
+    night = reverse("workspace:team-natt", args=[cast.team.pk])
     assert (
         f'hx-get="{night}?following=1" hx-trigger="fase-changed from:body, observasjoner-changed from:body"'
         in body
@@ -406,7 +406,7 @@ def test_the_phase_section_uses_the_same_queries_for_3_and_40_members(
         )
     client = client_for(coordinator)
     with django_assert_num_queries(SECTION_QUERIES):  # type: ignore[operator]
-        response = client.get(reverse("actors:team-fase", args=[team.pk]), headers=HTMX)
+        response = client.get(reverse("workspace:team-fase", args=[team.pk]), headers=HTMX)
     assert response.content.decode().count("<tr><td>") == members
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from actors.models import User
 from careplans.models import CarePlan, CarePlanVersion, PlanApproval
-from careplans.plan_services import StalePlan, plan_approve, plan_draft_open
+from careplans.plan.services import StalePlan, plan_approve, plan_draft_open
 from tests.careplans.helpers import ready_draft
 from tests.concurrency import posting, run_together
 from tests.conftest import Cast, client_for

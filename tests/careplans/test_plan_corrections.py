@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from actors.models import RelativeLink
 from careplans.models import CarePlan, CarePlanVersion, PlanCorrection
-from careplans.plan_services import (
+from careplans.plan.services import (
     plan_approve,
     plan_correction_add,
     plan_corrections_close,
@@ -231,7 +231,7 @@ def test_closing_without_javascript_returns_to_the_approvals(cast):
 @pytest.mark.django_db
 def test_the_team_page_shows_the_deadline_only_while_the_window_is_open(cast: Cast):
     draft, _new = plan_draft_open(actor=cast.coordinator, team=cast.team)
-    url = reverse("actors:team-samarbeidsplan", args=[cast.team.pk])
+    url = reverse("workspace:team-samarbeidsplan", args=[cast.team.pk])
     client = client_for(cast.coordinator)
     assert "Frist for rettelser" in client.get(url, headers={"HX-Request": "true"}).content.decode()
     plan_corrections_close(actor=cast.coordinator, version=draft)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Consent, Member, Patient, Role, Team
-from careplans.annual import add_months
+from careplans.annual.rules import add_months
 from careplans.models import CarePlan, CarePlanVersion, PersonalApproval, PlanApproval
-from careplans.plan_services import (
+from careplans.plan.services import (
     PERSONAL_APPROVAL_REASON,
     StalePlan,
     plan_approve,
@@ -211,7 +211,7 @@ def test_kari_sees_later_on_min_side_that_she_approved_in_a_meeting(cast: Cast):
 
     html = (
         client_for(cast.patient)
-        .get(reverse("actors:portal-plan", args=[cast.team.patient.pk]))
+        .get(reverse("workspace:portal-plan", args=[cast.team.patient.pk]))
         .content.decode()
     )
     assert "Du godkjente planen i et møte" in html

@@ -15,7 +15,7 @@ from careplans.models import (
     PhasePlanEntry,
     PlanCorrection,
 )
-from careplans.plan_services import plan_draft_open
+from careplans.plan.services import plan_draft_open
 from tests.conftest import client_for
 from tests.factories import ConsentFactory, MemberFactory, StaffFactory, TeamFactory
 
@@ -112,7 +112,7 @@ def test_the_team_section_uses_the_same_queries_whatever_the_history(
 ):
     _history(cast, versions, members)
     client = client_for(cast.coordinator)
-    url = reverse("actors:team-samarbeidsplan", args=[cast.team.pk])
+    url = reverse("workspace:team-samarbeidsplan", args=[cast.team.pk])
     with django_assert_num_queries(SECTION_QUERIES):
         response = client.get(url, headers={"HX-Request": "true"})
     body = response.content.decode()

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Consent, Patient, RelativeLink, Representation, Role, Team, User
-from careplans.annual import add_months
+from careplans.annual.rules import add_months
 from careplans.models import CarePlan, CarePlanVersion
-from careplans.plan_selectors import plan_viewer, required_approvals
-from careplans.plan_services import plan_approve
+from careplans.plan.selectors import plan_viewer, required_approvals
+from careplans.plan.services import plan_approve
 from tests.careplans.helpers import ready_draft
 from tests.conftest import Cast, client_for
 from tests.factories import (

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from actors.models import Member, Organisation, RelativeLink, Role, Team, User
 from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry
-from careplans.plan_selectors import required_approvals
-from careplans.plan_services import (
+from careplans.plan.selectors import required_approvals
+from careplans.plan.services import (
     StalePlan,
     plan_approve,
     plan_draft_open,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from actors.models import Member, RelativeLink
 from careplans.models import CarePlan, CarePlanVersion, Phase
-from careplans.plan_services import plan_approve, plan_draft_update
+from careplans.plan.services import plan_approve, plan_draft_update
 from lkt.models import AccessLog
 from tests.careplans.helpers import karis_first_version, ready_draft
 from tests.careplans.phase_helpers import entry_for
@@ -328,7 +328,7 @@ def test_a_version_number_that_is_not_0_to_9_shows_the_newest_versions(cast, num
 
 def test_the_team_page_section_shows_the_status_of_the_plan(cast):
     client = client_for(cast.coordinator)
-    url = reverse("actors:team-samarbeidsplan", args=[cast.team.pk])
+    url = reverse("workspace:team-samarbeidsplan", args=[cast.team.pk])
     assert "Det er ikke laget noen plan" in client.get(url, headers=HTMX).content.decode()
     draft = _draft(cast)
     body = client.get(url, headers=HTMX).content.decode()
@@ -338,7 +338,7 @@ def test_the_team_page_section_shows_the_status_of_the_plan(cast):
         plan_approve(actor=user, version=draft, base_version=_base(cast))
     body = client.get(url, headers=HTMX).content.decode()
     assert "Versjon 1 gjelder fra" in body
-    page = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
     assert "Plan for samarbeid" in page
 
 
@@ -384,7 +384,7 @@ def test_the_plan_lists_the_phases_green_yellow_red_and_links_the_phase_plan(cas
     section = text[text.index("Hva vi gjør når det går bra") :]
     green, yellow, red = (section.index(f"Tegn i {p}") for p in ("green", "yellow", "red"))
     assert green < yellow < red
-    link = reverse("actors:team-detail", args=[cast.team.pk]) + "#fase"
+    link = reverse("workspace:team-detail", args=[cast.team.pk]) + "#fase"
     assert f'<a class="ds-link" href="{link}">se faseplanen</a>' in section
 
 
@@ -397,4 +397,4 @@ def test_the_draft_form_has_no_english_label_and_links_the_phase_plan(cast):
     )
     assert "Base version" not in body
     assert 'type="hidden" name="base_version"' in body
-    assert reverse("actors:team-detail", args=[cast.team.pk]) + "#fase" in body
+    assert reverse("workspace:team-detail", args=[cast.team.pk]) + "#fase" in body

@@ -38,7 +38,7 @@ def test_the_team_section_uses_the_same_queries_for_3_and_100_versions(
 ):
     many_versions(cast.team.patient, cast.patient, versions)
     client = client_for(cast.coordinator)
-    url = reverse("actors:team-min-gode-dag", args=[cast.team.pk])
+    url = reverse("workspace:team-min-gode-dag", args=[cast.team.pk])
     with django_assert_num_queries(SECTION_QUERIES):
         response = client.get(url, headers=HTMX)
     assert f"Versjon {versions}, skrevet" in response.content.decode()
@@ -85,9 +85,9 @@ def _team_page_queries(cast, members: int, versions: int) -> int:
         MemberFactory(team=cast.team, role=Role.NURSE)
     many_versions(cast.team.patient, cast.patient, versions)
     client = client_for(cast.coordinator)
-    client.get(reverse("actors:team-detail", args=[cast.team.pk]))  # warm the session
+    client.get(reverse("workspace:team-detail", args=[cast.team.pk]))  # warm the session
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("actors:team-detail", args=[cast.team.pk]))
+        response = client.get(reverse("workspace:team-detail", args=[cast.team.pk]))
     assert f"Versjon {versions}, skrevet" in response.content.decode()
     return len(queries)
 

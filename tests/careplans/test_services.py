@@ -1,4 +1,4 @@
-"""The rules of Min gode dag, through ``careplans.services.good_day_save``."""
+"""The rules of Min gode dag, through ``careplans.good_day.services.good_day_save``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from actors.models import RelativeLink
+from careplans.good_day.services import ChallengeInput, GoalInput, StaleEdit
 from careplans.models import LONG_TEXT, Challenge, Goal, GoodDay, GoodDayVersion
-from careplans.services import ChallengeInput, GoalInput, StaleEdit
 from lkt.models import AccessLog
 from tests.careplans.helpers import karis_first_version, save, soon
 

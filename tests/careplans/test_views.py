@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import RelativeLink
+from careplans.good_day.services import ChallengeInput, GoalInput
 from careplans.models import Challenge, Goal, GoodDayVersion
-from careplans.services import ChallengeInput, GoalInput
 from lkt.models import AccessLog
 from tests.careplans.helpers import karis_first_version, many_versions, save, soon
 from tests.conftest import client_for
@@ -448,7 +448,7 @@ def test_the_diff_without_versions_says_so(cast):
 
 
 def team_url(cast) -> str:
-    return reverse("actors:team-detail", args=[cast.team.pk])
+    return reverse("workspace:team-detail", args=[cast.team.pk])
 
 
 def test_the_team_page_says_kindly_that_nothing_is_written_yet(cast):
@@ -469,7 +469,7 @@ def test_the_team_page_summarises_the_newest_version(cast):
 
 def test_the_team_section_reloads_alone_with_htmx(cast):
     karis_first_version(cast)
-    url = reverse("actors:team-min-gode-dag", args=[cast.team.pk])
+    url = reverse("workspace:team-min-gode-dag", args=[cast.team.pk])
     response = client_for(cast.patient).get(url, headers=HTMX)
     body = response.content.decode()
     assert response.status_code == 200

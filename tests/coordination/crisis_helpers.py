@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from actors.models import Consent, Member
 from careplans.models import Goal, GoodDay, GoodDayVersion, Phase, PhaseChange, PhasePlanEntry
-from coordination.crisis_services import crisis_card_open, crisis_step_get, lookup_token
 from coordination.models import Meeting
+from coordination.night.crisis_services import crisis_card_open, crisis_step_get, lookup_token
 from tests.careplans.phase_helpers import version_for
 from tests.conftest import Cast
 from tests.factories import ConsentFactory, MemberFactory, StaffFactory

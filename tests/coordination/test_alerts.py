@@ -1,4 +1,4 @@
-"""Phase-change alerts, their acknowledgement and escalation (coordination.alerts)."""
+"""Phase-change alerts, their acknowledgement and escalation (coordination.phase.alerts)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from careplans import phase_services
 from careplans.models import Phase, PhaseChange
-from coordination import alerts
+from careplans.phase import services as phase_services
 from coordination.models import Delivery, Notification
+from coordination.phase import alerts
 from tests.careplans.phase_helpers import version_for
 from tests.conftest import Cast, client_for
 from tests.coordination.alert_helpers import NIGHT, RED_ACTIONS, YELLOW_ACTIONS, crisis_plan
@@ -327,7 +327,7 @@ def test_the_coordinator_names_the_night_contact_in_the_phase_plan(cast: Cast):
     entry = draft.phase_entries.get(phase=Phase.RED)
     assert entry.night_contact == plan.nils
     section = client.get(
-        reverse("actors:team-fase", args=[cast.team.pk]), headers={"HX-Request": "true"}
+        reverse("workspace:team-fase", args=[cast.team.pk]), headers={"HX-Request": "true"}
     ).content.decode()
     # The section shows the plan in force (the helper's), whose night contact is Nils too.
     assert "Navngitt kontakt kveld og natt" in section

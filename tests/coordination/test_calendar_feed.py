@@ -17,7 +17,7 @@ from django.utils import timezone
 from actors.models import Member, Team, User
 from careplans.models import AnnualActivity, CarePlanVersion
 from coordination.models import Meeting
-from coordination.preference_services import calendar_feed_create
+from coordination.notifications.preference_services import calendar_feed_create
 from tests.careplans.phase_helpers import version_for
 from tests.conftest import Cast, client_for
 

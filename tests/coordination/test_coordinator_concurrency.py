@@ -10,9 +10,9 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from actors.models import Member, Role, User
-from coordination import services
 from coordination.models import CoordinatorAppointment, Mandate
-from lkt.forms import ALREADY_SAVED
+from coordination.referral import services
+from lkt.core.forms import ALREADY_SAVED
 from tests.concurrency import posting, run_with_inserts_held
 from tests.conftest import Cast, client_for
 from tests.coordination.test_services import NEW_ID, report_by

@@ -11,21 +11,21 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils import timezone
 
-from actors.models import Consent, Organisation, Team, User
-from coordination import crisis_services as services
-from coordination.crisis_selectors import (
-    Contact,
-    crisis_card_for_grant,
-    crisis_card_get,
-    crisis_patient_find,
-)
-from lkt.access import (
+from actors.access import (
     CRISIS_CARD,
     CrisisAccess,
     CrisisStanding,
     crisis_grant_holds,
     crisis_team,
     record_crisis_access,
+)
+from actors.models import Consent, Organisation, Team, User
+from coordination.night import crisis_services as services
+from coordination.night.crisis_selectors import (
+    Contact,
+    crisis_card_for_grant,
+    crisis_card_get,
+    crisis_patient_find,
 )
 from lkt.models import AccessLog
 from tests.conftest import Cast

@@ -8,16 +8,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from actors.access import CRISIS_CARD
 from actors.models import Team
 from actors.services import consent_withdraw
 from careplans.models import Phase, PhasePlanEntry
-from coordination.crisis_services import (
+from coordination.night.crisis_services import (
     card_token,
     card_token_grant,
     crisis_card_open,
     crisis_step_get,
 )
-from lkt.access import CRISIS_CARD
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.coordination.crisis_helpers import (
@@ -49,14 +49,17 @@ def test_a_night_user_lands_on_the_lookup_and_sees_only_it_in_the_menu(cast: Cas
     assert response["Location"] == LOOKUP
     page = client.get(LOOKUP).content.decode()
     assert "autofocus" in page and 'inputmode="numeric"' in page
-    assert reverse("actors:team-list") not in page
+    assert reverse("workspace:team-list") not in page
     assert reverse("actors:patient-register") not in page
     assert LOOKUP in page
 
 
 def test_other_staff_keep_their_menu_and_may_not_look_up(cast: Cast):
     client = client_for(cast.member)
-    assert reverse("actors:team-list") in client.get(reverse("actors:team-list")).content.decode()
+    assert (
+        reverse("workspace:team-list")
+        in client.get(reverse("workspace:team-list")).content.decode()
+    )
     assert client.get(LOOKUP).status_code == 403
 
 
@@ -191,7 +194,7 @@ def test_team_staff_open_the_card_from_the_phase_section(cast: Cast):
     crisis_plan(cast)
     url = reverse("coordination:crisis-card-team", args=[cast.team.pk])
     section = client_for(cast.member).get(
-        reverse("actors:team-fase", args=[cast.team.pk]), headers={"HX-Request": "true"}
+        reverse("workspace:team-fase", args=[cast.team.pk]), headers={"HX-Request": "true"}
     )
     assert url in section.content.decode()
     assert "Kriseplan (kort)" in section.content.decode()
@@ -207,7 +210,7 @@ def test_kari_sees_the_break_glass_clearly_in_her_access_log(cast: Cast):
     client = client_for(cast.night)
     client.post(lookup_url(cast), {"reason": "Funnet forvirret på gata", "emergency": "on"})
     page = client_for(cast.patient).get(
-        reverse("actors:portal-access-log", args=[cast.team.patient.pk])
+        reverse("workspace:portal-access-log", args=[cast.team.patient.pk])
     )
     text = page.content.decode()
     assert "Nødtilgang (helsepersonelloven § 7)" in text

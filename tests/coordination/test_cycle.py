@@ -1,11 +1,11 @@
 """The team's stage in the improvement cycle, derived from its state without a database: one
-test per rule in ``coordination.cycle.stage``."""
+test per rule in ``coordination.meetings.cycle.stage``."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from coordination.cycle import CycleState, Stage, stage, steps
+from coordination.meetings.cycle import CycleState, Stage, stage, steps
 
 TODAY = dt.date(2027, 3, 1)
 RUNNING = {"period_starts_on": dt.date(2026, 9, 1), "period_ends_on": dt.date(2027, 6, 30)}

@@ -16,9 +16,9 @@ from django.utils import timezone
 from actors.models import Organisation
 from actors.validators import validate_national_id
 from careplans.models import AnnualActivityDone, GoodDayRating
-from coordination import demo_leaders
-from coordination.indicators import SUPPRESS_BELOW, Group, csv_rows, indicator_report
 from coordination.models import Meeting, NightContact, SurveyRound
+from coordination.reports.indicators import SUPPRESS_BELOW, Group, csv_rows, indicator_report
+from lkt.demo import leaders as demo_leaders
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_the_history_has_every_kind_the_indicators_read():
 
 def test_the_demos_database_gets_the_same_figures_as_postgresql(monkeypatch):
     """The facts are read raw on PostgreSQL and through the ORM's converters elsewhere (the
-    demo's SQLite, coordination.indicator_data._fetch): over the demo's 14 months of every kind
+    demo's SQLite, coordination.reports.indicator_data._fetch): over the demo's 14 months of every kind
     of history, both ways give the same report, cell for cell."""
     seed()
     today = timezone.localdate()

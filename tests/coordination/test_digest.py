@@ -15,10 +15,10 @@ from django.conf import settings
 from django.core import mail
 
 from actors.models import User
-from coordination.digest import digest_send
 from coordination.models import Delivery, Notification, NotificationPreference
-from coordination.notify import notify
-from coordination.preference_services import notification_preference_save
+from coordination.notifications.digest import digest_send
+from coordination.notifications.notify import notify
+from coordination.notifications.preference_services import notification_preference_save
 from tests.conftest import Cast
 from tests.factories import StaffFactory
 

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 
-from coordination.document_checks import check_file, clean_name
+from coordination.messages.document_checks import check_file, clean_name
 from coordination.models import Document
 from tests.files import EXE, image_bytes, office_bytes, pdf_bytes
 

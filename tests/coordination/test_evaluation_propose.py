@@ -13,8 +13,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from coordination import evaluation_services
-from coordination.evaluation_services import (
+from coordination.evaluation import services as evaluation_services
+from coordination.evaluation.services import (
     EVALUATION_AGENDA_TITLE,
     evaluation_meeting_confirm,
     evaluation_meeting_propose,
@@ -176,7 +176,7 @@ def test_two_sweeps_at_once_propose_exactly_one_meeting(cast, attempt, monkeypat
 def test_two_overlapping_periods_saved_at_once_leave_exactly_one(cast):
     from django.core.exceptions import ValidationError
 
-    from coordination.evaluation_services import plan_period_create
+    from coordination.evaluation.services import plan_period_create
 
     def save(start: dt.date) -> Callable[[], object]:
         def run() -> object:

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from actors.selectors import team_get
 from careplans.models import Goal
-from coordination.evaluation_selectors import evaluation_section
-from coordination.evaluation_services import (
+from coordination.evaluation.selectors import evaluation_section
+from coordination.evaluation.services import (
     evaluation_meeting_propose,
     evaluation_summary_save,
     goal_evaluation_save,

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from careplans.models import Goal
-from coordination.evaluation_services import (
+from coordination.evaluation.services import (
     StaleSummary,
     add_working_days,
     evaluation_close,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from careplans.models import CarePlan, CarePlanVersion
-from coordination.evaluation_services import (
+from coordination.evaluation.services import (
     evaluation_meeting_propose,
     evaluation_send,
     goal_evaluation_save,
@@ -69,7 +69,7 @@ def test_setting_a_period_without_htmx_returns_to_the_team_page(cast):
 
 def test_setting_a_period_with_htmx_reloads_the_section(cast):
     url = reverse("coordination:plan-period-create", args=[cast.team.pk])
-    team_url = reverse("actors:team-detail", args=[cast.team.pk])
+    team_url = reverse("workspace:team-detail", args=[cast.team.pk])
     response = client_for(cast.coordinator).post(
         url,
         {"starts_on": "2027-01-01", "ends_on": "2027-06-30"},
@@ -301,7 +301,7 @@ def test_the_team_page_shows_the_stepper_with_the_current_step_in_words(cast):
         make_period(cast, starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 6, 30))
         body = (
             client_for(cast.coordinator)
-            .get(reverse("actors:team-detail", args=[cast.team.pk]))
+            .get(reverse("workspace:team-detail", args=[cast.team.pk]))
             .content.decode()
         )
     assert 'id="evaluering"' in body
@@ -316,7 +316,7 @@ def test_the_team_page_shows_the_stepper_with_the_current_step_in_words(cast):
 def test_the_section_is_served_as_a_fragment(cast):
     make_period(cast)
     response = client_for(cast.member).get(
-        reverse("actors:team-evaluering", args=[cast.team.pk]), headers=HTMX
+        reverse("workspace:team-evaluering", args=[cast.team.pk]), headers=HTMX
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -327,7 +327,7 @@ def test_the_section_is_served_as_a_fragment(cast):
 def test_a_relative_does_not_see_the_evaluation_section(cast):
     body = (
         client_for(cast.relative)
-        .get(reverse("actors:team-detail", args=[cast.team.pk]))
+        .get(reverse("workspace:team-detail", args=[cast.team.pk]))
         .content.decode()
     )
     assert 'id="evaluering"' not in body
@@ -352,7 +352,7 @@ def test_a_result_recorded_shows_on_the_evaluation_page_in_the_patients_words(ca
 
 def test_the_patient_sees_the_sent_summary_in_her_own_words_but_not_a_draft(cast):
     draft_period = make_period(cast, starts_on=dt.date(2027, 4, 1), ends_on=dt.date(2027, 9, 30))
-    from coordination.evaluation_services import evaluation_summary_save
+    from coordination.evaluation.services import evaluation_summary_save
 
     evaluation_summary_save(
         actor=cast.coordinator, period=draft_period, summary="Utkast ingen skal se", base_version=0
@@ -429,7 +429,7 @@ def test_the_page_and_the_section_say_on_which_day_lkt_proposes_the_meeting(cast
     client = client_for(cast.coordinator)
     page = client.get(detail_url(period)).content.decode()
     assert f"foreslår LKT et møte {date_format(day, 'l j.n.Y')} kl. 10" in page
-    section = client.get(reverse("actors:team-evaluering", args=[cast.team.pk]), headers=HTMX)
+    section = client.get(reverse("workspace:team-evaluering", args=[cast.team.pk]), headers=HTMX)
     assert f"LKT foreslår evalueringsmøte {date_format(day, 'j.n.Y')} kl. 10" in (
         section.content.decode()
     )

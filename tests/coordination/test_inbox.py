@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import User
-from coordination import unread
-from coordination.inbox_selectors import PAGE_SIZE
 from coordination.models import Notification
-from coordination.notify import notify
+from coordination.notifications import unread
+from coordination.notifications.inbox_selectors import PAGE_SIZE
+from coordination.notifications.notify import notify
 from tests.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_the_menu_shows_the_count_and_polls_it_every_minute(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipient=cast.leader, kind="task_due", team=None, occurrence="x", message="Frist.")
-    body = client_for(cast.leader).get(reverse("actors:team-list")).content.decode()
+    body = client_for(cast.leader).get(reverse("workspace:team-list")).content.decode()
     assert "Varsler (1)" in body
     badge = reverse("coordination:notification-badge")
     assert f'hx-get="{badge}?n=1"' in body
@@ -201,7 +201,7 @@ def test_pages_and_notifying_still_work_when_redis_is_down(
     with django_capture_on_commit_callbacks(execute=True):
         notify(recipient=cast.leader, kind="task_due", team=None, occurrence="x", message="Frist.")
     client = client_for(cast.leader)
-    home = client.get(reverse("actors:team-list"))
+    home = client.get(reverse("workspace:team-list"))
     assert home.status_code == 200
     assert "Varsler" in home.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,7 +17,7 @@ from tests.factories import StaffFactory
 pytestmark = pytest.mark.django_db
 
 # 1 session, 2 user, 3 the chosen organisation (the form's choice), 4 the organisation tree,
-# then the facts (coordination.indicator_data.load_facts): 5 core members with their teams,
+# then the facts (coordination.reports.indicator_data.load_facts): 5 core members with their teams,
 # 6 mandatory roles, 7 mandates, 8 plan versions in force, 9 plan periods, 10 årshjul done,
 # 11 årshjul missed, 12 årshjul passed since the last sweep, 13 held meetings, 14 need reports to
 # the first meeting, 15 coordinators' memberships, 16 night contacts, 17 survey answers,

@@ -15,9 +15,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from actors.models import Organisation
-from coordination import report_jobs
-from coordination.indicators import CSV_HEADER, INDICATORS
 from coordination.models import ReportJob
+from coordination.reports import report_jobs
+from coordination.reports.indicators import CSV_HEADER, INDICATORS
 from lkt.models import AccessLog, ExportLog
 from tests.clock import month, year_month
 from tests.conftest import Cast, client_for
@@ -350,7 +350,7 @@ def test_the_caseload_limit_of_another_kommune_is_not_there(cast: Cast):
 
 def test_the_menu_links_leaders_to_the_indicators(cast: Cast):
     leader_page = client_for(cast.leader).get(reverse("coordination:leader-approvals"))
-    member_page = client_for(cast.member).get(reverse("actors:team-list"))
+    member_page = client_for(cast.member).get(reverse("workspace:team-list"))
 
     assert URL in leader_page.content.decode()
     assert URL not in member_page.content.decode()

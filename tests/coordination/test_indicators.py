@@ -23,14 +23,6 @@ from careplans.models import (
     GoodDayRating,
     PlanApproval,
 )
-from coordination.indicator_data import caseload_limit_for, organisation_tree
-from coordination.indicators import (
-    SUPPRESS_BELOW,
-    IndicatorReport,
-    IndicatorResult,
-    csv_rows,
-    indicator_report,
-)
 from coordination.models import (
     Mandate,
     Meeting,
@@ -39,6 +31,14 @@ from coordination.models import (
     PlanPeriod,
     SurveyAnswer,
     SurveyRound,
+)
+from coordination.reports.indicator_data import caseload_limit_for, organisation_tree
+from coordination.reports.indicators import (
+    SUPPRESS_BELOW,
+    IndicatorReport,
+    IndicatorResult,
+    csv_rows,
+    indicator_report,
 )
 from tests.factories import MemberFactory, OrganisationFactory, StaffFactory, TeamFactory
 

@@ -116,7 +116,7 @@ def test_the_meetings_section_uses_the_same_queries_for_5_and_50_meetings(
     _meetings(cast, size)
     client = client_for(cast.member)
     with django_assert_num_queries(MEETINGS_SECTION_QUERIES):
-        response = client.get(reverse("actors:team-moter", args=[cast.team.pk]), headers=HTMX)
+        response = client.get(reverse("workspace:team-moter", args=[cast.team.pk]), headers=HTMX)
     assert response.content.decode().count("Tavlemøte") == min(3, size // 2) + min(
         5, (size + 1) // 2
     )

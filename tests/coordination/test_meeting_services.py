@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from actors.models import Role
-from coordination import meeting_services as services
+from coordination.meetings import services
 from coordination.models import (
     AgendaItem,
     Decision,

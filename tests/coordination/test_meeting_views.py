@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from coordination import meeting_services as services
+from coordination.meetings import services
 from coordination.models import Decision, Meeting, MeetingPreferences, StandingItem, Task
 from tests.conftest import Cast, client_for
 from tests.coordination.test_meeting_services import FROZEN, NEXT_WEEK, plan, wishes
@@ -235,9 +235,9 @@ def test_the_meeting_list_page_and_partial(cast: Cast):
 def test_the_team_page_has_the_meetings_section(cast: Cast):
     plan(cast)
     client = client_for(cast.member)
-    page = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
     assert 'id="moter"' in page
-    section = client.get(reverse("actors:team-moter", args=[cast.team.pk]), headers=HTMX)
+    section = client.get(reverse("workspace:team-moter", args=[cast.team.pk]), headers=HTMX)
     assert section.status_code == 200
     assert "Ansvarsgruppemøte" in section.content.decode()
 
@@ -266,7 +266,7 @@ def test_the_patient_sees_her_meetings_and_records_her_wishes_in_the_portal(cast
     saved = MeetingPreferences.objects.get()
     assert saved.without_relatives
     assert saved.updated_by == cast.patient
-    home = client.get(reverse("actors:portal-home")).content.decode()
+    home = client.get(reverse("workspace:portal-home")).content.decode()
     assert url in home
 
 

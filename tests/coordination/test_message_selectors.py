@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from coordination.message_selectors import thread_get, thread_list_for_portal, thread_list_for_team
-from coordination.message_services import message_post, thread_mark_read, thread_start
+from coordination.messages.selectors import thread_get, thread_list_for_portal, thread_list_for_team
+from coordination.messages.services import message_post, thread_mark_read, thread_start
 from coordination.models import Thread
 from tests.conftest import Cast
 from tests.files import upload

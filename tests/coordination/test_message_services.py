@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from actors.models import RelativeLink
-from coordination.message_services import (
+from coordination.messages.services import (
     message_post,
     message_to_agenda,
     message_to_task,
@@ -261,7 +261,7 @@ def test_cecilie_puts_a_message_on_the_next_meetings_agenda(cast: Cast):
 def test_the_team_writes_to_the_koordinerende_enhet_which_reads_and_answers(
     cast: Cast, unit_staff, other_unit_staff
 ):
-    from coordination.message_selectors import thread_get, thread_list_for_unit
+    from coordination.messages.selectors import thread_get, thread_list_for_unit
     from coordination.models import NeedReport
 
     NeedReport.objects.create(

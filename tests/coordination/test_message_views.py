@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from actors.models import RelativeLink
-from coordination.message_services import thread_start
+from coordination.messages.services import thread_start
 from coordination.models import Document, Message, Thread, ThreadRead
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
@@ -32,7 +32,7 @@ def thread(cast: Cast, audience: str = "with_patient", **kwargs) -> Thread:
 def test_the_team_page_shows_the_threads_with_what_is_unread(cast: Cast):
     thread(cast, subject="Søknad om bolig")
 
-    page = client_for(cast.coordinator).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    page = client_for(cast.coordinator).get(reverse("workspace:team-detail", args=[cast.team.pk]))
 
     html = page.content.decode()
     assert 'id="meldinger"' in html and "Søknad om bolig" in html and "1 ulest" in html
@@ -43,7 +43,7 @@ def test_per_with_goals_only_gets_no_messages_section_and_no_thread(cast: Cast):
     RelativeLink.objects.filter(relative=cast.relative).update(may_communicate=False)
     per = client_for(cast.relative)
 
-    team_page = per.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    team_page = per.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
     assert 'id="meldinger"' not in team_page
     assert per.get(reverse("coordination:thread-detail", args=[t.pk])).status_code == 404
     portal = per.get(reverse("coordination:portal-threads", args=[cast.team.patient.pk]))
@@ -263,12 +263,12 @@ def test_una_finds_what_the_team_asks_the_unit_from_her_menu_and_answers(cast: C
     una.post(reverse("coordination:message-post", args=[t.pk]), {"body": "Vi tar det."})
     assert t.messages.filter(author=unit_staff).exists()
     # The unit sees nothing else of the team.
-    team_page = una.get(reverse("actors:team-detail", args=[cast.team.pk]))
+    team_page = una.get(reverse("workspace:team-detail", args=[cast.team.pk]))
     assert team_page.status_code == 404
 
 
 def test_the_meeting_page_lists_its_files_and_kari_sees_those_marked_for_her(cast: Cast):
-    from coordination.document_services import document_upload
+    from coordination.messages.document_services import document_upload
     from tests.coordination.test_meeting_services import kari_meeting
 
     [meeting_pk] = kari_meeting(cast)
@@ -321,7 +321,7 @@ def test_a_file_name_too_long_is_refused_in_norwegian(cast: Cast):
 
 def test_a_document_of_the_plan_stays_with_the_version_it_was_attached_to(cast: Cast):
     from careplans.models import CarePlan, CarePlanVersion
-    from coordination.document_services import document_upload
+    from coordination.messages.document_services import document_upload
 
     with pytest.raises(ValidationError, match="ingen plan"):
         document_upload(actor=cast.member, team=cast.team, upload=upload(), for_plan=True)

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from actors.models import Consent
 from actors.services import consent_withdraw
-from coordination.crisis_services import TOKEN_MAX_AGE
 from coordination.models import NightContact
+from coordination.night.crisis_services import TOKEN_MAX_AGE
 from tests import clock
 from tests.conftest import Cast, client_for
 from tests.coordination.crisis_helpers import card_token, consent_to_crisis_sharing, crisis_plan
@@ -73,7 +73,7 @@ def test_the_night_users_menu_links_the_contact_form(cast: Cast):
     assert f'href="{LOOKUP}"' in lookup
     form = client.get(RECORD).content.decode()
     assert f'href="{RECORD}"' in form and f'href="{LOOKUP}"' in form
-    assert reverse("actors:team-list") not in form, "still no team menu for the legevakt"
+    assert reverse("workspace:team-list") not in form, "still no team menu for the legevakt"
 
 
 def test_the_menu_is_there_from_the_first_page_after_login(cast: Cast):
@@ -83,7 +83,7 @@ def test_the_menu_is_there_from_the_first_page_after_login(cast: Cast):
 
 
 def test_other_staff_keep_their_menu_without_the_night_entries(cast: Cast):
-    page = client_for(cast.member).get(reverse("actors:team-list")).content.decode()
+    page = client_for(cast.member).get(reverse("workspace:team-list")).content.decode()
     assert f'href="{LOOKUP}"' not in page
     assert "Registrer kontakt</a></li>" not in page
 

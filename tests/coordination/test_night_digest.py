@@ -20,16 +20,16 @@ from celery.schedules import crontab
 from django.core import mail
 from django.db import connection
 
+from actors.access import CRISIS_CARD
 from actors.models import Member, Role, Team, User
 from coordination.models import Delivery, Mandate, NightContact, NightService, Notification
-from coordination.night_digest import (
+from coordination.night.digest import (
     MESSAGE_LIMIT,
     break_glass_query,
     contacts_query,
     night_digest_send,
     night_digests,
 )
-from lkt.access import CRISIS_CARD
 from lkt.models import AccessLog
 from tests.concurrency import run_together
 from tests.conftest import Cast
@@ -331,7 +331,7 @@ def run_at(at: dt.datetime) -> int:
     """The late notice's task at ``at`` (what ``night_contact_record`` enqueues)."""
     from django.test import TestCase
 
-    from coordination.night_digest import night_digest_late_task
+    from coordination.night.digest import night_digest_late_task
 
     # The e-mails leave after commit, as the outbox does.
     with time_machine.travel(at, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
@@ -382,7 +382,7 @@ def test_a_contact_registered_after_the_digest_reaches_coordinator_and_deputy_on
 def test_recording_a_late_contact_sends_the_notice_after_commit_and_an_early_one_waits(
     cast: Cast, plan: Member, lars: User, django_capture_on_commit_callbacks
 ):
-    from coordination.night_services import night_contact_record
+    from coordination.night.services import night_contact_record
 
     data = {"service": NightService.AMK, "reason": "Uro", "outcome": Outcome.SENT_HOME}
     # 03:10, about 02:40: the 07:30 digest will take it; nothing is sent now.
@@ -596,7 +596,7 @@ def test_who_is_told_what_costs_three_queries_for_5_and_50_teams(
 
 
 def _window() -> tuple[dt.datetime, dt.datetime]:
-    from coordination.night_digest import night_window
+    from coordination.night.digest import night_window
 
     return night_window(TODAY)
 

@@ -1,4 +1,4 @@
-"""Importing a CSV file of night contacts (coordination.night_import, night_services).
+"""Importing a CSV file of night contacts (coordination.night.importer, night_services).
 
 Every row is judged on its own: good rows are kept, each bad row is reported with its line and
 reason; a file that is too large is refused whole. Layout: docs/night_contacts_csv.md.
@@ -11,8 +11,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from coordination.models import ContactImport, NightContact, Observation
-from coordination.night_import import MAX_ROWS, parse
-from coordination.night_services import night_contact_import
+from coordination.night.importer import MAX_ROWS, parse
+from coordination.night.services import night_contact_import
 from tests.conftest import Cast
 from tests.coordination.test_night_services import NOW
 from tests.factories import PatientFactory

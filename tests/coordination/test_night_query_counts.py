@@ -12,7 +12,7 @@ from django.utils import timezone
 from actors.selectors import team_get
 from careplans.models import PhaseChange
 from coordination.models import NightContact, NightService
-from coordination.night_views import night_section
+from coordination.night.views import night_section
 from tests.conftest import Cast, client_for
 from tests.factories import StaffFactory
 

@@ -1,4 +1,4 @@
-"""Recording night contacts (coordination.night_services.night_contact_record).
+"""Recording night contacts (coordination.night.services.night_contact_record).
 
 Nils (``cast.night``) works at Legevakten i Fjordvik and is in no team: he records contacts for
 any patient with an open aktørfellesskap, found by fødselsnummer, and sees nothing else. Tor and
@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from actors.models import Team
 from coordination.models import NightContact, Observation
-from coordination.night_services import (
+from coordination.night.services import (
     night_contact_record,
     night_contact_record_by_national_id,
 )

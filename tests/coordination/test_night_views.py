@@ -1,6 +1,6 @@
-"""The pages for night contacts (coordination.night_views): the contact form, the import with
+"""The pages for night contacts (coordination.night.views): the contact form, the import with
 its result, the team's timeline, the coordinator's phase rules, and the API
-(coordination.night_api)."""
+(coordination.night.api)."""
 
 from __future__ import annotations
 
@@ -208,7 +208,7 @@ def test_team_section_shows_contacts_phase_changes_and_counts(cast: Cast):
         team=cast.team, phase="yellow", reason="Flere kontakter", changed_by=cast.coordinator
     )
     response = client_for(cast.member).get(
-        reverse("actors:team-natt", args=[cast.team.pk]), headers={"HX-Request": "true"}
+        reverse("workspace:team-natt", args=[cast.team.pk]), headers={"HX-Request": "true"}
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -218,7 +218,7 @@ def test_team_section_shows_contacts_phase_changes_and_counts(cast: Cast):
 
 
 def test_team_page_links_the_rules_for_the_coordinator_only(cast: Cast):
-    url = reverse("actors:team-detail", args=[cast.team.pk])
+    url = reverse("workspace:team-detail", args=[cast.team.pk])
     rules = reverse("coordination:phase-rules-edit", args=[cast.team.pk])
     assert rules in client_for(cast.coordinator).get(url).content.decode()
     assert rules not in client_for(cast.member).get(url).content.decode()
@@ -286,7 +286,7 @@ def test_a_rule_proposal_shows_in_the_observations_section(cast: Cast):
     observation = Observation.objects.get()
     body = (
         client_for(cast.coordinator)
-        .get(reverse("actors:team-detail", args=[cast.team.pk]))
+        .get(reverse("workspace:team-detail", args=[cast.team.pk]))
         .content.decode()
     )
     assert observation.text in body

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actors.selectors import team_get
 from coordination.models import Observation
-from coordination.observation_views import observation_section
+from coordination.observations.views import observation_section
 from tests.conftest import Cast, client_for
 from tests.factories import MemberFactory, StaffFactory
 
@@ -63,7 +63,7 @@ def test_the_section_partial_uses_the_same_queries_for_5_and_50_observations(
 ):
     _observations(cast, count)
     client = client_for(cast.coordinator)
-    url = reverse("actors:team-observasjoner", args=[cast.team.pk])
+    url = reverse("workspace:team-observasjoner", args=[cast.team.pk])
     with django_assert_num_queries(PARTIAL_QUERIES):
         response = client.get(url, headers={"HX-Request": "true"})
     html = response.content.decode()

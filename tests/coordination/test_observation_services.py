@@ -1,4 +1,4 @@
-"""Observations and phase-change proposals (coordination.observation_services)."""
+"""Observations and phase-change proposals (coordination.observations.services)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from careplans import phase_services
 from careplans.models import Phase, PhaseChange
-from careplans.phase_selectors import current_phase
+from careplans.phase import services as phase_services
+from careplans.phase.selectors import current_phase
 from coordination.models import Notification, Observation
-from coordination.observation_services import (
+from coordination.observations.services import (
     Decision,
     observation_decide,
     observation_report,

@@ -1,16 +1,16 @@
 """Observations on the team page and in the portal, the coordinator's answer, and acknowledging
-an alert (coordination.observation_views)."""
+an alert (coordination.observations.views)."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from actors.team_page import SECTIONS_BY_KEY
 from careplans.models import Phase
-from careplans.phase_selectors import current_phase
+from careplans.phase.selectors import current_phase
 from coordination.models import Notification, Observation
-from coordination.observation_services import Decision, observation_decide, observation_report
+from coordination.observations.services import Decision, observation_decide, observation_report
+from lkt.workspace.team_page import SECTIONS_BY_KEY
 from tests.conftest import Cast, client_for
 from tests.coordination.alert_helpers import crisis_plan
 from tests.factories import StaffFactory
@@ -29,7 +29,7 @@ def _observe(
 
 
 def _section_url(cast: Cast) -> str:
-    return reverse("actors:team-observasjoner", args=[cast.team.pk])
+    return reverse("workspace:team-observasjoner", args=[cast.team.pk])
 
 
 def _create_url(cast: Cast) -> str:
@@ -46,7 +46,7 @@ def _decide_url(cast: Cast, observation: Observation) -> str:
 
 def test_the_team_page_shows_the_observations_section_with_open_observations(cast: Cast):
     _observe(cast, text="Kari har ikke vært på jobb denne uka")
-    body = client_for(cast.member).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    body = client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     html = body.content.decode()
     assert 'id="observasjoner"' in html
     assert "Kari har ikke vært på jobb denne uka" in html

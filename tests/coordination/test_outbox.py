@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Role, User
-from coordination import outbox
 from coordination.models import Delivery, Notification
-from coordination.notify import notify
+from coordination.notifications import outbox
+from coordination.notifications.notify import notify
 from coordination.tasks import outbox_flush_task
 from lkt.celery import app
 from tests.conftest import Cast, client_for

@@ -1,4 +1,4 @@
-"""Phase proposals from night contacts (coordination.phase_rules).
+"""Phase proposals from night contacts (coordination.phase.rules).
 
 The defaults: two contacts within 7 days propose gul; an admission or a contact with suicide
 risk proposes rød. A proposal is an open observation from the rule, which Cecilie confirms or
@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 
 from careplans.models import Phase, PhaseChange
 from coordination.models import NightContact, Notification, Observation, PhaseRule
-from coordination.observation_services import Decision, observation_decide
-from coordination.phase_rules import DEFAULT_RULES, phase_rules_save, rules_for
+from coordination.observations.services import Decision, observation_decide
+from coordination.phase.rules import DEFAULT_RULES, phase_rules_save, rules_for
 from tests.conftest import Cast
 from tests.coordination.test_night_services import NOW, record
 
@@ -110,7 +110,7 @@ def test_in_yellow_an_admission_still_proposes_red(cast: Cast):
 
 
 def test_the_same_contact_and_rule_never_propose_twice(cast: Cast):
-    from coordination.phase_rules import evaluate
+    from coordination.phase.rules import evaluate
 
     contact = record(cast, outcome=Outcome.ADMITTED)
     Observation.objects.update(status=Observation.Status.REJECTED)

@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.urls import reverse
 
 from coordination.models import CalendarFeed
-from coordination.preference_services import calendar_feed_create
-from lkt.forms import ALREADY_SAVED
+from coordination.notifications.preference_services import calendar_feed_create
+from lkt.core.forms import ALREADY_SAVED
 from tests.concurrency import posting, run_with_inserts_held
 from tests.conftest import Cast, client_for
 

@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from coordination.models import CalendarFeed, Delivery, NotificationPreference
-from coordination.notify import notify
-from coordination.preference_services import notification_preference_save
+from coordination.notifications.notify import notify
+from coordination.notifications.preference_services import notification_preference_save
 from tests.conftest import Cast, client_for
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ import time_machine
 from django.db import transaction
 
 from coordination.models import Delivery, Notification
-from coordination.notify import notify
+from coordination.notifications.notify import notify
 from coordination.reminders import reminders_sweep
 from tests.concurrency import run_together
 from tests.conftest import Cast

@@ -20,7 +20,8 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from actors.models import Role
-from coordination import reminders, turning_16
+from coordination import reminders
+from coordination.referral import turning_16
 from tests.conftest import Cast
 from tests.coordination.test_reminders import TODAY, coordinator_member, due_everything
 from tests.factories import MemberFactory, PatientFactory, TeamFactory

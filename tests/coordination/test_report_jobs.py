@@ -1,4 +1,4 @@
-"""Report jobs (coordination.report_jobs): made after commit by a worker, idempotent, failing
+"""Report jobs (coordination.reports.report_jobs): made after commit by a worker, idempotent, failing
 visibly, downloadable once done, and purged after a day."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from django.utils import timezone
 from psycopg import sql
 
 from actors.models import Organisation
-from coordination import report_jobs
 from coordination.models import ReportJob
+from coordination.reports import report_jobs
 from lkt.models import ExportLog
 from tests.celery_processes import database_url
 from tests.concurrency import run_together
@@ -136,7 +136,7 @@ def test_the_sweep_fails_a_job_lost_a_second_time_with_the_reason(cast: Cast):
 def test_a_lost_job_the_broker_hands_out_a_third_time_is_failed_not_run(cast: Cast):
     job = _running(cast, attempts=2, started=timezone.now() - dt.timedelta(hours=1))
 
-    with mock.patch("coordination.report_jobs.render_pdf") as render:
+    with mock.patch("coordination.reports.report_jobs.render_pdf") as render:
         assert report_jobs.report_job_run(job.pk) == ReportJob.Status.FAILED
     render.assert_not_called()
     job.refresh_from_db()
@@ -199,7 +199,9 @@ def test_a_run_the_sweep_took_over_leaves_the_job_to_the_run_that_has_it(cast: C
         ReportJob.objects.filter(pk=job.pk).update(attempts=2)
         return b"%PDF-1.7 late"
 
-    with mock.patch("coordination.report_jobs.render_pdf", side_effect=taken_over_while_rendering):
+    with mock.patch(
+        "coordination.reports.report_jobs.render_pdf", side_effect=taken_over_while_rendering
+    ):
         assert report_jobs.report_job_run(job.pk) == "superseded"
 
     job.refresh_from_db()
@@ -209,7 +211,9 @@ def test_a_run_the_sweep_took_over_leaves_the_job_to_the_run_that_has_it(cast: C
 def test_a_run_past_its_soft_time_limit_fails_the_job_with_the_reason(cast: Cast):
     job = _create(cast)
 
-    with mock.patch("coordination.report_jobs.render_pdf", side_effect=SoftTimeLimitExceeded):
+    with mock.patch(
+        "coordination.reports.report_jobs.render_pdf", side_effect=SoftTimeLimitExceeded
+    ):
         assert report_jobs.report_job_run(job.pk) == ReportJob.Status.FAILED
 
     job.refresh_from_db()
@@ -225,7 +229,7 @@ def test_a_failed_render_fails_the_job_with_a_message(cast: Cast):
         period_end=MAR,
     )
 
-    with mock.patch("coordination.report_jobs.render_pdf", side_effect=OSError("disk")):
+    with mock.patch("coordination.reports.report_jobs.render_pdf", side_effect=OSError("disk")):
         assert report_jobs.report_job_run(job.pk) == ReportJob.Status.FAILED
 
     job.refresh_from_db()

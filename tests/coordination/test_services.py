@@ -11,7 +11,6 @@ from django.utils import timezone
 from actors import services as actor_services
 from actors.models import Member, Organisation, Role, User
 from actors.validators import synthetic_national_id
-from coordination import selectors, services
 from coordination.models import (
     COORDINATOR_CASELOAD_LIMIT,
     CoordinatorAppointment,
@@ -19,6 +18,7 @@ from coordination.models import (
     NeedReport,
     Notification,
 )
+from coordination.referral import selectors, services
 from lkt.models import AccessLog
 from tests.conftest import Cast
 from tests.factories import MemberFactory, StaffFactory, TeamFactory

@@ -1,4 +1,4 @@
-"""The status report's reads (coordination.status_report): what each version holds, the
+"""The status report's reads (coordination.reports.status_report): what each version holds, the
 årshjul states, and a query budget that does not grow with the team."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from coordination.models import (
     PlanPeriod,
     Task,
 )
-from coordination.status_report import AnnualState, annual_state, status_report_get
+from coordination.reports.status_report import AnnualState, annual_state, status_report_get
 from tests.conftest import Cast
 from tests.factories import MemberFactory, OrganisationFactory, StaffFactory
 
@@ -302,9 +302,9 @@ def _pdf_text(pdf: bytes) -> str:
 def test_the_full_report_lists_the_teams_documents_and_the_leaders_does_not(cast: Cast):
     """Issue 19: the team's documents by name and where they belong, as an archive copy of the
     team must account for them; a leader's report holds no file names (they may be clinical)."""
-    from coordination.document_services import document_upload
-    from coordination.message_services import thread_start
-    from coordination.status_report import status_report_pdf
+    from coordination.messages.document_services import document_upload
+    from coordination.messages.services import thread_start
+    from coordination.reports.status_report import status_report_pdf
     from tests.files import upload
 
     document_upload(actor=cast.coordinator, team=cast.team, upload=upload("IOP fra DPS.pdf"))

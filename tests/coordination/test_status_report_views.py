@@ -1,4 +1,4 @@
-"""The status report download (coordination.status_report_views): the PDF read back, who gets
+"""The status report download (coordination.reports.status_report_views): the PDF read back, who gets
 which version, and the export in the audit log."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from actors.models import Team
 from coordination.models import Mandate
-from coordination.status_report import LEADER_REASON, STATUS_REPORT
+from coordination.reports.status_report import LEADER_REASON, STATUS_REPORT
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.coordination.test_status_report import CLINICAL, rich_team
@@ -160,13 +160,13 @@ def test_a_refused_download_leaves_no_export(cast: Cast):
 
 
 def test_the_team_page_links_to_the_report_for_staff_in_the_team_only(cast: Cast):
-    page = reverse("actors:team-detail", args=[cast.team.pk])
+    page = reverse("workspace:team-detail", args=[cast.team.pk])
     assert url(cast) in client_for(cast.coordinator).get(page).content.decode()
     assert url(cast) not in client_for(cast.patient).get(page).content.decode()
 
 
 def test_the_leaders_lists_link_to_the_report_per_team(cast: Cast):
-    from careplans.plan_services import plan_draft_open
+    from careplans.plan.services import plan_draft_open
 
     plan_draft_open(actor=cast.coordinator, team=cast.team)
     leif = client_for(cast.leader)

@@ -7,8 +7,8 @@ import pytest
 
 from actors.selectors import team_get
 from coordination.models import Dimension, SurveyAnswer
-from coordination.survey_services import survey_answer, survey_round_close
-from coordination.survey_views import survey_section
+from coordination.survey.services import survey_answer, survey_round_close
+from coordination.survey.views import survey_section
 from tests.conftest import Cast
 from tests.coordination.test_survey_services import open_round, scores
 

@@ -1,4 +1,4 @@
-"""Results of the relational coordination survey (coordination.survey_selectors): means per
+"""Results of the relational coordination survey (coordination.survey.selectors): means per
 dimension, their change between rounds, and nothing at all below five answers."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from coordination.indicators import SUPPRESS_BELOW
 from coordination.models import Dimension, SurveyAnswer, SurveyRound
-from coordination.survey_selectors import survey_results
-from coordination.survey_services import survey_answer, survey_round_close
+from coordination.reports.indicators import SUPPRESS_BELOW
+from coordination.survey.selectors import survey_results
+from coordination.survey.services import survey_answer, survey_round_close
 from tests.conftest import Cast
 from tests.coordination.test_survey_services import more_members, open_round, scores
 

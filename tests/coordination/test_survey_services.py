@@ -1,4 +1,4 @@
-"""The relational coordination survey's rules (coordination.survey_services): the coordinator
+"""The relational coordination survey's rules (coordination.survey.services): the coordinator
 opens and closes rounds, the team's staff members answer once while a round is open, and the
 answer stays anonymous."""
 
@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from actors.models import Role, User
-from coordination import survey_services
 from coordination.models import (
     Dimension,
     Notification,
@@ -21,7 +20,8 @@ from coordination.models import (
     SurveyParticipation,
     SurveyRound,
 )
-from coordination.survey_services import (
+from coordination.survey import services as survey_services
+from coordination.survey.services import (
     survey_answer,
     survey_round_close,
     survey_round_open,

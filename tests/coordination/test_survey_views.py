@@ -1,5 +1,5 @@
 """The survey on the team page, the answer page and the coordinator's rounds
-(coordination.survey_views)."""
+(coordination.survey.views)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from coordination.models import Dimension, Notification, SurveyAnswer, SurveyRound
-from coordination.survey_services import survey_answer, survey_round_close
+from coordination.survey.services import survey_answer, survey_round_close
 from tests.conftest import Cast, client_for
 from tests.coordination.test_survey_selectors import past_round
 from tests.coordination.test_survey_services import in_days, open_round, scores
@@ -24,7 +24,7 @@ def _answer_url(cast: Cast) -> str:
 
 
 def _section_url(cast: Cast) -> str:
-    return reverse("actors:team-koordinering", args=[cast.team.pk])
+    return reverse("workspace:team-koordinering", args=[cast.team.pk])
 
 
 def _open_url(cast: Cast) -> str:
@@ -114,7 +114,7 @@ def test_only_staff_in_the_team_reach_the_answer_page(cast: Cast, role: str, sta
 
 def test_the_team_page_shows_the_open_round_and_svar_naa_to_a_member(cast: Cast):
     open_round(cast, days=7)
-    html = client_for(cast.member).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    html = client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     body = html.content.decode()
     assert 'id="koordinering"' in body
     assert "Runde 1 er åpen" in body

@@ -63,5 +63,5 @@ def test_the_tasks_section_uses_the_same_queries_for_5_and_50_tasks(
     _tasks(cast, size)
     client = client_for(cast.member)
     with time_machine.travel(MONDAY, tick=False), django_assert_num_queries(TASKS_SECTION_QUERIES):
-        response = client.get(reverse("actors:team-tiltak", args=[cast.team.pk]), headers=HTMX)
+        response = client.get(reverse("workspace:team-tiltak", args=[cast.team.pk]), headers=HTMX)
     assert response.content.decode().count("<td>Tiltak nummer") == size

@@ -14,7 +14,7 @@ from django.utils import timezone
 from actors.models import Member, Role
 from careplans.models import Goal
 from coordination.models import Notification, Task
-from coordination.task_services import task_create, task_update
+from coordination.tiltak.services import task_create, task_update
 from tests.conftest import Cast
 from tests.factories import MemberFactory
 

@@ -50,10 +50,10 @@ def test_the_team_page_section_shows_open_tasks_and_overdue(cast: Cast):
     overdue_task(cast)
     with time_machine.travel(MONDAY, tick=False):
         client = client_for(cast.coordinator)
-        page = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+        page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
         assert 'id="tiltak"' in page
         assert "Over fristen" in page
-        section = client.get(reverse("actors:team-tiltak", args=[cast.team.pk]), headers=HTMX)
+        section = client.get(reverse("workspace:team-tiltak", args=[cast.team.pk]), headers=HTMX)
         assert "Søke om støttekontakt" in section.content.decode()
 
 
@@ -126,7 +126,7 @@ def test_the_home_page_counts_overdue_tasks_per_team(cast: Cast):
     overdue_task(cast, "To")
     with time_machine.travel(MONDAY, tick=False):
         make_task(cast, title="Ikke over fristen")
-        body = client_for(cast.coordinator).get(reverse("actors:team-list")).content.decode()
+        body = client_for(cast.coordinator).get(reverse("workspace:team-list")).content.decode()
     assert "2 tiltak over fristen" in body
 
 

@@ -13,11 +13,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from actors.access import Action, can
 from actors.models import Consent, Patient, RelativeLink, Representation, Role, Team, User
 from coordination import reminders
 from coordination.models import Notification
-from coordination.turning_16 import turning_16_sweep
-from lkt.access import Action, can
+from coordination.referral.turning_16 import turning_16_sweep
 from lkt.models import AccessLog
 from tests.factories import (
     ConsentFactory,

@@ -13,8 +13,8 @@ from django.utils import timezone
 from actors import services as actor_services
 from actors.models import Organisation, Role, User
 from actors.validators import synthetic_national_id
-from coordination import services
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
+from coordination.referral import services
 from tests.conftest import Cast, Client, client_for
 from tests.coordination.test_services import monas_team, register
 from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
@@ -145,7 +145,7 @@ def test_the_unit_establishes_the_team_from_the_report(cast: Cast, unit_staff: U
     response = client.post(url, {"name": "Mona Fjell", "national_id": NEW_ID})
     report.refresh_from_db()
     assert report.status == NeedReport.Status.TEAM_ESTABLISHED
-    assert response["Location"] == reverse("actors:team-detail", args=[report.team_id])
+    assert response["Location"] == reverse("workspace:team-detail", args=[report.team_id])
     # Per sees the status, not the team.
     body = (
         client_for(cast.relative)
@@ -153,7 +153,7 @@ def test_the_unit_establishes_the_team_from_the_report(cast: Cast, unit_staff: U
         .content.decode()
     )
     assert "Team etablert" in body
-    assert reverse("actors:team-detail", args=[report.team_id]) not in body
+    assert reverse("workspace:team-detail", args=[report.team_id]) not in body
 
 
 def fastlege(cast: Cast) -> User:
@@ -210,11 +210,11 @@ def test_the_menu_of_the_unit_links_its_worklist(cast: Cast, unit_staff: User):
     worklist = reverse("coordination:need-report-worklist")
     client = Client()
     assert client.login(username="una", password=PASSWORD)
-    home = client.get(reverse("actors:team-list")).content.decode()
+    home = client.get(reverse("workspace:team-list")).content.decode()
     assert f'href="{worklist}"' in home
     assert "Meldinger om behov" in home
     for who in (cast.coordinator, fastlege(cast)):
-        other = client_for(who).get(reverse("actors:team-list")).content.decode()
+        other = client_for(who).get(reverse("workspace:team-list")).content.decode()
         assert f'href="{worklist}"' not in other
 
 
@@ -232,7 +232,7 @@ def test_the_reporter_may_not_handle_their_report(cast: Cast):
 def test_the_team_page_shows_the_coordinator_section(cast: Cast):
     body = (
         client_for(cast.coordinator)
-        .get(reverse("actors:team-detail", args=[cast.team.pk]))
+        .get(reverse("workspace:team-detail", args=[cast.team.pk]))
         .content.decode()
     )
     assert 'id="koordinator-heading"' in body
@@ -241,7 +241,7 @@ def test_the_team_page_shows_the_coordinator_section(cast: Cast):
 
 def test_the_section_reloads_alone_as_a_fragment(cast: Cast):
     response = client_for(cast.patient).get(
-        reverse("actors:team-koordinator", args=[cast.team.pk]), headers=HTMX
+        reverse("workspace:team-koordinator", args=[cast.team.pk]), headers=HTMX
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -285,7 +285,7 @@ def test_the_proposer_is_told_that_the_leader_approved(cast: Cast):
     told = Notification.objects.get(kind=Notification.Kind.APPOINTMENT_DECIDED)
     assert told.recipient == cast.coordinator
     assert "Lederen har godkjent" in told.message and str(cast.member) in told.message
-    assert told.url == reverse("actors:team-detail", args=[cast.team.pk]) + "#koordinator"
+    assert told.url == reverse("workspace:team-detail", args=[cast.team.pk]) + "#koordinator"
     inbox = client_for(cast.coordinator).get(reverse("coordination:notification-list"))
     assert "Lederen har godkjent" in inbox.content.decode()
 
@@ -319,13 +319,13 @@ def test_the_unit_registers_on_the_team_page_where_it_says_the_coordinator_waits
     _report, team, appointment = monas_team_with_tor_approved(cast, unit_staff)
     register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
     client = client_for(unit_staff)
-    page = client.get(reverse("actors:team-detail", args=[team.pk])).content.decode()
+    page = client.get(reverse("workspace:team-detail", args=[team.pk])).content.decode()
     section = page[page.index('id="koordinator-heading"') :]
     assert "venter på registrering hos den koordinerende enheten" in section
     assert f'action="{register}"' in section
     response = client.post(register, {"from": "team"}, follow=True)
     assert response.redirect_chain[-1][0] == (
-        reverse("actors:team-detail", args=[team.pk]) + "#koordinator"
+        reverse("workspace:team-detail", args=[team.pk]) + "#koordinator"
     )
     body = response.content.decode()
     # The first coordinator: nobody "before" to hand over from.
@@ -383,7 +383,7 @@ def test_after_a_change_of_coordinator_the_new_leader_is_asked_and_the_old_is_no
     assert f"Mandat for aktørfellesskap nr. {team.pk}" not in (
         client_for(cast.leader).get(approvals).content.decode()
     )
-    page = client_for(unit_staff).get(reverse("actors:team-detail", args=[team.pk]))
+    page = client_for(unit_staff).get(reverse("workspace:team-detail", args=[team.pk]))
     section = page.content.decode()
     section = section[section.index('id="koordinator-heading"') :]
     assert "Ikke godkjent ennå" in section
@@ -396,7 +396,7 @@ def test_the_team_page_offers_registering_to_the_unit_only(cast: Cast):
     )
     services.appointment_decide(actor=cast.leader, appointment=appointment, approve=True)
     register = reverse("coordination:appointment-register", args=[cast.team.pk, appointment.pk])
-    page = client_for(cast.coordinator).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    page = client_for(cast.coordinator).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     body = page.content.decode()
     assert "venter på registrering hos den koordinerende enheten" in body
     assert register not in body
@@ -499,13 +499,13 @@ def test_the_menu_counts_unread_notifications_and_the_list_marks_them_read(
     with django_capture_on_commit_callbacks(execute=True):
         services.appointment_propose(actor=cast.coordinator, team=cast.team, candidate=cast.member)
     client = client_for(cast.leader)
-    home = client.get(reverse("actors:team-list")).content.decode()
+    home = client.get(reverse("workspace:team-list")).content.decode()
     assert "Varsler (1)" in home
     with django_capture_on_commit_callbacks(execute=True):
         page = client.get(reverse("coordination:notification-list")).content.decode()
     assert "venter på din godkjenning" in page
     assert Notification.objects.get().read_at is not None
-    assert "Varsler (1)" not in client.get(reverse("actors:team-list")).content.decode()
+    assert "Varsler (1)" not in client.get(reverse("workspace:team-list")).content.decode()
 
 
 def test_the_alert_about_a_leaving_coordinator_reaches_the_deputy_once(cast: Cast):

@@ -25,10 +25,10 @@ from psycopg import sql
 
 from actors.models import Team
 from careplans.models import Phase
-from careplans.phase_selectors import current_phase
-from coordination import report_jobs
+from careplans.phase.selectors import current_phase
 from coordination.models import Delivery, Notification, Observation, ReportJob
-from coordination.observation_services import observation_report
+from coordination.observations.services import observation_report
+from coordination.reports import report_jobs
 from tests.celery_processes import (
     database_url,
     redis_broker,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lkt.access import LIST_READS, Action, can, patients_for
+from actors.access import LIST_READS, Action, can, patients_for
 from tests.conftest import Cast
 from tests.test_access_matrix import ROLES
 

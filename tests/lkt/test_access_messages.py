@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from actors.access import Action, allows, reads_document, reads_thread, standing
 from actors.models import RelativeLink
-from lkt.access import Action, allows, reads_document, reads_thread, standing
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from actors.models import Organisation, Team, User
-from lkt.access import (
+from actors.access import (
     Action,
     CrisisAccess,
     can,
@@ -19,6 +18,7 @@ from lkt.access import (
     sees_team,
     visible_patients,
 )
+from actors.models import Organisation, Team, User
 from tests.conftest import Cast, client_for
 from tests.coordination.crisis_helpers import consent_to_crisis_sharing, crisis_plan
 from tests.factories import OrganisationFactory, StaffFactory, UserFactory
@@ -110,12 +110,12 @@ def test_having_opened_the_card_the_night_user_still_gets_404_everywhere_else(ca
     assert client.get(opened["Location"]).status_code == 200
     kari, team = cast.team.patient.pk, cast.team.pk
     for name, args in [
-        ("actors:team-detail", [team]),
+        ("workspace:team-detail", [team]),
         ("careplans:plan", [team]),
         ("careplans:good-day", [kari]),
-        ("actors:portal-overview", [kari]),
-        ("actors:portal-plan", [kari]),
-        ("actors:portal-access-log", [kari]),
+        ("workspace:portal-overview", [kari]),
+        ("workspace:portal-plan", [kari]),
+        ("workspace:portal-access-log", [kari]),
         ("coordination:team-meetings", [team]),
         ("coordination:crisis-card-team", [team]),
     ]:

@@ -102,7 +102,7 @@ def test_without_password_login_a_session_a_password_opened_ends(cast: Cast, set
     assert client.login(username=cast.coordinator.username, password=PASSWORD)
     settings.LKT_PASSWORD_LOGIN = False
 
-    assert client.get(reverse("actors:team-list")).status_code == 302
+    assert client.get(reverse("workspace:team-list")).status_code == 302
 
 
 def test_without_password_login_a_local_admin_still_uses_one(admin, settings):

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from lkt.middleware import POLICY
+from lkt.core.middleware import POLICY
 
 pytestmark = pytest.mark.django_db
 

@@ -108,7 +108,7 @@ def test_the_database_refuses_update_and_delete_behind_the_orm(request, fixture,
 
 
 def test_reading_the_team_page_is_logged_with_who_what_and_when(cast):
-    client_for(cast.member).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     log = AccessLog.objects.get(user=cast.member)
     assert (log.patient, log.action, log.object_type, log.object_id) == (
         cast.team.patient,
@@ -119,13 +119,13 @@ def test_reading_the_team_page_is_logged_with_who_what_and_when(cast):
 
 
 def test_a_refused_read_leaves_no_view_entry(cast):
-    response = client_for(cast.outsider).get(reverse("actors:team-detail", args=[cast.team.pk]))
+    response = client_for(cast.outsider).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     assert response.status_code == 404
     assert not AccessLog.objects.filter(user=cast.outsider).exists()
 
 
 def test_the_home_list_logs_one_view_per_patient_shown(cast):
-    client_for(cast.coordinator).get(reverse("actors:team-list"))
+    client_for(cast.coordinator).get(reverse("workspace:team-list"))
     assert list(
         AccessLog.objects.filter(user=cast.coordinator).values_list("patient", flat=True)
     ) == [cast.team.patient.pk]

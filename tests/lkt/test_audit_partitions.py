@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from lkt.audit_partitions import detach_month, ensure_months, month_table
+from lkt.core.audit_partitions import detach_month, ensure_months, month_table
 from lkt.models import AccessLog
 from lkt.tasks import accesslog_partitions_task
 from tests.clock import INSTANT

@@ -1,4 +1,4 @@
-"""The one CSV writer (lkt.csv_export): no text cell reaches a spreadsheet as a formula, and
+"""The one CSV writer (lkt.core.csv_export): no text cell reaches a spreadsheet as a formula, and
 figures stay numbers."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from lkt.csv_export import Figure, csv_text, neutralised
+from lkt.core.csv_export import Figure, csv_text, neutralised
 
 
 def read_back(text: str) -> list[list[str]]:

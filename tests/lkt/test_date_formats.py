@@ -1,6 +1,6 @@
 """One way of writing a date (issue 16, item 17): "2.12.2026", never "02.12.2026" nor
 "2. desember 2026" beside it. The settings (lkt/formats), every ``|date`` in the templates and
-PDFs, and every date Python writes (lkt.dates) keep to it."""
+PDFs, and every date Python writes (lkt.core.dates) keep to it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import date_format
 
-from lkt import dates
+from lkt.core import dates
 from tests.clock import OSLO
 
 ROOT = Path(__file__).resolve().parents[2]

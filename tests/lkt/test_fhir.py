@@ -231,7 +231,7 @@ def test_practitioners_carry_the_hpr_number_for_staff(cast: Cast):
 
 
 def test_a_nul_character_is_refused_with_an_operation_outcome(cast: Cast):
-    """lkt.middleware refuses NUL before any view; under /fhir/ in FHIR's own words."""
+    """lkt.core.middleware refuses NUL before any view; under /fhir/ in FHIR's own words."""
     response = fhir_get(client_for(cast.member), "Patient?identifier=1%002")
     assert response.status_code == 400
     assert resource(response, "OperationOutcome").issue[0].code == "invalid"
@@ -272,7 +272,7 @@ def test_a_persons_searches_by_fodselsnummer_count_against_the_lookup_limit(cast
 def test_consents_reach_in_fhir_whoever_sees_them_on_the_team_page(cast: Cast, role: str):
     """One rule (VIEW_CONSENT) for the team page's consent table and FHIR's Consent."""
     client = client_for(cast.user(role))
-    page = client.get(reverse("actors:team-detail", args=[cast.team.pk]))
+    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk]))
     assert page.status_code == 200
     on_page = 'id="consent-heading"' in page.content.decode()
     found = entries(fhir_get(client, f"Consent?patient={cast.team.patient.pk}"), "Consent")
@@ -299,7 +299,7 @@ def test_fhir_gives_each_role_no_more_than_its_pages(cast: Cast, role: str):
     client = client_for(cast.user(role))
     pages = _page_text(
         client,
-        reverse("actors:team-detail", args=[cast.team.pk]),
+        reverse("workspace:team-detail", args=[cast.team.pk]),
         reverse("careplans:good-day", args=[kari.pk]),
         reverse("coordination:team-tasks", args=[cast.team.pk]),
         reverse("coordination:team-meetings", args=[cast.team.pk]),

@@ -101,7 +101,7 @@ def test_an_epj_of_an_organisation_in_the_team_reads_the_team_as_a_fhir_client(
     # Audited as the client's own user, like any reader: Kari sees it in her access log.
     reader = MachineClient.objects.get(client_id=DIPS).user
     assert AccessLog.objects.filter(user=reader, patient=kari).exists()
-    log = client_for(cast.patient).get(reverse("actors:portal-access-log", args=[kari.pk]))
+    log = client_for(cast.patient).get(reverse("workspace:portal-access-log", args=[kari.pk]))
     assert "DIPS Fjordvik" in log.content.decode()
     assert "Et journalsystem (EPJ) hos en i teamet ditt" in log.content.decode()  # its basis
     assert cast.kommune.name in log.content.decode()

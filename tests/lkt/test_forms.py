@@ -1,4 +1,4 @@
-"""The one range every typed date keeps inside (lkt.forms, issue 13), and that every date and
+"""The one range every typed date keeps inside (lkt.core.forms, issue 13), and that every date and
 time field of a form or an API serializer uses it."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import pytest
 from django import forms
 from rest_framework import serializers
 
-from lkt import api
-from lkt.forms import DateField, DateTimeField
+from lkt.core import api
+from lkt.core.forms import DateField, DateTimeField
 
 RANGE = "Skriv en dato mellom 1.1.1900 og 31.12.2100."
 APPS = ("actors", "careplans", "coordination", "lkt")
@@ -97,7 +97,7 @@ def test_every_date_field_of_a_form_or_serializer_keeps_to_the_range():
         for name, field in fields.items()
         if not isinstance(field, DateField | DateTimeField | api.DateField | api.DateTimeField)
     ]
-    assert outside == [], "use lkt.forms.DateField/DateTimeField or lkt.api's"
+    assert outside == [], "use lkt.core.forms.DateField/DateTimeField or lkt.core.api's"
 
 
 def test_a_time_keeps_to_the_range_on_its_own_day_not_in_utc():

@@ -17,7 +17,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lkt import beat, health
+from lkt import health
+from lkt.core import beat
 from tests.celery_processes import redis_broker, start_celery, start_worker, stop, tail, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +136,7 @@ def test_beat_ticks_at_least_once_a_minute_so_three_minutes_without_a_heartbeat_
     from lkt.celery import app
 
     scheduler = app.conf.beat_scheduler
-    assert scheduler == "lkt.beat:HeartbeatScheduler"
+    assert scheduler == "lkt.core.beat:HeartbeatScheduler"
     ticks_within = beat.HeartbeatScheduler(app=app, lazy=True).max_interval
     assert ticks_within is not None
     assert ticks_within + beat.WRITE_EVERY_SECONDS < health.BEAT_STALE_AFTER.total_seconds() / 2

@@ -1,6 +1,6 @@
 """Issue 16, item 17: a message shows on the page the user is on, once. An htmx answer that is
 swapped in carries the messages no template showed, out of band into the page's message area
-(lkt.middleware.HtmxMessagesMiddleware); one that sends the browser on leaves them for the
+(lkt.core.middleware.HtmxMessagesMiddleware); one that sends the browser on leaves them for the
 page it goes to."""
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def test_saved_meeting_wishes_do_not_greet_kari_again_on_her_next_page(cast: Cas
     assert 'hx-post="' + url in form
     answer = client.post(url, {"wishes": "Helst formiddag"}, headers=HTMX).content.decode()
     assert answer.count("Ønskene dine er lagret") == 1
-    home = client.get(reverse("actors:portal-home")).content.decode()
+    home = client.get(reverse("workspace:portal-home")).content.decode()
     assert "Ønskene dine er lagret" not in home
 
 
@@ -76,5 +76,5 @@ def test_an_annual_activity_marked_done_with_htmx_says_so_on_the_same_page(cast:
     )
     body = answer.content.decode()
     assert OOB in body and "er merket som utført" in body
-    team = client.get(reverse("actors:team-detail", args=[cast.team.pk])).content.decode()
+    team = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
     assert "er merket som utført" not in team

@@ -30,8 +30,8 @@ def _imports_inside_functions(source: str) -> list[tuple[int, str, str]]:
 
 
 def test_the_rule_finds_an_import_inside_a_function():
-    source = "def f():\n    from coordination.services import x\n\ndef ready():\n    import lkt\n"
-    assert _imports_inside_functions(source) == [(2, "f", "coordination.services")]
+    source = "def f():\n    from coordination.referral.services import x\n\ndef ready():\n    import lkt\n"
+    assert _imports_inside_functions(source) == [(2, "f", "coordination.referral.services")]
 
 
 def test_no_app_module_imports_another_inside_a_function():

@@ -94,7 +94,7 @@ def test_malformed_json_is_left_to_the_api_which_answers_400(cast: Cast):
 def test_nul_in_a_cookie_is_refused_before_the_session_is_read(cast: Cast):
     client = client_for(cast.coordinator)
     client.cookies["sessionid"] = "abcdefgh\x00ijklmnop"
-    response = client.get(reverse("actors:team-list"))
+    response = client.get(reverse("workspace:team-list"))
     assert response.status_code == 400
 
 

@@ -1,5 +1,5 @@
 """No inline styles anywhere a browser reads them (issue 16, item 16): the Content-Security-Policy
-says ``style-src 'self'`` (lkt.middleware), so a ``style`` attribute, a ``<style>`` element, or
+says ``style-src 'self'`` (lkt.core.middleware), so a ``style`` attribute, a ``<style>`` element, or
 a style set by a script is refused by the browser and logged as an error. Styles live in
 static/css. The PDFs are exempt: WeasyPrint draws them on the server, where no policy applies
 (templates/lkt/pdf_base.html includes its print CSS).

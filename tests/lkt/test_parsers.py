@@ -1,4 +1,4 @@
-"""The API's JSON parser (lkt.parsers.JSONParser): what Python's json module reads but no field
+"""The API's JSON parser (lkt.core.parsers.JSONParser): what Python's json module reads but no field
 should get is a 400 with a message, never a 500 (issue 13)."""
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.test import override_settings
 from pypdf import PdfReader
 
-from lkt.pdf import RefusedFetch, pdf_response, render_pdf
+from lkt.core.pdf import RefusedFetch, pdf_response, render_pdf
 
 A4_POINTS = (595, 842)
 DOCUMENT = """{% extends "lkt/pdf_base.html" %}

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.template import Context, Template
 from django.template.loader import get_template
 
-from lkt import phones
+from lkt.core import phones
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Rate limits (lkt.throttling, DRF's throttles counted in Redis): the API per user, and the
+"""Rate limits (lkt.core.throttling, DRF's throttles counted in Redis): the API per user, and the
 lookup of a patient by fødselsnummer per user, wherever it is done (the crisis lookup, the
 night contact form and API). The clock is frozen; a test that needs time to pass travels."""
 

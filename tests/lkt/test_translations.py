@@ -160,7 +160,7 @@ def test_po_covers_every_translatable_literal_in_the_code(entries: list[polib.PO
     msgids = {entry.msgid for entry in entries}
     in_templates = literals(TEMPLATE_LITERAL, iter(sorted((ROOT / "templates").rglob("*.html"))))
     in_python = literals(PYTHON_LITERAL, python_sources())
-    # Jinja2 templates (lkt/jinja2.py) translate with _("…"), as Python does.
+    # Jinja2 templates (lkt/core/jinja2.py) translate with _("…"), as Python does.
     in_jinja = literals(
         PYTHON_LITERAL, iter(sorted((ROOT / "templates" / "jinja2").rglob("*.html")))
     )

@@ -1,4 +1,4 @@
-"""The last line against a race on a unique key (lkt.middleware.UniqueViolationMiddleware): a
+"""The last line against a race on a unique key (lkt.core.middleware.UniqueViolationMiddleware): a
 unique violation that reaches no form answers 409 with the message, never a 500; any other
 database error is still an error. Served by this module's own URLs, whose views make real
 PostgreSQL errors the way a service would (in its own transaction)."""
@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path, reverse
 
+from actors.access import require_user
 from actors.models import Organisation
 from coordination.models import Mandate
-from lkt.access import require_user
-from lkt.forms import ALREADY_SAVED
+from lkt.core.forms import ALREADY_SAVED
 from tests.conftest import Cast, client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
@@ -53,7 +53,7 @@ urlpatterns = [
 def test_a_unique_violation_no_form_caught_answers_409_with_the_message_and_a_way_back(
     cast: Cast,
 ):
-    back = "http://testserver" + reverse("actors:team-list")
+    back = "http://testserver" + reverse("workspace:team-list")
     response = client_for(cast.coordinator).post(reverse("copy-organisation"), HTTP_REFERER=back)
     assert response.status_code == 409
     body = response.content.decode()
@@ -76,7 +76,7 @@ def test_through_htmx_the_page_reloads_and_shows_the_message(cast: Cast):
     assert response.status_code == 409
     # htmx swaps no 409, but follows HX-Refresh before it decides, and reloads the page.
     assert response["HX-Refresh"] == "true"
-    page = client.get(reverse("actors:team-list")).content.decode()
+    page = client.get(reverse("workspace:team-list")).content.decode()
     assert str(ALREADY_SAVED) in page
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from actors.models import Consent, Patient, RelativeLink, Representation, Role, Team, User
-from actors.network_selectors import add_months
+from actors.network.selectors import add_months
 from careplans.models import AnnualActivity, CarePlan, CarePlanVersion, PhasePlanEntry
 from tests.factories import (
     ConsentFactory,

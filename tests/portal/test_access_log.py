@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.access_log_selectors import GROUPS_PER_PAGE
+from actors.access import CRISIS_CARD
 from coordination.models import NightContact, NightService
-from lkt import audit
-from lkt.access import CRISIS_CARD
+from lkt.core import audit
 from lkt.models import AccessLog
+from lkt.workspace.access_log_selectors import GROUPS_PER_PAGE
 from tests.careplans.phase_helpers import version_for
 from tests.clock import days, oslo
 from tests.conftest import client_for
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def log_url(cast) -> str:
-    return reverse("actors:portal-access-log", args=[cast.team.patient.pk])
+    return reverse("workspace:portal-access-log", args=[cast.team.patient.pk])
 
 
 def add_reads(cast, n: int) -> None:
@@ -148,7 +148,7 @@ def test_looking_at_her_own_log_adds_nothing_to_it(cast):
 
 
 def test_karis_own_reads_are_left_out(cast):
-    client_for(cast.patient).get(reverse("actors:portal-team", args=[cast.team.patient.pk]))
+    client_for(cast.patient).get(reverse("workspace:portal-team", args=[cast.team.patient.pk]))
     assert AccessLog.objects.filter(user=cast.patient).exists()
     html = client_for(cast.patient).get(log_url(cast)).content.decode()
     assert "Ingen andre har sett opplysningene dine ennå" in html

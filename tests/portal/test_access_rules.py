@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from actors.access import Action, Standing, allows, can, sees_team, standing, visible_patients
 from actors.models import RelativeLink, Representation, Team, User
 from actors.validators import synthetic_national_id
-from lkt.access import Action, Standing, allows, can, sees_team, standing, visible_patients
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.portal.helpers import child, parent_of
@@ -80,7 +80,7 @@ def test_a_relative_whose_access_has_ended_sees_nothing(cast, time_machine):
     assert standing(cast.relative, kari) == Standing()
     assert not visible_patients(cast.relative).exists()
     assert not Team.objects.filter(sees_team(cast.relative)).exists()
-    response = client_for(cast.relative).get(reverse("actors:portal-overview", args=[kari.pk]))
+    response = client_for(cast.relative).get(reverse("workspace:portal-overview", args=[kari.pk]))
     assert response.status_code == 404
 
 

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.urls import reverse
 
 from actors import services
+from actors.access import Action, can
 from actors.models import Consent, RelativeLink
-from lkt.access import Action, can
 from tests.conftest import client_for
 from tests.portal.helpers import child, parent_of
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def consent_url(patient) -> str:
-    return reverse("actors:portal-consent", args=[patient.pk])
+    return reverse("workspace:portal-consent", args=[patient.pk])
 
 
 def give(client, patient, scope: str = Consent.Scope.CRISIS_PLAN):
@@ -40,7 +40,7 @@ def test_a_15_year_old_is_refused_but_still_sees_her_consents_read_only():
     html = client.get(consent_url(patient)).content.decode()
     assert "Du er under 16 år" in html
     assert "Gi samtykke" not in html and "Deling i teamet" not in html
-    assert client.get(reverse("actors:portal-home")).status_code == 200
+    assert client.get(reverse("workspace:portal-home")).status_code == 200
 
 
 def test_the_parent_gives_and_withdraws_consent_for_a_child_under_16():
@@ -94,6 +94,6 @@ def test_the_service_refuses_a_child_under_16_recording_her_own_consent():
 def test_the_parent_sees_the_childs_access_log_and_that_is_audited():
     patient, _user = child(12)
     parent = parent_of(patient)
-    response = client_for(parent).get(reverse("actors:portal-access-log", args=[patient.pk]))
+    response = client_for(parent).get(reverse("workspace:portal-access-log", args=[patient.pk]))
     assert response.status_code == 200
     assert patient.access_logs.filter(user=parent).exists()

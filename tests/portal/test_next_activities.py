@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from pypdf import PdfReader
 
 from actors.models import RelativeLink
-from careplans.annual import next_occurrence
+from careplans.annual.rules import next_occurrence
 from careplans.models import AnnualActivity
 from coordination.models import Meeting
 from tests.clock import oslo
@@ -24,7 +24,7 @@ from tests.portal.helpers import karis_plan_in_force
 
 pytestmark = pytest.mark.django_db
 
-# How the portal writes a meeting's time (actors.portal_selectors.MEETING_WHEN).
+# How the portal writes a meeting's time (lkt.workspace.portal_selectors.MEETING_WHEN).
 WHEN = r"l j.n.Y \k\l. H:i"
 EVALUATION = "Møte om hvordan det går med målene (evalueringsmøte)"
 
@@ -59,8 +59,8 @@ def test_kari_sees_the_meetings_she_is_invited_to_among_the_arshjul_days_by_date
     soon = timezone.localdate() + dt.timedelta(days=3)
     meeting(cast, soon, place="Fjordvik rådhus")
     meeting(cast, soon + dt.timedelta(days=1), kind=Meeting.Kind.AD_HOC, patient_invited=False)
-    for name in ("actors:portal-home", "actors:portal-plan"):
-        args = [] if name == "actors:portal-home" else [cast.team.patient.pk]
+    for name in ("workspace:portal-home", "workspace:portal-plan"):
+        args = [] if name == "workspace:portal-home" else [cast.team.patient.pk]
         html = activities(client_for(cast.patient).get(reverse(name, args=args)).content.decode())
         assert "Møte med teamet" in html, name
         assert date_format(oslo(soon, 10), WHEN) in html
@@ -77,7 +77,9 @@ def test_an_arshjul_day_a_planned_meeting_carries_out_is_listed_once_as_the_meet
     planned = planned_evaluation(cast)
     real = planned + dt.timedelta(days=4)
     meeting(cast, real, kind=Meeting.Kind.EVALUATION)
-    html = activities(client_for(cast.patient).get(reverse("actors:portal-home")).content.decode())
+    html = activities(
+        client_for(cast.patient).get(reverse("workspace:portal-home")).content.decode()
+    )
     assert html.count(EVALUATION) == 1
     assert date_format(oslo(real, 10), WHEN) in html
     # The årshjul's own line for that evaluation (its planned day) is gone.
@@ -88,7 +90,9 @@ def test_a_proposed_meeting_leaves_the_arshjul_day_until_it_is_planned(cast: Cas
     karis_plan_in_force(cast)
     planned = planned_evaluation(cast)
     meeting(cast, planned + dt.timedelta(days=4), kind=Meeting.Kind.EVALUATION, status="proposed")
-    html = activities(client_for(cast.patient).get(reverse("actors:portal-home")).content.decode())
+    html = activities(
+        client_for(cast.patient).get(reverse("workspace:portal-home")).content.decode()
+    )
     assert EVALUATION not in html
     assert f"Evalueringsmøte</strong>, {date_format(planned, 'SHORT_DATE_FORMAT')}" in html
 
@@ -99,7 +103,7 @@ def test_a_relative_sees_only_the_meetings_kari_invited_him_to(cast: Cast):
     soon = timezone.localdate() + dt.timedelta(days=2)
     invited = meeting(cast, soon)
     meeting(cast, soon + dt.timedelta(days=1), kind=Meeting.Kind.AD_HOC)
-    url = reverse("actors:portal-plan", args=[cast.team.patient.pk])
+    url = reverse("workspace:portal-plan", args=[cast.team.patient.pk])
     html = activities(client_for(cast.relative).get(url).content.decode())
     assert "Møte med teamet" not in html and "Ekstra møte" not in html
     invited.relatives_invited.add(RelativeLink.objects.get(relative=cast.relative))
@@ -114,7 +118,7 @@ def test_planen_min_lists_the_meeting(cast: Cast):
     soon = timezone.localdate() + dt.timedelta(days=3)
     meeting(cast, soon, place="Fjordvik rådhus")
     response = client_for(cast.patient).get(
-        reverse("actors:portal-plan-pdf", args=[cast.team.patient.pk])
+        reverse("workspace:portal-plan-pdf", args=[cast.team.patient.pk])
     )
     pages = PdfReader(io.BytesIO(response.content)).pages
     text = " ".join(" ".join(p.extract_text() for p in pages).split())

@@ -1,4 +1,4 @@
-"""The patient's plan as a PDF from the portal (actors.portal_pdf): who gets it, what it says in
+"""The patient's plan as a PDF from the portal (lkt.workspace.portal_pdf): who gets it, what it says in
 plain words, and the export in her access log."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ CONFIDENTIAL = "Taushetsbelagt — unntatt offentlighet, jf. offentleglova § 13
 
 
 def url(cast: Cast) -> str:
-    return reverse("actors:portal-plan-pdf", args=[cast.team.patient.pk])
+    return reverse("workspace:portal-plan-pdf", args=[cast.team.patient.pk])
 
 
 def text_of(cast: Cast, who: str) -> str:
@@ -117,13 +117,15 @@ def test_the_download_is_an_export_in_karis_access_log(cast: Cast):
         str(version.pk),
     )
     log = client_for(cast.patient).get(
-        reverse("actors:portal-access-log", args=[cast.team.patient.pk])
+        reverse("workspace:portal-access-log", args=[cast.team.patient.pk])
     )
     assert "lastet ned planen din" in log.content.decode()
 
 
 def test_the_plan_page_links_to_the_pdf(cast: Cast):
-    html = client_for(cast.patient).get(reverse("actors:portal-plan", args=[cast.team.patient.pk]))
+    html = client_for(cast.patient).get(
+        reverse("workspace:portal-plan", args=[cast.team.patient.pk])
+    )
     assert url(cast) in html.content.decode()
     assert "Last ned planen som PDF" in html.content.decode()
 

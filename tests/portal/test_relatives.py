@@ -19,7 +19,7 @@ SIRI = synthetic_national_id(dt.date(1990, 3, 12), 1)
 
 
 def url(name: str, cast: Cast, *more: int) -> str:
-    return reverse(f"actors:{name}", args=[cast.team.patient.pk, *more])
+    return reverse(f"workspace:{name}", args=[cast.team.patient.pk, *more])
 
 
 def body(response) -> str:

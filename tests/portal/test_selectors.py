@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from actors.portal_selectors import phone_numbers
+from lkt.workspace.portal_selectors import phone_numbers
 
 
 def test_phone_numbers_in_the_plan_become_tel_links():

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name: str, cast, *args) -> str:
-    return reverse(f"actors:{name}", args=[cast.team.patient.pk, *args])
+    return reverse(f"workspace:{name}", args=[cast.team.patient.pk, *args])
 
 
 def body(response) -> str:
@@ -32,14 +32,14 @@ def body(response) -> str:
 
 def test_the_front_door_sends_kari_to_her_portal(cast):
     response = client_for(cast.patient).get(reverse("home"))
-    assert response["Location"] == reverse("actors:portal-home")
+    assert response["Location"] == reverse("workspace:portal-home")
 
 
 def test_kari_sees_her_team_with_phone_links_and_her_plan_on_her_portal_home(cast):
     cast.member.phone = "90011222"
     cast.member.save()
     karis_plan_in_force(cast)
-    html = body(client_for(cast.patient).get(reverse("actors:portal-home")))
+    html = body(client_for(cast.patient).get(reverse("workspace:portal-home")))
     assert "Min side" in html
     assert reverse("careplans:good-day", args=[cast.team.patient.pk]) in html
     assert "Teamet mitt" in html and 'href="tel:+4790011222"' in html
@@ -48,7 +48,7 @@ def test_kari_sees_her_team_with_phone_links_and_her_plan_on_her_portal_home(cas
     assert "Planen min" in html and "Jeg vil gå tur hver dag" in html
     # Roles frozen in the plan are shown by their name in plain words, not their code.
     assert "Cecilie: Koordinator – holder oversikten og er den du spør først" in html
-    assert "900 11 222" in html  # one way of writing a number (lkt.phones)
+    assert "900 11 222" in html  # one way of writing a number (lkt.core.phones)
     assert "Hva gjør jeg hvis" in html and "Evalueringsmøte" in html
     assert "Fornye samtykke" in html  # the next dates of the årshjul
     # Element E: her meetings, telling the team something has changed, her evaluations.
@@ -67,7 +67,7 @@ def test_in_the_red_phase_the_night_numbers_come_first(cast):
 
 
 def test_without_a_plan_in_force_the_portal_says_the_team_is_working_on_it(cast):
-    html = body(client_for(cast.patient).get(reverse("actors:portal-home")))
+    html = body(client_for(cast.patient).get(reverse("workspace:portal-home")))
     assert "Teamet jobber med den" in html
     assert 'href="tel:113"' in html  # the emergency numbers are there all the same
 
@@ -109,7 +109,7 @@ def test_the_excluded_relative_and_ola_get_404_on_karis_portal(cast, page):
 
 def test_a_relative_trying_another_patients_portal_gets_404(cast):
     ola = cast.other_team.patient.pk
-    response = client_for(cast.relative).get(reverse("actors:portal-overview", args=[ola]))
+    response = client_for(cast.relative).get(reverse("workspace:portal-overview", args=[ola]))
     assert response.status_code == 404
 
 
@@ -134,7 +134,7 @@ def _consent(cast, scope: str, decision: str, who=None, htmx: bool = False):
 
 def test_a_member_loses_access_at_the_next_request_when_kari_withdraws(cast):
     tor = client_for(cast.member)
-    team_page = reverse("actors:team-detail", args=[cast.team.pk])
+    team_page = reverse("workspace:team-detail", args=[cast.team.pk])
     assert tor.get(team_page).status_code == 200
     response = _consent(cast, Consent.Scope.TEAM_SHARING, "withdraw")
     assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""Set the årshjul's next due dates from scratch (``careplans.annual_schedule``).
+"""Set the årshjul's next due dates from scratch (``careplans.annual.schedule``).
 
 Run once after deploying the due dates, and by ``seed_demo`` after it writes plans straight
 into the tables. Safe to repeat: it only writes rows whose date changes.
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from careplans.annual_schedule import annual_schedule_refresh
+from careplans.annual.schedule import annual_schedule_refresh
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Retention of the access log: ``manage.py accesslog_detach 2025-01`` takes that month out of
-the log as a table of its own (lkt.audit_partitions.detach_month), for the archive."""
+the log as a table of its own (lkt.core.audit_partitions.detach_month), for the archive."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from lkt.audit_partitions import detach_month, partitioned
+from lkt.core.audit_partitions import detach_month, partitioned
 
 
 class Command(BaseCommand):

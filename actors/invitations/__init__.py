@@ -1,0 +1,1 @@
+"""Staff invitations: a leader or coordinator invites a health worker by fødselsnummer or HPR."""

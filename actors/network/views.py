@@ -1,0 +1,311 @@
+"""HTTP for the network sections of the team page: communication lines, perspectives and
+scenarios. Each section is built from the ``TeamPage`` (see ``lkt.workspace.team_page``) and saves in
+place with htmx; without JavaScript the forms post normally and come back to the team page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_htmx.http import trigger_client_event
+
+from actors import selectors
+from actors.access import Action, allows, as_user
+from actors.forms import submit
+from actors.models import CommunicationLine, Member, Scenario, User
+from actors.network import services as network_services
+from actors.network.forms import (
+    CommunicationLineForm,
+    PerspectiveForm,
+    ScenarioAddForm,
+    ScenarioPrepareForm,
+)
+from actors.network.selectors import (
+    AGE_TRANSITIONS,
+    PerspectiveRow,
+    ScenarioRow,
+    birthday,
+    communication_overview,
+    parse_scenario_key,
+    perspective_matching,
+    scenario_overview,
+)
+from actors.selectors import TeamPage, team_section_url
+from careplans.models import Challenge
+from lkt.core.http import HtmxHttpRequest
+
+COMMUNICATION = "actors/team_communication.html"
+PERSPECTIVES = "actors/team_perspectives.html"
+SCENARIOS = "actors/team_scenarios.html"
+
+
+# ---------------------------------------------------------------------------------------------
+# Section builders, registered in lkt.workspace.team_page. Forms cost no query: their actor choices
+# come from page.members.
+
+
+def communication_section(page: TeamPage) -> dict[str, Any]:
+    """One query (``communication_overview``)."""
+    return {
+        "overview": communication_overview(page),
+        "form": CommunicationLineForm(members=page.members, auto_id="line-%s"),
+        "can_edit": allows(page.standing, Action.EDIT_NETWORK),
+    }
+
+
+def _perspective_form(row: PerspectiveRow, data: Any = None) -> PerspectiveForm:
+    initial = (
+        {"text": row.perspective.text, "importance": row.perspective.importance}
+        if row.perspective
+        else {}
+    )
+    return PerspectiveForm(data, initial=initial, auto_id=f"p{row.challenge.pk}-{row.member.pk}-%s")
+
+
+def perspectives_section(page: TeamPage) -> dict[str, Any]:
+    """Two queries (``perspective_matching``)."""
+    can_edit = allows(page.standing, Action.EDIT_NETWORK)
+    challenges = perspective_matching(page)
+    if can_edit:
+        for item in challenges:
+            for row in item.rows:
+                row.form = _perspective_form(row)
+    return {"challenges": challenges, "can_edit": can_edit}
+
+
+def _prepare_form(row: ScenarioRow, members: list[Member], data: Any = None) -> ScenarioPrepareForm:
+    initial: dict[str, Any] = {}
+    if row.scenario is not None:
+        initial = {"what_then": row.scenario.what_then, "responsible": row.scenario.responsible_id}
+    return ScenarioPrepareForm(data, initial=initial, members=members, auto_id=f"{row.key}-%s")
+
+
+def scenarios_section(page: TeamPage) -> dict[str, Any]:
+    """One query (``scenario_overview``)."""
+    can_edit = allows(page.standing, Action.EDIT_NETWORK)
+    overview = scenario_overview(page)
+    if can_edit:
+        for row in overview.rows:
+            row.form = _prepare_form(row, page.members)
+    return {
+        "overview": overview,
+        "can_edit": can_edit,
+        "add_form": ScenarioAddForm(members=page.members, auto_id="scenario-%s"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes
+
+
+def _page_for_writing(request: HtmxHttpRequest, pk: int) -> tuple[TeamPage, User]:
+    """404 for those who may not see the team, 403 for those who see it but may not edit the
+    network (the patient, a relative); decided before any input is read."""
+    user = as_user(request.user)
+    if user is None:
+        raise PermissionDenied
+    page = selectors.team_get(user, pk)
+    if not allows(page.standing, Action.EDIT_NETWORK):
+        raise PermissionDenied
+    return page, user
+
+
+def _answer(
+    request: HtmxHttpRequest,
+    page: TeamPage,
+    *,
+    key: str,
+    template: str,
+    partial: str,
+    context: dict[str, Any],
+    saved: bool,
+) -> HttpResponse:
+    """htmx: the form fragment (status 200 also when invalid, so htmx swaps it), and on success
+    the "<key>-changed" event that makes the section reload itself. Without htmx: back to the
+    team page after a save, or the form alone on its own page with its messages."""
+    if saved and not request.htmx:
+        return redirect(team_section_url(page.team.pk, key))
+    context = {"page": page, "team": page.team, "saved": saved, **context}
+    if request.htmx:
+        response = render(request, f"{template}#{partial}", context)
+        return trigger_client_event(response, f"{key}-changed") if saved else response
+    return render(request, template, {**context, "form_partial": partial})
+
+
+@login_required
+@require_POST
+def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    page, user = _page_for_writing(request, pk)
+    form = CommunicationLineForm(request.POST, members=page.members, auto_id="line-%s")
+    saved = (
+        submit(
+            form,
+            lambda data: network_services.communication_line_add(
+                actor=user, team=page.team, **data
+            ),
+        )
+        is not None
+    )
+    if saved:
+        form = CommunicationLineForm(members=page.members, auto_id="line-%s")
+    return _answer(
+        request,
+        page,
+        key="kommunikasjon",
+        template=COMMUNICATION,
+        partial="line-form",
+        context={"form": form},
+        saved=saved,
+    )
+
+
+@login_required
+@require_POST
+def communication_line_end(request: HtmxHttpRequest, pk: int, line_pk: int) -> HttpResponse:
+    page, user = _page_for_writing(request, pk)
+    line = get_object_or_404(CommunicationLine, pk=line_pk, team=page.team)
+    members = {m.pk: m for m in page.members}
+    line.team = page.team
+    line.from_member = members[line.from_member_id]
+    line.to_member = members[line.to_member_id]
+    error = ""
+    try:
+        network_services.communication_line_end(actor=user, line=line)
+    except ValidationError as exc:
+        error = " ".join(exc.messages)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, _("Linjen er avsluttet. Den vises under tidligere linjer."))
+        return redirect(team_section_url(page.team.pk, "kommunikasjon"))
+    response = render(
+        request,
+        f"{COMMUNICATION}#line-end",
+        {"team": page.team, "line": line, "error": error, "ended": not error},
+    )
+    return response if error else trigger_client_event(response, "kommunikasjon-changed")
+
+
+@login_required
+@require_POST
+def perspective_save(
+    request: HtmxHttpRequest, pk: int, challenge_pk: int, member_pk: int
+) -> HttpResponse:
+    page, user = _page_for_writing(request, pk)
+    challenge = get_object_or_404(Challenge, pk=challenge_pk, patient_id=page.team.patient_id)
+    member = next((m for m in page.members if m.pk == member_pk), None)
+    if member is None:
+        raise Http404
+    if not network_services.may_write_perspective(page.standing, user, member):
+        raise PermissionDenied
+    row = PerspectiveRow(challenge, member, None)
+    row.form = _perspective_form(row, request.POST)
+    saved = (
+        submit(
+            row.form,
+            lambda data: network_services.perspective_save(
+                actor=user, member=member, challenge=challenge, **data
+            ),
+        )
+        is not None
+    )
+    if saved:
+        row.form = _perspective_form(row)
+    return _answer(
+        request,
+        page,
+        key="perspektiver",
+        template=PERSPECTIVES,
+        partial="perspective-form",
+        context={"row": row},
+        saved=saved,
+    )
+
+
+@login_required
+@require_POST
+def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    page, user = _page_for_writing(request, pk)
+    form = ScenarioAddForm(request.POST, members=page.members, auto_id="scenario-%s")
+    saved = (
+        submit(form, lambda data: network_services.scenario_add(actor=user, team=page.team, **data))
+        is not None
+    )
+    if saved:
+        form = ScenarioAddForm(members=page.members, auto_id="scenario-%s")
+    return _answer(
+        request,
+        page,
+        key="scenarier",
+        template=SCENARIOS,
+        partial="scenario-add-form",
+        context={"add_form": form},
+        saved=saved,
+    )
+
+
+@login_required
+@require_POST
+def scenario_prepare(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
+    """Save "what then" and the responsible actor for one scenario, detected or planned."""
+    page, user = _page_for_writing(request, pk)
+    parsed = parse_scenario_key(key)
+    if parsed is None:
+        raise Http404
+    members = {m.pk: m for m in page.members}
+    scenario: Scenario | None = None
+    member: Member | None = None
+    if parsed.scenario_id is not None:
+        scenario = get_object_or_404(Scenario, pk=parsed.scenario_id, team=page.team)
+        scenario.team = page.team
+        kind = scenario.kind
+    else:
+        kind = str(parsed.kind)
+        if parsed.member_id is not None:
+            member = members.get(parsed.member_id)
+            if member is None:
+                raise Http404
+    if scenario is not None:
+        expected_on = scenario.expected_on
+    elif member is not None and member.expected_leave_on is not None:
+        expected_on = member.expected_leave_on
+    elif kind in AGE_TRANSITIONS:
+        expected_on = birthday(page.team.patient.birth_date, AGE_TRANSITIONS[kind])
+    else:
+        expected_on = timezone.localdate()  # the service explains what is wrong
+    row = ScenarioRow(
+        key=key,
+        kind=kind,
+        expected_on=expected_on,
+        detected=scenario is None,
+        member=member,
+        scenario=scenario,
+    )
+    row.form = _prepare_form(row, page.members, request.POST)
+
+    def prepare(data: dict[str, Any]) -> object:
+        if scenario is not None:
+            return network_services.scenario_prepare(actor=user, scenario=scenario, **data)
+        return network_services.scenario_prepare_detected(
+            actor=user, team=page.team, kind=kind, member=member, **data
+        )
+
+    saved = submit(row.form, prepare) is not None
+    return _answer(
+        request,
+        page,
+        key="scenarier",
+        template=SCENARIOS,
+        partial="scenario-form",
+        context={"row": row},
+        saved=saved,
+    )

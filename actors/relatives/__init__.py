@@ -1,0 +1,2 @@
+"""Relatives (pårørende) and representation: who the patient lets see what, and who acts for
+the patient (foreldreansvar, verge, fullmakt)."""

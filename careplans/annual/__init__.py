@@ -1,0 +1,1 @@
+"""Årshjul: the plan's annual cycle of mandatory activities and their occurrences."""

@@ -1,0 +1,1 @@
+"""The phase plan (green, yellow, red: who does what if) and the team's phase changes."""

@@ -1,0 +1,1 @@
+"""Evaluation (element E): plan periods, evaluation meetings and what the team learnt."""

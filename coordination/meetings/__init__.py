@@ -1,0 +1,1 @@
+"""Meetings: agenda, minutes, decisions and the improvement cycle's stage."""

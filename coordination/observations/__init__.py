@@ -1,0 +1,1 @@
+"""Observations: what a member notices, with a proposed phase."""

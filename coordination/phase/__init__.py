@@ -1,0 +1,1 @@
+"""Phase change alerts and the rules that turn night contacts into phase proposals."""

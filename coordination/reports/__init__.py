@@ -1,0 +1,1 @@
+"""Leaders' reports: indicators, status reports, their PDFs and CSVs, and report jobs."""

@@ -1,0 +1,1 @@
+"""The team's own survey of how the cooperation works."""

@@ -1,0 +1,1 @@
+"""Tiltak: the team's tasks with responsible, due date and status."""

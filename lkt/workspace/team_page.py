@@ -1,0 +1,250 @@
+"""The shared team page: sections that the whole aktørfellesskap sees, each rendered on the page
+and also served alone as an htmx partial, so they load and save in place.
+
+A section is registered once here with the access action that guards it; the page shows the
+sections the viewer may see, and ``lkt.workspace.team_views.team_section`` serves each one by its key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from actors.access import Action, allows
+from actors.network import views as network_views
+from actors.network.aktorkart import build_aktorkart
+from actors.relatives.selectors import relatives_section
+from actors.selectors import TeamPage
+from careplans.good_day.rating_views import good_day_rating_section
+from careplans.good_day.selectors import good_day_for_team
+from careplans.phase.views import phase_section
+from careplans.plan.selectors import plan_for_team
+from coordination.evaluation.selectors import evaluation_section
+from coordination.meetings.selectors import meetings_section
+from coordination.messages.selectors import threads_section
+from coordination.night.views import night_section
+from coordination.observations.views import observation_section
+from coordination.referral.selectors import coordinator_section
+from coordination.survey.views import survey_section
+from coordination.tiltak.selectors import tasks_section
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the anchor, the partial's URL segment and the URL name "actors:team-<key>"
+    title: StrOrPromise
+    template: str  # "<app>/<file>.html#<partial>"
+    action: Action
+    # What the partial needs beyond the TeamPage itself (the members section needs nothing more).
+    build: Callable[[TeamPage], dict[str, Any]] | None
+    # Other sections whose changes this one shows too, so it reloads with them.
+    follows: tuple[str, ...] = ()
+
+    def data(self, page: TeamPage) -> dict[str, Any]:
+        return self.build(page) if self.build else {}
+
+    @property
+    def reload_events(self) -> str:
+        """The hx-trigger that reloads the section in place after its own change: the reload
+        shows the change's message ("Fasen er endret …")."""
+        return f"{self.key}-changed from:body"
+
+    @property
+    def follow_events(self) -> str:
+        """The hx-trigger that reloads it after a change in a section it follows: that reload
+        leaves the message to the section the change belongs to (``FOLLOWING``)."""
+        return ", ".join(f"{key}-changed from:body" for key in self.follows)
+
+
+# The query parameter of a reload after another section's change (lkt.workspace.team_views.team_section).
+FOLLOWING = "following"
+
+
+def _registry() -> list[Section]:
+    return [
+        # Element A: the patient's own words, first: the mandate for the whole team.
+        Section(
+            "min-gode-dag",
+            _("Min gode dag"),
+            "careplans/good_day_team.html#good-day-summary",
+            Action.VIEW_GOALS,
+            good_day_for_team,
+        ),
+        # Element D: the plan for samarbeid, its status and approvals (careplans.plan.views).
+        Section(
+            "samarbeidsplan",
+            _("Plan for samarbeid"),
+            "careplans/plan_team.html#plan-summary",
+            Action.VIEW_PLAN,
+            plan_for_team,
+            follows=("medlemmer",),
+        ),
+        # Element D: the team's current phase with its history, and the phase plan (crisis plan).
+        Section(
+            "fase",
+            _("Fase og kriseplan"),
+            "careplans/phase_team.html#phase-section",
+            Action.VIEW_PLAN,
+            phase_section,
+        ),
+        # Element B: the map of every actor around the patient (actors.network.aktorkart).
+        Section(
+            "aktorkart",
+            _("Aktørkart"),
+            "actors/team_map.html#aktorkart",
+            Action.VIEW_TEAM,
+            build_aktorkart,
+            follows=("medlemmer", "kommunikasjon"),
+        ),
+        Section(
+            "medlemmer",
+            _("Medlemmer"),
+            "actors/team_members.html#members",
+            Action.VIEW_TEAM,
+            None,
+        ),
+        # Element B: communication lines, perspectives and scenarios (actors.network.views).
+        Section(
+            "kommunikasjon",
+            _("Kommunikasjon"),
+            "actors/team_communication.html#communication",
+            Action.VIEW_CLINICAL,
+            network_views.communication_section,
+            follows=("medlemmer",),
+        ),
+        Section(
+            "perspektiver",
+            _("Perspektiver"),
+            "actors/team_perspectives.html#perspectives",
+            Action.VIEW_CLINICAL,
+            network_views.perspectives_section,
+            follows=("medlemmer", "min-gode-dag"),
+        ),
+        Section(
+            "scenarier",
+            _("Scenarier og overganger"),
+            "actors/team_scenarios.html#scenarios",
+            Action.VIEW_CLINICAL,
+            network_views.scenarios_section,
+            follows=("medlemmer",),
+        ),
+        # The patient's relatives: what each may see and until when, whether they have logged
+        # in, and who represents the patient on what basis (actors.relatives.selectors). For
+        # those who manage relatives with the patient: the patient and the coordinator.
+        Section(
+            "parorende",
+            _("Pårørende og representasjon"),
+            "actors/team_relatives.html#relatives",
+            Action.MANAGE_RELATIVES,
+            relatives_section,
+        ),
+        # Element C: the coordinator, their mandate and deputy (coordination.referral.selectors).
+        Section(
+            "koordinator",
+            _("Koordinator og mandat"),
+            "coordination/team_coordinator.html#coordinator",
+            Action.VIEW_TEAM,
+            coordinator_section,
+            follows=("medlemmer",),
+        ),
+        # --- element E: meetings and tasks ---
+        # Element E: the team's meetings and the patient's wishes for them; the tasks (tiltak)
+        # with what is overdue. Clinical: see coordination.meetings.selectors for why.
+        Section(
+            "moter",
+            _("Møter"),
+            "coordination/team_meetings.html#meetings-section",
+            Action.VIEW_CLINICAL,
+            meetings_section,
+        ),
+        Section(
+            "tiltak",
+            _("Tiltak"),
+            "coordination/team_tasks.html#tasks-section",
+            Action.VIEW_CLINICAL,
+            tasks_section,
+            follows=("moter", "medlemmer"),
+        ),
+        # --- issue 19: messages ---
+        # The team's threads with what is unread; each viewer sees the threads whose audience
+        # includes them (actors.access.reads_thread), a relative only if she may communicate.
+        Section(
+            "meldinger",
+            _("Meldinger"),
+            "coordination/thread_list.html#threads-section",
+            Action.VIEW_THREADS,
+            threads_section,
+        ),
+        # --- element E: plan periods and evaluation ---
+        # Element E: the stage in the improvement cycle, the plan period and its evaluation
+        # against the patient's goals (coordination.evaluation.selectors). Clinical: the
+        # evaluation quotes the patient; relatives do not see it.
+        Section(
+            "evaluering",
+            _("Planperiode og evaluering"),
+            "coordination/team_evaluation.html#evaluation-section",
+            Action.VIEW_CLINICAL,
+            evaluation_section,
+            follows=("moter", "samarbeidsplan"),
+        ),
+        # --- element E: observations ---
+        # --- issue 7: night contacts ---
+        # Issue 7: night contacts and phase changes on one timeline, with contacts per service
+        # over 3, 6 and 12 months (coordination.night.views); clinical, like observations.
+        Section(
+            "natt",
+            _("Kontakter utenom kontortid"),
+            "coordination/team_night.html#night-section",
+            Action.VIEW_CLINICAL,
+            night_section,
+            follows=("fase", "observasjoner"),
+        ),
+        # Element E: "noe har endret seg" and proposals of a new phase, answered by the
+        # coordinator (coordination.observations.views), whose answer returns the section.
+        Section(
+            "observasjoner",
+            _("Observasjoner"),
+            "coordination/team_observations.html#observations",
+            Action.VIEW_CLINICAL,
+            observation_section,
+        ),
+        # --- issue 8: survey ---
+        # Issue 8: the relational coordination survey, its open round and the results per
+        # dimension and round (coordination.survey.views); answers are anonymous.
+        Section(
+            "koordinering",
+            _("Relasjonell koordinering"),
+            "coordination/team_survey.html#survey-section",
+            Action.VIEW_CLINICAL,
+            survey_section,
+            follows=("medlemmer",),
+        ),
+        # --- issue 8: good days ---
+        # Issue 8: the patient's own count of good days the last week, as a trend; recorded
+        # with the coordinator by staff who may write goals (careplans.good_day.rating_views).
+        Section(
+            "gode-dager",
+            _("Gode dager"),
+            "careplans/good_day_rating_team.html#good-days-section",
+            Action.VIEW_GOALS,
+            good_day_rating_section,
+        ),
+    ]
+
+
+SECTIONS: list[Section] = _registry()
+SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
+
+
+def visible_sections(page: TeamPage) -> list[tuple[Section, dict[str, Any]]]:
+    return [
+        (section, section.data(page))
+        for section in SECTIONS
+        if allows(page.standing, section.action)
+    ]

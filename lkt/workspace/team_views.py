@@ -1,0 +1,66 @@
+"""The team page and the list of one's teams: what a health worker sees of the teams across the
+domains (members, plan, meetings, tasks, night), section by section from the registry in
+``lkt.workspace.team_page``."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.vary import vary_on_headers
+
+from actors import selectors
+from actors.access import allows, require_staff
+from actors.network.selectors import continuity_warnings_for_teams
+from actors.selectors import team_section_url
+from coordination.tiltak.selectors import overdue_counts
+from lkt.core.http import HtmxHttpRequest
+from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
+
+
+@login_required
+def team_list(request: HtmxHttpRequest) -> HttpResponse:
+    user = require_staff(request.user)
+    teams = selectors.team_list_for_member(user)
+    unprepared = continuity_warnings_for_teams(teams)
+    # Element E: open tasks past their due date, one aggregate query for all the teams.
+    overdue = overdue_counts(team.pk for team in teams)
+    rows = [
+        (team, selectors.missing_roles(team), unprepared.get(team.pk, 0), overdue.get(team.pk, 0))
+        for team in teams
+    ]
+    return render(
+        request,
+        "actors/team_list.html",
+        {
+            "rows": rows,
+            "awaiting_consent": selectors.team_count_awaiting_consent(user),
+        },
+    )
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    page = selectors.team_get(request.user, pk)
+    context = {"page": page, "team": page.team, "sections": visible_sections(page)}
+    return render(request, "actors/team_detail.html", context)
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
+    """One section of the team page as an htmx partial; without htmx, the page at its anchor."""
+    section = SECTIONS_BY_KEY[key]
+    if not request.htmx:
+        return redirect(team_section_url(pk, key))
+    page = selectors.team_get(request.user, pk)
+    if not allows(page.standing, section.action):
+        raise PermissionDenied
+    context = {"page": page, "team": page.team, "data": section.data(page), "section": section}
+    if FOLLOWING in request.GET:
+        # A message belongs to the section whose change it reports: not taking it here leaves
+        # it for that section's own reload, whichever request arrives first.
+        context["messages"] = ()
+    return render(request, section.template, context)
