@@ -430,7 +430,7 @@ LIST_READS = (
 def patients_for(who: AnyUser, action: Action) -> QuerySet[Patient]:
     """The patients for whom ``allows(standing(who, patient), action)`` holds, as one query,
     for a list over many patients (a FHIR search). Only the reads in LIST_READS;
-    tests/lkt/test_access_lists.py pins each to ``can`` for every role of the cast."""
+    tests/actors/access/test_lists.py pins each to ``can`` for every role of the cast."""
     user: User | None = as_user(who)
     if user is None or action not in LIST_READS:
         return Patient.objects.none()
@@ -777,7 +777,7 @@ def crisis_standing(
     """The crisis standing from flags read in another statement: the crisis card's own, which
     reads them with the card so a night request costs no extra query
     (``coordination.night.crisis_selectors.crisis_card_for_grant``). The same rule as
-    ``crisis_team``; tests/coordination/test_crisis_services.py pins the two together."""
+    ``crisis_team``; tests/coordination/night/test_crisis_services.py pins the two together."""
     in_team = is_member and team_consent
     return CrisisStanding(
         night=not in_team and _night_service_of(user, organisation_kind),

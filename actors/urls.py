@@ -65,11 +65,6 @@ urlpatterns = [
         network_views.communication_line_end,
         name="communication-line-end",
     ),
-    path(
-        "aktorfellesskap/<int:pk>/perspektiver/<int:challenge_pk>/<int:member_pk>/",
-        network_views.perspective_save,
-        name="perspective-save",
-    ),
     path("aktorfellesskap/<int:pk>/scenarier/ny/", network_views.scenario_add, name="scenario-add"),
     path(
         "aktorfellesskap/<int:pk>/scenarier/<slug:key>/",

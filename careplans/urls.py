@@ -3,14 +3,19 @@ from __future__ import annotations
 from django.urls import path
 
 from careplans.annual import views as annual_views
+from careplans.good_day import perspective_views, views
 from careplans.good_day import rating_views as good_day_rating_views
-from careplans.good_day import views
 from careplans.phase import views as phase_views
 from careplans.plan import views as plan_views
 
 app_name = "careplans"
 
 urlpatterns = [
+    path(
+        "aktorfellesskap/<int:pk>/perspektiver/<int:challenge_pk>/<int:member_pk>/",
+        perspective_views.perspective_save,
+        name="perspective-save",
+    ),
     path(
         "min-side/<int:patient_pk>/gode-dager/",
         good_day_rating_views.portal_good_days,

@@ -17,15 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actors.models import CommunicationLine, Role
 from careplans.models import Challenge
 from tests.conftest import Cast, client_for
-from tests.coordination.test_indicator_views import leif_period, leif_report_job
-from tests.coordination.test_meeting_services import (
+from tests.coordination.meetings.test_services import (
     kari_meeting,
     kari_meeting_decision,
     kari_meeting_item,
     kari_task,
 )
-from tests.coordination.test_night_views import cecilie_import, kari_night_contact
-from tests.coordination.test_survey_services import kari_survey_round, kari_team_surveyed
+from tests.coordination.night.test_views import cecilie_import, kari_night_contact
+from tests.coordination.reports.test_views import leif_period, leif_report_job
+from tests.coordination.survey.test_services import kari_survey_round, kari_team_surveyed
 
 ROLES = [
     "anonymous",
@@ -421,7 +421,7 @@ def kari_plan_in_force(cast: Cast) -> list[Any]:
 
 
 def kari_goal(cast: Cast) -> list[Any]:
-    from tests.coordination.test_task_services import goal_for
+    from tests.coordination.tiltak.test_services import goal_for
 
     return [goal_for(cast).pk]
 
@@ -600,7 +600,7 @@ MATRIX: dict[str, Row] = {
         "post", {**NETWORK_EDIT, "member": 302, "coordinator": 302}, args=kari_line
     ),
     # Tor writes his own perspective; the coordinator writes only for actors without login.
-    "actors:perspective-save": Row(
+    "careplans:perspective-save": Row(
         "post", {**NETWORK_EDIT, "coordinator": 403}, args=tor_perspective
     ),
     "actors:scenario-add": Row("post", NETWORK_EDIT, args=kari_team),
@@ -727,7 +727,7 @@ MATRIX: dict[str, Row] = {
     # --- issue 19: messages and documents ---
     # Threads: staff in Kari's team, Kari, and Per (she lets him communicate); Lise, strangers
     # and Leif see nothing (404). This thread has Kari in it; a staff-only one is 404 to Kari
-    # and Per (tests/coordination/test_message_views.py). An empty new thread or answer comes
+    # and Per (tests/coordination/messages/test_views.py). An empty new thread or answer comes
     # back with its messages (200); a message that is posted goes to the thread (302).
     "workspace:team-meldinger": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     "coordination:team-threads": Row("get", TEAM_VIEW, args=kari_team),
@@ -848,7 +848,7 @@ MATRIX: dict[str, Row] = {
     ),
     # The feed has no login (calendar programs cannot log in): the secret token is the key, so
     # Tor's address answers whoever holds it, logged in or not. An unknown or revoked token is
-    # 404 for everyone (tests/coordination/test_calendar_feed.py).
+    # 404 for everyone (tests/coordination/notifications/test_calendar_feed.py).
     "coordination:calendar-feed": Row("get", statuses(200), args=tor_calendar_token),
     # --- issue 8: status reports ---
     # The team's status report (PDF): the full report for staff in Kari's team with her consent

@@ -89,7 +89,7 @@ FUZZ_SETTINGS = settings(
 @pytest.fixture
 def unthrottled(settings):
     """The rate limits are not what is fuzzed: thousands of requests in a minute would trip
-    them (tests/lkt/test_throttling.py tests them)."""
+    them (tests/lkt/core/test_throttling.py tests them)."""
     rates = dict.fromkeys(("user", "anon", "national_id_lookup"), "1000000/hour")
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 

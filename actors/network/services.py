@@ -1,5 +1,5 @@
-"""Every write about the team's network (element B): communication lines, perspectives on the
-patient's challenges, and scenarios with their "what then".
+"""Every write about the team's network (element B): communication lines and scenarios with
+their "what then" (perspectives on the patient's challenges: careplans.good_day).
 
 Each runs in one transaction and asks ``actors.access.authorize`` for ``Action.EDIT_NETWORK`` first
 (an active member of the team, with the patient's consent to sharing), which also writes the
@@ -10,21 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actors.access import Action, Standing, authorize
-from actors.models import CommunicationLine, Member, Perspective, Scenario, Team, User
+from actors.access import Action, authorize
+from actors.models import CommunicationLine, Member, Scenario, Team, User
 from actors.network.selectors import AGE_TRANSITIONS, MANUAL_KINDS, birthday
-from careplans.models import Challenge
 
-IMPORTANCE_RANGE = range(1, 6)
 WHAT_THEN_LIMIT = 2000
 
 
-def _team_actor(member: Member | None, team: Team, field: str, *, required: bool = True) -> None:
+def require_team_actor(
+    member: Member | None, team: Team, field: str, *, required: bool = True
+) -> None:
     """An actor chosen for a line, a perspective or a scenario must be active in this team."""
     if member is None:
         if required:
@@ -54,8 +54,8 @@ def communication_line_add(
 ) -> CommunicationLine:
     """Record that two actors talk, how and how often."""
     authorize(actor, Action.EDIT_NETWORK, team.patient, obj=team)
-    _team_actor(from_member, team, "from_member")
-    _team_actor(to_member, team, "to_member")
+    require_team_actor(from_member, team, "from_member")
+    require_team_actor(to_member, team, "to_member")
     if from_member.pk == to_member.pk:
         raise ValidationError({"to_member": _("En linje må gå mellom to ulike aktører.")})
     line = CommunicationLine(
@@ -91,51 +91,6 @@ def communication_line_end(
     return line
 
 
-def may_write_perspective(standing: Standing, actor: User, member: Member) -> bool:
-    """Staff write their own perspective; the coordinator also writes for an external actor
-    who has no login (a neighbour, a teacher), from what that actor said."""
-    if member.user_id is not None:
-        return member.user_id == actor.pk
-    return standing.manages
-
-
-@transaction.atomic
-def perspective_save(
-    *, actor: User, member: Member, challenge: Challenge, text: str, importance: int
-) -> Perspective:
-    """Create or update one actor's perspective on one of the patient's current challenges."""
-    team = member.team
-    standing = authorize(actor, Action.EDIT_NETWORK, team.patient, obj=challenge)
-    if not may_write_perspective(standing, actor, member):
-        raise PermissionDenied
-    _team_actor(member, team, "member")
-    if challenge.patient_id != team.patient_id:
-        raise ValidationError({"challenge": _("Utfordringen gjelder ikke denne pasienten.")})
-    if challenge.retired_at is not None:
-        raise ValidationError(
-            {"challenge": _("Pasienten har tatt bort denne utfordringen. Den kan ikke endres.")}
-        )
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Skriv kort hvordan du ser utfordringen.")})
-    limit = Perspective._meta.get_field("text").max_length or 0
-    if len(text) > limit:
-        raise ValidationError(
-            {"text": _("Teksten kan være høyst %(limit)d tegn.") % {"limit": limit}}
-        )
-    if importance not in IMPORTANCE_RANGE:
-        raise ValidationError({"importance": _("Viktighet må være et tall fra 1 til 5.")})
-    perspective = (
-        Perspective.objects.select_for_update().filter(member=member, challenge=challenge).first()
-    ) or Perspective(member=member, challenge=challenge)
-    perspective.text = text
-    perspective.importance = importance
-    perspective.updated_by = actor
-    perspective.full_clean()
-    perspective.save()
-    return perspective
-
-
 def _check_what_then(what_then: str) -> str:
     what_then = what_then.strip()
     if not what_then:
@@ -151,7 +106,7 @@ def _check_responsible(team: Team, responsible: Member | None) -> None:
     if responsible is None:
         return
     try:
-        _team_actor(responsible, team, "responsible")
+        require_team_actor(responsible, team, "responsible")
     except ValidationError:
         raise ValidationError(
             {"responsible": _("Den ansvarlige må være en aktiv aktør i aktørfellesskapet.")}
@@ -237,7 +192,7 @@ def scenario_prepare_detected(
     if kind == Scenario.Kind.MEMBER_LEAVING:
         if member is None:
             raise ValidationError({"member": _("Velg aktøren som slutter.")})
-        _team_actor(member, team, "member")
+        require_team_actor(member, team, "member")
         if member.expected_leave_on is None:
             raise ValidationError(
                 {

@@ -1,5 +1,5 @@
-"""HTTP for the network sections of the team page: communication lines, perspectives and
-scenarios. Each section is built from the ``TeamPage`` (see ``lkt.workspace.team_page``) and saves in
+"""HTTP for the network sections of the team page: communication lines and scenarios (and the
+two helpers the perspectives section in careplans.good_day shares). Each section is built from the ``TeamPage`` (see ``lkt.workspace.team_page``) and saves in
 place with htmx; without JavaScript the forms post normally and come back to the team page.
 """
 
@@ -22,28 +22,19 @@ from actors.access import Action, allows, as_user
 from actors.forms import submit
 from actors.models import CommunicationLine, Member, Scenario, User
 from actors.network import services as network_services
-from actors.network.forms import (
-    CommunicationLineForm,
-    PerspectiveForm,
-    ScenarioAddForm,
-    ScenarioPrepareForm,
-)
+from actors.network.forms import CommunicationLineForm, ScenarioAddForm, ScenarioPrepareForm
 from actors.network.selectors import (
     AGE_TRANSITIONS,
-    PerspectiveRow,
     ScenarioRow,
     birthday,
     communication_overview,
     parse_scenario_key,
-    perspective_matching,
     scenario_overview,
 )
 from actors.selectors import TeamPage, team_section_url
-from careplans.models import Challenge
 from lkt.core.http import HtmxHttpRequest
 
 COMMUNICATION = "actors/team_communication.html"
-PERSPECTIVES = "actors/team_perspectives.html"
 SCENARIOS = "actors/team_scenarios.html"
 
 
@@ -59,26 +50,6 @@ def communication_section(page: TeamPage) -> dict[str, Any]:
         "form": CommunicationLineForm(members=page.members, auto_id="line-%s"),
         "can_edit": allows(page.standing, Action.EDIT_NETWORK),
     }
-
-
-def _perspective_form(row: PerspectiveRow, data: Any = None) -> PerspectiveForm:
-    initial = (
-        {"text": row.perspective.text, "importance": row.perspective.importance}
-        if row.perspective
-        else {}
-    )
-    return PerspectiveForm(data, initial=initial, auto_id=f"p{row.challenge.pk}-{row.member.pk}-%s")
-
-
-def perspectives_section(page: TeamPage) -> dict[str, Any]:
-    """Two queries (``perspective_matching``)."""
-    can_edit = allows(page.standing, Action.EDIT_NETWORK)
-    challenges = perspective_matching(page)
-    if can_edit:
-        for item in challenges:
-            for row in item.rows:
-                row.form = _perspective_form(row)
-    return {"challenges": challenges, "can_edit": can_edit}
 
 
 def _prepare_form(row: ScenarioRow, members: list[Member], data: Any = None) -> ScenarioPrepareForm:
@@ -106,7 +77,7 @@ def scenarios_section(page: TeamPage) -> dict[str, Any]:
 # Writes
 
 
-def _page_for_writing(request: HtmxHttpRequest, pk: int) -> tuple[TeamPage, User]:
+def page_for_writing(request: HtmxHttpRequest, pk: int) -> tuple[TeamPage, User]:
     """404 for those who may not see the team, 403 for those who see it but may not edit the
     network (the patient, a relative); decided before any input is read."""
     user = as_user(request.user)
@@ -118,7 +89,7 @@ def _page_for_writing(request: HtmxHttpRequest, pk: int) -> tuple[TeamPage, User
     return page, user
 
 
-def _answer(
+def section_answer(
     request: HtmxHttpRequest,
     page: TeamPage,
     *,
@@ -143,7 +114,7 @@ def _answer(
 @login_required
 @require_POST
 def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    page, user = _page_for_writing(request, pk)
+    page, user = page_for_writing(request, pk)
     form = CommunicationLineForm(request.POST, members=page.members, auto_id="line-%s")
     saved = (
         submit(
@@ -156,7 +127,7 @@ def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if saved:
         form = CommunicationLineForm(members=page.members, auto_id="line-%s")
-    return _answer(
+    return section_answer(
         request,
         page,
         key="kommunikasjon",
@@ -170,7 +141,7 @@ def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def communication_line_end(request: HtmxHttpRequest, pk: int, line_pk: int) -> HttpResponse:
-    page, user = _page_for_writing(request, pk)
+    page, user = page_for_writing(request, pk)
     line = get_object_or_404(CommunicationLine, pk=line_pk, team=page.team)
     members = {m.pk: m for m in page.members}
     line.team = page.team
@@ -197,44 +168,8 @@ def communication_line_end(request: HtmxHttpRequest, pk: int, line_pk: int) -> H
 
 @login_required
 @require_POST
-def perspective_save(
-    request: HtmxHttpRequest, pk: int, challenge_pk: int, member_pk: int
-) -> HttpResponse:
-    page, user = _page_for_writing(request, pk)
-    challenge = get_object_or_404(Challenge, pk=challenge_pk, patient_id=page.team.patient_id)
-    member = next((m for m in page.members if m.pk == member_pk), None)
-    if member is None:
-        raise Http404
-    if not network_services.may_write_perspective(page.standing, user, member):
-        raise PermissionDenied
-    row = PerspectiveRow(challenge, member, None)
-    row.form = _perspective_form(row, request.POST)
-    saved = (
-        submit(
-            row.form,
-            lambda data: network_services.perspective_save(
-                actor=user, member=member, challenge=challenge, **data
-            ),
-        )
-        is not None
-    )
-    if saved:
-        row.form = _perspective_form(row)
-    return _answer(
-        request,
-        page,
-        key="perspektiver",
-        template=PERSPECTIVES,
-        partial="perspective-form",
-        context={"row": row},
-        saved=saved,
-    )
-
-
-@login_required
-@require_POST
 def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    page, user = _page_for_writing(request, pk)
+    page, user = page_for_writing(request, pk)
     form = ScenarioAddForm(request.POST, members=page.members, auto_id="scenario-%s")
     saved = (
         submit(form, lambda data: network_services.scenario_add(actor=user, team=page.team, **data))
@@ -242,7 +177,7 @@ def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if saved:
         form = ScenarioAddForm(members=page.members, auto_id="scenario-%s")
-    return _answer(
+    return section_answer(
         request,
         page,
         key="scenarier",
@@ -257,7 +192,7 @@ def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def scenario_prepare(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     """Save "what then" and the responsible actor for one scenario, detected or planned."""
-    page, user = _page_for_writing(request, pk)
+    page, user = page_for_writing(request, pk)
     parsed = parse_scenario_key(key)
     if parsed is None:
         raise Http404
@@ -300,7 +235,7 @@ def scenario_prepare(request: HtmxHttpRequest, pk: int, key: str) -> HttpRespons
         )
 
     saved = submit(row.form, prepare) is not None
-    return _answer(
+    return section_answer(
         request,
         page,
         key="scenarier",

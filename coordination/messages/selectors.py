@@ -5,7 +5,7 @@ section "Meldinger".
 Every read goes through the access policy and is audited as a read of patient data: the list
 once for the team, a thread once for the thread, a download once for the file (as an export).
 Each page reads a fixed number of queries whatever the number of threads or messages
-(tests/coordination/test_message_selectors.py pins them at two sizes).
+(tests/coordination/messages/test_selectors.py pins them at two sizes).
 """
 
 from __future__ import annotations

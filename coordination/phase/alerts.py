@@ -132,12 +132,12 @@ def phase_change_alert(*, change: PhaseChange) -> list[Notification]:
     return sent
 
 
-@transaction.atomic
 def on_phase_changed(sender: object, *, change: PhaseChange, **kwargs: object) -> None:
     """careplans.signals.phase_changed: the alert, in the transaction that saved the change."""
     phase_change_alert(change=change)
 
 
+@transaction.atomic
 def notification_acknowledge(*, actor: User, notification: Notification) -> Notification:
     """The recipient confirms they have seen an alert: it no longer escalates. Only the
     recipient may; acknowledging again changes nothing."""

@@ -13,7 +13,7 @@ Two versions of one report:
   other sectors) the leader sees the role and the organisation, never the name.
 
 ``status_report_get`` reads everything in a fixed number of queries whatever the team's size
-(pinned in tests/coordination/test_status_report.py). The download is audited as an export
+(pinned in tests/coordination/reports/test_status_report.py). The download is audited as an export
 (``status_report_export_record``): the one record of who took the document out of LKT.
 """
 

@@ -2,7 +2,7 @@
 pages, "2.12.2026", and "2.12.2026 kl. 10:05" with a time (issue 16, item 17). They read the
 active language's SHORT_DATE_FORMAT / SHORT_DATETIME_FORMAT (lkt/formats), as the templates'
 ``|date`` does, so a page and a message about it never write one day two ways. Never a
-strftime with "%d.%m.%Y": that writes "02.12.2026" (tests/lkt/test_date_formats.py)."""
+strftime with "%d.%m.%Y": that writes "02.12.2026" (tests/lkt/core/test_dates.py)."""
 
 from __future__ import annotations
 

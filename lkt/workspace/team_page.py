@@ -18,6 +18,7 @@ from actors.network import views as network_views
 from actors.network.aktorkart import build_aktorkart
 from actors.relatives.selectors import relatives_section
 from actors.selectors import TeamPage
+from careplans.good_day import perspective_views
 from careplans.good_day.rating_views import good_day_rating_section
 from careplans.good_day.selectors import good_day_for_team
 from careplans.phase.views import phase_section
@@ -121,9 +122,9 @@ def _registry() -> list[Section]:
         Section(
             "perspektiver",
             _("Perspektiver"),
-            "actors/team_perspectives.html#perspectives",
+            "careplans/team_perspectives.html#perspectives",
             Action.VIEW_CLINICAL,
-            network_views.perspectives_section,
+            perspective_views.perspectives_section,
             follows=("medlemmer", "min-gode-dag"),
         ),
         Section(

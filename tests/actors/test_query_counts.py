@@ -34,7 +34,7 @@ HOME_QUERIES = 8
 #  with who made them, 14 the plan version shown, 15 its phase entries; the "koordinator"
 #  section: 16 the mandate with its deputy, 17 the open coordinator appointments; the
 #  "samarbeidsplan" section: 18 the version in force and the newest version (a draft adds its
-#  missing approvals: see tests/careplans/test_plan_query_counts.py).
+#  missing approvals: see tests/careplans/plan/test_query_counts.py).
 #  Element E "evaluering" section: +3 (the newest plan periods with their evaluations, their
 #  live evaluation meetings, the plan versions' statuses; see coordination.evaluation.selectors).
 #  Element E "moter" and "tiltak" sections: +4 (the next meetings, the last ones held, the

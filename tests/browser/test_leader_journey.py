@@ -24,7 +24,7 @@ from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import log_in
 from tests.clock import month
 from tests.conftest import Cast
-from tests.coordination.test_indicators import make_teams
+from tests.coordination.reports.test_indicators import make_teams
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from coordination.models import Document, Message, Thread
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.test_coordinator_journey import log_in
 from tests.browser.test_portal_journey import PHONE, assert_fits_the_phone
-from tests.coordination.test_task_services import goal_for
+from tests.coordination.tiltak.test_services import goal_for
 from tests.factories import PASSWORD
 from tests.files import pdf_bytes
 

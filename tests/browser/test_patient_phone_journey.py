@@ -21,7 +21,7 @@ from tests.browser.test_coordinator_journey import goto, log_in
 from tests.clock import oslo
 from tests.conftest import Cast
 from tests.factories import PASSWORD
-from tests.portal.helpers import karis_plan_in_force
+from tests.lkt.workspace.portal.helpers import karis_plan_in_force
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from lkt.core import audit
 from tests.browser.conftest import assert_accessible
 from tests.browser.test_coordinator_journey import log_in
 from tests.factories import PASSWORD
-from tests.portal.helpers import karis_plan_in_force
+from tests.lkt.workspace.portal.helpers import karis_plan_in_force
 
 pytestmark = pytest.mark.browser
 

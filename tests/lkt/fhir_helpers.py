@@ -17,7 +17,7 @@ from coordination.models import Meeting, Task
 from tests.careplans.helpers import karis_first_version
 from tests.careplans.phase_helpers import full_phase_plan, version_for
 from tests.conftest import Cast
-from tests.coordination.test_meeting_services import kari_meeting
+from tests.coordination.meetings.test_services import kari_meeting
 from tests.factories import MemberFactory, StaffFactory
 
 FHIR = "/fhir/R4/"

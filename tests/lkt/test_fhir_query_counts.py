@@ -12,7 +12,7 @@ from careplans.models import CarePlanVersion, Goal
 from coordination.models import Task
 from tests.careplans.phase_helpers import full_phase_plan, version_for
 from tests.conftest import Cast, client_for
-from tests.coordination.test_task_services import tor
+from tests.coordination.tiltak.test_services import tor
 from tests.factories import MemberFactory, StaffFactory
 from tests.lkt.fhir_helpers import entries, fhir_get, resource
 

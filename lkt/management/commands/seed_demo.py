@@ -45,6 +45,7 @@ from actors.models import (
 from actors.network import services as network_services
 from actors.services import consent_review_date
 from actors.validators import org_number_with_check_digit, synthetic_national_id
+from careplans.good_day import perspective_services
 from careplans.good_day import services as careplan_services
 from careplans.good_day.services import ChallengeInput, GoalInput
 from careplans.models import CarePlanVersion, Challenge, Phase
@@ -645,7 +646,7 @@ def _kari(seed: _Seed) -> None:
         (tor, "tor", "Kveldene er vanskeligst; tur etter middag hjelper.", 4),
         (fredrik, "fredrik", "Bivirkning av medisinen; kan justeres.", 2),
     ):
-        network_services.perspective_save(
+        perspective_services.perspective_save(
             actor=seed.users[user],
             member=member,
             challenge=sleep,

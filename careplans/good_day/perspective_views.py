@@ -1,0 +1,81 @@
+"""The team page's perspectives section and the form that saves one perspective."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from actors.access import Action, allows
+from actors.forms import submit
+from actors.network.views import page_for_writing, section_answer
+from careplans.good_day import perspective_services
+from careplans.good_day.perspective_forms import PerspectiveForm
+from careplans.good_day.perspective_selectors import PerspectiveRow, perspective_matching
+from careplans.models import Challenge
+from lkt.core.http import HtmxHttpRequest
+
+if TYPE_CHECKING:
+    from actors.selectors import TeamPage
+
+PERSPECTIVES = "careplans/team_perspectives.html"
+
+
+def _perspective_form(row: PerspectiveRow, data: Any = None) -> PerspectiveForm:
+    initial = (
+        {"text": row.perspective.text, "importance": row.perspective.importance}
+        if row.perspective
+        else {}
+    )
+    return PerspectiveForm(data, initial=initial, auto_id=f"p{row.challenge.pk}-{row.member.pk}-%s")
+
+
+def perspectives_section(page: TeamPage) -> dict[str, Any]:
+    """Two queries (``perspective_matching``)."""
+    can_edit = allows(page.standing, Action.EDIT_NETWORK)
+    challenges = perspective_matching(page)
+    if can_edit:
+        for item in challenges:
+            for row in item.rows:
+                row.form = _perspective_form(row)
+    return {"challenges": challenges, "can_edit": can_edit}
+
+
+@login_required
+@require_POST
+def perspective_save(
+    request: HtmxHttpRequest, pk: int, challenge_pk: int, member_pk: int
+) -> HttpResponse:
+    page, user = page_for_writing(request, pk)
+    challenge = get_object_or_404(Challenge, pk=challenge_pk, patient_id=page.team.patient_id)
+    member = next((m for m in page.members if m.pk == member_pk), None)
+    if member is None:
+        raise Http404
+    if not perspective_services.may_write_perspective(page.standing, user, member):
+        raise PermissionDenied
+    row = PerspectiveRow(challenge, member, None)
+    row.form = _perspective_form(row, request.POST)
+    saved = (
+        submit(
+            row.form,
+            lambda data: perspective_services.perspective_save(
+                actor=user, member=member, challenge=challenge, **data
+            ),
+        )
+        is not None
+    )
+    if saved:
+        row.form = _perspective_form(row)
+    return section_answer(
+        request,
+        page,
+        key="perspektiver",
+        template=PERSPECTIVES,
+        partial="perspective-form",
+        context={"row": row},
+        saved=saved,
+    )

@@ -1,0 +1,57 @@
+"""Query budget of the indicator page, pinned at two data sizes (6 and 30 teams, each with
+meetings and night contacts) to catch a query per team or per month."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coordination.models import Meeting, NightContact
+from tests.conftest import Cast, client_for
+from tests.coordination.reports.test_indicators import make_teams
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+# 1 session, 2 user, 3 the chosen organisation (the form's choice), 4 the organisation tree,
+# then the facts (coordination.reports.indicator_data.load_facts): 5 core members with their teams,
+# 6 mandatory roles, 7 mandates, 8 plan versions in force, 9 plan periods, 10 årshjul done,
+# 11 årshjul missed, 12 årshjul passed since the last sweep, 13 held meetings, 14 need reports to
+# the first meeting, 15 coordinators' memberships, 16 night contacts, 17 survey answers,
+# 18 good-day ratings; then the two forms' organisation choices, each read twice by the select
+# widget: 19–22.
+PAGE_QUERIES = 22
+
+
+@pytest.mark.parametrize("count", [6, 30])
+def test_indicator_page_query_count_does_not_grow_with_teams(
+    cast: Cast, count: int, django_assert_num_queries
+):
+    author = StaffFactory.create(organisation=cast.kommune)
+    now = timezone.now()
+    for n, team in enumerate(make_teams(cast.kommune, count, established=dt.date(2024, 1, 1))):
+        Meeting.objects.create(
+            team=team,
+            kind=Meeting.Kind.STARTUP,
+            status=Meeting.Status.HELD,
+            starts_at=now - dt.timedelta(days=30 + n),
+            minutes="Referat",
+            created_by=author,
+        )
+        NightContact.objects.create(
+            patient=team.patient,
+            service="legevakt",
+            occurred_at=now - dt.timedelta(days=10 + n),
+            reason="Uro",
+            outcome="sent_home",
+            recorded_by=author,
+        )
+    client = client_for(cast.leader)
+
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(reverse("coordination:indicators"))
+
+    assert response.status_code == 200
