@@ -29,6 +29,7 @@ urlpatterns = [
     path("aktorfellesskap/", views.team_list, name="team-list"),
     path("aktorfellesskap/<int:pk>/", views.team_detail, name="team-detail"),
     path("aktorfellesskap/<int:pk>/aktiver/", member_views.team_activate, name="team-activate"),
+    path("aktorfellesskap/<int:pk>/avslutt/", member_views.team_close, name="team-close"),
     path("aktorfellesskap/<int:pk>/medlemmer/ny/", member_views.member_add, name="member-add"),
     path(
         "aktorfellesskap/<int:pk>/medlemmer/<int:member_pk>/endre/",

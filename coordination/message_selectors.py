@@ -32,6 +32,7 @@ from lkt.access import (
     reads_document,
     reads_thread,
     require_user,
+    takes_writes,
 )
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ class ThreadList:
 
     @property
     def may_start(self) -> bool:
-        return allows(self.standing, Action.POST_MESSAGE) and self.team.status != Team.Status.CLOSED
+        return allows(self.standing, Action.POST_MESSAGE) and takes_writes(self.team)
 
     @property
     def is_staff(self) -> bool:
@@ -159,7 +160,7 @@ class ThreadPage:
 
     @property
     def may_post(self) -> bool:
-        return self.team.status != Team.Status.CLOSED
+        return takes_writes(self.team)
 
     @property
     def may_make_task(self) -> bool:
@@ -227,8 +228,7 @@ def threads_section(page: TeamPage) -> dict[str, Any]:
     return {
         "threads": threads,
         "unread_total": sum(t.unread_count for t in threads),  # type: ignore[attr-defined]
-        "may_start": allows(page.standing, Action.POST_MESSAGE)
-        and page.team.status != Team.Status.CLOSED,
+        "may_start": allows(page.standing, Action.POST_MESSAGE) and takes_writes(page.team),
     }
 
 
@@ -241,9 +241,7 @@ class DocumentList:
 
     @property
     def may_upload(self) -> bool:
-        return (
-            allows(self.standing, Action.UPLOAD_DOCUMENT) and self.team.status != Team.Status.CLOSED
-        )
+        return allows(self.standing, Action.UPLOAD_DOCUMENT) and takes_writes(self.team)
 
 
 def _documents(team: Team, standing: Standing) -> list[Document]:

@@ -39,7 +39,6 @@ from coordination.notify import notify, shorten
 from lkt.access import Action, authorize_thread, reads_thread, standing
 
 Audience = Thread.Audience
-CLOSED = _("Aktørfellesskapet er avsluttet. Samtalene kan leses, men ikke skrives i.")
 
 
 def thread_url(thread: Thread, user: User) -> str:
@@ -150,11 +149,6 @@ def _write(*, actor: User, thread: Thread, body: str, upload: UploadedFile | Non
     return message
 
 
-def _open(team: Team) -> None:
-    if team.status == Team.Status.CLOSED:
-        raise ValidationError(CLOSED)
-
-
 @transaction.atomic
 def thread_start(
     *,
@@ -176,7 +170,6 @@ def thread_start(
     authorize_thread(
         actor, Action.POST_MESSAGE, team.patient, with_patient=thread.with_patient, obj=team
     )
-    _open(team)
     errors: dict[str, str] = {}
     if not thread.subject:
         errors["subject"] = _("Skriv hva samtalen gjelder.")
@@ -210,7 +203,6 @@ def message_post(
         obj=thread,
         unit_reads=unit_reads(actor, thread),
     )
-    _open(team)
     Thread.objects.select_for_update().filter(pk=thread.pk).first()
     return _write(actor=actor, thread=thread, body=body, upload=upload)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from coordination import (
+    archive_views,
     calendar_views,
     crisis_views,
     evaluation_views,
@@ -187,6 +188,13 @@ urlpatterns = [
         "aktorfellesskap/<int:pk>/statusrapport.pdf",
         status_report_views.status_report_download,
         name="status-report",
+    ),
+    # --- issue 19: the closed team's archive copy ---
+    path("aktorfellesskap/<int:pk>/arkiv/", archive_views.team_archive, name="team-archive"),
+    path(
+        "aktorfellesskap/<int:pk>/arkivkopi.pdf",
+        archive_views.team_archive_download,
+        name="team-archive-pdf",
     ),
     # --- issue 8: indicators ---
     path("ledere/indikatorer/", indicator_views.indicators, name="indicators"),

@@ -181,6 +181,14 @@ def kari_document(cast: Cast) -> list[Any]:
     return [document.pk]
 
 
+def kari_team_closed(cast: Cast) -> list[Any]:
+    """Kari's team, closed by Cecilie (issue 19, retention)."""
+    from actors.services import team_close
+
+    team_close(actor=cast.coordinator, team=cast.team, reason="Målene er nådd.")
+    return [cast.team.pk]
+
+
 # Seeing Kari's Min gode dag: herself, Per (allowed to see her goals), staff in her team.
 GOALS_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=200, coordinator=200)
 # Seeing Kari's team: herself, her allowed relative, and staff in her team.
@@ -762,6 +770,26 @@ MATRIX: dict[str, Row] = {
         args=kari_document,
     ),
     "coordination:portal-documents": Row("get", PORTAL_OWN, args=kari_patient),
+    # Closing Kari's team: Cecilie, and Leif, who leads a core member's organisation; an empty
+    # reason comes back with its message (200). Tor, Kari and Per know the team (403).
+    "actors:team-close": Row(
+        "post",
+        {**TEAM_MANAGE, "coordinator": 200, "leader": 200},
+        args=kari_team,
+        data=lambda cast: {"confirm": "on"},
+    ),
+    # The closed team's archive copy: Cecilie in full, Leif the structure; Kari and Per know
+    # the team (403); Tor, in no open team around her, and strangers: 404.
+    "coordination:team-archive": Row(
+        "get",
+        statuses(404, anonymous=302, patient=403, relative=403, coordinator=200, leader=200),
+        args=kari_team_closed,
+    ),
+    "coordination:team-archive-pdf": Row(
+        "get",
+        statuses(404, anonymous=302, patient=403, relative=403, coordinator=200, leader=200),
+        args=kari_team_closed,
+    ),
     # --- element E: plan periods and evaluation ---
     # The evaluation is the team's working document: staff in Kari's team read it (she herself
     # and Per get 403: they know the team; the sent summary reaches Kari as a notification);

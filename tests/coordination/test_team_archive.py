@@ -1,0 +1,206 @@
+"""Closing an aktørfellesskap (issue 19, retention): who may, with a reason and a confirmation;
+after it the threads and documents take nothing new (the policy refuses); and the archive copy,
+a PDF/A of the plan in force with the lists of documents and threads, for the coordinator in
+full and for the leader as structure only, refused to everyone else."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from actors.models import Member, Role, Team
+from actors.services import team_close
+from careplans.models import CarePlan, CarePlanVersion
+from coordination.document_services import document_upload
+from coordination.message_services import message_post, thread_start
+from lkt.models import AccessLog
+from tests.conftest import Cast, client_for
+from tests.files import upload
+
+pytestmark = pytest.mark.django_db
+REASON = "Målene er nådd; Kari ønsker ikke lenger et team."
+
+
+def _plan_with_a_document(cast: Cast) -> None:
+    plan = CarePlan.objects.create(team=cast.team, version=1)
+    CarePlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        status=CarePlanVersion.Status.IN_FORCE,
+        in_force_at=timezone.now(),
+        patient_summary="Jeg liker å gå tur med hunden.",
+        communication="Vi ringer hverandre hver fredag.",
+        created_by=cast.coordinator,
+    )
+    document_upload(actor=cast.coordinator, team=cast.team, upload=upload("IOP.pdf"), for_plan=True)
+
+
+def _closed(cast: Cast) -> Team:
+    _plan_with_a_document(cast)
+    thread_start(
+        actor=cast.member,
+        team=cast.team,
+        subject="Bolig",
+        audience="with_patient",
+        body="Søknaden om bolig er sendt til kommunen.",
+    )
+    return team_close(actor=cast.coordinator, team=cast.team, reason=REASON)
+
+
+def test_cecilie_closes_the_team_with_a_reason_and_it_is_audited(cast: Cast):
+    team = team_close(actor=cast.coordinator, team=cast.team, reason=f"  {REASON} ")
+
+    team.refresh_from_db()
+    assert team.status == Team.Status.CLOSED and team.closed_on == timezone.localdate()
+    assert team.closed_by == cast.coordinator and team.closed_reason == REASON
+    assert AccessLog.objects.filter(
+        user=cast.coordinator, action=AccessLog.Action.CHANGE, object_id=str(team.pk)
+    ).exists()
+    with pytest.raises(ValidationError, match="allerede avsluttet"):
+        team_close(actor=cast.leader, team=team, reason=REASON)
+
+
+def test_closing_needs_a_reason_and_the_right_to_close(cast: Cast):
+    with pytest.raises(ValidationError, match="hvorfor"):
+        team_close(actor=cast.coordinator, team=cast.team, reason="  ")
+    with pytest.raises(PermissionDenied):
+        team_close(actor=cast.member, team=cast.team, reason=REASON)
+    with pytest.raises(PermissionDenied):
+        team_close(actor=cast.patient, team=cast.team, reason=REASON)
+    with pytest.raises(Http404):
+        team_close(actor=cast.outsider, team=cast.team, reason=REASON)
+    cast.team.refresh_from_db()
+    assert cast.team.status != Team.Status.CLOSED
+
+
+def test_leif_the_leader_may_close_the_team_and_the_audit_says_why(cast: Cast):
+    team_close(actor=cast.leader, team=cast.team, reason=REASON)
+
+    assert AccessLog.objects.filter(
+        user=cast.leader, action=AccessLog.Action.CHANGE, reason__startswith="Leder"
+    ).exists()
+
+
+def test_the_confirmation_page_refuses_without_the_confirmation_and_closes_with_it(cast: Cast):
+    client = client_for(cast.coordinator)
+    url = reverse("actors:team-close", args=[cast.team.pk])
+
+    refused = client.post(url, {"reason": REASON})
+    assert refused.status_code == 200
+    assert "Bekreft at du vil avslutte" in refused.content.decode()
+    cast.team.refresh_from_db()
+    assert cast.team.status != Team.Status.CLOSED
+
+    closed = client.post(url, {"reason": REASON, "confirm": "on"})
+    assert closed.status_code == 302
+    assert closed["Location"] == reverse("coordination:team-archive", args=[cast.team.pk])
+    cast.team.refresh_from_db()
+    assert cast.team.status == Team.Status.CLOSED
+
+
+def test_after_closing_the_policy_refuses_new_messages_and_documents_with_the_reason(cast: Cast):
+    thread = thread_start(
+        actor=cast.member, team=cast.team, subject="Bolig", audience="with_patient", body="Hei"
+    )
+    team_close(actor=cast.coordinator, team=cast.team, reason=REASON)
+    thread.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="kan leses, men ikke skrives i"):
+        message_post(actor=cast.patient, thread=thread, body="Takk for hjelpen")
+    with pytest.raises(ValidationError, match="kan leses, men ikke skrives i"):
+        thread_start(
+            actor=cast.patient, team=thread.team, subject="Ny", audience="with_patient", body="Hei"
+        )
+    assert thread.messages.count() == 1
+    # Kari still reads the thread, without the form to answer.
+    page = client_for(cast.patient).get(reverse("coordination:thread-detail", args=[thread.pk]))
+    assert page.status_code == 200
+    assert "kan leses, men ikke skrives i" in page.content.decode()
+    answer = client_for(cast.patient).post(
+        reverse("coordination:message-post", args=[thread.pk]), {"body": "Takk"}
+    )
+    assert answer.status_code == 200 and thread.messages.count() == 1
+
+
+def test_no_document_goes_to_a_closed_team_even_for_a_member_of_the_patients_new_one(cast: Cast):
+    closed = team_close(actor=cast.coordinator, team=cast.team, reason=REASON)
+    # Cecilie is in no open team around Kari now: the policy does not know her there (404).
+    with pytest.raises(Http404):
+        document_upload(actor=cast.coordinator, team=closed, upload=upload())
+    # Tor in Kari's new team may upload to it, never to the closed one.
+    new = Team.objects.create(
+        patient=closed.patient, created_by=cast.coordinator, established_on=timezone.localdate()
+    )
+    Member.objects.create(
+        team=new, user=cast.member, role=Role.NURSE, level="kommune", joined_on=new.established_on
+    )
+    with pytest.raises(ValidationError, match="tar ikke imot nye dokumenter"):
+        document_upload(actor=cast.member, team=closed, upload=upload())
+    assert not closed.documents.exists()
+
+
+def _pdf(response) -> PdfReader:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store, private"
+    return PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _text(reader: PdfReader) -> str:
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+
+
+def test_the_archive_copy_is_pdf_a_with_the_plan_the_documents_and_the_threads(cast: Cast):
+    team = _closed(cast)
+
+    reader = _pdf(
+        client_for(cast.coordinator).get(reverse("coordination:team-archive-pdf", args=[team.pk]))
+    )
+
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    raw = xmp.stream.get_data().decode()
+    assert re.search(r"pdfaid:part(>|=\")2", raw) and re.search(r"pdfaid:conformance(>|=\")B", raw)
+    text = _text(reader)
+    assert team.patient.name in text and team.patient.national_id in text
+    assert "Jeg liker å gå tur med hunden." in text and "hver fredag" in text
+    assert "IOP.pdf" in text and "Planen, versjon 1" in text
+    assert "Bolig" in text and REASON in text
+    # No message bodies in the archive (coordination.archive says why).
+    assert "Søknaden om bolig er sendt" not in text
+    assert AccessLog.objects.filter(
+        user=cast.coordinator, action=AccessLog.Action.EXPORT, reason__startswith="Arkivkopi"
+    ).exists()
+
+
+def test_the_leaders_archive_copy_holds_structure_only(cast: Cast):
+    team = _closed(cast)
+
+    text = _text(
+        _pdf(client_for(cast.leader).get(reverse("coordination:team-archive-pdf", args=[team.pk])))
+    )
+
+    assert "Lederversjon" in text
+    for clinical in (team.patient.name, "hunden", "IOP.pdf", "Bolig", REASON):
+        assert clinical not in text
+    assert "1 dokument" in text and "1 samtale med 1 meldinger" in text
+
+
+def test_the_archive_copy_is_refused_to_everyone_else_and_while_the_team_is_open(cast: Cast):
+    url = reverse("coordination:team-archive-pdf", args=[cast.team.pk])
+    assert client_for(cast.coordinator).get(url).status_code == 404
+    _closed(cast)
+
+    # Kari and Per know her (403); Tor is in no open team around her, like strangers (404).
+    for knows in (cast.patient, cast.relative):
+        assert client_for(knows).get(url).status_code == 403
+    for someone in (cast.member, cast.outsider, cast.night):
+        assert client_for(someone).get(url).status_code == 404
+    assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
