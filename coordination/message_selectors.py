@@ -21,7 +21,7 @@ from actors.models import Patient, Team, User
 from actors.portal_selectors import portal_patient
 from coordination.message_services import next_meeting, unit_reads
 from coordination.models import Document, Meeting, Message, Thread, ThreadRead
-from coordination.selectors import is_unit_staff
+from coordination.selectors import is_unit_staff, is_unit_staff_for_team
 from lkt import audit
 from lkt.access import (
     Action,
@@ -29,10 +29,12 @@ from lkt.access import (
     allows,
     authorize_thread,
     check,
+    check_unit_thread,
     reads_document,
     reads_thread,
     require_user,
     takes_writes,
+    unit_writes_to,
 )
 
 if TYPE_CHECKING:
@@ -344,3 +346,26 @@ def thread_list_for_unit(user: AnyUser) -> UnitThreads:
     )
     audit.record_list(user=viewer, objects=[(t.team.patient, t) for t in threads])
     return UnitThreads(threads=threads)
+
+
+@dataclass
+class UnitThreadStart:
+    team: Team
+    # The patient's consent to sharing in the team stands: the unit may write to the team.
+    consent: bool
+
+    @property
+    def may_start(self) -> bool:
+        return self.consent and takes_writes(self.team)
+
+
+def team_for_unit_thread(user: AnyUser, pk: int) -> UnitThreadStart:
+    """The team the koordinerende enhet writes to, for its staff at the unit responsible for it
+    (``lkt.access.check_unit_thread``); the page's read is audited as a view. Five queries: the
+    team with its patient, the user's organisation and the need reports
+    (``is_unit_staff_for_team``), the audit row, the consent."""
+    team = _team(pk)
+    viewer = require_user(user)
+    check_unit_thread(viewer, team, responsible=is_unit_staff_for_team(viewer, team))
+    audit.record(user=viewer, patient=team.patient, action=audit.VIEW, obj=team)
+    return UnitThreadStart(team=team, consent=unit_writes_to(team))

@@ -36,7 +36,13 @@ from coordination.models import (
 )
 from coordination.models.messages import MESSAGE_TEXT, SUBJECT_TEXT
 from coordination.notify import notify, shorten
-from lkt.access import Action, authorize_thread, reads_thread, standing
+from lkt.access import (
+    Action,
+    authorize_thread,
+    authorize_unit_thread,
+    reads_thread,
+    standing,
+)
 
 Audience = Thread.Audience
 
@@ -170,6 +176,27 @@ def thread_start(
     authorize_thread(
         actor, Action.POST_MESSAGE, team.patient, with_patient=thread.with_patient, obj=team
     )
+    return _first_message(actor=actor, thread=thread, body=body, upload=upload)
+
+
+@transaction.atomic
+def unit_thread_start(
+    *, actor: User, team: Team, subject: str, body: str, upload: UploadedFile | None = None
+) -> Thread:
+    """The koordinerende enhet responsible for the team starts a thread to it: the other
+    direction of the team's thread to the unit, with the same audience (the team's staff and
+    the unit). The policy decides (``lkt.access.authorize_unit_thread``): only the unit
+    responsible for the team, and only while the patient's consent to sharing in the team
+    stands."""
+    authorize_unit_thread(actor, team, responsible=selectors.is_unit_staff_for_team(actor, team))
+    thread = Thread(team=team, subject=subject.strip(), audience=Audience.UNIT, created_by=actor)
+    return _first_message(actor=actor, thread=thread, body=body, upload=upload)
+
+
+def _first_message(
+    *, actor: User, thread: Thread, body: str, upload: UploadedFile | None
+) -> Thread:
+    """The thread with its first message, checked whole before anything is written."""
     errors: dict[str, str] = {}
     if not thread.subject:
         errors["subject"] = _("Skriv hva samtalen gjelder.")

@@ -238,6 +238,11 @@ urlpatterns = [
     ),
     path("meldinger/<int:pk>/", message_views.thread_detail, name="thread-detail"),
     path("enhet/meldinger/", message_views.unit_threads, name="unit-threads"),
+    path(
+        "enhet/aktorfellesskap/<int:pk>/meldinger/ny/",
+        message_views.unit_thread_create,
+        name="unit-thread-create",
+    ),
     path("meldinger/<int:pk>/svar/", message_views.message_post, name="message-post"),
     path("meldinger/melding/<int:pk>/tiltak/", message_views.message_task, name="message-task"),
     path(

@@ -647,6 +647,50 @@ def record_archive_export(*, user: User, team: Team, full: bool) -> None:
     )
 
 
+# The koordinerende enhet writes to a team (issue 19): the team's staff read it as they read the
+# team, so the patient's consent to sharing in the team must stand, as for them.
+UNIT_NEEDS_CONSENT = _(
+    "Pasienten har ikke samtykket til deling i aktørfellesskapet. Den koordinerende enheten "
+    "kan skrive til teamet når samtykket er gitt."
+)
+UNIT_THREAD_REASON = "Koordinerende enhet: melding til aktørfellesskapet"
+
+
+def unit_writes_to(team: Team) -> bool:
+    """Whether the patient's consent to sharing in the team stands, so the koordinerende enhet
+    may start a thread to the team (one query)."""
+    return Consent.objects.filter(
+        patient_id=team.patient_id, scope=Consent.Scope.TEAM_SHARING, withdrawn_at__isnull=True
+    ).exists()
+
+
+def check_unit_thread(who: AnyUser, team: Team, *, responsible: bool) -> None:
+    """Who may start a thread to the team as the koordinerende enhet: its staff at the unit
+    responsible for the team (``responsible``: ``coordination.selectors.is_unit_staff_for_team``,
+    which reads the need reports). 404 for who may not know the patient, 403 for others who
+    do (the coordinator writes to the unit from the team's side)."""
+    if responsible and as_user(who) is not None:
+        return
+    check(who, Action.VIEW_IDENTITY, team.patient)
+    raise PermissionDenied
+
+
+def authorize_unit_thread(who: AnyUser, team: Team, *, responsible: bool) -> None:
+    """``check_unit_thread``, then the closed team and the consent (a ValidationError with the
+    reason), audited as a change with why one outside the team wrote to it."""
+    check_unit_thread(who, team, responsible=responsible)
+    refuse_closed_team(Action.POST_MESSAGE, team)
+    if not unit_writes_to(team):
+        raise ValidationError(UNIT_NEEDS_CONSENT)
+    audit.record(
+        user=require_user(who),
+        patient=team.patient,
+        action=audit.CHANGE,
+        obj=team,
+        reason=UNIT_THREAD_REASON,
+    )
+
+
 def sees_team(who: AnyUser) -> Q:
     """Whether the user may open a team's page, as a condition on each Team row: filter the
     teams a page already has (the user's own memberships) with it. There is no "all teams

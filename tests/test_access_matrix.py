@@ -758,6 +758,13 @@ MATRIX: dict[str, Row] = {
     "coordination:portal-threads": Row("get", PORTAL_VIEW, args=kari_patient),
     # What teams ask the koordinerende enhet: its staff only (nobody in the cast works there).
     "coordination:unit-threads": Row("get", UNIT_ONLY),
+    # The unit writes to a team it is responsible for (tests/coordination/test_message_views.py):
+    # nobody in the cast works there; those who know Kari's team get 403, strangers 404.
+    "coordination:unit-thread-create": Row(
+        "post",
+        statuses(404, anonymous=302, patient=403, relative=403, member=403, coordinator=403),
+        args=kari_team,
+    ),
     # Documents: staff in the team, and Kari those marked for her (this one is); Per sees
     # files only in the threads he reads (404 here: to him it is not there).
     # Uploading: the members; Kari reads the page but may not add to it (403).
