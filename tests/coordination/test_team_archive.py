@@ -10,7 +10,9 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,8 +20,10 @@ from pypdf import PdfReader
 from actors.models import Member, Role, Team
 from actors.services import team_close
 from careplans.models import CarePlan, CarePlanVersion
+from coordination.archive import team_archive_get, team_archive_team
 from coordination.document_services import document_upload
 from coordination.message_services import message_post, thread_start
+from coordination.models import Document, Message, Thread
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
 from tests.files import upload
@@ -204,3 +208,51 @@ def test_the_archive_copy_is_refused_to_everyone_else_and_while_the_team_is_open
     for someone in (cast.member, cast.outsider, cast.night):
         assert client_for(someone).get(url).status_code == 404
     assert not AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
+
+
+def _many(cast: Cast, size: int) -> None:
+    """``size`` threads of two messages and ``size`` documents in Kari's team."""
+    for n in range(size):
+        thread = Thread.objects.create(team=cast.team, subject=f"Sak {n}", created_by=cast.member)
+        Message.objects.bulk_create(
+            Message(thread=thread, author=cast.member, body="Hei") for _ in range(2)
+        )
+    Document.objects.bulk_create(
+        Document(
+            team=cast.team,
+            key=f"k{size}-{n}",
+            file=f"team-{cast.team.pk}/k{size}-{n}",
+            name=f"Vedlegg {n}.pdf",
+            content_type=Document.Kind.PDF,
+            size=100,
+            sha256="0" * 64,
+            uploaded_by=cast.coordinator,
+        )
+        for n in range(size)
+    )
+
+
+# The archive copy's reads: the status report's (coordination.status_report: 11 for the full
+# copy, whose documents query it repeats with the plan's versions; 9 for the leader's), then
+# for the full copy the plan in force with its phase entries and årshjul (3), the documents
+# with where they belong (1) and the threads with their counts (1); for the leader's the
+# threads' and messages' counts (1) and the documents' (1).
+ARCHIVE_QUERIES = {True: 16, False: 11}
+
+
+@pytest.mark.parametrize("full", [True, False])
+def test_the_archive_copy_reads_the_same_queries_for_5_and_50_threads_and_documents(
+    cast: Cast, full: bool
+):
+    _plan_with_a_document(cast)
+    team = team_close(actor=cast.coordinator, team=cast.team, reason=REASON)
+    counts = []
+    for size in (5, 45):  # 5, then 50 threads and documents (the plan's document besides)
+        _many(cast, size)
+        archive_team = team_archive_team(team.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            archive = team_archive_get(archive_team, full=full)
+        counts.append(len(ctx.captured_queries))
+    assert counts == [ARCHIVE_QUERIES[full]] * 2
+    assert archive.thread_count == 50 and archive.message_count == 100
+    assert archive.document_count == 51
