@@ -26,17 +26,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Prefetch
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 
-from actors.models import Team, User
+from actors.models import Member, Role, Team, User
 from careplans.models import AnnualActivity, CarePlanVersion, PhasePlanEntry
 from careplans.plan_selectors import role_rows
 from coordination.models import Document, Thread
 from coordination.status_report import StatusReport, status_report_get
+from lkt import audit
+from lkt.access import is_leader, leader_organisations, require_user
 from lkt.pdf import ARCHIVE_VARIANT, render_pdf
+
+if TYPE_CHECKING:
+    from lkt.access import AnyUser
 
 TEMPLATE = "coordination/team_archive_pdf.html"
 
@@ -153,3 +160,46 @@ def team_archive_pdf(archive: TeamArchive, *, generated_by: User) -> bytes:
         {"archive": archive, "generated_by": generated_by, "generated_at": timezone.localtime()},
         variant=ARCHIVE_VARIANT,
     )
+
+
+# The newest closed teams a list shows: an archive copy is taken at the closing; the list is
+# for coming back to it, not a register of every team ever closed (the kommune's archive is).
+ARCHIVE_LIST = 50
+
+
+@dataclass
+class ArchiveList:
+    # Closed teams the user coordinated or created: the full copy, by the patient's name.
+    own: list[Team]
+    # Closed teams of the leader's organisations: the structure, by the team's number.
+    led: list[Team]
+
+
+def archive_list_for(who: AnyUser) -> ArchiveList:
+    """The closed teams whose archive copy the user takes (``lkt.access.archive_copy_full``),
+    newest first. Queries: 1 the teams the user coordinated or created, with their patients,
+    2 the audit rows for the patients shown (one bulk insert; none when there are none), and
+    for a leader 3 the closed teams with a core member in the leader's organisations (a
+    subquery; no patient data, no audit). 403 for anyone but staff."""
+    user = require_user(who)
+    if user.kind != User.Kind.STAFF:
+        raise PermissionDenied
+    coordinated = Member.objects.active().filter(
+        team=OuterRef("pk"), user=user, role=Role.COORDINATOR
+    )
+    closed = Team.objects.filter(status=Team.Status.CLOSED).order_by("-closed_on", "-pk")
+    own = list(
+        closed.filter(Q(created_by=user) | Exists(coordinated)).select_related("patient")[
+            :ARCHIVE_LIST
+        ]
+    )
+    audit.record_list(user=user, objects=((t.patient, t) for t in own))
+    led: list[Team] = []
+    if is_leader(user):
+        core = Member.objects.active().filter(
+            team=OuterRef("pk"),
+            involvement=Member.Involvement.CORE,
+            organisation__in=leader_organisations(user),
+        )
+        led = list(closed.filter(Exists(core)).exclude(pk__in=[t.pk for t in own])[:ARCHIVE_LIST])
+    return ArchiveList(own=own, led=led)

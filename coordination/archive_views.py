@@ -11,7 +11,12 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from coordination.archive import team_archive_get, team_archive_pdf, team_archive_team
+from coordination.archive import (
+    archive_list_for,
+    team_archive_get,
+    team_archive_pdf,
+    team_archive_team,
+)
 from lkt import audit
 from lkt.access import archive_copy_full, record_archive_export, require_user
 from lkt.http import HtmxHttpRequest
@@ -45,3 +50,11 @@ def team_archive_download(request: HtmxHttpRequest, pk: int) -> FileResponse:
     response["Cache-Control"] = "no-store, private"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_GET
+def archive_list(request: HtmxHttpRequest) -> HttpResponse:
+    """The closed teams whose archive copy the user takes, to come back to it."""
+    listing = archive_list_for(request.user)
+    return render(request, "coordination/archive_list.html", {"listing": listing})

@@ -190,6 +190,7 @@ urlpatterns = [
         name="status-report",
     ),
     # --- issue 19: the closed team's archive copy ---
+    path("aktorfellesskap/avsluttet/", archive_views.archive_list, name="archive-list"),
     path("aktorfellesskap/<int:pk>/arkiv/", archive_views.team_archive, name="team-archive"),
     path(
         "aktorfellesskap/<int:pk>/arkivkopi.pdf",

@@ -787,6 +787,8 @@ MATRIX: dict[str, Row] = {
     ),
     # The closed team's archive copy: Cecilie in full, Leif the structure; Kari and Per know
     # the team (403); Tor, in no open team around her, and strangers: 404.
+    # The closed teams whose archive copy one takes: staff (each sees their own).
+    "coordination:archive-list": Row("get", STAFF_ONLY),
     "coordination:team-archive": Row(
         "get",
         statuses(404, anonymous=302, patient=403, relative=403, coordinator=200, leader=200),

@@ -26,6 +26,7 @@ from coordination.message_services import message_post, thread_start
 from coordination.models import Document, Message, Thread
 from lkt.models import AccessLog
 from tests.conftest import Cast, client_for
+from tests.factories import MemberFactory, TeamFactory
 from tests.files import upload
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +257,37 @@ def test_the_archive_copy_reads_the_same_queries_for_5_and_50_threads_and_docume
     assert counts == [ARCHIVE_QUERIES[full]] * 2
     assert archive.thread_count == 50 and archive.message_count == 100
     assert archive.document_count == 51
+
+
+def _closed_teams(cast: Cast, count: int) -> None:
+    """``count`` closed teams Cecilie coordinated, with a core member from Leif's kommune."""
+    for _ in range(count):
+        team: Team = TeamFactory.create(created_by=cast.outsider)
+        MemberFactory.create(team=team, user=cast.coordinator, role=Role.COORDINATOR)
+        MemberFactory.create(team=team, role=Role.NURSE, organisation=cast.kommune)
+        Team.objects.filter(pk=team.pk).update(
+            status=Team.Status.CLOSED, closed_on=timezone.localdate()
+        )
+
+
+# Cecilie's list: 1 session, 2 user, 3 the closed teams she coordinated or created with their
+# patients, 4 the audit rows for them (one insert). Leif's: 1 session, 2 user, 3 his own (none,
+# so no audit row), 4 the closed teams with a core member in his organisations (a subquery).
+@pytest.mark.parametrize("count", [5, 50])
+def test_the_list_of_closed_teams_reads_a_fixed_number_of_queries(
+    cast: Cast, count: int, django_assert_num_queries
+):
+    _closed_teams(cast, count)
+    url = reverse("coordination:archive-list")
+    cecilie, leif = client_for(cast.coordinator), client_for(cast.leader)
+
+    with django_assert_num_queries(4):
+        mine = cecilie.get(url).content.decode()
+    with django_assert_num_queries(4):
+        led = leif.get(url).content.decode()
+
+    assert mine.count("avsluttet ") == count
+    assert led.count("Aktørfellesskap nr.") == count
+    assert AccessLog.objects.filter(user=cast.coordinator, action="view").count() == count
+    # Kari and Per are not staff: 403.
+    assert client_for(cast.patient).get(url).status_code == 403
