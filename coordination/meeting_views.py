@@ -36,7 +36,7 @@ from coordination.meeting_forms import (
 from coordination.meeting_selectors import MeetingPage
 from coordination.models import AgendaItem, Decision, Meeting
 from coordination.task_views import TASKS_EVENT, on_own_page, task_form
-from lkt.access import Action, allows, check, require_user
+from lkt.access import Action, allows, check, require_user, takes_writes
 from lkt.http import HtmxHttpRequest, form_data, go_to
 
 TEAM_MEETINGS = "coordination/team_meetings.html"
@@ -185,7 +185,7 @@ def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page = meeting_selectors.meeting_get(request.user, pk)
     # The meeting's files (issue 19): one query; the patient sees those marked for her.
     documents = message_selectors.meeting_documents(page.meeting, page.standing)
-    may_upload = allows(page.standing, Action.UPLOAD_DOCUMENT)
+    may_upload = allows(page.standing, Action.UPLOAD_DOCUMENT) and takes_writes(page.meeting.team)
     return _render_detail(
         request, page, "meeting-body", documents=documents, may_upload_documents=may_upload
     )
