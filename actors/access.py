@@ -37,10 +37,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actors import staff_eligibility
 from actors.models import AGE_OF_HEALTH_CONSENT as AGE_OF_HEALTH_CONSENT
@@ -112,6 +113,39 @@ _CHANGES = {
     Action.UPLOAD_DOCUMENT,
 }
 _OPEN_TEAM = ~Q(status=Team.Status.CLOSED)
+
+# A closed team is history (issue 19, retention): its threads and documents stay as they were,
+# read by whoever read them, and nothing is added to them. The policy refuses the write for
+# everyone, with the reason, before any service looks at the input.
+CLOSED_TEAM_REFUSES = {
+    Action.POST_MESSAGE: _(
+        "Aktørfellesskapet er avsluttet. Samtalene kan leses, men ikke skrives i."
+    ),
+    Action.UPLOAD_DOCUMENT: _("Aktørfellesskapet er avsluttet; det tar ikke imot nye dokumenter."),
+}
+
+
+def takes_writes(team: Team) -> bool:
+    """Whether the team still takes new messages and documents: it is not closed."""
+    return team.status != Team.Status.CLOSED
+
+
+def _team_of(obj: object) -> Team | None:
+    """The team an object of the policy belongs to: the team itself, a thread, a message."""
+    if isinstance(obj, Team):
+        return obj
+    team = getattr(obj, "team", None) or getattr(getattr(obj, "thread", None), "team", None)
+    return team if isinstance(team, Team) else None
+
+
+def refuse_closed_team(action: Action, obj: object) -> None:
+    """A ValidationError with the reason when the action writes to a closed team."""
+    refusal = CLOSED_TEAM_REFUSES.get(action)
+    if refusal is None:
+        return
+    team = _team_of(obj)
+    if team is not None and not takes_writes(team):
+        raise ValidationError(refusal)
 
 
 def _standing_consent(scope: Consent.Scope, patient_ref: str = "pk") -> Exists:
@@ -504,6 +538,7 @@ def authorize(
     actor = as_user(user)
     if actor is None:
         raise PermissionDenied
+    refuse_closed_team(action, obj)
     audit.record(
         user=actor,
         patient=patient,
@@ -542,6 +577,7 @@ def authorize_thread(
         if not reads_thread(s, with_patient=with_patient):
             raise Http404
     actor = require_user(user)
+    refuse_closed_team(action, obj)
     audit.record(
         user=actor,
         patient=patient,
@@ -549,6 +585,118 @@ def authorize_thread(
         obj=obj,
     )
     return s
+
+
+# Closing a team (issue 19, retention): the audit rows say why one who is not in the team did.
+LEADER_CLOSE_REASON = "Leder: avsluttet aktørfellesskapet"
+ARCHIVE_REASON = "Arkivkopi av avsluttet aktørfellesskap"
+LEADER_ARCHIVE_REASON = "Leder: arkivkopi av avsluttet aktørfellesskap (bare struktur)"
+
+
+def check_team_close(who: AnyUser, team: Team) -> bool:
+    """Who closes a team: those who manage it (the coordinator, the team's creator) and a
+    leader of a core member's organisation (``is_team_leader``), who answers for the service
+    when the coordinator is gone. True for a leader (who sees the team's structure only);
+    Http404 for who may not know the patient, PermissionDenied for others who do. No audit:
+    ``authorize_team_close`` writes it."""
+    s = standing(who, team.patient)
+    if allows(s, Action.MANAGE_TEAM):
+        return False
+    if is_team_leader(who, team):
+        return True
+    if allows(s, Action.VIEW_IDENTITY):
+        raise PermissionDenied
+    raise Http404
+
+
+def authorize_team_close(who: AnyUser, team: Team) -> None:
+    """``check_team_close``, audited as a change (a leader's with why)."""
+    leader = check_team_close(who, team)
+    audit.record(
+        user=require_user(who),
+        patient=team.patient,
+        action=audit.CHANGE,
+        obj=team,
+        reason=LEADER_CLOSE_REASON if leader else "",
+    )
+
+
+def archive_copy_full(who: AnyUser, team: Team) -> bool:
+    """Who takes the archive copy of a closed team for the kommune's archive, and which: in
+    full its coordinator at the closing and its creator, who managed it (True); a leader of a
+    core member's organisation the structure only (False): a leader never reads clinical text,
+    and the full copy is the coordinator's to file. Http404 while the team is open (there is
+    no archive copy yet) and for who may not know the patient; PermissionDenied for others who
+    do (the patient, who has her own copy in Min side). Standing counts no membership of a
+    closed team, so the closed team's own roster decides."""
+    user = as_user(who)
+    if user is None or team.status != Team.Status.CLOSED:
+        raise Http404
+    if user.kind == User.Kind.STAFF:
+        if team.created_by_id == user.pk or (
+            Member.objects.active().filter(team=team, user=user, role=Role.COORDINATOR).exists()
+        ):
+            return True
+        if is_team_leader(user, team):
+            return False
+    if allows(standing(user, team.patient), Action.VIEW_IDENTITY):
+        raise PermissionDenied
+    raise Http404
+
+
+def record_archive_export(*, user: User, team: Team, full: bool) -> None:
+    """The audit row of one archive copy taken: an export of the team's record."""
+    audit.record(
+        user=user,
+        patient=team.patient,
+        action=audit.EXPORT,
+        obj=team,
+        reason=ARCHIVE_REASON if full else LEADER_ARCHIVE_REASON,
+    )
+
+
+# The koordinerende enhet writes to a team (issue 19): the team's staff read it as they read the
+# team, so the patient's consent to sharing in the team must stand, as for them.
+UNIT_NEEDS_CONSENT = _(
+    "Pasienten har ikke samtykket til deling i aktørfellesskapet. Den koordinerende enheten "
+    "kan skrive til teamet når samtykket er gitt."
+)
+UNIT_THREAD_REASON = "Koordinerende enhet: melding til aktørfellesskapet"
+
+
+def unit_writes_to(team: Team) -> bool:
+    """Whether the patient's consent to sharing in the team stands, so the koordinerende enhet
+    may start a thread to the team (one query)."""
+    return Consent.objects.filter(
+        patient_id=team.patient_id, scope=Consent.Scope.TEAM_SHARING, withdrawn_at__isnull=True
+    ).exists()
+
+
+def check_unit_thread(who: AnyUser, team: Team, *, responsible: bool) -> None:
+    """Who may start a thread to the team as the koordinerende enhet: its staff at the unit
+    responsible for the team (``responsible``: ``coordination.referral.selectors.is_unit_staff_for_team``,
+    which reads the need reports). 404 for who may not know the patient, 403 for others who
+    do (the coordinator writes to the unit from the team's side)."""
+    if responsible and as_user(who) is not None:
+        return
+    check(who, Action.VIEW_IDENTITY, team.patient)
+    raise PermissionDenied
+
+
+def authorize_unit_thread(who: AnyUser, team: Team, *, responsible: bool) -> None:
+    """``check_unit_thread``, then the closed team and the consent (a ValidationError with the
+    reason), audited as a change with why one outside the team wrote to it."""
+    check_unit_thread(who, team, responsible=responsible)
+    refuse_closed_team(Action.POST_MESSAGE, team)
+    if not unit_writes_to(team):
+        raise ValidationError(UNIT_NEEDS_CONSENT)
+    audit.record(
+        user=require_user(who),
+        patient=team.patient,
+        action=audit.CHANGE,
+        obj=team,
+        reason=UNIT_THREAD_REASON,
+    )
 
 
 def sees_team(who: AnyUser) -> Q:

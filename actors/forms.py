@@ -233,6 +233,25 @@ class TeamActivateForm(StyledFormMixin, forms.Form):
     )
 
 
+class TeamCloseForm(StyledFormMixin, forms.Form):
+    """The confirmation step of closing a team: why, and that the closer knows what follows."""
+
+    reason = forms.CharField(
+        label=_("Hvorfor avsluttes aktørfellesskapet?"),
+        help_text=_("For eksempel: målene er nådd, pasienten har flyttet, eller ønsker det ikke."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Skriv kort hvorfor aktørfellesskapet avsluttes.")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Jeg forstår at planen, samtalene og dokumentene da bare kan leses, og at "
+            "aktørfellesskapet ikke kan åpnes igjen."
+        ),
+        error_messages={"required": _("Bekreft at du vil avslutte aktørfellesskapet.")},
+    )
+
+
 class ConsentForm(StyledFormMixin, forms.Form):
     scope = forms.ChoiceField(label=_("Samtykke til"), choices=Consent.Scope.choices)
     method = forms.ChoiceField(label=_("Form"), choices=Consent.Method.choices)

@@ -25,6 +25,7 @@ from actors.forms import (
     MemberEditForm,
     MemberEndForm,
     TeamActivateForm,
+    TeamCloseForm,
     submit,
 )
 from actors.models import Member, Team
@@ -110,3 +111,24 @@ def team_activate(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Aktørfellesskapet er aktivt."))
         return redirect("workspace:team-detail", pk=team.pk)
     return render(request, "actors/team_activate.html", {"form": form, "team": team})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_close(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Close the aktørfellesskap, after a confirmation page that says what follows; then on to
+    the closed team's archive copy (the team page is no longer there for staff)."""
+    team, leader = selectors.team_for_close(request.user, pk)
+    form = TeamCloseForm(form_data(request))
+    if submit(
+        form,
+        lambda data: services.team_close(
+            actor=require_user(request.user), team=team, reason=data["reason"]
+        ),
+    ):
+        messages.success(
+            request,
+            _("Aktørfellesskapet er avsluttet. Last ned arkivkopien til kommunens arkiv."),
+        )
+        return redirect("coordination:team-archive", pk=team.pk)
+    return render(request, "actors/team_close.html", {"form": form, "team": team, "leader": leader})

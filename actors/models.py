@@ -301,6 +301,18 @@ class Team(models.Model):
     established_on = models.DateField(_("opprettet"))
     activated_on = models.DateField(_("aktiv fra"), null=True, blank=True)
     closed_on = models.DateField(_("avsluttet"), null=True, blank=True)
+    # Who closed the team and why (``actors.services.team_close``): the archive copy says so.
+    closed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("avsluttet av"),
+    )
+    closed_reason = models.TextField(
+        _("hvorfor aktørfellesskapet ble avsluttet"), max_length=1000, blank=True
+    )
     created_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("opprettet av")
     )

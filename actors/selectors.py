@@ -19,6 +19,7 @@ from actors.access import (
     as_user,
     authorize,
     check,
+    check_team_close,
     identifies,
     leader_organisations,
     name_for_leader,
@@ -175,6 +176,18 @@ def team_for_action(user: AnyUser, pk: int, action: Action) -> Team:
     check(user, action, team.patient)
     audit.record(user=require_user(user), patient=team.patient, action=audit.VIEW, obj=team)
     return team
+
+
+def team_for_close(user: AnyUser, pk: int) -> tuple[Team, bool]:
+    """An open team the user may close (``actors.access.check_team_close``), and whether they
+    close it as a leader, who sees its structure only; 404 for a closed team. The page's read
+    is audited as a view, the closing by the service."""
+    team = Team.objects.select_related("patient").filter(pk=pk).first()
+    if team is None or team.status == Team.Status.CLOSED:
+        raise Http404
+    leader = check_team_close(user, team)
+    audit.record(user=require_user(user), patient=team.patient, action=audit.VIEW, obj=team)
+    return team, leader
 
 
 def team_get(user: AnyUser, pk: int) -> TeamPage:

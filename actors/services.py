@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors import signals
-from actors.access import AGE_OF_HEALTH_CONSENT, Action, authorize, is_unit_staff
+from actors.access import (
+    AGE_OF_HEALTH_CONSENT,
+    Action,
+    authorize,
+    authorize_team_close,
+    is_unit_staff,
+)
 from actors.models import (
     MANDATORY_ROLES,
     Closeness,
@@ -284,6 +290,37 @@ def team_activate(*, actor: User, team: Team, missing_roles_reason: str = "") ->
     team.full_clean()
     team.save(update_fields=["status", "activated_on", "missing_roles_reason", "updated_at"])
     return team
+
+
+CLOSE_REASON_TEXT = 1000
+
+
+@transaction.atomic
+def team_close(*, actor: User, team: Team, reason: str) -> Team:
+    """Close the aktørfellesskap (issue 19, retention): the plan in force is the last one, the
+    team's threads and documents stay as they were and take nothing new (the policy refuses:
+    ``actors.access.refuse_closed_team``), and the coordinator takes the archive copy for the
+    kommune's archive (``coordination.archive.export``). Members are not ended: the roster at the
+    closing is the team's last, as the archive copy shows it. Who may: ``authorize_team_close``
+    (audited). The team is locked, so two closings at once close it once."""
+    locked = Team.objects.select_for_update().select_related("patient").get(pk=team.pk)
+    authorize_team_close(actor, locked)
+    if locked.status == Team.Status.CLOSED:
+        raise ValidationError(_("Aktørfellesskapet er allerede avsluttet."))
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": _("Skriv kort hvorfor aktørfellesskapet avsluttes.")})
+    if len(text) > CLOSE_REASON_TEXT or "\x00" in text:
+        raise ValidationError(
+            {"reason": _("Begrunnelsen kan ha høyst %(n)s vanlige tegn.") % {"n": "1 000"}}
+        )
+    locked.status = Team.Status.CLOSED
+    locked.closed_on = timezone.localdate()
+    locked.closed_by = actor
+    locked.closed_reason = text
+    locked.full_clean()
+    locked.save(update_fields=["status", "closed_on", "closed_by", "closed_reason", "updated_at"])
+    return locked
 
 
 # Consent is reviewed with the patient once a year (an årshjul activity in the LKT model):

@@ -11,6 +11,7 @@ app_name = "actors"
 
 urlpatterns = [
     path("aktorfellesskap/<int:pk>/aktiver/", member_views.team_activate, name="team-activate"),
+    path("aktorfellesskap/<int:pk>/avslutt/", member_views.team_close, name="team-close"),
     path("aktorfellesskap/<int:pk>/medlemmer/ny/", member_views.member_add, name="member-add"),
     path(
         "aktorfellesskap/<int:pk>/medlemmer/<int:member_pk>/endre/",

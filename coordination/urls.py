@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from coordination.archive import views as archive_views
 from coordination.evaluation import views as evaluation_views
 from coordination.meetings import views as meeting_views
 from coordination.messages import views as message_views
@@ -184,6 +185,14 @@ urlpatterns = [
         status_report_views.status_report_download,
         name="status-report",
     ),
+    # --- issue 19: the closed team's archive copy ---
+    path("aktorfellesskap/avsluttet/", archive_views.archive_list, name="archive-list"),
+    path("aktorfellesskap/<int:pk>/arkiv/", archive_views.team_archive, name="team-archive"),
+    path(
+        "aktorfellesskap/<int:pk>/arkivkopi.pdf",
+        archive_views.team_archive_download,
+        name="team-archive-pdf",
+    ),
     # --- issue 8: indicators ---
     path("ledere/indikatorer/", indicator_views.indicators, name="indicators"),
     path("ledere/indikatorer.csv", indicator_views.indicators_csv, name="indicators-csv"),
@@ -226,6 +235,11 @@ urlpatterns = [
     ),
     path("meldinger/<int:pk>/", message_views.thread_detail, name="thread-detail"),
     path("enhet/meldinger/", message_views.unit_threads, name="unit-threads"),
+    path(
+        "enhet/aktorfellesskap/<int:pk>/meldinger/ny/",
+        message_views.unit_thread_create,
+        name="unit-thread-create",
+    ),
     path("meldinger/<int:pk>/svar/", message_views.message_post, name="message-post"),
     path("meldinger/melding/<int:pk>/tiltak/", message_views.message_task, name="message-task"),
     path(

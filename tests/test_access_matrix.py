@@ -181,6 +181,14 @@ def kari_document(cast: Cast) -> list[Any]:
     return [document.pk]
 
 
+def kari_team_closed(cast: Cast) -> list[Any]:
+    """Kari's team, closed by Cecilie (issue 19, retention)."""
+    from actors.services import team_close
+
+    team_close(actor=cast.coordinator, team=cast.team, reason="Målene er nådd.")
+    return [cast.team.pk]
+
+
 # Seeing Kari's Min gode dag: herself, Per (allowed to see her goals), staff in her team.
 GOALS_VIEW = statuses(404, anonymous=302, patient=200, relative=200, member=200, coordinator=200)
 # Seeing Kari's team: herself, her allowed relative, and staff in her team.
@@ -750,6 +758,13 @@ MATRIX: dict[str, Row] = {
     "coordination:portal-threads": Row("get", PORTAL_VIEW, args=kari_patient),
     # What teams ask the koordinerende enhet: its staff only (nobody in the cast works there).
     "coordination:unit-threads": Row("get", UNIT_ONLY),
+    # The unit writes to a team it is responsible for (tests/coordination/messages/test_views.py):
+    # nobody in the cast works there; those who know Kari's team get 403, strangers 404.
+    "coordination:unit-thread-create": Row(
+        "post",
+        statuses(404, anonymous=302, patient=403, relative=403, member=403, coordinator=403),
+        args=kari_team,
+    ),
     # Documents: staff in the team, and Kari those marked for her (this one is); Per sees
     # files only in the threads he reads (404 here: to him it is not there).
     # Uploading: the members; Kari reads the page but may not add to it (403).
@@ -762,6 +777,28 @@ MATRIX: dict[str, Row] = {
         args=kari_document,
     ),
     "coordination:portal-documents": Row("get", PORTAL_OWN, args=kari_patient),
+    # Closing Kari's team: Cecilie, and Leif, who leads a core member's organisation; an empty
+    # reason comes back with its message (200). Tor, Kari and Per know the team (403).
+    "actors:team-close": Row(
+        "post",
+        {**TEAM_MANAGE, "coordinator": 200, "leader": 200},
+        args=kari_team,
+        data=lambda cast: {"confirm": "on"},
+    ),
+    # The closed team's archive copy: Cecilie in full, Leif the structure; Kari and Per know
+    # the team (403); Tor, in no open team around her, and strangers: 404.
+    # The closed teams whose archive copy one takes: staff (each sees their own).
+    "coordination:archive-list": Row("get", STAFF_ONLY),
+    "coordination:team-archive": Row(
+        "get",
+        statuses(404, anonymous=302, patient=403, relative=403, coordinator=200, leader=200),
+        args=kari_team_closed,
+    ),
+    "coordination:team-archive-pdf": Row(
+        "get",
+        statuses(404, anonymous=302, patient=403, relative=403, coordinator=200, leader=200),
+        args=kari_team_closed,
+    ),
     # --- element E: plan periods and evaluation ---
     # The evaluation is the team's working document: staff in Kari's team read it (she herself
     # and Per get 403: they know the team; the sent summary reaches Kari as a notification);

@@ -44,6 +44,7 @@ from actors.access import (
     leader_organisations,
     name_for_leader,
     named_to_leaders,
+    reads_document,
 )
 from actors.models import Member, Organisation, Patient, Representation, Role, Team, User
 from careplans.models import (
@@ -446,11 +447,25 @@ _PLAN_PREFETCH = (
 )
 
 
+def _version_documents(version: CarePlanVersion, viewer: PlanViewer) -> list[Any]:
+    """The version's documents the viewer may open (``actors.access.reads_document``): staff in
+    the team all of them, the patient those marked for her. A leader reads the plan's
+    structure only and no file name (a name may say something clinical); a relative opens
+    files only in the threads she reads."""
+    if not viewer.full:
+        return []
+    return [
+        d
+        for d in version.documents.all()
+        if reads_document(viewer.standing, for_patient=d.for_patient, thread_with_patient=None)
+    ]
+
+
 def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
     """The plan page. Queries (fixed, whatever the number of versions): the team with patient,
     the viewer's standing, the audit row, the plan, the versions (light columns), the version in
-    force and the newest draft in full with their phase entries, årshjul and the members'
-    corrections with their authors (four), and for a draft its required approvals (see
+    force and the newest draft in full with their phase entries, årshjul, the members'
+    corrections with their authors and their documents (five), and for a draft its required approvals (see
     ``required_approvals``)."""
     team = team_for_plan(team_pk)
     viewer = plan_viewer(who, team)
@@ -489,6 +504,9 @@ def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
         .prefetch_related(
             *_PLAN_PREFETCH,
             Prefetch("corrections", queryset=PlanCorrection.objects.select_related("author")),
+            # The documents attached to each version (coordination.Document.plan_version),
+            # newest first: they stay with the version they were attached to.
+            "documents",
         )
     }
     in_force = next((full[v.pk] for v in versions if v.status == Status.IN_FORCE), None)
@@ -500,6 +518,7 @@ def plan_get(who: AnyUser, team_pk: int) -> PlanPage:
         shown.missing_labels = missing_role_labels(shown)  # type: ignore[attr-defined]
         for activity in shown.annual_activities.all():
             activity.responsible_name = _responsible_name(activity, viewer)  # type: ignore[attr-defined]
+        shown.shown_documents = _version_documents(shown, viewer)  # type: ignore[attr-defined]
     page = PlanPage(team, plan, viewer, in_force, draft, versions)
     if draft is not None:
         draft.plan = plan

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import retarget, trigger_client_event
 
-from actors.access import Action, allows, check, require_user
+from actors.access import Action, allows, check, require_user, takes_writes
 from actors.forms import add_service_errors, submit
 from actors.models import RelativeLink, Team
 from actors.selectors import active_members, team_for_action
@@ -187,7 +187,7 @@ def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page = meeting_selectors.meeting_get(request.user, pk)
     # The meeting's files (issue 19): one query; the patient sees those marked for her.
     documents = message_selectors.meeting_documents(page.meeting, page.standing)
-    may_upload = allows(page.standing, Action.UPLOAD_DOCUMENT)
+    may_upload = allows(page.standing, Action.UPLOAD_DOCUMENT) and takes_writes(page.meeting.team)
     return _render_detail(
         request, page, "meeting-body", documents=documents, may_upload_documents=may_upload
     )

@@ -92,11 +92,8 @@ def document_upload(
     meetings, marked for the patient or not. A file for the plan goes with the draft being
     written, or with the version in force when there is no draft, and stays with that version
     (``Document.plan_version``)."""
+    # The policy refuses a closed team too (``actors.access.refuse_closed_team``).
     authorize(actor, Action.UPLOAD_DOCUMENT, team.patient, obj=team)
-    if team.status == Team.Status.CLOSED:
-        raise ValidationError(
-            _("Aktørfellesskapet er avsluttet; det tar ikke imot nye dokumenter.")
-        )
     if meeting is not None and meeting.team_id != team.pk:
         raise ValidationError({"meeting": _("Møtet hører til et annet team.")})
     plan_version = None

@@ -23,15 +23,18 @@ from actors.access import (
     allows,
     authorize_thread,
     check,
+    check_unit_thread,
     reads_document,
     reads_thread,
     require_user,
+    takes_writes,
+    unit_writes_to,
 )
 from actors.models import Patient, Team, User
 from actors.selectors import portal_patient
 from coordination.messages.services import next_meeting, unit_reads
 from coordination.models import Document, Meeting, Message, Thread, ThreadRead
-from coordination.referral.selectors import is_unit_staff
+from coordination.referral.selectors import is_unit_staff, is_unit_staff_for_team
 from lkt.core import audit
 
 if TYPE_CHECKING:
@@ -79,7 +82,7 @@ class ThreadList:
 
     @property
     def may_start(self) -> bool:
-        return allows(self.standing, Action.POST_MESSAGE) and self.team.status != Team.Status.CLOSED
+        return allows(self.standing, Action.POST_MESSAGE) and takes_writes(self.team)
 
     @property
     def is_staff(self) -> bool:
@@ -159,7 +162,7 @@ class ThreadPage:
 
     @property
     def may_post(self) -> bool:
-        return self.team.status != Team.Status.CLOSED
+        return takes_writes(self.team)
 
     @property
     def may_make_task(self) -> bool:
@@ -227,8 +230,7 @@ def threads_section(page: TeamPage) -> dict[str, Any]:
     return {
         "threads": threads,
         "unread_total": sum(t.unread_count for t in threads),  # type: ignore[attr-defined]
-        "may_start": allows(page.standing, Action.POST_MESSAGE)
-        and page.team.status != Team.Status.CLOSED,
+        "may_start": allows(page.standing, Action.POST_MESSAGE) and takes_writes(page.team),
     }
 
 
@@ -241,9 +243,7 @@ class DocumentList:
 
     @property
     def may_upload(self) -> bool:
-        return (
-            allows(self.standing, Action.UPLOAD_DOCUMENT) and self.team.status != Team.Status.CLOSED
-        )
+        return allows(self.standing, Action.UPLOAD_DOCUMENT) and takes_writes(self.team)
 
 
 def _documents(team: Team, standing: Standing) -> list[Document]:
@@ -346,3 +346,26 @@ def thread_list_for_unit(user: AnyUser) -> UnitThreads:
     )
     audit.record_list(user=viewer, objects=[(t.team.patient, t) for t in threads])
     return UnitThreads(threads=threads)
+
+
+@dataclass
+class UnitThreadStart:
+    team: Team
+    # The patient's consent to sharing in the team stands: the unit may write to the team.
+    consent: bool
+
+    @property
+    def may_start(self) -> bool:
+        return self.consent and takes_writes(self.team)
+
+
+def team_for_unit_thread(user: AnyUser, pk: int) -> UnitThreadStart:
+    """The team the koordinerende enhet writes to, for its staff at the unit responsible for it
+    (``actors.access.check_unit_thread``); the page's read is audited as a view. Five queries: the
+    team with its patient, the user's organisation and the need reports
+    (``is_unit_staff_for_team``), the audit row, the consent."""
+    team = _team(pk)
+    viewer = require_user(user)
+    check_unit_thread(viewer, team, responsible=is_unit_staff_for_team(viewer, team))
+    audit.record(user=viewer, patient=team.patient, action=audit.VIEW, obj=team)
+    return UnitThreadStart(team=team, consent=unit_writes_to(team))

@@ -22,7 +22,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actors.access import Action, authorize_thread, reads_thread, standing
+from actors.access import (
+    Action,
+    authorize_thread,
+    authorize_unit_thread,
+    reads_thread,
+    standing,
+)
 from actors.models import Member, RelativeLink, Team, User
 from careplans.models import Goal
 from coordination.meetings import services as meeting_services
@@ -42,7 +48,6 @@ from coordination.referral import selectors
 from coordination.tiltak import services as task_services
 
 Audience = Thread.Audience
-CLOSED = _("Aktørfellesskapet er avsluttet. Samtalene kan leses, men ikke skrives i.")
 
 
 def thread_url(thread: Thread, user: User) -> str:
@@ -153,11 +158,6 @@ def _write(*, actor: User, thread: Thread, body: str, upload: UploadedFile | Non
     return message
 
 
-def _open(team: Team) -> None:
-    if team.status == Team.Status.CLOSED:
-        raise ValidationError(CLOSED)
-
-
 @transaction.atomic
 def thread_start(
     *,
@@ -179,7 +179,27 @@ def thread_start(
     authorize_thread(
         actor, Action.POST_MESSAGE, team.patient, with_patient=thread.with_patient, obj=team
     )
-    _open(team)
+    return _first_message(actor=actor, thread=thread, body=body, upload=upload)
+
+
+@transaction.atomic
+def unit_thread_start(
+    *, actor: User, team: Team, subject: str, body: str, upload: UploadedFile | None = None
+) -> Thread:
+    """The koordinerende enhet responsible for the team starts a thread to it: the other
+    direction of the team's thread to the unit, with the same audience (the team's staff and
+    the unit). The policy decides (``actors.access.authorize_unit_thread``): only the unit
+    responsible for the team, and only while the patient's consent to sharing in the team
+    stands."""
+    authorize_unit_thread(actor, team, responsible=selectors.is_unit_staff_for_team(actor, team))
+    thread = Thread(team=team, subject=subject.strip(), audience=Audience.UNIT, created_by=actor)
+    return _first_message(actor=actor, thread=thread, body=body, upload=upload)
+
+
+def _first_message(
+    *, actor: User, thread: Thread, body: str, upload: UploadedFile | None
+) -> Thread:
+    """The thread with its first message, checked whole before anything is written."""
     errors: dict[str, str] = {}
     if not thread.subject:
         errors["subject"] = _("Skriv hva samtalen gjelder.")
@@ -213,7 +233,6 @@ def message_post(
         obj=thread,
         unit_reads=unit_reads(actor, thread),
     )
-    _open(team)
     Thread.objects.select_for_update().filter(pk=thread.pk).first()
     return _write(actor=actor, thread=thread, body=body, upload=upload)
 

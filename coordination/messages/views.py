@@ -39,6 +39,7 @@ THREADS = "coordination/thread_list.html"
 THREAD = "coordination/thread_detail.html"
 THREAD_FORM = "coordination/thread_form.html"
 UNIT_THREADS = "coordination/unit_threads.html"
+UNIT_THREAD_FORM = "coordination/unit_thread_form.html"
 DOCUMENTS = "coordination/document_list.html"
 MESSAGE_TASK = "coordination/message_task.html"
 
@@ -105,6 +106,29 @@ def thread_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Samtalen er startet."))
         return redirect("coordination:thread-detail", pk=thread.pk)
     return render(request, THREAD_FORM, {"team": team, "form": form, "portal": not staff})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_thread_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """The koordinerende enhet starts a thread to a team it is responsible for."""
+    start = message_selectors.team_for_unit_thread(request.user, pk)
+    actor = require_user(request.user)
+    form = ThreadForm(form_data(request), _files(request), staff=False, auto_id="thread-%s")
+    thread = submit(
+        form,
+        lambda data: message_services.unit_thread_start(
+            actor=actor,
+            team=start.team,
+            subject=data["subject"],
+            body=data["body"],
+            upload=_upload(data),
+        ),
+    )
+    if thread is not None:
+        messages.success(request, _("Meldingen er sendt til aktørfellesskapet."))
+        return redirect("coordination:thread-detail", pk=thread.pk)
+    return render(request, UNIT_THREAD_FORM, {"start": start, "team": start.team, "form": form})
 
 
 def _thread_context(page: message_selectors.ThreadPage, form: MessageForm) -> dict[str, Any]:

@@ -24,12 +24,25 @@ RefusedFetch = FatalURLFetchingError
 _FETCHER = URLFetcher(allowed_protocols=["data"], fail_on_errors=True)
 
 
+# PDF/A-2b for what goes to an archive (the closed team's archive copy): self-contained (fonts
+# embedded, no transparency groups left to the reader, XMP metadata), the level Arkivverket
+# takes for deposits (PDF/A-1 or -2); -3 would allow embedded files, which an archive copy has no
+# use for.
+ARCHIVE_VARIANT = "pdf/a-2b"
+
+
 def render_pdf(
-    template_name: str, context: dict[str, Any], request: HttpRequest | None = None
+    template_name: str,
+    context: dict[str, Any],
+    request: HttpRequest | None = None,
+    *,
+    variant: str | None = None,
 ) -> bytes:
-    """The template rendered (with the request's language and context processors) to PDF."""
+    """The template rendered (with the request's language and context processors) to PDF;
+    ``variant`` a WeasyPrint ``pdf_variant`` (ARCHIVE_VARIANT for PDF/A)."""
     html = render_to_string(template_name, context, request=request)
-    pdf = HTML(string=html, url_fetcher=_FETCHER).write_pdf()
+    options: dict[str, Any] = {"pdf_variant": variant} if variant else {}
+    pdf = HTML(string=html, url_fetcher=_FETCHER).write_pdf(**options)
     if pdf is None:  # only when writing to a target, never here
         raise RuntimeError("WeasyPrint returned no document")
     return pdf

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.http import Http404
@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from actors.access import Action, Standing, allows, require_user
+from actors.access import (
+    Action,
+    Standing,
+    allows,
+    reads_document,
+    require_user,
+)
 from actors.models import Consent, Member, Patient, Role, Team
 from actors.selectors import portal_patient
 from careplans.annual.rules import upcoming_shown
@@ -142,6 +148,8 @@ class PortalPage:
     team: Team | None
     members: list[TeamRow] = field(default_factory=list)
     version: CarePlanVersion | None = None
+    # The documents of the version in force marked for the patient (her own page only).
+    plan_documents: list[Any] = field(default_factory=list)
     roles: list[PlainRole] = field(default_factory=list)
     phases: list[PhaseStep] = field(default_factory=list)
     activities: list[NextActivity] = field(default_factory=list)
@@ -235,15 +243,18 @@ def portal_get(
     action: Action = Action.VIEW_IDENTITY,
     *,
     meetings_for: MeetingsFor | None = None,
+    documents: bool = False,
 ) -> PortalPage:
     """The portal for one patient, as this viewer may see it; ``action`` is what the page needs
     (404 for strangers, 403 for what they may not see here). Audited as the page is read.
     ``meetings_for``: the real meetings the viewer may see, for "Neste aktiviteter" (pages
-    without that list pass none).
+    without that list pass none). ``documents``: the plan's documents marked for the patient
+    (her plan page).
 
     Queries: patient (1), standing (1 for a relative, 0 for the patient), audit (1), open team
     (1), active members with user and organisation (1), the version in force (1), its phase plan
-    (1) and årshjul with the responsible member's user (1), consents (1): nine at most.
+    (1) and årshjul with the responsible member's user (1), consents (1), and for the patient the
+    version's documents (1, with ``documents``): ten at most.
     """
     patient, standing = portal_patient(user, pk)
     if not allows(standing, action):
@@ -302,4 +313,11 @@ def portal_get(
             page.roles = [
                 PlainRole(name=r.name, role=plain_role(r.role)) for r in role_rows(page.version)
             ]
+            if documents and standing.is_self:
+                # A relative opens files only in the threads she reads (actors.access.reads_document).
+                page.plan_documents = [
+                    d
+                    for d in page.version.documents.all()
+                    if reads_document(standing, for_patient=d.for_patient, thread_with_patient=None)
+                ]
     return page

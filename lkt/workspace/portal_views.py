@@ -67,7 +67,11 @@ def portal_team(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
 @require_GET
 def portal_plan(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
     page = selectors.portal_get(
-        request.user, patient_pk, Action.VIEW_PLAN, meetings_for=portal_meetings_seen
+        request.user,
+        patient_pk,
+        Action.VIEW_PLAN,
+        meetings_for=portal_meetings_seen,
+        documents=True,
     )
     return render(request, "portal/plan.html", {"page": page, "patient": page.patient})
 

@@ -16,6 +16,7 @@ from careplans.models import (
     PlanCorrection,
 )
 from careplans.plan.services import plan_draft_open
+from coordination.models import Document
 from tests.conftest import client_for
 from tests.factories import ConsentFactory, MemberFactory, StaffFactory, TeamFactory
 
@@ -25,10 +26,11 @@ pytestmark = pytest.mark.django_db
 # 4 the viewer's standing, 5 the audit row, 6 the plan, 7 the versions (light columns, with
 # their approval counts), 8 the version in force and the draft in full, 9 their phase entries,
 # 10 their årshjul, 11 the members' corrections to the draft with their authors (new with the
-# window for corrections); the draft's required approvals: 12 active members, 13 their
-# organisations with parents, 14 the leaders, 15 the representations in effect (a guardian or
-# fullmakt approves for an adult too), 16 the approvals.
-PLAN_QUERIES = 16
+# window for corrections), 12 their documents (issue 19); the draft's required approvals:
+# 13 active members, 14 their organisations with parents, 15 the leaders, 16 the
+# representations in effect (a guardian or fullmakt approves for an adult too), 17 the
+# approvals.
+PLAN_QUERIES = 17
 # The leader's list: 1 session, 2 user, 3 the newest drafts with their teams, 4 the core
 # members in the leader's organisations, 5 the leader approvals already given.
 LEADER_QUERIES = 5
@@ -59,6 +61,22 @@ def _history(cast, versions: int, members: int) -> None:
             version=version, kind="other", title="Møte", recurrence="yearly", month=3
         )
     assert draft.number == versions + 1
+    # As many documents as versions on the version in force and on the draft (issue 19).
+    Document.objects.bulk_create(
+        Document(
+            team=cast.team,
+            plan_version=version,
+            key=f"plan-{version.pk}-{n}",
+            file=f"team-{cast.team.pk}/plan-{version.pk}-{n}",
+            name=f"Vedlegg {version.number}-{n}.pdf",
+            content_type=Document.Kind.PDF,
+            size=100,
+            sha256="0" * 64,
+            uploaded_by=cast.coordinator,
+        )
+        for version in CarePlanVersion.objects.filter(plan=plan, status__in=["in_force", "draft"])
+        for n in range(versions)
+    )
     # One correction per member (authors differ): they must not cost a query each.
     PlanCorrection.objects.bulk_create(
         PlanCorrection(version=draft, author=m.user, text=f"Innspill {n}")
@@ -79,6 +97,7 @@ def test_the_plan_page_uses_the_same_queries_whatever_the_history(
     assert f"Utkast {versions + 1} venter på godkjenning" in body
     assert body.count("Hva ble endret i versjon") == versions + 1
     assert body.count("Innspill ") >= members
+    assert body.count("Vedlegg ") == 2 * versions
 
 
 @pytest.mark.parametrize("teams", [5, 30])

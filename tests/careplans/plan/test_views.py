@@ -398,3 +398,75 @@ def test_the_draft_form_has_no_english_label_and_links_the_phase_plan(cast):
     assert "Base version" not in body
     assert 'type="hidden" name="base_version"' in body
     assert reverse("workspace:team-detail", args=[cast.team.pk]) + "#fase" in body
+
+
+def _in_force_with_documents(cast) -> CarePlanVersion:
+    """Kari's plan in force with two documents attached: the IOP marked for her, the
+    fagplan from DPS for the staff only."""
+    from coordination.messages.document_services import document_upload
+    from tests.files import upload
+
+    plan = CarePlan.objects.create(team=cast.team, version=1)
+    version = CarePlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        status="in_force",
+        in_force_at=timezone.now(),
+        created_by=cast.coordinator,
+    )
+    for name, for_patient in (("IOP.pdf", True), ("Fagplan DPS.pdf", False)):
+        document_upload(
+            actor=cast.coordinator,
+            team=cast.team,
+            upload=upload(name),
+            for_plan=True,
+            for_patient=for_patient,
+        )
+    return version
+
+
+def test_the_plan_page_lists_its_documents_and_kari_sees_those_marked_for_her(cast):
+    version = _in_force_with_documents(cast)
+    url = reverse("careplans:plan", args=[cast.team.pk])
+    documents = {d.name: d for d in version.documents.all()}
+
+    staff = client_for(cast.member).get(url).content.decode()
+    kari = client_for(cast.patient).get(url).content.decode()
+    leif = client_for(cast.leader).get(url).content.decode()
+
+    for document in documents.values():
+        assert reverse("coordination:document-download", args=[document.pk]) in staff
+    assert "IOP.pdf" in kari and "Fagplan DPS.pdf" not in kari
+    # The leader reads the plan's structure only: no file name.
+    assert "IOP.pdf" not in leif and "Fagplan" not in leif
+    download = client_for(cast.patient).get(
+        reverse("coordination:document-download", args=[documents["IOP.pdf"].pk])
+    )
+    assert download.status_code == 200
+
+
+def test_documents_of_the_plan_in_force_stay_with_it_and_a_new_draft_starts_without_them(cast):
+    from careplans.plan.services import plan_draft_open
+
+    _in_force_with_documents(cast)
+    draft, _new = plan_draft_open(actor=cast.coordinator, team=cast.team)
+
+    body = client_for(cast.coordinator).get(reverse("careplans:plan", args=[cast.team.pk]))
+    text = body.content.decode()
+    draft_part = text.split('id="draft-heading"')[1]
+    in_force_part = text.split('id="in-force-heading"')[1].split('id="draft-heading"')[0]
+    assert "IOP.pdf" in in_force_part and "Fagplan DPS.pdf" in in_force_part
+    assert "IOP.pdf" not in draft_part
+    assert "Ingen dokumenter hører til denne versjonen." in draft_part
+    assert not draft.documents.exists()
+
+
+def test_kari_finds_the_documents_marked_for_her_in_her_own_plan_in_min_side(cast):
+    _in_force_with_documents(cast)
+    url = reverse("workspace:portal-plan", args=[cast.team.patient.pk])
+
+    kari = client_for(cast.patient).get(url).content.decode()
+    per = client_for(cast.relative).get(url).content.decode()
+
+    assert "IOP.pdf" in kari and "Fagplan DPS.pdf" not in kari
+    assert "IOP.pdf" not in per

@@ -295,3 +295,64 @@ def test_the_team_writes_to_the_koordinerende_enhet_which_reads_and_answers(
     # Una reads nothing else of the team: not its staff-only threads.
     with pytest.raises(Http404):
         thread_get(unit_staff, start(cast, audience=STAFF).pk)
+
+
+def _reported_to_fjordvik(cast: Cast) -> None:
+    """The need report about Kari went to Fjordvik's koordinerende enhet: it is responsible."""
+    from coordination.models import NeedReport
+
+    NeedReport.objects.create(
+        kommune=cast.kommune,
+        patient_name="Kari Nordvik",
+        need="Samordning",
+        reported_by=cast.relative,
+        relation=NeedReport.Relation.RELATIVE,
+        patient_knows=True,
+        patient_agrees=True,
+        team=cast.team,
+    )
+
+
+def test_the_koordinerende_enhet_writes_to_the_team_and_the_team_answers(
+    cast: Cast, unit_staff, other_unit_staff
+):
+    from coordination.messages.selectors import thread_get
+    from coordination.messages.services import unit_thread_start
+
+    _reported_to_fjordvik(cast)
+    thread = unit_thread_start(
+        actor=unit_staff, team=cast.team, subject="Evaluering", body="Når evaluerer dere planen?"
+    )
+
+    assert thread.for_unit and thread.created_by == unit_staff
+    # Cecilie and Tor in the team are told and read it; Kari and Per do not.
+    assert Notification.objects.filter(recipient=cast.coordinator, kind="message").exists()
+    message_post(actor=cast.coordinator, thread=thread, body="I mars.")
+    assert thread_get(unit_staff, thread.pk).as_unit
+    for who in (cast.patient, cast.relative):
+        with pytest.raises(Http404):
+            thread_get(who, thread.pk)
+    assert AccessLog.objects.filter(
+        user=unit_staff, action=AccessLog.Action.CHANGE, reason__startswith="Koordinerende enhet"
+    ).exists()
+    # Otto at another kommune's unit, and the coordinator, may not start one this way.
+    with pytest.raises(Http404):
+        unit_thread_start(actor=other_unit_staff, team=cast.team, subject="x", body="y")
+    with pytest.raises(PermissionDenied):
+        unit_thread_start(actor=cast.coordinator, team=cast.team, subject="x", body="y")
+
+
+def test_the_unit_writes_to_the_team_only_while_kari_consents_to_sharing_in_it(
+    cast: Cast, unit_staff
+):
+    from actors.models import Consent
+    from coordination.messages.services import unit_thread_start
+
+    _reported_to_fjordvik(cast)
+    Consent.objects.filter(patient=cast.team.patient, scope=Consent.Scope.TEAM_SHARING).update(
+        withdrawn_at=timezone.now()
+    )
+
+    with pytest.raises(ValidationError, match="ikke samtykket til deling"):
+        unit_thread_start(actor=unit_staff, team=cast.team, subject="Evaluering", body="Hei")
+    assert not Thread.objects.exists()

@@ -345,3 +345,34 @@ def test_a_document_of_the_plan_stays_with_the_version_it_was_attached_to(cast: 
         reverse("coordination:team-documents", args=[cast.team.pk])
     )
     assert "Plan for samarbeid, versjon 1 (gjeldende)" in listing.content.decode()
+
+
+def test_una_at_the_unit_writes_to_karis_team_from_its_page(cast, unit_staff):
+    from coordination.models import NeedReport
+
+    NeedReport.objects.create(
+        kommune=cast.kommune,
+        patient_name="Kari Nordvik",
+        need="Samordning",
+        reported_by=cast.relative,
+        relation=NeedReport.Relation.RELATIVE,
+        patient_knows=True,
+        patient_agrees=True,
+        team=cast.team,
+    )
+    client = client_for(unit_staff)
+    url = reverse("coordination:unit-thread-create", args=[cast.team.pk])
+
+    assert 'name="subject"' in client.get(url).content.decode()
+    empty = client.post(url, {"subject": "", "body": ""})
+    assert empty.status_code == 200 and "Skriv hva samtalen gjelder." in empty.content.decode()
+    # The hostile walk reaches this form as no one in the cast (none works at a unit): here.
+    for subject, body in (("a\x00b", "Hei"), ("Evaluering", "x" * 1_000_000)):
+        hostile = client.post(url, {"subject": subject, "body": body})
+        assert hostile.status_code in (200, 400) and not Thread.objects.exists()
+    sent = client.post(url, {"subject": "Evaluering", "body": "Når evaluerer dere planen?"})
+
+    thread = Thread.objects.get()
+    assert sent.status_code == 302
+    assert sent["Location"] == reverse("coordination:thread-detail", args=[thread.pk])
+    assert thread.audience == Thread.Audience.UNIT
