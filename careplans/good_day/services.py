@@ -120,6 +120,46 @@ def _check_challenges(
     return remaining
 
 
+def _document_for_writing(
+    actor: User, patient: Patient, base_version: int
+) -> tuple[GoodDay, set[int]]:
+    """The patient's document, locked, once the actor may write the next version from
+    ``base_version``; with the co-writers of the latest version."""
+    standing = authorize(actor, Action.EDIT_GOALS, patient)
+    # The row lock makes "check the version, then write the next one" one step for everybody.
+    document, _created = GoodDay.objects.select_for_update().get_or_create(patient=patient)
+    latest = (
+        document.versions.select_related("written_by").prefetch_related("co_writers").first()
+        if document.version
+        else None
+    )
+    previous_co_writers = {u.pk for u in latest.co_writers.all()} if latest else set()
+    if not good_day_may_write(
+        user=actor,
+        standing=standing,
+        has_version=latest is not None,
+        co_writer_ids=previous_co_writers,
+    ):
+        raise PermissionDenied
+    if base_version != document.version:
+        raise StaleEdit(latest)
+    return document, previous_co_writers
+
+
+def _check_texts(errors: _Errors, *, actor: User, texts: dict[str, str], written_with: str) -> None:
+    for name, value in texts.items():
+        if message := _too_long(value, _limit(GoodDayVersion, name)):
+            errors.add(name, message)
+    if message := _too_long(written_with, _limit(GoodDayVersion, "written_with")):
+        errors.add("written_with", message)
+    if actor.kind == User.Kind.STAFF and not written_with:
+        # Staff never write it alone: the patient's words, written down together.
+        errors.add(
+            "written_with",
+            _("Skriv hvem du skrev sammen med, for eksempel pasientens navn."),
+        )
+
+
 def _check_goals(
     errors: _Errors,
     goals: Sequence[GoalInput],
@@ -127,6 +167,21 @@ def _check_goals(
     challenge_refs: set[str],
     today: dt.date,
 ) -> None:
+    after, rows = _check_goal_rows(errors, goals, existing, today)
+    if len(after) > MAX_GOALS:
+        errors.add(
+            "goals",
+            _("Du kan ha opptil %(max)d mål. Fjern noen før du legger til nye.")
+            % {"max": MAX_GOALS},
+        )
+    _check_goal_links(errors, after, rows, existing, challenge_refs)
+
+
+def _check_goal_rows(
+    errors: _Errors, goals: Sequence[GoalInput], existing: dict[int, Goal], today: dt.date
+) -> tuple[dict[str, tuple[str, str, str]], dict[str, int]]:
+    """Each row on its own: text, lengths, a date ahead. Returns what each goal that remains
+    looks like after the save, by ref (challenge, wish, parent), and each row's index."""
     limit_text, limit_wish = _limit(Goal, "text"), _limit(Goal, "wish")
     # What each goal that remains looks like after the save, by ref: (challenge, wish, parent).
     after: dict[str, tuple[str, str, str]] = {
@@ -166,13 +221,18 @@ def _check_goals(
                 f"{key}.target_date",
                 _("Datoen har allerede vært. Velg i dag eller en dag fram i tid."),
             )
+    return after, rows
 
-    if len(after) > MAX_GOALS:
-        errors.add(
-            "goals",
-            _("Du kan ha opptil %(max)d mål. Fjern noen før du legger til nye.")
-            % {"max": MAX_GOALS},
-        )
+
+def _check_goal_links(
+    errors: _Errors,
+    after: dict[str, tuple[str, str, str]],
+    rows: dict[str, int],
+    existing: dict[int, Goal],
+    challenge_refs: set[str],
+) -> None:
+    """Each goal that remains against the others: its challenge, wish or main goal exists, and a
+    sub-goal has no sub-goals of its own."""
     for ref, (challenge, wish, parent) in after.items():
         row_index = rows.get(ref)
         # A goal that is not on the form (added by someone else meanwhile) gets a message on top.
@@ -346,25 +406,7 @@ def good_day_save(
     ``challenges.<i>.<field>`` and ``goals.<i>.<field>`` (i = position in the given list).
     Empty texts and drafts are allowed: the patient is never forced to write.
     """
-    standing = authorize(actor, Action.EDIT_GOALS, patient)
-    # The row lock makes "check the version, then write the next one" one step for everybody.
-    document, _created = GoodDay.objects.select_for_update().get_or_create(patient=patient)
-    latest = (
-        document.versions.select_related("written_by").prefetch_related("co_writers").first()
-        if document.version
-        else None
-    )
-    previous_co_writers = {u.pk for u in latest.co_writers.all()} if latest else set()
-    if not good_day_may_write(
-        user=actor,
-        standing=standing,
-        has_version=latest is not None,
-        co_writer_ids=previous_co_writers,
-    ):
-        raise PermissionDenied
-    if base_version != document.version:
-        raise StaleEdit(latest)
-
+    document, previous_co_writers = _document_for_writing(actor, patient, base_version)
     texts = {
         "good_day": good_day,
         "what_matters": what_matters,
@@ -373,18 +415,8 @@ def good_day_save(
         "life_arena": life_arena,
     }
     errors = _Errors()
-    for name, value in texts.items():
-        if message := _too_long(value, _limit(GoodDayVersion, name)):
-            errors.add(name, message)
     written_with = written_with.strip()
-    if message := _too_long(written_with, _limit(GoodDayVersion, "written_with")):
-        errors.add("written_with", message)
-    if actor.kind == User.Kind.STAFF and not written_with:
-        # Staff never write it alone: the patient's words, written down together.
-        errors.add(
-            "written_with",
-            _("Skriv hvem du skrev sammen med, for eksempel pasientens navn."),
-        )
+    _check_texts(errors, actor=actor, texts=texts, written_with=written_with)
     chosen = _check_co_writers(
         errors, actor=actor, patient=patient, co_writers=co_writers, previous=previous_co_writers
     )

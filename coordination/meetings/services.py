@@ -190,17 +190,7 @@ def meeting_save(
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk, team=team)
         if meeting.status in (Meeting.Status.HELD, Meeting.Status.CANCELLED):
             raise ValidationError(_("Møtet er gjennomført eller avlyst og kan ikke endres."))
-    errors: dict[str, str] = {}
-    if kind not in Meeting.Kind.values:
-        errors["kind"] = _("Velg hva slags møte det er.")
-    if starts_at is None:
-        errors["starts_at"] = _("Velg når møtet er.")
-    elif starts_at < timezone.now() and (meeting is None or starts_at != meeting.starts_at):
-        errors["starts_at"] = _("Tidspunktet har allerede vært. Velg et tidspunkt fram i tid.")
-    if not place.strip() and not video_url.strip():
-        errors["place"] = _("Skriv hvor møtet er, eller legg inn en lenke til videomøtet.")
-    if errors:
-        raise ValidationError(errors)
+    _check_when_and_where(meeting, kind=kind, starts_at=starts_at, place=place, video_url=video_url)
     members = _check_invitees(
         team=team,
         invited=invited,
@@ -229,23 +219,51 @@ def meeting_save(
     meeting.invited.set(members)
     meeting.relatives_invited.set(relatives)
     if creating:
-        titles = dict(StandingItem.choices)
-        chosen = set(standing_items)
-        items = [
-            AgendaItem(meeting=meeting, title=str(titles[value]), standing=value)
-            for value in StandingItem.values
-            if value in chosen
-        ]
-        items += [
-            AgendaItem(meeting=meeting, title=title.strip()[:200], standing="")
-            for title in extra_items
-            if title.strip()
-        ]
-        for position, item in enumerate(items, start=1):
-            item.position = position
-        AgendaItem.objects.bulk_create(items)
+        _agenda_create(meeting, standing_items=standing_items, extra_items=extra_items)
     _invite(meeting, actor)
     return meeting
+
+
+def _check_when_and_where(
+    meeting: Meeting | None,
+    *,
+    kind: str,
+    starts_at: dt.datetime | None,
+    place: str,
+    video_url: str,
+) -> None:
+    errors: dict[str, str] = {}
+    if kind not in Meeting.Kind.values:
+        errors["kind"] = _("Velg hva slags møte det er.")
+    if starts_at is None:
+        errors["starts_at"] = _("Velg når møtet er.")
+    elif starts_at < timezone.now() and (meeting is None or starts_at != meeting.starts_at):
+        errors["starts_at"] = _("Tidspunktet har allerede vært. Velg et tidspunkt fram i tid.")
+    if not place.strip() and not video_url.strip():
+        errors["place"] = _("Skriv hvor møtet er, eller legg inn en lenke til videomøtet.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _agenda_create(
+    meeting: Meeting, *, standing_items: Iterable[str], extra_items: Iterable[str]
+) -> None:
+    """A new meeting's agenda: the standing items chosen, then the extra items, in that order."""
+    titles = dict(StandingItem.choices)
+    chosen = set(standing_items)
+    items = [
+        AgendaItem(meeting=meeting, title=str(titles[value]), standing=value)
+        for value in StandingItem.values
+        if value in chosen
+    ]
+    items += [
+        AgendaItem(meeting=meeting, title=title.strip()[:200], standing="")
+        for title in extra_items
+        if title.strip()
+    ]
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    AgendaItem.objects.bulk_create(items)
 
 
 @transaction.atomic
