@@ -578,6 +578,8 @@ def _generate(
             "established_on": "est",
             "activated_on": "activated",
             "closed_on": "closed",
+            "closed_reason": "CASE WHEN status = 'closed' THEN 'Pasienten trenger ikke lenger "
+            "et aktørfellesskap.' ELSE '' END",
             "created_by_id": "coordinator",
             "missing_roles_reason": "CASE WHEN missing >= 0 AND status = 'active' THEN "
             "'Venter på at DPS tildeler kontaktperson.' ELSE '' END",
