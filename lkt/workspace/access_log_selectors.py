@@ -301,6 +301,35 @@ def access_log_page(
         return patient, page, []
     people = {row["user_id"] for row in rows}
     ids = [person for person in people if person is not None]
+    by_group = _kinds_by_group(entries, rows, people, ids)
+    users = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("organisation")}
+    members = set(
+        Member.objects.filter(team__patient=patient, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )
+    viewer = as_user(user)
+    lines = [
+        _line(
+            row,
+            by_group.get(_key(row), []),
+            person=users.get(row["user_id"]) if row["user_id"] is not None else None,
+            patient=patient,
+            viewer=viewer,
+            members=members,
+        )
+        for row in rows
+    ]
+    return patient, page, lines
+
+
+def _kinds_by_group(
+    entries: QuerySet[AccessLog],
+    rows: list[dict[str, Any]],
+    people: set[int | None],
+    ids: list[int],
+) -> dict[tuple[int | None, dt.date, bool], list[dict[str, Any]]]:
+    """What each group of the page did: the distinct kinds of access (one query)."""
     of_people = Q(user_id__in=ids) | (Q(user__isnull=True) if None in people else Q(pk__in=[]))
     # The page's days bound the scan to the rows of the index (patient, -at) it needs.
     since = min(row["first"] for row in rows)
@@ -314,43 +343,40 @@ def access_log_page(
     by_group: dict[tuple[int | None, dt.date, bool], list[dict[str, Any]]] = {}
     for kind in kinds:
         by_group.setdefault(_key(kind), []).append(kind)
-    users = {u.pk: u for u in User.objects.filter(pk__in=ids).select_related("organisation")}
-    members = set(
-        Member.objects.filter(team__patient=patient, user_id__in=ids).values_list(
-            "user_id", flat=True
-        )
+    return by_group
+
+
+def _line(
+    row: dict[str, Any],
+    group_kinds: list[dict[str, Any]],
+    *,
+    person: User | None,
+    patient: Patient,
+    viewer: User | None,
+    members: set[int],
+) -> LogGroup:
+    """One person's day in plain words."""
+    what: list[str] = []
+    for kind in group_kinds:
+        words = str(what_was_done(kind["action"], kind["object_type"], kind["reason"]))
+        if words not in what:
+            what.append(words)
+    reasons = [k["reason"] for k in group_kinds if k["object_type"] == CRISIS_CARD and k["reason"]]
+    return LogGroup(
+        day=row["day"],
+        first=timezone.localtime(row["first"]),
+        last=timezone.localtime(row["last"]),
+        who=str(person) if person is not None else str(_("LKT")),
+        organisation=_organisation(person),
+        basis=_basis(
+            user=person,
+            emergency=row["emergency"],
+            kinds=group_kinds,
+            patient=patient,
+            viewer=viewer,
+            members=members,
+        ),
+        what=what or [str(READ)],
+        times=row["times"],
+        reasons=list(dict.fromkeys(reasons)),
     )
-    viewer = as_user(user)
-    lines: list[LogGroup] = []
-    for row in rows:
-        group_kinds = by_group.get(_key(row), [])
-        person = users.get(row["user_id"]) if row["user_id"] is not None else None
-        what: list[str] = []
-        for kind in group_kinds:
-            words = str(what_was_done(kind["action"], kind["object_type"], kind["reason"]))
-            if words not in what:
-                what.append(words)
-        reasons = [
-            k["reason"] for k in group_kinds if k["object_type"] == CRISIS_CARD and k["reason"]
-        ]
-        lines.append(
-            LogGroup(
-                day=row["day"],
-                first=timezone.localtime(row["first"]),
-                last=timezone.localtime(row["last"]),
-                who=str(person) if person is not None else str(_("LKT")),
-                organisation=_organisation(person),
-                basis=_basis(
-                    user=person,
-                    emergency=row["emergency"],
-                    kinds=group_kinds,
-                    patient=patient,
-                    viewer=viewer,
-                    members=members,
-                ),
-                what=what or [str(READ)],
-                times=row["times"],
-                reasons=list(dict.fromkeys(reasons)),
-            )
-        )
-    return patient, page, lines
