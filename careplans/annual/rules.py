@@ -270,6 +270,29 @@ def upcoming(
     return found[:limit]
 
 
+def _first_coordinator(team_id: int) -> Member | None:
+    return (
+        Member.objects.active()
+        .filter(team_id=team_id, role=Role.COORDINATOR)
+        .order_by("joined_on", "pk")
+        .first()
+    )
+
+
+def _sharing_consent_on(team_id: int) -> dt.date | None:
+    """The day the standing consent to share in the team was given: consent renewal's month."""
+    consent = (
+        Consent.objects.filter(
+            patient__teams__pk=team_id,
+            scope=Consent.Scope.TEAM_SHARING,
+            withdrawn_at__isnull=True,
+        )
+        .order_by("-given_at")
+        .first()
+    )
+    return consent.given_at.date() if consent else None
+
+
 def default_activities(
     version: CarePlanVersion,
     *,
@@ -288,23 +311,9 @@ def default_activities(
     today = today or timezone.localdate()
     team_id = version.plan.team_id
     if coordinator is None:
-        coordinator = (
-            Member.objects.active()
-            .filter(team_id=team_id, role=Role.COORDINATOR)
-            .order_by("joined_on", "pk")
-            .first()
-        )
+        coordinator = _first_coordinator(team_id)
     if consent_on is None:
-        consent = (
-            Consent.objects.filter(
-                patient__teams__pk=team_id,
-                scope=Consent.Scope.TEAM_SHARING,
-                withdrawn_at__isnull=True,
-            )
-            .order_by("-given_at")
-            .first()
-        )
-        consent_on = consent.given_at.date() if consent else None
+        consent_on = _sharing_consent_on(team_id)
     start = version.period_start or today
 
     def make(kind: str, title: str, recurrence: str, **rest: object) -> AnnualActivity:
