@@ -25,6 +25,10 @@ def rows_read(queryset: QuerySet[Any], table: str) -> int:
     """Rows of ``table`` the query reads: those each scan of it returns plus those its filter
     removes, over all its loops (EXPLAIN ANALYZE, rolled back)."""
     sql, params = queryset.query.sql_with_params()
+    return _read(sql, params, table)
+
+
+def _read(sql: str, params: Any, table: str) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
@@ -40,3 +44,29 @@ def rows_read(queryset: QuerySet[Any], table: str) -> int:
             )
             total += read * node["Actual Loops"]
     return total
+
+
+class Reads:
+    """The rows of ``table`` read by every SELECT run inside the block (``with Reads(t) as
+    reads: …``, then ``reads.rows``): the queries are recorded as they run, then explained
+    one by one as ``rows_read`` does."""
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+        self.rows = 0
+        self.queries: list[tuple[str, Any]] = []
+
+    def _record(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.lstrip().upper().startswith("SELECT"):
+            self.queries.append((sql, params))
+        return execute(sql, params, many, context)
+
+    def __enter__(self) -> Reads:
+        self._wrapper = connection.execute_wrapper(self._record)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._wrapper.__exit__(*exc)
+        if exc[0] is None:
+            self.rows = sum(_read(sql, params, self.table) for sql, params in self.queries)

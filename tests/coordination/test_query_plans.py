@@ -1,0 +1,37 @@
+"""The leader's indicators read the teams of the leader's organisations, not every team in the
+country: the national bench found the page 2× slower at 500,000 patients than at 10,000
+(each fact's query tested its scope against all of actors_team, and scanned it). Rows read
+are pinned at two sizes of the rest of the country (tests/query_plans.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actors.models import Team
+from careplans.models import CarePlan
+from coordination.indicator_data import load_facts, months_between, organisation_tree, subtree
+from tests.conftest import Cast
+from tests.coordination.test_indicators import END, START, TODAY, make_teams, plan_in_force
+from tests.factories import OrganisationFactory, StaffFactory
+from tests.query_plans import Reads
+
+pytestmark = pytest.mark.django_db
+
+OWN = 4
+
+
+@pytest.mark.parametrize("others", [5, 50])
+def test_the_indicator_facts_read_only_the_leaders_teams(cast: Cast, others: int) -> None:
+    author = StaffFactory.create(organisation=cast.kommune)
+    own = make_teams(cast.kommune, OWN)
+    elsewhere = OrganisationFactory.create()
+    for team in [*own, *make_teams(elsewhere, others)]:
+        plan_in_force(team, author, START, leaders=False)
+    tree = organisation_tree()
+    with Reads(Team._meta.db_table) as teams, Reads(CarePlan._meta.db_table) as plans:
+        facts = load_facts(tree, subtree(tree, cast.kommune.pk), months_between(START, END), TODAY)
+    assert set(facts.teams) == {t.pk for t in own}
+    in_scope = len(facts.teams)
+    # Before: every fact's query read all teams (OWN + others + the cast's) for its scope.
+    assert teams.rows <= 3 * in_scope
+    assert plans.rows <= 3 * in_scope
