@@ -223,7 +223,7 @@ def _month_index(field: str, first: dt.date) -> Combinable:
     return Cast(index, IntegerField())
 
 
-def core_scope(organisation_ids: set[int]) -> QuerySet[Member, dict[str, Any]]:
+def core_scope(organisation_ids: set[int]) -> QuerySet[Member, Any]:
     """The teams with a core member in the organisations, as a subquery of team ids."""
     return Member.objects.filter(
         involvement=Member.Involvement.CORE, organisation_id__in=organisation_ids

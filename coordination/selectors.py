@@ -227,7 +227,7 @@ def need_report_worklist(user: User, page: int = 1) -> WorklistPage:
     if kommune_id is None:
         return WorklistPage(reports=[], page=page, has_next=False)
     offset = (page - 1) * WORKLIST_PAGE_SIZE
-    rows = list(
+    rows: list[NeedReport] = list(
         NeedReport.objects.filter(kommune_id=kommune_id)
         .select_related("reported_by", "team")
         .annotate(is_handled=ExpressionWrapper(~OPEN_REPORT, output_field=BooleanField()))

@@ -214,8 +214,8 @@ def measure(
         prepared.append({"pages": pages(users), "clients": clients})
     if only:
         # ``--pages``: the pages whose label holds one of the words, to measure a fix quickly.
-        for side in prepared:
-            side["pages"] = [p for p in side["pages"] if any(w in p.label for w in only)]
+        for found in prepared:
+            found["pages"] = [p for p in found["pages"] if any(w in p.label for w in only)]
     labels = [p.label for p in prepared[0]["pages"]]
     if labels != [p.label for p in prepared[1]["pages"]]:
         raise SystemExit("the two sizes do not have the same pages")
