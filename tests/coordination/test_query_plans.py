@@ -9,7 +9,9 @@ import pytest
 
 from actors.models import Team
 from careplans.models import CarePlan
+from coordination import indicator_data
 from coordination.indicator_data import load_facts, months_between, organisation_tree, subtree
+from coordination.indicators import csv_rows, indicator_report
 from tests.conftest import Cast
 from tests.coordination.test_indicators import END, START, TODAY, make_teams, plan_in_force
 from tests.factories import OrganisationFactory, StaffFactory
@@ -35,3 +37,15 @@ def test_the_indicator_facts_read_only_the_leaders_teams(cast: Cast, others: int
     # Before: every fact's query read all teams (OWN + others + the cast's) for its scope.
     assert teams.rows <= 3 * in_scope
     assert plans.rows <= 3 * in_scope
+
+
+def test_a_scope_past_the_id_limit_gives_the_same_cells(cast: Cast, monkeypatch) -> None:
+    """A region's scope goes to the database as subqueries, not ids: the same report."""
+    author = StaffFactory.create(organisation=cast.kommune)
+    for n, team in enumerate(make_teams(cast.kommune, 8)):
+        plan_in_force(team, author, START, leaders=n % 2 == 0)
+    by_ids = csv_rows(indicator_report(cast.kommune, START, END, today=TODAY))
+    # Cells with figures (8 teams: none hidden below the suppression limit).
+    assert sum(1 for row in by_ids if row[3] != "") > 10
+    monkeypatch.setattr(indicator_data, "IDS_AT_MOST", 0)
+    assert csv_rows(indicator_report(cast.kommune, START, END, today=TODAY)) == by_ids
