@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -18,6 +18,7 @@ from coordination.models import (
     Mandate,
     NeedReport,
 )
+from coordination.models.referral import report_handled
 from lkt.access import (
     UNIT_STAFF,
     Action,
@@ -203,8 +204,6 @@ def need_report_list_for_reporter(user: User) -> list[NeedReport]:
 # The worklist shows this many reports a page: the kommune's whole history (1,500 reports and
 # growing) made it 0.7 s, mostly rendering rows no one scrolled to.
 WORKLIST_PAGE_SIZE = 50
-# A report still to handle, as ``NeedReport.is_open`` says it (tests/coordination pin the two).
-OPEN_REPORT = Q(status__in=[NeedReport.Status.RECEIVED, NeedReport.Status.ASSESSING])
 
 
 @dataclass(frozen=True)
@@ -230,7 +229,8 @@ def need_report_worklist(user: User, page: int = 1) -> WorklistPage:
     rows: list[NeedReport] = list(
         NeedReport.objects.filter(kommune_id=kommune_id)
         .select_related("reported_by", "team")
-        .annotate(is_handled=ExpressionWrapper(~OPEN_REPORT, output_field=BooleanField()))
+        # The order of the index need_report_worklist: a page is read from it, not sorted.
+        .annotate(is_handled=report_handled())
         .order_by("is_handled", "-created_at", "-pk")[offset : offset + WORKLIST_PAGE_SIZE + 1]
     )
     return WorklistPage(

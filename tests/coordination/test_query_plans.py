@@ -1,19 +1,22 @@
-"""The leader's indicators read the teams of the leader's organisations, not every team in the
-country: the national bench found the page 2× slower at 500,000 patients than at 10,000
-(each fact's query tested its scope against all of actors_team, and scanned it). Rows read
-are pinned at two sizes of the rest of the country (tests/query_plans.py)."""
+"""Rows read, pinned at two data sizes (tests/query_plans.py). The leader's indicators read
+the teams of the leader's organisations, not every team in the country: the national bench
+found the page 2× slower at 500,000 patients than at 10,000 (each fact's query tested its
+scope against all of actors_team, and scanned it). The KE worklist reads a page of reports."""
 
 from __future__ import annotations
 
 import pytest
 
-from actors.models import Team
+from actors.models import Team, User
 from careplans.models import CarePlan
 from coordination import indicator_data
 from coordination.indicator_data import load_facts, months_between, organisation_tree, subtree
 from coordination.indicators import csv_rows, indicator_report
+from coordination.models import NeedReport
+from coordination.selectors import WORKLIST_PAGE_SIZE, need_report_worklist
 from tests.conftest import Cast
 from tests.coordination.test_indicators import END, START, TODAY, make_teams, plan_in_force
+from tests.coordination.test_views import reports_to_kommune
 from tests.factories import OrganisationFactory, StaffFactory
 from tests.query_plans import Reads
 
@@ -49,3 +52,15 @@ def test_a_scope_past_the_id_limit_gives_the_same_cells(cast: Cast, monkeypatch)
     assert sum(1 for row in by_ids if row[3] != "") > 10
     monkeypatch.setattr(indicator_data, "IDS_AT_MOST", 0)
     assert csv_rows(indicator_report(cast.kommune, START, END, today=TODAY)) == by_ids
+
+
+@pytest.mark.parametrize("reports", [60, 120])
+def test_the_worklist_reads_one_page_of_reports(cast: Cast, unit_staff: User, reports: int):
+    """A page of the KE worklist is read in order from its index (need_report_worklist), not
+    sorted from all of the kommune's reports."""
+    reports_to_kommune(cast, reports, open_every=7)
+    with Reads(NeedReport._meta.db_table) as read:
+        page = need_report_worklist(unit_staff)
+    assert len(page.reports) == WORKLIST_PAGE_SIZE and page.has_next
+    # Before: every report of the kommune (60 or 120) was read for the sort.
+    assert read.rows == WORKLIST_PAGE_SIZE + 1

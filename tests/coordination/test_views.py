@@ -16,7 +16,7 @@ from actors.models import Organisation, Role, User
 from actors.validators import synthetic_national_id
 from coordination import services
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
-from coordination.selectors import OPEN_REPORT
+from coordination.models.referral import report_handled
 from tests.conftest import Cast, Client, client_for
 from tests.coordination.test_services import monas_team, register
 from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
@@ -138,7 +138,7 @@ def test_the_unit_sees_the_report_in_its_worklist_and_handles_it(cast: Cast, uni
     assert report.status == NeedReport.Status.ASSESSING
 
 
-def _reports(cast: Cast, count: int, *, open_every: int) -> list[NeedReport]:
+def reports_to_kommune(cast: Cast, count: int, *, open_every: int) -> list[NeedReport]:
     """``count`` reports to the cast's kommune an hour apart, newest first by number; one in
     ``open_every`` still open, the others declined."""
     now = timezone.now()
@@ -167,7 +167,7 @@ def _shown(body: str) -> list[str]:
 
 
 def test_the_worklist_shows_fifty_reports_a_page_open_ones_first(cast: Cast, unit_staff: User):
-    reports = _reports(cast, 60, open_every=7)
+    reports = reports_to_kommune(cast, 60, open_every=7)
     expected = [
         r.patient_name
         for r in sorted(reports, key=lambda r: (not r.is_open, -r.created_at.timestamp()))
@@ -186,10 +186,14 @@ def test_the_worklist_shows_fifty_reports_a_page_open_ones_first(cast: Cast, uni
     assert _shown(client.get(url, {"side": "to"}).content.decode()) == expected[:50]
 
 
-def test_the_worklists_open_reports_are_those_the_model_calls_open():
-    assert OPEN_REPORT.children == [
-        ("status__in", [s for s in NeedReport.Status if NeedReport(status=s).is_open])
-    ]
+def test_the_worklists_open_reports_are_those_the_model_calls_open(cast: Cast):
+    report = per_report(cast)
+    for status in NeedReport.Status:
+        NeedReport.objects.filter(pk=report.pk).update(
+            status=status, team=cast.team, decline_reason="Ikke behov"
+        )
+        handled = NeedReport.objects.annotate(h=report_handled()).get(pk=report.pk).h
+        assert handled is not NeedReport(status=status).is_open
 
 
 def test_the_unit_establishes_the_team_from_the_report(cast: Cast, unit_staff: User):
