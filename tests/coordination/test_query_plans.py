@@ -54,7 +54,7 @@ def test_a_scope_past_the_id_limit_gives_the_same_cells(cast: Cast, monkeypatch)
     assert csv_rows(indicator_report(cast.kommune, START, END, today=TODAY)) == by_ids
 
 
-@pytest.mark.parametrize("reports", [60, 120])
+@pytest.mark.parametrize("reports", [200, 400])
 def test_the_worklist_reads_one_page_of_reports(cast: Cast, unit_staff: User, reports: int):
     """A page of the KE worklist is read in order from its index (need_report_worklist), not
     sorted from all of the kommune's reports."""
@@ -62,5 +62,6 @@ def test_the_worklist_reads_one_page_of_reports(cast: Cast, unit_staff: User, re
     with Reads(NeedReport._meta.db_table) as read:
         page = need_report_worklist(unit_staff)
     assert len(page.reports) == WORKLIST_PAGE_SIZE and page.has_next
-    # Before: every report of the kommune (60 or 120) was read for the sort.
+    # Before: every report of the kommune (200 or 400) was read for the sort. (At 60,
+    # PostgreSQL rightly sorts them all: a page of the table costs less than the index.)
     assert read.rows == WORKLIST_PAGE_SIZE + 1
