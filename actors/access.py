@@ -209,6 +209,26 @@ def require_staff(user: AnyUser) -> User:
     return actor
 
 
+def _own_patients(user: User) -> Q:
+    """Staff: the patients of the user's own open teams, an active membership or a team they
+    created: every patient ``_staff_knows`` or ``_clinical_patients`` admits is among them, so
+    this changes no answer. It gives PostgreSQL a place to start for a list over all patients:
+    the user's few rows (by the indexes on ``user_id`` and ``created_by_id``), then each patient
+    by its key. Without it, a condition on the patients (a name) was tested on every patient in
+    the country with the per-row tests after it (the search scanned 500,000 patients, 0.3 s)."""
+    memberships = Member.objects.active().filter(
+        user=user, team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE]
+    )
+    created = Team.objects.filter(_OPEN_TEAM, created_by=user)
+    # One subquery (a UNION), not an OR of two: PostgreSQL joins from a single IN list, while
+    # an OR of subqueries is tested row by row over the whole table again.
+    return Q(
+        pk__in=memberships.order_by()
+        .values("team__patient_id")
+        .union(created.order_by().values("patient_id"))
+    )
+
+
 def _staff_knows(user: User) -> Q:
     """Staff who may know the patient: in the team with consent, coordinating it, or its
     creator (who needs identity before consent exists, to obtain it)."""
@@ -252,7 +272,7 @@ def visible_patients(who: AnyUser) -> QuerySet[Patient]:
     if user.kind == User.Kind.SYSTEM:
         return Patient.objects.filter(_client_reads(user))
     if user.kind == User.Kind.STAFF:
-        return Patient.objects.filter(_staff_knows(user))
+        return Patient.objects.filter(_own_patients(user), _staff_knows(user))
     if user.kind == User.Kind.PATIENT:
         return Patient.objects.filter(user=user)
     return Patient.objects.filter(
@@ -284,7 +304,7 @@ def _clinical_patients(who: AnyUser) -> QuerySet[Patient]:
         return Patient.objects.filter(_client_reads(user))
     if user.kind == User.Kind.STAFF:
         return Patient.objects.filter(
-            _membership(user), _standing_consent(Consent.Scope.TEAM_SHARING)
+            _own_patients(user), _membership(user), _standing_consent(Consent.Scope.TEAM_SHARING)
         )
     if user.kind == User.Kind.PATIENT:
         return Patient.objects.filter(user=user)
@@ -476,7 +496,7 @@ def patients_for(who: AnyUser, action: Action) -> QuerySet[Patient]:
         return Patient.objects.filter(user=user)
     if user.kind == User.Kind.STAFF:
         if action in (Action.VIEW_TEAM, Action.VIEW_CONSENT):
-            return Patient.objects.filter(_staff_knows(user))
+            return Patient.objects.filter(_own_patients(user), _staff_knows(user))
         return _clinical_patients(user)
     if user.kind != User.Kind.RELATIVE:
         return Patient.objects.none()

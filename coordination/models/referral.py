@@ -4,7 +4,7 @@ appointments and the coordinator's mandate."""
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Organisation, Team, User
@@ -13,6 +13,17 @@ from actors.validators import validate_national_id
 # How many teams one person may coordinate before their leader is warned (and must say why
 # when approving more). A local agreement; 15 is the figure the LKT pilots worked with.
 COORDINATOR_CASELOAD_LIMIT = 15
+
+
+# A report still to handle (``NeedReport.is_open``): received, or being assessed.
+OPEN_REPORT_STATUSES = ("received", "assessing")
+
+
+def report_handled() -> ExpressionWrapper:
+    """Over need reports: whether the report is handled (not open). The worklist sorts by it
+    (open first) and its index holds the same expression, so PostgreSQL reads a page of a
+    kommune's reports in order from the index instead of sorting them all."""
+    return ExpressionWrapper(~Q(status__in=OPEN_REPORT_STATUSES), output_field=BooleanField())
 
 
 class NeedReport(models.Model):
@@ -71,6 +82,17 @@ class NeedReport(models.Model):
         verbose_name = _("melding om behov")
         verbose_name_plural = _("meldinger om behov")
         ordering = ["-created_at"]
+        indexes = [
+            # The koordinerende enhet's worklist: its kommune's reports, open first, newest
+            # first (coordination.referral.selectors.need_report_worklist orders by the same).
+            models.Index(
+                F("kommune"),
+                report_handled(),
+                F("created_at").desc(),
+                F("id").desc(),
+                name="need_report_worklist",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="declined") | ~Q(decline_reason=""),
@@ -91,7 +113,7 @@ class NeedReport(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.RECEIVED, self.Status.ASSESSING)
+        return self.status in OPEN_REPORT_STATUSES
 
 
 class NeedReportEvent(models.Model):

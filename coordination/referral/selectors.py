@@ -30,6 +30,7 @@ from coordination.models import (
     Mandate,
     NeedReport,
 )
+from coordination.models.referral import report_handled
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -200,16 +201,40 @@ def need_report_list_for_reporter(user: User) -> list[NeedReport]:
     )
 
 
-def need_report_worklist(user: User) -> list[NeedReport]:
-    """The koordinerende enhet's worklist: its kommune's reports, open ones first (one query).
-    Patients here may not be registered, so nothing goes to the per-patient audit log; the
-    report's own history records who handled it."""
+# The worklist shows this many reports a page: the kommune's whole history (1,500 reports and
+# growing) made it 0.7 s, mostly rendering rows no one scrolled to.
+WORKLIST_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class WorklistPage:
+    reports: list[NeedReport]
+    page: int
+    has_next: bool
+
+    @property
+    def size(self) -> int:
+        return WORKLIST_PAGE_SIZE
+
+
+def need_report_worklist(user: User, page: int = 1) -> WorklistPage:
+    """The koordinerende enhet's worklist: its kommune's reports, open ones first, then the
+    newest, a page at a time (one query: a row more than a page says whether another follows,
+    so no COUNT). Patients here may not be registered, so nothing goes to the per-patient audit
+    log; the report's own history records who handled it."""
     kommune_id = unit_kommune_id(user)
     if kommune_id is None:
-        return []
-    return sorted(
-        NeedReport.objects.filter(kommune_id=kommune_id).select_related("reported_by", "team"),
-        key=lambda r: (not r.is_open, -r.created_at.timestamp()),
+        return WorklistPage(reports=[], page=page, has_next=False)
+    offset = (page - 1) * WORKLIST_PAGE_SIZE
+    rows: list[NeedReport] = list(
+        NeedReport.objects.filter(kommune_id=kommune_id)
+        .select_related("reported_by", "team")
+        # The order of the index need_report_worklist: a page is read from it, not sorted.
+        .annotate(is_handled=report_handled())
+        .order_by("is_handled", "-created_at", "-pk")[offset : offset + WORKLIST_PAGE_SIZE + 1]
+    )
+    return WorklistPage(
+        reports=rows[:WORKLIST_PAGE_SIZE], page=page, has_next=len(rows) > WORKLIST_PAGE_SIZE
     )
 
 

@@ -34,7 +34,14 @@ from coordination.referral.forms import (
 )
 from coordination.referral.menu import mark_unit_menu
 from lkt.core.forms import unique_violation_as_validation_error
-from lkt.core.http import HtmxHttpRequest, form_answer, form_data, go_to, saved_in_panel
+from lkt.core.http import (
+    HtmxHttpRequest,
+    form_answer,
+    form_data,
+    go_to,
+    parameter_int,
+    saved_in_panel,
+)
 
 REPORT = "coordination/need_report_detail.html"
 COORDINATOR = "coordination/team_coordinator.html"
@@ -74,8 +81,10 @@ def need_report_worklist(request: HtmxHttpRequest) -> HttpResponse:
     if not is_unit_staff(user):
         raise PermissionDenied
     mark_unit_menu(request, user)
-    reports = selectors.need_report_worklist(user)
-    return render(request, "coordination/need_report_worklist.html", {"reports": reports})
+    page = selectors.need_report_worklist(user, max(1, parameter_int(request.GET.get("side")) or 1))
+    return render(
+        request, "coordination/need_report_worklist.html", {"reports": page.reports, "page": page}
+    )
 
 
 def _report_page(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from actors import services as actor_services
 from actors.models import Organisation, Role, User
 from actors.validators import synthetic_national_id
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
+from coordination.models.referral import report_handled
 from coordination.referral import services
 from tests.conftest import Cast, Client, client_for
 from tests.coordination.referral.test_services import monas_team, register
@@ -134,6 +136,64 @@ def test_the_unit_sees_the_report_in_its_worklist_and_handles_it(cast: Cast, uni
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == NeedReport.Status.ASSESSING
+
+
+def reports_to_kommune(cast: Cast, count: int, *, open_every: int) -> list[NeedReport]:
+    """``count`` reports to the cast's kommune an hour apart, newest first by number; one in
+    ``open_every`` still open, the others declined."""
+    now = timezone.now()
+    reports = NeedReport.objects.bulk_create(
+        NeedReport(
+            kommune=cast.kommune,
+            patient_name=f"Melding {n:03}",
+            need="Behov",
+            reported_by=cast.relative,
+            relation=NeedReport.Relation.RELATIVE,
+            patient_knows=True,
+            patient_agrees=True,
+            status=NeedReport.Status.RECEIVED if n % open_every == 0 else "declined",
+            decline_reason="" if n % open_every == 0 else "Ikke behov",
+        )
+        for n in range(count)
+    )
+    for n, report in enumerate(reports):
+        NeedReport.objects.filter(pk=report.pk).update(created_at=now - dt.timedelta(hours=n))
+        report.created_at = now - dt.timedelta(hours=n)
+    return reports
+
+
+def _shown(body: str) -> list[str]:
+    return re.findall(r"Melding \d{3}", body)
+
+
+def test_the_worklist_shows_fifty_reports_a_page_open_ones_first(cast: Cast, unit_staff: User):
+    reports = reports_to_kommune(cast, 60, open_every=7)
+    expected = [
+        r.patient_name
+        for r in sorted(reports, key=lambda r: (not r.is_open, -r.created_at.timestamp()))
+    ]
+    client = client_for(unit_staff)
+    url = reverse("coordination:need-report-worklist")
+    first = client.get(url).content.decode()
+    second = client.get(url, {"side": 2}).content.decode()
+    assert _shown(first) == expected[:50]
+    assert _shown(second) == expected[50:]
+    assert 'href="?side=2"' in first and "?side=0" not in first
+    assert 'href="?side=1"' in second and "?side=3" not in second
+    # Past the last page: nothing, and the way back; a page that is no number is the first.
+    past = client.get(url, {"side": 3}).content.decode()
+    assert _shown(past) == [] and "Ingen flere meldinger." in past and 'href="?side=2"' in past
+    assert _shown(client.get(url, {"side": "to"}).content.decode()) == expected[:50]
+
+
+def test_the_worklists_open_reports_are_those_the_model_calls_open(cast: Cast):
+    report = per_report(cast)
+    for status in NeedReport.Status:
+        NeedReport.objects.filter(pk=report.pk).update(
+            status=status, team=cast.team, decline_reason="Ikke behov"
+        )
+        handled = NeedReport.objects.annotate(h=report_handled()).get(pk=report.pk).h
+        assert handled is not NeedReport(status=status).is_open
 
 
 def test_the_unit_establishes_the_team_from_the_report(cast: Cast, unit_staff: User):

@@ -11,19 +11,21 @@ from django.utils import timezone
 
 from coordination.models import Meeting, NightContact
 from tests.conftest import Cast, client_for
-from tests.coordination.reports.test_indicators import make_teams
+from tests.coordination.reports.test_indicators import make_teams, plan_in_force
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 # 1 session, 2 user, 3 the chosen organisation (the form's choice), 4 the organisation tree,
-# then the facts (coordination.reports.indicator_data.load_facts): 5 core members with their teams,
-# 6 mandatory roles, 7 mandates, 8 plan versions in force, 9 plan periods, 10 årshjul done,
-# 11 årshjul missed, 12 årshjul passed since the last sweep, 13 held meetings, 14 need reports to
-# the first meeting, 15 coordinators' memberships, 16 night contacts, 17 survey answers,
-# 18 good-day ratings; then the two forms' organisation choices, each read twice by the select
-# widget: 19–22.
-PAGE_QUERIES = 22
+# then the facts (coordination.reports.indicator_data.load_facts): 5 core members, 6 their teams in the
+# period (by key: asked in one query with the members, PostgreSQL scanned every team in the
+# country; with each team's plan id), 7 mandatory roles, 8 mandates, 9 plan versions in force
+# (by their plans' ids; not asked when no team has a plan), 10 plan periods, 11 årshjul
+# done, 12 årshjul missed, 13 årshjul passed since the last sweep, 14 held meetings, 15 need
+# reports to the first meeting, 16 coordinators' memberships, 17 night contacts, 18 survey
+# answers, 19 good-day ratings; then the two forms' organisation choices, each read twice by the
+# select widget: 20–23.
+PAGE_QUERIES = 23
 
 
 @pytest.mark.parametrize("count", [6, 30])
@@ -33,6 +35,7 @@ def test_indicator_page_query_count_does_not_grow_with_teams(
     author = StaffFactory.create(organisation=cast.kommune)
     now = timezone.now()
     for n, team in enumerate(make_teams(cast.kommune, count, established=dt.date(2024, 1, 1))):
+        plan_in_force(team, author, dt.date(2024, 2, 1), leaders=n % 2 == 0)
         Meeting.objects.create(
             team=team,
             kind=Meeting.Kind.STARTUP,
