@@ -15,7 +15,15 @@ from dataclasses import dataclass, field
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test import override_settings
-from playwright.sync_api import Browser, ConsoleMessage, Error, Page, Response, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    Response,
+    sync_playwright,
+)
 from pytest_django.live_server_helper import LiveServer
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -172,3 +180,16 @@ def assert_accessible(page: Page) -> None:
         )
     if blocking:
         pytest.fail(f"axe found problems on {page.url}:\n" + "\n".join(lines))
+
+
+def check(locator: Locator, attempts: int = 3) -> None:
+    """Tick a radio or checkbox. Under load a click can land beside it when the page moves under
+    the pointer (a section above it reloading): Playwright then says the state did not change,
+    and a person would simply click again."""
+    for attempt in range(attempts):
+        try:
+            locator.check(timeout=5000)
+            return
+        except Error:
+            if attempt == attempts - 1:
+                raise

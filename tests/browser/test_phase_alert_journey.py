@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from careplans.models import Phase
 from coordination.models import Notification, Observation
-from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.conftest import PageLog, assert_accessible, check
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.careplans.phase_helpers import NIGHT
 from tests.coordination.alert_helpers import crisis_plan
@@ -41,7 +41,7 @@ def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_ackn
     expect(section.get_by_text("Ingen åpne observasjoner.")).to_be_visible()
     section.get_by_text("Meld at noe har endret seg").click()
     section.get_by_label("Hva har endret seg?").fill(WORRY)
-    section.get_by_label("Rød", exact=True).check()
+    check(section.get_by_label("Rød", exact=True))
     assert_accessible(page)
     section.get_by_role("button", name="Send til koordinatoren").click()
     # The section reloads itself with the open proposal; the message shows on the page.
