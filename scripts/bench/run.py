@@ -24,8 +24,11 @@ BENCHES = {
     "leaders": "leaders",  # status PDF (< 1 s) and leader report (< 5 s) over 20 000 patients
     # every page at 10 000 and 500 000 patients (≤ 1.3×, the same queries); by name only
     "national": "national",
+    # the team page against a bare view under wrk, gunicorn and 10 connections; by name only
+    "teampage": "teampage",
 }
-DEFAULT = [name for name in BENCHES if name != "national"]
+BY_NAME_ONLY = ("national", "teampage")
+DEFAULT = [name for name in BENCHES if name not in BY_NAME_ONLY]
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,9 @@
+"""Settings for the team page benchmark's gunicorn: LKT's own, with the bare view's URL added
+and the static files collected into the benchmark's folder (teampage.py sets both)."""
+
+import os
+
+from lkt.settings import *  # noqa: F403
+
+ROOT_URLCONF = "teampage_urls"
+STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
