@@ -35,6 +35,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import import_module
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -347,17 +348,7 @@ def _link_relative(identity: Identity) -> tuple[User, str]:
         linked = Linked.RELATIVE_LINKED
     else:
         named = links[0]
-        first, last = _names(identity, named.name)
-        user = User(
-            username=_new_username(User.Kind.RELATIVE),
-            kind=User.Kind.RELATIVE,
-            first_name=first,
-            last_name=last,
-            phone=named.phone,
-            national_id=identity.national_id,
-        )
-        user.set_unusable_password()
-        user.save()
+        user = _new_user(User.Kind.RELATIVE, identity, named.name, phone=named.phone)
         linked = Linked.RELATIVE_CREATED
     _attach([link for link in links if link.relative is None], user)
     return user, linked
@@ -387,20 +378,27 @@ def _new_username(kind: str) -> str:
     return f"{kind}-{uuid.uuid4().hex[:12]}"
 
 
+def _new_user(kind: str, identity: Identity, name: str, **fields: Any) -> User:
+    """The account made at a first login, named as the provider says (or as we had the person)."""
+    first, last = _names(identity, name)
+    user = User(
+        username=_new_username(kind),
+        kind=kind,
+        first_name=first,
+        last_name=last,
+        national_id=identity.national_id,
+        **fields,
+    )
+    # ID-porten or HelseID is the only way in: no password to guess.
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
 def _link_patient(patient: Patient, identity: Identity) -> tuple[User, str]:
     user = patient.user
     if user is None:
-        first, last = _names(identity, patient.name)
-        user = User(
-            username=_new_username(User.Kind.PATIENT),
-            kind=User.Kind.PATIENT,
-            first_name=first,
-            last_name=last,
-            national_id=identity.national_id,
-        )
-        # ID-porten is the only way in: no password to guess.
-        user.set_unusable_password()
-        user.save()
+        user = _new_user(User.Kind.PATIENT, identity, patient.name)
         patient.user = user
         patient.save(update_fields=["user"])
         linked = Linked.PATIENT_CREATED
@@ -473,21 +471,14 @@ def _open_invitations(identity: Identity) -> list[StaffInvitation]:
 
 
 def _staff_from_invitation(invitation: StaffInvitation, identity: Identity) -> User:
-    first, last = _names(identity, invitation.name)
-    user = User(
-        username=_new_username(User.Kind.STAFF),
-        kind=User.Kind.STAFF,
-        first_name=first,
-        last_name=last,
-        national_id=identity.national_id,
+    return _new_user(
+        User.Kind.STAFF,
+        identity,
+        invitation.name,
         hpr_number=identity.hpr_number,
         organisation=invitation.organisation,
         profession=invitation.profession,
     )
-    # HelseID is the only way in: no password to guess.
-    user.set_unusable_password()
-    user.save()
-    return user
 
 
 def _accept(invitations: list[StaffInvitation], user: User) -> None:
