@@ -231,6 +231,29 @@ def organization_search(user: AnyUser, search: Search) -> Found:
     return Found(total, [actors_fhir.organization_resource(o) for o in rows])
 
 
+def _search_by_patient(
+    user: AnyUser,
+    search: Search,
+    rows: QuerySet[Any],
+    *,
+    action: Action,
+    patient: str,
+    updated: str,
+    resource: Callable[[Any], Resource],
+) -> Found:
+    """A search over rows of patients the reader may see for ``action`` (``patient``: the path
+    to the patient), by ``patient`` and ``_lastUpdated`` (``updated``); one bulk audit row per
+    patient shown."""
+    rows = rows.filter(
+        Q(**{f"{patient}__in": patients_for(user, action)}),
+        _patient_filter(search, f"{patient}_id"),
+        _updated_filter(search, updated),
+    )
+    total, found = _page(rows, search)
+    _audit_list(user, ((row.patient_id, row) for row in found))
+    return Found(total, [resource(row) for row in found])
+
+
 # ---------------------------------------------------------------------------------------------
 # CareTeam
 
@@ -358,14 +381,15 @@ def care_plan_read(user: AnyUser, pk: int) -> Resource:
 
 
 def care_plan_search(user: AnyUser, search: Search) -> Found:
-    rows = _care_plans().filter(
-        Q(plan__team__patient__in=patients_for(user, Action.VIEW_PLAN)),
-        _patient_filter(search, "plan__team__patient_id"),
-        _updated_filter(search, "last_updated"),
+    return _search_by_patient(
+        user,
+        search,
+        _care_plans(),
+        action=Action.VIEW_PLAN,
+        patient="plan__team__patient",
+        updated="last_updated",
+        resource=_care_plan,
     )
-    total, versions = _page(rows, search)
-    _audit_list(user, ((v.patient_id, v) for v in versions))
-    return Found(total, [_care_plan(v) for v in versions])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -389,14 +413,15 @@ def goal_read(user: AnyUser, pk: int) -> Resource:
 
 
 def goal_search(user: AnyUser, search: Search) -> Found:
-    rows = _goals().filter(
-        Q(patient__in=patients_for(user, Action.VIEW_GOALS)),
-        _patient_filter(search, "patient_id"),
-        _updated_filter(search, "updated_at"),
+    return _search_by_patient(
+        user,
+        search,
+        _goals(),
+        action=Action.VIEW_GOALS,
+        patient="patient",
+        updated="updated_at",
+        resource=_goal,
     )
-    total, goals = _page(rows, search)
-    _audit_list(user, ((g.patient_id, g) for g in goals))
-    return Found(total, [_goal(g) for g in goals])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,14 +439,15 @@ def consent_read(user: AnyUser, pk: int) -> Resource:
 
 
 def consent_search(user: AnyUser, search: Search) -> Found:
-    rows = _consents().filter(
-        Q(patient__in=patients_for(user, Action.VIEW_CONSENT)),
-        _patient_filter(search, "patient_id"),
-        _updated_filter(search, "last_updated"),
+    return _search_by_patient(
+        user,
+        search,
+        _consents(),
+        action=Action.VIEW_CONSENT,
+        patient="patient",
+        updated="last_updated",
+        resource=actors_fhir.consent_resource,
     )
-    total, consents = _page(rows, search)
-    _audit_list(user, ((c.patient_id, c) for c in consents))
-    return Found(total, [actors_fhir.consent_resource(c) for c in consents])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -445,14 +471,15 @@ def task_read(user: AnyUser, pk: int) -> Resource:
 
 
 def task_search(user: AnyUser, search: Search) -> Found:
-    rows = _tasks().filter(
-        Q(team__patient__in=patients_for(user, Action.VIEW_CLINICAL)),
-        _patient_filter(search, "team__patient_id"),
-        _updated_filter(search, "updated_at"),
+    return _search_by_patient(
+        user,
+        search,
+        _tasks(),
+        action=Action.VIEW_CLINICAL,
+        patient="team__patient",
+        updated="updated_at",
+        resource=_task,
     )
-    total, tasks = _page(rows, search)
-    _audit_list(user, ((t.patient_id, t) for t in tasks))
-    return Found(total, [_task(t) for t in tasks])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,17 +514,19 @@ def appointment_read(user: AnyUser, pk: int) -> Resource:
 
 
 def appointment_search(user: AnyUser, search: Search) -> Found:
-    rows = _meetings().filter(
-        Q(team__patient__in=patients_for(user, Action.VIEW_CLINICAL)),
-        _patient_filter(search, "team__patient_id"),
-        _updated_filter(search, "updated_at"),
-    )
+    rows = _meetings()
     actor = as_user(user)
     if actor is not None and actor.kind == User.Kind.PATIENT:
         rows = rows.filter(patient_invited=True)
-    total, meetings = _page(rows, search)
-    _audit_list(user, ((m.patient_id, m) for m in meetings))
-    return Found(total, [_appointment(m) for m in meetings])
+    return _search_by_patient(
+        user,
+        search,
+        rows,
+        action=Action.VIEW_CLINICAL,
+        patient="team__patient",
+        updated="updated_at",
+        resource=_appointment,
+    )
 
 
 Reader = Callable[["AnyUser", int], "Resource"]
