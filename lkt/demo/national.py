@@ -339,7 +339,9 @@ def _detach(cursor: Any, tables: tuple[str, ...]) -> list[str]:
         cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
-    restore = [definition for _name, definition in indexes]
+    # A partitioned table's index comes back as CREATE INDEX … ON ONLY: made again that way
+    # it would stay INVALID with no index on any partition (every month read whole).
+    restore = [definition.replace(" ON ONLY ", " ON ", 1) for _name, definition in indexes]
     restore += [
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
         for table, name, kind, definition in sorted(constraints, key=lambda c: c[2] == "f")
@@ -352,7 +354,9 @@ def schema_snapshot(cursor: Any, tables: tuple[str, ...] = TABLES) -> set[tuple[
     the load leaves them exactly as the migrations made them)."""
     cursor.execute(
         """
-        SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+        SELECT indexrelid::regclass::text,
+               pg_get_indexdef(indexrelid) || CASE WHEN indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_index
         WHERE indrelid = ANY(%s::regclass[])
         UNION ALL
         SELECT conrelid::regclass::text || '.' || conname, pg_get_constraintdef(oid)
