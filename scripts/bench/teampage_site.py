@@ -2,8 +2,9 @@
 and the static files collected into the benchmark's folder (teampage.py sets both)."""
 
 import os
+from pathlib import Path
 
 from lkt.settings import *  # noqa: F403
 
 ROOT_URLCONF = "teampage_urls"
-STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+STATIC_ROOT = Path(os.environ["BENCH_STATIC_ROOT"])
