@@ -41,7 +41,7 @@ help:
 	@echo "make services   check that PostgreSQL and Redis answer"
 	@echo "make chromium   install Debian's chromium for the browser tests"
 	@echo "make oidc-provider  install the test OpenID Provider (npm ci in tests/oidc_provider/)"
-	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders|national|teampage (the last two by name only), BENCH_ARGS=…, BENCH_DATABASE_URL=…lkt_bench"
+	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders|teampage|national|teampage-wrk (the last two by name only), BENCH_ARGS=…, BENCH_DATABASE_URL=…lkt_bench"
 
 venv install: $(STAMP)
 

@@ -25,9 +25,9 @@ BENCHES = {
     # every page at 10 000 and 500 000 patients (≤ 1.3×, the same queries); by name only
     "national": "national",
     # the team page against a bare view under wrk, gunicorn and 10 connections; by name only
-    "teampage": "teampage",
+    "teampage-wrk": "teampage_wrk",
 }
-BY_NAME_ONLY = ("national", "teampage")
+BY_NAME_ONLY = ("national", "teampage-wrk")
 DEFAULT = [name for name in BENCHES if name not in BY_NAME_ONLY]
 
 

@@ -1,6 +1,6 @@
 """Benchmark: the team page against a bare view, served by gunicorn and loaded by wrk (issue 17).
 
-    make bench BENCH=teampage [BENCH_ARGS="--duration 20 --connections 10"]
+    make bench BENCH=teampage-wrk [BENCH_ARGS="--duration 20 --connections 10"]
 
 The demo data (``seed_demo``) in a database of its own (``…_teampage``); production-like
 settings (DEBUG off, collected static files, persistent connections as configured) with the
