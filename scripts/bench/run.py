@@ -21,7 +21,9 @@ sys.path[:0] = [str(HERE), str(HERE.parent.parent)]
 BENCHES = {
     "sweep": "sweep",  # the daily reminder sweep at 100 and 100 000 teams
     "crisis": "crisis",  # the crisis card against the login page (target < 2×)
-    "leaders": "leaders",  # status PDF (< 1 s) and leader report (< 5 s) over 20 000 patients
+    "leaders": "leaders",
+    # the team page's first response and its lazy sections against a bare view (issue 17)
+    "teampage": "teampage",  # status PDF (< 1 s) and leader report (< 5 s) over 20 000 patients
     # every page at 10 000 and 500 000 patients (≤ 1.3×, the same queries); by name only
     "national": "national",
 }
