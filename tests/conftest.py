@@ -31,6 +31,7 @@ from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.test import Client as DjangoClient
 from django.test import RequestFactory
+from django.urls import reverse
 from django.utils import translation
 
 from actors.models import Consent, Level, Organisation, Role, Team, User
@@ -272,6 +273,15 @@ def client_for(user: User | None) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+def team_section_html(client: Client, team_pk: int, key: str) -> str:
+    """A section of the team page as its htmx partial: where a lazy section's content is
+    rendered (issue 17; the first response holds only its placeholder)."""
+    url = reverse(f"workspace:team-{key}", args=[team_pk])
+    response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    return response.content.decode()
 
 
 @pytest.fixture

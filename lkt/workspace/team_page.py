@@ -46,6 +46,10 @@ class Section:
     build: Callable[[TeamPage], dict[str, Any]] | None
     # Other sections whose changes this one shows too, so it reloads with them.
     follows: tuple[str, ...] = ()
+    # Rendered in the page's first response (issue 17). The others come as a placeholder that
+    # loads the section from its own URL when it scrolls into view, so the first response
+    # stays near a bare view; keep this to the few a coordinator acts on first.
+    eager: bool = False
 
     def data(self, page: TeamPage) -> dict[str, Any]:
         return self.build(page) if self.build else {}
@@ -85,6 +89,8 @@ def _registry() -> list[Section]:
             Action.VIEW_PLAN,
             plan_for_team,
             follows=("medlemmer",),
+            # Eager: the plan's status and approvals are what the team works from.
+            eager=True,
         ),
         # Element D: the team's current phase with its history, and the phase plan (crisis plan).
         Section(
@@ -93,6 +99,8 @@ def _registry() -> list[Section]:
             "careplans/phase_team.html#phase-section",
             Action.VIEW_PLAN,
             phase_section,
+            # Eager: the current phase decides what everyone should do now.
+            eager=True,
         ),
         # Element B: the map of every actor around the patient (actors.network.aktorkart).
         Section(
@@ -109,6 +117,8 @@ def _registry() -> list[Section]:
             "actors/team_members.html#members",
             Action.VIEW_TEAM,
             None,
+            # Eager: who is on the team, the first question on opening it.
+            eager=True,
         ),
         # Element B: communication lines, perspectives and scenarios (actors.network.views).
         Section(
@@ -153,6 +163,8 @@ def _registry() -> list[Section]:
             Action.VIEW_TEAM,
             coordinator_section,
             follows=("medlemmer",),
+            # Eager: who coordinates and with what mandate, the coordinator's own first check.
+            eager=True,
         ),
         # --- element E: meetings and tasks ---
         # Element E: the team's meetings and the patient's wishes for them; the tasks (tiltak)
@@ -243,9 +255,11 @@ SECTIONS: list[Section] = _registry()
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 
-def visible_sections(page: TeamPage) -> list[tuple[Section, dict[str, Any]]]:
+def visible_sections(page: TeamPage) -> list[tuple[Section, dict[str, Any] | None]]:
+    """The sections the viewer may see, with their data for the eager ones; ``None`` for the
+    others, which the page shows as a placeholder loading from the section's URL."""
     return [
-        (section, section.data(page))
+        (section, section.data(page) if section.eager else None)
         for section in SECTIONS
         if allows(page.standing, section.action)
     ]

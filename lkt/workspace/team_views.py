@@ -7,13 +7,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.vary import vary_on_headers
 
 from actors import selectors
 from actors.access import allows, require_staff
 from actors.network.selectors import continuity_warnings_for_teams
-from actors.selectors import team_section_url
 from coordination.tiltak.selectors import overdue_counts
 from lkt.core.http import HtmxHttpRequest
 from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
@@ -51,10 +50,9 @@ def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
-    """One section of the team page as an htmx partial; without htmx, the page at its anchor."""
+    """One section of the team page as an htmx partial; without htmx, the section on a page of
+    its own (the link of a section the team page shows as a placeholder, issue 17)."""
     section = SECTIONS_BY_KEY[key]
-    if not request.htmx:
-        return redirect(team_section_url(pk, key))
     page = selectors.team_get(request.user, pk)
     if not allows(page.standing, section.action):
         raise PermissionDenied
@@ -63,4 +61,6 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
         # A message belongs to the section whose change it reports: not taking it here leaves
         # it for that section's own reload, whichever request arrives first.
         context["messages"] = ()
+    if not request.htmx:
+        return render(request, "actors/team_section_page.html", context)
     return render(request, section.template, context)

@@ -22,6 +22,8 @@ BENCHES = {
     "sweep": "sweep",  # the daily reminder sweep at 100 and 100 000 teams
     "crisis": "crisis",  # the crisis card against the login page (target < 2×)
     "leaders": "leaders",  # status PDF (< 1 s) and leader report (< 5 s) over 20 000 patients
+    # the team page's first response and its lazy sections against a bare view (issue 17)
+    "teampage": "teampage",
     # every page at 10 000 and 500 000 patients (≤ 1.3×, the same queries); by name only
     "national": "national",
     # the team page against a bare view under wrk, gunicorn and 10 connections; by name only

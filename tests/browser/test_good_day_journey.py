@@ -12,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from careplans.models import GoodDayVersion
 from tests.browser.conftest import assert_accessible
+from tests.browser.lazy import reveal
 from tests.careplans.helpers import karis_first_version
 from tests.factories import PASSWORD
 
@@ -58,7 +59,7 @@ def test_kari_writes_on_her_phone_and_the_coordinator_sees_what_changed(
     log_in(page, "kari")
     expect(page).to_have_url(re.compile(r"/min-side/$"))
     goto(page, f"/aktorfellesskap/{cast.team.pk}/")
-    section = page.locator("#min-gode-dag")
+    section = reveal(page.locator("#min-gode-dag"))
     expect(section.get_by_role("heading", level=2)).to_have_text("Min gode dag")
     section.get_by_role("link", name="Åpne og skriv i Min gode dag").click()
 
@@ -108,7 +109,7 @@ def test_kari_writes_on_her_phone_and_the_coordinator_sees_what_changed(
     page.set_viewport_size({"width": 1280, "height": 800})
     log_in(page, "cecilie")
     goto(page, f"/aktorfellesskap/{cast.team.pk}/")
-    section = page.locator("#min-gode-dag")
+    section = reveal(page.locator("#min-gode-dag"))
     expect(section).to_contain_text("Ta bussen to ganger i uka")
     section.get_by_role("link", name="Se tidligere versjoner og hva som er endret").click()
 

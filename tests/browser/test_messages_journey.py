@@ -15,6 +15,7 @@ from pytest_django.live_server_helper import LiveServer
 from actors.models import RelativeLink
 from coordination.models import Document, Message, Thread
 from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import log_in
 from tests.browser.test_portal_journey import PHONE, assert_fits_the_phone
 from tests.coordination.tiltak.test_services import goal_for
@@ -62,7 +63,7 @@ def test_a_member_writes_with_a_pdf_kari_answers_on_her_phone_and_it_becomes_a_t
     # Tor starts a thread with Kari in it, with the discharge summary attached.
     log_in(page, "tor", PASSWORD)
     page.goto(team_url)
-    section = page.locator("section#meldinger")
+    section = reveal(page.locator("section#meldinger"))
     expect(section.get_by_role("heading", name="Meldinger")).to_be_visible()
     assert_accessible(page)
     section.get_by_role("link", name="Ny samtale").click()
@@ -110,7 +111,9 @@ def test_a_member_writes_with_a_pdf_kari_answers_on_her_phone_and_it_becomes_a_t
     # Cecilie opens the thread from the team page and makes Kari's answer a task.
     with logged_in(browser, live_server, page_log, "cecilie") as cecilie:
         cecilie.goto(team_url)
-        cecilie.locator("section#meldinger").get_by_role("link", name="Epikrise fra DPS").click()
+        reveal(cecilie.locator("section#meldinger")).get_by_role(
+            "link", name="Epikrise fra DPS"
+        ).click()
         expect(cecilie.get_by_text("Den siste meldingen er lest av")).to_be_visible()
         assert_accessible(cecilie)
         cecilie.locator(f"#melding-{answer.pk}").get_by_role("link", name="Gjør til tiltak").click()

@@ -30,6 +30,7 @@ from actors.models import Consent, Organisation
 from coordination.models import NightContact, Notification
 from coordination.tasks import night_digest_task
 from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.browser.test_night_journey import RED_ACTIONS, _crisis_plan
 from tests.conftest import Cast
@@ -160,7 +161,7 @@ def test_a_contact_registered_from_the_crisis_card_reaches_the_morning_digest(
         expect(late).not_to_contain_text(kari.name)
         assert_accessible(page)
         late.get_by_role("link", name=re.compile(r"^Gå til saken")).click()
-        expect(page.locator("#natt")).to_contain_text("AMK")
+        expect(reveal(page.locator("#natt"))).to_contain_text("AMK")
         assert_accessible(page)
 
     next_morning = at(7, 30, night_day + dt.timedelta(days=1))

@@ -30,6 +30,7 @@ from coordination.models import NightContact, Notification
 from coordination.night.digest import night_digest_send
 from lkt.models import AccessLog
 from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.careplans.phase_helpers import NIGHT, version_for
 from tests.conftest import Cast
@@ -162,7 +163,7 @@ def test_legevakt_breaks_glass_at_night_and_the_coordinator_reads_it_in_the_morn
         assert_accessible(page)
 
         digest.get_by_role("link", name=re.compile(r"^Gå til saken")).click()
-        expect(page.locator("#natt")).to_contain_text("Legevakt")
+        expect(reveal(page.locator("#natt"))).to_contain_text("Legevakt")
         assert_accessible(page)
 
     assert Notification.objects.filter(kind=Notification.Kind.NIGHT_DIGEST).count() == 1

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from careplans.models import Phase
 from coordination.models import Notification, Observation
 from tests.browser.conftest import PageLog, assert_accessible, check
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.careplans.phase_helpers import NIGHT
 from tests.coordination.alert_helpers import crisis_plan
@@ -37,7 +38,7 @@ def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_ackn
 
     _as(page, "tor")
     goto(page, team_url)
-    section = page.locator("#observasjoner")
+    section = reveal(page.locator("#observasjoner"))
     expect(section.get_by_text("Ingen åpne observasjoner.")).to_be_visible()
     section.get_by_text("Meld at noe har endret seg").click()
     section.get_by_label("Hva har endret seg?").fill(WORRY)
@@ -53,6 +54,7 @@ def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_ackn
 
     _as(page, "cecilie")
     goto(page, team_url)
+    reveal(section)
     proposal = section.locator(".lkt-observation", has_text=WORRY)
     expect(proposal).to_contain_text("meldt av Tor")
     assert_accessible(page)

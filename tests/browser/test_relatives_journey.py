@@ -16,6 +16,7 @@ from actors.validators import synthetic_national_id
 from careplans.models import CarePlan, CarePlanVersion
 from careplans.plan.services import plan_approve
 from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.careplans.helpers import ready_draft
 from tests.factories import PASSWORD
@@ -65,7 +66,7 @@ def test_kari_adds_her_sister_with_goals_only_and_the_coordinator_sees_it(
 
     _as(page, "cecilie")
     goto(page, f"/aktorfellesskap/{cast.team.pk}/#parorende")
-    section = page.locator("#parorende")
+    section = reveal(page.locator("#parorende"))
     row = section.get_by_role("row").filter(has_text="Siri Nordvik")
     expect(row).to_contain_text("Kan se Min gode dag og mål")
     expect(row).not_to_contain_text("Kan se planen")

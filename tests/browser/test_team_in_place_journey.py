@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from actors.models import Role
 from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.factories import PASSWORD, StaffFactory
 
@@ -42,7 +43,7 @@ def test_coordinator_adds_a_fastlege_in_place(
     expect(members.locator(".ds-alert[data-color=warning] li", has_text="Fastlege")).to_have_count(
         0
     )
-    expect(page.locator("#aktorkart")).to_contain_text("Frida Legevik")
+    expect(reveal(page.locator("#aktorkart"))).to_contain_text("Frida Legevik")
     assert page.url.endswith(f"/aktorfellesskap/{cast.team.pk}/")  # no reload, no navigation
     assert_accessible(page)
     page_log.assert_clean()

@@ -30,7 +30,7 @@ from actors.network.aktorkart import (
     layout_actor_map,
     text_box_size,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, team_section_html
 from tests.factories import (
     ConsentFactory,
     MemberFactory,
@@ -328,6 +328,7 @@ def test_the_map_is_on_the_full_team_page(cast, kari_map):
     assert response.status_code == 200
     assert 'id="aktorkart"' in body and 'id="aktorkart-heading"' in body
     assert 'href="#aktorkart"' in body  # in the section menu
+    body = team_section_html(client_for(cast.relative), kari_map.pk, "aktorkart")  # lazy
     assert ">Nabo Nora</text>" in body and "lkt-map__legend" in body
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actors.models import RelativeLink, Representation, User
 from actors.validators import synthetic_national_id
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, client_for, team_section_html
 from tests.factories import RelativeLinkFactory, RepresentationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_the_coordinator_adds_a_relative_for_the_patient_and_sees_her_access(cas
     link = RelativeLink.objects.get(national_id=SIRI)
     assert link.added_on_behalf and link.created_by == cast.coordinator
 
-    html = body(client.get(reverse("workspace:team-detail", args=[cast.team.pk])))
+    html = team_section_html(client, cast.team.pk, "parorende")
     row = html[html.index(f'id="relative-row-{link.pk}"') :]
     row = row[: row.index("</tr>")]
     assert "Siri Nordvik" in row and "Kan se Min gode dag og mål" in row
@@ -147,7 +147,7 @@ def test_the_coordinator_records_a_guardian_with_the_scope_of_the_vergemal(cast:
     )
     assert response.status_code == 302
     representation = Representation.objects.get(relative_link=link)
-    html = body(client.get(reverse("workspace:team-detail", args=[cast.team.pk])))
+    html = team_section_html(client, cast.team.pk, "parorende")
     assert "Verge (vergemål): Økonomi og helse" in html
 
     end = reverse("actors:representation-end", args=[cast.team.pk, representation.pk])

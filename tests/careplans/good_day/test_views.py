@@ -14,7 +14,7 @@ from careplans.good_day.services import ChallengeInput, GoalInput
 from careplans.models import Challenge, Goal, GoodDayVersion
 from lkt.models import AccessLog
 from tests.careplans.helpers import karis_first_version, many_versions, save, soon
-from tests.conftest import client_for
+from tests.conftest import client_for, team_section_html
 
 pytestmark = pytest.mark.django_db
 
@@ -454,13 +454,15 @@ def team_url(cast) -> str:
 def test_the_team_page_says_kindly_that_nothing_is_written_yet(cast):
     body = client_for(cast.coordinator).get(team_url(cast)).content.decode()
     assert 'id="min-gode-dag-heading"' in body
+    body = team_section_html(client_for(cast.coordinator), cast.team.pk, "min-gode-dag")
     assert "Min gode dag er ikke skrevet ennå" in body
     assert page_url(cast) in body
 
 
 def test_the_team_page_summarises_the_newest_version(cast):
     karis_first_version(cast)
-    body = client_for(cast.member).get(team_url(cast)).content.decode()
+    assert 'id="min-gode-dag"' in client_for(cast.member).get(team_url(cast)).content.decode()
+    body = team_section_html(client_for(cast.member), cast.team.pk, "min-gode-dag")
     assert "Versjon 1, skrevet" in body
     assert "Sove seks timer" in body
     assert "Gjelder utfordringen: Jeg sover dårlig" in body

@@ -22,7 +22,7 @@ from coordination.evaluation.services import (
     proposed_meeting_day,
 )
 from coordination.models import Evaluation, EvaluationCorrection, GoalEvaluation, Meeting
-from tests.conftest import client_for
+from tests.conftest import client_for, team_section_html
 from tests.coordination.evaluation.test_services import make_goals, make_period, ready_to_send
 
 pytestmark = pytest.mark.django_db
@@ -304,7 +304,8 @@ def test_the_team_page_shows_the_stepper_with_the_current_step_in_words(cast):
             .get(reverse("workspace:team-detail", args=[cast.team.pk]))
             .content.decode()
         )
-    assert 'id="evaluering"' in body
+        assert 'id="evaluering"' in body
+        body = team_section_html(client_for(cast.coordinator), cast.team.pk, "evaluering")
     assert '<ol class="lkt-stepper"' in body
     assert 'aria-current="step"' in body
     current = body.split('aria-current="step"')[1].split("</li>")[0]

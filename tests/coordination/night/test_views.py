@@ -16,7 +16,7 @@ from django.utils import timezone
 from careplans.models import PhaseChange
 from coordination.models import ContactImport, NightContact, Observation, PhaseRule
 from lkt.models import AccessLog
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, client_for, team_section_html
 from tests.coordination.night.test_services import NOW
 from tests.factories import PatientFactory
 
@@ -218,10 +218,12 @@ def test_team_section_shows_contacts_phase_changes_and_counts(cast: Cast):
 
 
 def test_team_page_links_the_rules_for_the_coordinator_only(cast: Cast):
-    url = reverse("workspace:team-detail", args=[cast.team.pk])
     rules = reverse("coordination:phase-rules-edit", args=[cast.team.pk])
-    assert rules in client_for(cast.coordinator).get(url).content.decode()
-    assert rules not in client_for(cast.member).get(url).content.decode()
+    page = reverse("workspace:team-detail", args=[cast.team.pk])
+    for user, shown in [(cast.coordinator, True), (cast.member, False)]:
+        client = client_for(user)
+        html = client.get(page).content.decode() + team_section_html(client, cast.team.pk, "natt")
+        assert (rules in html) is shown
 
 
 def test_full_timeline_page_is_audited_as_a_view(cast: Cast):
@@ -289,6 +291,8 @@ def test_a_rule_proposal_shows_in_the_observations_section(cast: Cast):
         .get(reverse("workspace:team-detail", args=[cast.team.pk]))
         .content.decode()
     )
+    assert 'id="observasjoner"' in body
+    body = team_section_html(client_for(cast.coordinator), cast.team.pk, "observasjoner")
     assert observation.text in body
 
 

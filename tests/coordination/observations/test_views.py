@@ -11,7 +11,7 @@ from careplans.phase.selectors import current_phase
 from coordination.models import Notification, Observation
 from coordination.observations.services import Decision, observation_decide, observation_report
 from lkt.workspace.team_page import SECTIONS_BY_KEY
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, client_for, team_section_html
 from tests.coordination.alert_helpers import crisis_plan
 from tests.factories import StaffFactory
 
@@ -49,6 +49,7 @@ def test_the_team_page_shows_the_observations_section_with_open_observations(cas
     body = client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     html = body.content.decode()
     assert 'id="observasjoner"' in html
+    html = team_section_html(client_for(cast.member), cast.team.pk, "observasjoner")
     assert "Kari har ikke vært på jobb denne uka" in html
     assert "Foreslår rød fase" in html
     # Tor reports but does not decide: no answer buttons for him.

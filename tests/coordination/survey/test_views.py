@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from coordination.models import Dimension, Notification, SurveyAnswer, SurveyRound
 from coordination.survey.services import survey_answer, survey_round_close
-from tests.conftest import Cast, client_for
+from tests.conftest import Cast, client_for, team_section_html
 from tests.coordination.survey.test_selectors import past_round
 from tests.coordination.survey.test_services import in_days, open_round, scores
 
@@ -117,6 +117,7 @@ def test_the_team_page_shows_the_open_round_and_svar_naa_to_a_member(cast: Cast)
     html = client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     body = html.content.decode()
     assert 'id="koordinering"' in body
+    body = team_section_html(client_for(cast.member), cast.team.pk, "koordinering")
     assert "Runde 1 er åpen" in body
     assert "0 av 2 har svart." in body
     assert _answer_url(cast) in body

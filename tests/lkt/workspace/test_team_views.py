@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lkt.workspace.team_page import SECTIONS
 from tests.conftest import client_for
+
+# 1 session, 2 user, 3 team with patient, 4 members, 5 consents, 6 standing, 7 audit row; the
+# eager sections: "samarbeidsplan" 8 (version in force and newest), "fase" 9-11 (phase changes,
+# plan version, its entries), "koordinator" 12-13 (mandate with deputy, open appointments).
+FIRST_RESPONSE_QUERIES = 13
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +35,45 @@ def test_home_warns_about_a_member_leaving_without_a_plan(cast):
     body = client_for(cast.coordinator).get(reverse("workspace:team-list")).content.decode()
     assert "1 overgang uten plan" in body
     assert f'href="/aktorfellesskap/{cast.team.pk}/#scenarier"' in body
+
+
+def test_team_page_renders_only_the_eager_sections_and_links_the_others(cast):
+    """Issue 17: the first response carries the eager sections; every other one is a
+    placeholder with its heading, a link to its own URL and an htmx load when it comes into
+    view, the one place its content is rendered."""
+    client = client_for(cast.coordinator)
+    body = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    eager = [s for s in SECTIONS if s.eager]
+    assert {s.key for s in eager} == {"samarbeidsplan", "fase", "medlemmer", "koordinator"}
+    assert 'id="medlemmer"' in body and "Tor Testesen" in body
+    lazy = [s for s in SECTIONS if not s.eager]
+    for section in lazy:
+        url = reverse(f"workspace:team-{section.key}", args=[cast.team.pk])
+        assert f'href="{url}"' in body
+        assert (
+            f'hx-get="{url}" hx-trigger="intersect once, {section.key}-changed from:body"' in body
+        )
+    assert body.count("data-lazy-section") == len(lazy)
+    assert body.count("Henter …") == len(lazy)
+    # A lazy section's own content (the meetings' "Kommende møter") is not in the first response.
+    assert "Kommende møter" not in body
+
+
+def test_a_lazy_section_is_readable_on_its_own_page_without_javascript(cast):
+    url = reverse("workspace:team-moter", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "<html" in body and 'id="moter-heading"' in body and "Kommende møter" in body
+    assert reverse("workspace:team-detail", args=[cast.team.pk]) in body
+    partial = client.get(url, headers={"HX-Request": "true"}).content.decode()
+    assert "<html" not in partial and "Kommende møter" in partial
+
+
+def test_team_page_first_response_queries(cast, django_assert_num_queries):
+    """The eager sections' reads only (see tests/actors/test_query_counts.py for the list)."""
+    client = client_for(cast.coordinator)
+    client.get(reverse("workspace:team-list"))  # the session read, warmed up
+    with django_assert_num_queries(FIRST_RESPONSE_QUERIES):
+        client.get(reverse("workspace:team-detail", args=[cast.team.pk]))

@@ -1,0 +1,122 @@
+"""Benchmark: the team page's first response, each section partial and all of them, against a
+bare ``login_required`` view, in one run (issue 17).
+
+    make bench BENCH=teampage [BENCH_ARGS="--runs 100"]
+    DJANGO_SETTINGS_MODULE=lkt.settings .venv/bin/python scripts/bench/teampage.py [--runs 100]
+
+The demo (``seed_demo``, idempotent) gives Kari's team; its coordinator (cecilie) requests, in
+process through Django's test Client with a persistent connection: a bare view (login_required,
+a one-line response: the session and the user, nothing else), the team page, and every section
+the page loads lazily as an htmx partial. Medians per URL; ratios to the bare view are printed
+against the targets: first response ≤ 3×, each partial ≤ 2×, the page with all its lazy
+sections ≤ 10×. Exit status 0 whatever the verdict (``--strict``: 1 when a target fails).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import sys
+import time
+from typing import Any
+
+from common import ROOT, setup_django
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+sys.path.insert(0, str(ROOT))  # this checkout's LKT, before any other on the path
+
+RUNS = 60
+WARMUP = 5
+FIRST, PARTIAL, ALL = 3.0, 2.0, 10.0
+
+
+@login_required
+def bare(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+# ROOT_URLCONF for the run: LKT's URLs and the bare view beside them (set once Django is set up).
+urlpatterns: list[Any] = []
+
+
+def _median_ms(client: Any, url: str, runs: int, **headers: str) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url, secure=True, headers=headers)
+        times.append(time.perf_counter() - start)
+        if response.status_code != 200:
+            raise SystemExit(f"{url}: {response.status_code}")
+    return statistics.median(times) * 1000
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--strict", action="store_true")
+    args = parser.parse_args(argv)
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import override_settings, setup_test_environment
+    from django.urls import reverse
+
+    from actors.models import Team, User
+    from actors.selectors import team_get
+    from lkt.workspace.team_page import visible_sections
+
+    setup_test_environment()
+    urlpatterns[:] = [path("bench-bare/", bare), path("", include("lkt.urls"))]
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    coordinator = User.objects.get(username="cecilie")
+    team = Team.objects.get(patient__name="Kari Solstrand")
+    sections = visible_sections(team_get(coordinator, team.pk))
+    keys = [section.key for section, _ in sections]
+    lazy = {f"partial {section.key}" for section, data in sections if data is None}
+    connection.settings_dict["CONN_MAX_AGE"] = 600
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    client = Client()
+    client.force_login(coordinator)
+    htmx = {"HX-Request": "true"}
+    with override_settings(ROOT_URLCONF=__name__, STORAGES=storages | {"staticfiles": static}):
+        urls: list[tuple[str, str, dict[str, str]]] = [
+            ("bare view", "/bench-bare/", {}),
+            ("team page", reverse("workspace:team-detail", args=[team.pk]), {}),
+        ] + [
+            (f"partial {key}", reverse(f"workspace:team-{key}", args=[team.pk]), htmx)
+            for key in keys
+        ]
+        for _, url, headers in urls:
+            _median_ms(client, url, WARMUP, **headers)
+        medians: dict[str, list[float]] = {label: [] for label, _, _ in urls}
+        # Alternate in blocks so that drift hits every URL alike.
+        for _ in range(max(1, args.runs // 10)):
+            for label, url, headers in urls:
+                medians[label].append(_median_ms(client, url, 10, **headers))
+    ms = {label: statistics.median(values) for label, values in medians.items()}
+    base = ms["bare view"]
+    ok = True
+    print(f"Team page vs a bare view (median of {args.runs} requests each, in-process Client)")
+    for label, value in ms.items():
+        target = None if label == "bare view" else FIRST if label == "team page" else PARTIAL
+        verdict = "" if target is None else ("OK" if value / base <= target else "over target")
+        ok &= verdict != "over target"
+        limit = f"(≤ {target:g}×)" if target else ""
+        print(f"  {label:<28} {value:8.1f} ms  {value / base:6.1f}× {limit} {verdict}")
+    # What a reader who scrolls to the end costs: the first response and every lazy section.
+    total = ms["team page"] + sum(value for label, value in ms.items() if label in lazy)
+    ok &= total / base <= ALL
+    verdict = "OK" if total / base <= ALL else "over target"
+    print(
+        f"  {'page + all lazy sections':<28} {total:8.1f} ms  {total / base:6.1f}× (≤ 10×) {verdict}"
+    )
+    return 1 if args.strict and not ok else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
