@@ -5,8 +5,9 @@ bare ``login_required`` view, in one run (issue 17).
     DJANGO_SETTINGS_MODULE=lkt.settings .venv/bin/python scripts/bench/teampage.py [--runs 100]
 
 The demo (``seed_demo``, idempotent) gives Kari's team; its coordinator (cecilie) requests, in
-process through Django's test Client with a persistent connection: a bare view (login_required,
-a one-line response: the session and the user, nothing else), the team page, and every section
+process through Django's test Client with a persistent connection: the bare view of
+``teampage_urls`` (login_required, a one-line template: the session and the user, nothing
+else; the floor the wrk benchmark uses too), the team page, and every section
 the page loads lazily as an htmx partial. Medians per URL; ratios to the bare view are printed
 against the targets: first response ≤ 3×, each partial ≤ 2×, the page with all its lazy
 sections ≤ 10×. Exit status 0 whatever the verdict (``--strict``: 1 when a target fails).
@@ -22,24 +23,12 @@ import time
 from typing import Any
 
 from common import ROOT, setup_django
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
 
 sys.path.insert(0, str(ROOT))  # this checkout's LKT, before any other on the path
 
 RUNS = 60
 WARMUP = 5
 FIRST, PARTIAL, ALL = 3.0, 2.0, 10.0
-
-
-@login_required
-def bare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok")
-
-
-# ROOT_URLCONF for the run: LKT's URLs and the bare view beside them (set once Django is set up).
-urlpatterns: list[Any] = []
 
 
 def _median_ms(client: Any, url: str, runs: int, **headers: str) -> float:
@@ -70,7 +59,6 @@ def main(argv: list[str]) -> int:
     from lkt.workspace.team_page import visible_sections
 
     setup_test_environment()
-    urlpatterns[:] = [path("bench-bare/", bare), path("", include("lkt.urls"))]
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     coordinator = User.objects.get(username="cecilie")
     team = Team.objects.get(patient__name="Kari Solstrand")
@@ -83,9 +71,11 @@ def main(argv: list[str]) -> int:
     client = Client()
     client.force_login(coordinator)
     htmx = {"HX-Request": "true"}
-    with override_settings(ROOT_URLCONF=__name__, STORAGES=storages | {"staticfiles": static}):
+    with override_settings(
+        ROOT_URLCONF="teampage_urls", STORAGES=storages | {"staticfiles": static}
+    ):
         urls: list[tuple[str, str, dict[str, str]]] = [
-            ("bare view", "/bench-bare/", {}),
+            ("bare view", "/bench/bare/", {}),
             ("team page", reverse("workspace:team-detail", args=[team.pk]), {}),
         ] + [
             (f"partial {key}", reverse(f"workspace:team-{key}", args=[team.pk]), htmx)
