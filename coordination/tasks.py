@@ -16,13 +16,19 @@ from coordination.notifications.digest import digest_send
 from coordination.notifications.outbox import delivery_send_task
 from coordination.phase.alerts import escalate_due
 from coordination.reminders import reminders_sweep
+from coordination.reports.indicator_months import indicator_months_refresh_task
 from coordination.reports.report_jobs import (
     report_job_run_task,
     report_jobs_purge,
     report_jobs_sweep,
 )
 
-__all__ = ["delivery_send_task", "night_digest_late_task", "report_job_run_task"]
+__all__ = [
+    "delivery_send_task",
+    "indicator_months_refresh_task",
+    "night_digest_late_task",
+    "report_job_run_task",
+]
 
 
 @shared_task(ignore_result=True)

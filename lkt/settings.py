@@ -393,6 +393,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "coordination.tasks.report_jobs_sweep_task",
         "schedule": 120.0,
     },
+    # Nightly, after midnight so the new day's current month is read: the leaders' indicator
+    # sums per organisation and month (coordination.reports.indicator_months), so a kommune's
+    # report reads a few hundred rows; until it has run, a report computes them itself.
+    "indicator-months-refresh": {
+        "task": "coordination.tasks.indicator_months_refresh_task",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # Daily: the access log's partitions for this month and the next three (lkt.core.audit_partitions);
     # a missed day or two changes nothing, the default partition takes what no month holds.
     "accesslog-partitions": {

@@ -31,7 +31,7 @@ from coordination.models.referral import (
     NeedReport,
     NeedReportEvent,
 )
-from coordination.models.reports import ReportJob
+from coordination.models.reports import IndicatorMonth, ReportJob
 from coordination.models.survey import (
     Dimension,
     SurveyAnswer,
@@ -66,6 +66,7 @@ __all__ = [
     "Observation",
     "PhaseRule",
     "PlanPeriod",
+    "IndicatorMonth",
     "ReportJob",
     "StandingItem",
     "SurveyAnswer",

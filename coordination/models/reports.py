@@ -56,3 +56,28 @@ class ReportJob(models.Model):
         if self.status == self.Status.PENDING:
             return self.attempts > 0
         return self.status == self.Status.RUNNING and self.attempts > 1
+
+
+class IndicatorMonth(models.Model):
+    """What the teams present in one organisation (or below it) add up to in one month: the
+    sums behind the leaders' indicators (``coordination.reports.indicator_sums.Sums``), kept by
+    beat (``coordination.reports.indicator_months``) so a report reads a few hundred of these
+    rows instead of the facts of every team in a kommune. Aggregates only: no team, patient or
+    person is named here."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    # The sums as one object, read and written whole; their fields are the dataclass's.
+    sums = models.JSONField()
+    # The day the states were read on for the month then running ("today" of the refresh).
+    computed_on = models.DateField()
+
+    class Meta:
+        verbose_name = _("indikatormåned")
+        verbose_name_plural = _("indikatormåneder")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="indicator_month_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}"

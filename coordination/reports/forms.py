@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Organisation
 from coordination.reports.indicator_data import CASELOAD_LIMIT_MAX, CASELOAD_LIMIT_MIN
-from coordination.reports.indicators import MAX_MONTHS
+from coordination.reports.indicator_months import MAX_MONTHS
 from lkt.core.forms import DateField
 
 DEFAULT_MONTHS = 12

@@ -14,27 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from bisect import bisect_left
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from actors.models import MANDATORY_ROLES, Organisation
+from actors.models import Organisation
 from coordination.reports.indicator_data import (
-    Facts,
     Months,
-    Span,
-    TeamFacts,
     load_facts,
     months_between,
     organisation_tree,
-    span_on,
     subtree,
 )
+from coordination.reports.indicator_months import SumsByMonth, stored_sums
+from coordination.reports.indicator_sums import Sums, accumulate
 from lkt.core.csv_export import Figure
 
 # Statistics below five are small enough to point at one person (Helsedirektoratet's and
@@ -42,10 +39,6 @@ from lkt.core.csv_export import Figure
 SUPPRESS_BELOW = 5
 # The national target: 80 % of patients have a plan and an evaluation (NPR indicators).
 TARGET_PLAN_EVALUATED = 0.8
-# A plan period's evaluation may come this long after the period ended and still count.
-EVALUATION_GRACE_DAYS = 30
-# The longest period the report covers.
-MAX_MONTHS = 36
 
 
 class Unit(StrEnum):
@@ -69,40 +62,14 @@ GROUP_LABELS = {
 }
 
 
-@dataclass
-class _Acc:
-    """What one organisation's teams add up to in one month."""
-
-    teams: int = 0
-    patients: int = 0
-    roles: int = 0
-    mandate: int = 0
-    leaders: int = 0
-    evaluated: int = 0
-    over_caseload: int = 0
-    annual_teams: int = 0
-    annual_due: int = 0
-    annual_on_time: int = 0
-    meeting_teams: int = 0
-    held: int = 0
-    minutes: int = 0
-    days: list[int] = field(default_factory=list)
-    contacts: int = 0
-    admissions: int = 0
-    answers: int = 0
-    score: float = 0.0
-    rated: int = 0
-    rating_sum: float = 0.0
-
-
-Measure = Callable[[_Acc], tuple[float | None, int]]
+Measure = Callable[[Sums], tuple[float | None, int]]
 
 
 def _share(numerator: int, denominator: int) -> tuple[float | None, int]:
     return (numerator / denominator if denominator else None), denominator
 
 
-def _per_patient(events: int, acc: _Acc) -> tuple[float | None, int]:
+def _per_patient(events: int, acc: Sums) -> tuple[float | None, int]:
     return (events / acc.patients if acc.patients else None), acc.patients
 
 
@@ -297,6 +264,8 @@ class IndicatorReport:
     end: dt.date
     months: tuple[dt.date, ...]  # first days
     results: tuple[IndicatorResult, ...]
+    # The day the stored months were read (``indicator_months``), or None: read just now.
+    as_of: dt.date | None = None
 
     @property
     def groups(self) -> list[tuple[Promise, list[IndicatorResult]]]:
@@ -306,229 +275,8 @@ class IndicatorReport:
         ]
 
 
-def _on(spans: list[Span], day: dt.date) -> bool:
-    return any(span_on(span, day) for span in spans)
-
-
-def _plan_in_force(plans: list[tuple[dt.date, bool]], day: dt.date) -> tuple[bool, bool]:
-    """(a version is in force, that version is approved by a leader) on ``day``."""
-    current = None
-    for since, leaders in plans:
-        if since > day:
-            break
-        current = leaders
-    return current is not None, bool(current)
-
-
-def _evaluated_in_time(periods: list[tuple[dt.date, dt.date | None]], day: dt.date) -> bool:
-    if not periods:
-        return False
-    grace = dt.timedelta(days=EVALUATION_GRACE_DAYS)
-    return not any(
-        ends_on + grace < day and (evaluated_on is None or evaluated_on > day)
-        for ends_on, evaluated_on in periods
-    )
-
-
-def _bits(lo: int, hi: int) -> int:
-    return ((1 << hi) - 1) ^ ((1 << lo) - 1) if hi > lo else 0
-
-
-class _Calendar:
-    """Month bitmasks (bit i: month i) of date ranges, found by bisecting the months' days: a
-    team's state over all months costs a few integer operations instead of a check per month
-    (20 000 teams × 36 months must stay well inside the bench's 5 s)."""
-
-    def __init__(self, facts: Facts) -> None:
-        months = facts.months
-        self.n = months.count
-        self.firsts = [months.start(i) for i in range(self.n)]
-        self.lasts = [months.last(i) for i in range(self.n)]
-        self.refs = [facts.reference_day(i) for i in range(self.n)]
-        self.all = _bits(0, self.n)
-
-    def on(self, start: dt.date, until: dt.date | None) -> int:
-        """Months whose reference day lies in [start, until)."""
-        hi = self.n if until is None else bisect_left(self.refs, until)
-        return _bits(bisect_left(self.refs, start), hi)
-
-    def during(self, start: dt.date, until: dt.date | None) -> int:
-        """Months that share a day with [start, until)."""
-        hi = self.n if until is None else bisect_left(self.firsts, until)
-        return _bits(bisect_left(self.lasts, start), hi)
-
-
-STATES = ("roles", "mandate", "leaders", "evaluated", "over_caseload")
-
-
-def _states_on(team: TeamFacts, day: dt.date, over: bool) -> tuple[bool, ...]:
-    """The states of one team on one day (for the month a team closed: read on that day)."""
-    in_force, leaders = _plan_in_force(team.plans, day)
-    return (
-        all(_on(team.roles.get(role, []), day) for role in MANDATORY_ROLES),
-        team.mandate is not None and span_on(team.mandate, day),
-        leaders,
-        in_force and _evaluated_in_time(team.periods, day),
-        over,
-    )
-
-
-def _state_masks(team: TeamFacts, cal: _Calendar, over_by_user: dict[int, int]) -> list[int]:
-    """The months in which the team has each of STATES, read on each month's reference day."""
-    roles = cal.all
-    for role in MANDATORY_ROLES:
-        held = 0
-        for span in team.roles.get(role, []):
-            held |= cal.on(*span)
-        roles &= held
-    mandate = cal.on(*team.mandate) if team.mandate else 0
-    in_force = leaders = 0
-    for k, (since, approved) in enumerate(team.plans):
-        in_force |= cal.on(since, None)
-        if approved:
-            following = team.plans[k + 1][0] if k + 1 < len(team.plans) else None
-            leaders |= cal.on(since, following)
-    overdue = 0
-    grace = dt.timedelta(days=EVALUATION_GRACE_DAYS + 1)
-    for ends_on, evaluated_on in team.periods:
-        overdue |= cal.on(ends_on + grace, evaluated_on)
-    evaluated = in_force & ~overdue if team.periods else 0
-    over = 0
-    for user, span in team.coordinators:
-        over |= cal.on(*span) & over_by_user.get(user, 0)
-    masks = [roles, mandate, leaders, evaluated & cal.all, over]
-    if team.closed_on:
-        i = bisect_left(cal.lasts, team.closed_on)
-        if i < cal.n and team.closed_on < cal.refs[i]:
-            states = _states_on(team, team.closed_on, bool(over >> i & 1))
-            masks = [
-                m | (1 << i) if on else m & ~(1 << i) for m, on in zip(masks, states, strict=True)
-            ]
-    return masks
-
-
-def _add_counts(
-    accs: dict[tuple[int, int], _Acc], key: int, name: str, masks: Counter[int]
-) -> None:
-    for mask, count in masks.items():
-        i = 0
-        while mask:
-            if mask & 1:
-                acc = accs[key, i]
-                setattr(acc, name, getattr(acc, name) + count)
-            mask >>= 1
-            i += 1
-
-
-class _Groups:
-    """Owners (teams or patients) grouped by where they are present: {key: months}."""
-
-    def __init__(self, present: dict[int, dict[int, int]]) -> None:
-        ids: dict[tuple[tuple[int, int], ...], int] = {}
-        self.of: dict[int, int] = {}
-        for owner, where in present.items():
-            signature = tuple(where.items())
-            self.of[owner] = ids.setdefault(signature, len(ids))
-        self.signatures = list(ids)
-
-    def spread(
-        self,
-        accs: dict[tuple[int, int], _Acc],
-        events: Mapping[tuple[int, int], Sequence[float] | float],
-    ) -> Iterator[tuple[_Acc, list[float]]]:
-        """Per organisation and month: [owners with an event, sum of each value]."""
-        sums: dict[tuple[int, int], list[float]] = {}
-        for (owner, i), values in events.items():
-            group = self.of.get(owner)
-            if group is None:
-                continue
-            row = values if isinstance(values, Sequence) else (values,)
-            total = sums.get((group, i))
-            if total is None:
-                sums[group, i] = [1, *row]
-            else:
-                total[0] += 1
-                for n, value in enumerate(row, 1):
-                    total[n] += value
-        for (group, i), total in sums.items():
-            for key, months in self.signatures[group]:
-                if months >> i & 1:
-                    yield accs[key, i], total
-
-
-def accumulate(facts: Facts, rows: dict[int, int], total: int) -> dict[tuple[int, int], _Acc]:
-    """Each organisation's sums per month (``rows`` maps an organisation in the tree to its
-    row; ``total`` is the chosen organisation's key)."""
-    cal = _Calendar(facts)
-    over_by_user = {
-        user: sum(1 << i for i in range(cal.n) if facts.caseload.get((user, i), 0) > limit)
-        for user, limit in facts.limits.items()
-    }
-    accs: dict[tuple[int, int], _Acc] = defaultdict(_Acc)
-    counts: dict[tuple[int, str], Counter[int]] = defaultdict(Counter)
-    team_present: dict[int, dict[int, int]] = {}
-    patient_present: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for team_id, team in facts.teams.items():
-        closed = team.closed_on + dt.timedelta(days=1) if team.closed_on else None
-        active = cal.during(team.established_on, closed)
-        present: dict[int, int] = defaultdict(int)
-        for org, span in team.core:
-            months = cal.during(*span) & active
-            if months:
-                present[total] |= months
-                if org in rows:
-                    present[rows[org]] |= months
-        if not present:
-            continue
-        team_present[team_id] = present
-        masks = _state_masks(team, cal, over_by_user)
-        for key, months in present.items():
-            counts[key, "teams"][months] += 1
-            patient_present[team.patient_id][key] |= months
-            for name, mask in zip(STATES, masks, strict=True):
-                if mask & months:
-                    counts[key, name][mask & months] += 1
-    for (key, name), by_mask in counts.items():
-        _add_counts(accs, key, name, by_mask)
-    patient_counts: dict[int, Counter[int]] = defaultdict(Counter)
-    for present in patient_present.values():
-        for key, months in present.items():
-            patient_counts[key][months] += 1
-    for key, by_mask in patient_counts.items():
-        _add_counts(accs, key, "patients", by_mask)
-
-    # Events (meetings, contacts, ratings...) are first summed per group of owners present in
-    # the same organisations in the same months, then spread to those organisations: a team
-    # with core members in five units would otherwise cost five additions per event.
-    teams_by = _Groups(team_present)
-    patients_by = _Groups(patient_present)
-    for acc, (n, due, on_time) in teams_by.spread(accs, facts.annual):
-        acc.annual_teams += int(n)
-        acc.annual_due += int(due)
-        acc.annual_on_time += int(on_time)
-    for acc, (n, held, minutes) in teams_by.spread(accs, facts.meetings):
-        acc.meeting_teams += int(n)
-        acc.held += int(held)
-        acc.minutes += int(minutes)
-    for acc, (_n, answers, score) in teams_by.spread(accs, facts.survey):
-        acc.answers += int(answers)
-        acc.score += score
-    for acc, (_n, contacts, admitted) in patients_by.spread(accs, facts.night):
-        acc.contacts += int(contacts)
-        acc.admissions += int(admitted)
-    for acc, (n, ratings) in patients_by.spread(accs, facts.good_days):
-        acc.rated += int(n)
-        acc.rating_sum += ratings
-    # The median needs every value; a team has its first meeting once.
-    for (team_id, i), days in facts.first_meeting.items():
-        for key, months in team_present.get(team_id, {}).items():
-            if months >> i & 1:
-                accs[key, i].days.append(days)
-    return accs
-
-
-def _cell(indicator: Indicator, acc: _Acc | None) -> Cell:
-    value, count = indicator.measure(acc or _Acc())
+def _cell(indicator: Indicator, acc: Sums | None) -> Cell:
+    value, count = indicator.measure(acc or Sums())
     return Cell(value, count, count < SUPPRESS_BELOW)
 
 
@@ -549,21 +297,22 @@ def _hide(cell: Cell) -> Cell:
 
 
 def build(
-    facts: Facts,
+    sums: SumsByMonth,
+    count: int,
     names: dict[int, str],
-    rows: dict[int, int],
     total: int,
+    children: list[int],
 ) -> list[IndicatorResult]:
-    accs = accumulate(facts, rows, total)
-    children = sorted({r for r in rows.values() if r != total}, key=lambda pk: names[pk])
+    """The cells of ``count`` months for the total and each child, from their sums."""
+    children = sorted(children, key=lambda pk: names[pk])
     results = []
     for indicator in INDICATORS:
-        totals = [_cell(indicator, accs.get((total, i))) for i in range(facts.months.count)]
+        totals = [_cell(indicator, sums.get((total, i))) for i in range(count)]
         columns = [
             _suppress_complement(
-                totals[i], [_cell(indicator, accs.get((child, i))) for child in children]
+                totals[i], [_cell(indicator, sums.get((child, i))) for child in children]
             )
-            for i in range(facts.months.count)
+            for i in range(count)
         ]
         results.append(
             IndicatorResult(
@@ -582,24 +331,32 @@ def indicator_report(
     organisation: Organisation, start: dt.date, end: dt.date, *, today: dt.date | None = None
 ) -> IndicatorReport:
     """The indicators of ``organisation`` (total) and of each organisation directly below it,
-    for the whole months from ``start`` to ``end``. Access is the caller's: the views pass
-    only an organisation from ``actors.access.leader_organisations``."""
+    for the whole months from ``start`` to ``end``: from the months beat keeps
+    (``indicator_months``) when they are all there and fresh, else from the facts. Access is
+    the caller's: the views pass only an organisation from ``actors.access.leader_organisations``."""
+    today = today or timezone.localdate()
     tree = organisation_tree()
     months: Months = months_between(start, end)
-    in_tree = subtree(tree, organisation.pk)
-    # Each organisation below counts for the child of ``organisation`` it sits under.
-    rows: dict[int, int] = {organisation.pk: organisation.pk}
-    for child in (pk for pk, (parent, _n, _l) in tree.items() if parent == organisation.pk):
-        for pk in subtree(tree, child):
-            rows[pk] = child
-    facts = load_facts(tree, in_tree, months, today)
+    children = [pk for pk, (parent, _n, _l) in tree.items() if parent == organisation.pk]
+    stored = stored_sums([organisation.pk, *children], months, today)
+    if stored:
+        sums, as_of = stored
+    else:
+        # Each organisation in the tree counts for the total and for the child it sits under.
+        keys: dict[int, tuple[int, ...]] = {organisation.pk: (organisation.pk,)}
+        for child in children:
+            for pk in subtree(tree, child):
+                keys[pk] = (organisation.pk, child)
+        facts = load_facts(tree, subtree(tree, organisation.pk), months, today)
+        sums, as_of = accumulate(facts, keys), None
     names = {pk: name for pk, (_p, name, _l) in tree.items()}
     return IndicatorReport(
         organisation=organisation,
         start=months.first,
         end=months.end,
         months=tuple(months.start(i) for i in range(months.count)),
-        results=tuple(build(facts, names, rows, organisation.pk)),
+        results=tuple(build(sums, months.count, names, organisation.pk, children)),
+        as_of=as_of,
     )
 
 

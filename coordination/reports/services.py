@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from actors.access import leader_organisations
 from actors.models import Organisation, User
 from coordination.reports.indicator_data import CASELOAD_LIMIT_MAX, CASELOAD_LIMIT_MIN
+from coordination.reports.indicator_months import indicator_months_drop
 
 
 @transaction.atomic
@@ -26,4 +27,6 @@ def caseload_limit_set(*, actor: User, organisation: Organisation, limit: int) -
         )
     organisation.caseload_limit = limit
     organisation.save(update_fields=["caseload_limit"])
+    # Past months' "over the limit" move with it, in any tree where its coordinators work.
+    indicator_months_drop()
     return organisation

@@ -1,5 +1,6 @@
 """The indicator definitions on small hand-made data: each indicator, month boundaries,
-suppression below five, and the caseload limit's inheritance.
+suppression below five, and the caseload limit's inheritance. Every test runs twice: the
+report computed from the facts, and read from the months beat stores (the same cells).
 
 The period is January–March 2026, read as if today were 15 April 2026 (months are whole and
 closed). Fjordvik kommune has two units below it, "Hjemmetjenesten" and "Psykisk helse".
@@ -8,7 +9,6 @@ closed). Fjordvik kommune has two units below it, "Hjemmetjenesten" and "Psykisk
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
@@ -33,6 +33,7 @@ from coordination.models import (
     SurveyRound,
 )
 from coordination.reports.indicator_data import caseload_limit_for, organisation_tree
+from coordination.reports.indicator_months import indicator_months_refresh
 from coordination.reports.indicators import (
     SUPPRESS_BELOW,
     IndicatorReport,
@@ -51,26 +52,6 @@ JAN, FEB, MAR = 0, 1, 2
 def at(day: dt.date, hour: int = 12, minute: int = 0) -> dt.datetime:
     """A moment in Oslo time."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-@dataclass
-class Kommune:
-    kommune: Organisation
-    home: Organisation  # Hjemmetjenesten, below the kommune
-    mental: Organisation  # Psykisk helse, below the kommune
-    author: User
-
-
-@pytest.fixture
-def fjordvik() -> Kommune:
-    kommune = OrganisationFactory.create(name="Fjordvik kommune", kind=Organisation.Kind.KOMMUNE)
-    home = OrganisationFactory.create(
-        name="Hjemmetjenesten", kind=Organisation.Kind.HJEMMETJENESTE, parent=kommune
-    )
-    mental = OrganisationFactory.create(
-        name="Psykisk helse", kind=Organisation.Kind.PSYKISK_HELSE_RUS, parent=kommune
-    )
-    return Kommune(kommune, home, mental, StaffFactory.create(organisation=kommune))
 
 
 def make_team(
@@ -123,8 +104,21 @@ def plan_in_force(team: Team, author: User, since: dt.date, *, leaders: bool) ->
     return version
 
 
+# Set for each test by ``read_from``: the report reads the stored months.
+STORED = False
+
+
+@pytest.fixture(autouse=True, params=["facts", "stored"])
+def read_from(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(f"{__name__}.STORED", request.param == "stored")
+
+
 def report(organisation: Organisation) -> IndicatorReport:
-    return indicator_report(organisation, START, END, today=TODAY)
+    if STORED:
+        indicator_months_refresh(today=TODAY)
+    rep = indicator_report(organisation, START, END, today=TODAY)
+    assert rep.as_of == (TODAY if STORED else None)
+    return rep
 
 
 def result(rep: IndicatorReport, key: str) -> IndicatorResult:
