@@ -163,7 +163,7 @@ _STANDING_COLUMNS = f""",
     (SELECT o.kind FROM {_t(Organisation)} o WHERE o.id = %(organisation)s)"""  # noqa: S608
 _BY_GRANT = f"""JOIN {_t(AccessLog)} g ON g.patient_id = t.patient_id
 WHERE t.status <> %(closed)s AND g.id = %(grant)s AND g.user_id = %(user)s
-    AND g.object_type = %(crisis_card)s
+    AND g.object_type = %(crisis_card)s AND g.at BETWEEN %(granted_from)s AND %(granted_to)s
 """  # noqa: S608
 _NIGHT_HEAD_SQL = _HEAD_COLUMNS + _STANDING_COLUMNS + _HEAD_FROM + _BY_GRANT
 _BY_TEAM = "t.id = %(team)s"
@@ -263,12 +263,19 @@ class NightCard:
     standing: CrisisStanding  # the user's crisis standing now
 
 
-def crisis_card_for_grant(user: User, grant_pk: int) -> NightCard | None:
+def crisis_card_for_grant(
+    user: User, grant_pk: int, granted_within: tuple[dt.datetime, dt.datetime]
+) -> NightCard | None:
     """The card of the patient of ``grant_pk`` (the user's own audit row of a crisis card
-    access, ``actors.access.record_crisis_access``) and the user's crisis standing read now, in
-    the card's two statements; None when the row is not the user's or the team is closed.
-    The caller asks the policy whether the grant holds (``actors.access.crisis_grant_holds``)."""
+    access, ``actors.access.record_crisis_access``, written within ``granted_within``) and the
+    user's crisis standing read now, in the card's two statements; None when the row is not the
+    user's or the team is closed. The caller asks the policy whether the grant holds
+    (``actors.access.crisis_grant_holds``). The time bounds let PostgreSQL plan the access
+    log's one or two monthly partitions instead of every one, and the statement is planned
+    afresh each time (``plan_cache_mode``): that planning was most of its cost."""
     params = _params(
+        granted_from=granted_within[0],
+        granted_to=granted_within[1],
         grant=grant_pk,
         user=user.pk,
         organisation=user.organisation_id,

@@ -19,6 +19,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.access import (
@@ -72,6 +73,14 @@ def card_token(user: User, grant_pk: int) -> str:
 
 def card_token_grant(user: User, token: str) -> int:
     return _token_value(user, token, CARD_SALT)
+
+
+def granted_within() -> tuple[dt.datetime, dt.datetime]:
+    """When the grant of a card link still valid was written: before its token was made, at
+    most TOKEN_MAX_AGE ago (a minute's slack either side for the clock of another web process)."""
+    now = timezone.now()
+    slack = dt.timedelta(minutes=1)
+    return now - dt.timedelta(seconds=TOKEN_MAX_AGE) - slack, now + slack
 
 
 @dataclass
@@ -129,7 +138,7 @@ def crisis_card_show(user: User, token: str) -> CrisisCard:
     that has since been withdrawn. A reload or print while the grant holds writes no new row:
     the opening was logged once, with its reason. Two statements after the session and user
     (crisis_selectors.crisis_card_for_grant reads the standing with the card)."""
-    found = crisis_card_for_grant(user, card_token_grant(user, token))
+    found = crisis_card_for_grant(user, card_token_grant(user, token), granted_within())
     if found is None or found.standing.access == CrisisAccess.NONE:
         raise Http404
     if not crisis_grant_holds(found.granted, found.standing):
@@ -158,7 +167,7 @@ def crisis_card_patient(user: User, token: str) -> CardPatient | None:
         grant_pk = card_token_grant(user, token)
     except Http404:
         return None
-    found = crisis_card_for_grant(user, grant_pk)
+    found = crisis_card_for_grant(user, grant_pk, granted_within())
     if found is None or not crisis_grant_holds(found.granted, found.standing):
         return None
     return CardPatient(

@@ -189,7 +189,11 @@ def main(argv: list[str]) -> int:
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
         | {"staticfiles": static}
     ):
-        for label, max_age in [("new connection per request", 0), ("persistent connection", 600)]:
+        # Issue 17: under 2× in each of three consecutive runs with kept connections.
+        runs = [("new connection per request", 0)] + [
+            (f"persistent connection, run {n}", 600) for n in (1, 2, 3)
+        ]
+        for label, max_age in runs:
             connection.close()
             connection.settings_dict["CONN_MAX_AGE"] = max_age
             card_ms, login_ms = _measure(night, card_url, args.runs)
@@ -198,10 +202,10 @@ def main(argv: list[str]) -> int:
     for label, card_ms, login_ms, ratio in results:
         verdict = "OK" if ratio < TARGET else "over target"
         print(
-            f"  {label:<27} card {card_ms:6.2f} ms | login {login_ms:6.2f} ms | "
+            f"  {label:<30} card {card_ms:6.2f} ms | login {login_ms:6.2f} ms | "
             f"ratio {ratio:4.2f}× (target < {TARGET:.0f}×) {verdict}"
         )
-    return 0 if results[-1][3] < TARGET else 1
+    return 0 if all(ratio < TARGET for *_rest, ratio in results[1:]) else 1
 
 
 if __name__ == "__main__":

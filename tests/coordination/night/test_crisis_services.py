@@ -278,7 +278,7 @@ def test_the_cards_own_read_of_the_standing_is_the_policys(cast: Cast, role: str
     )
     CHANGES[change](cast, user)
     user = User.objects.get(pk=user.pk)
-    found = crisis_card_for_grant(user, grant)
+    found = crisis_card_for_grant(user, grant, services.granted_within())
     policy = crisis_team(user, patient_pk=cast.team.patient.pk)
     assert found is not None and policy is not None
     assert found.standing == policy[1]
@@ -290,11 +290,22 @@ def test_a_grant_of_another_user_or_another_kind_of_row_opens_no_card(cast: Cast
     consent_to_crisis_sharing(cast)
     kari = cast.team.patient
     grant = record_crisis_access(cast.night, kari, CrisisAccess.CONSENTED, reason="Her nå")
-    assert crisis_card_for_grant(cast.outsider, grant) is None
+    assert crisis_card_for_grant(cast.outsider, grant, services.granted_within()) is None
     other = AccessLog.objects.create(
         user=cast.night, patient=kari, action=AccessLog.Action.VIEW, object_type="actors.patient"
     )
-    assert crisis_card_for_grant(cast.night, other.pk) is None
+    assert crisis_card_for_grant(cast.night, other.pk, services.granted_within()) is None
+
+
+def test_a_grant_written_before_a_valid_link_could_be_made_opens_no_card(cast: Cast):
+    consent_to_crisis_sharing(cast)
+    grant = record_crisis_access(
+        cast.night, cast.team.patient, CrisisAccess.CONSENTED, reason="Her nå"
+    )
+    assert crisis_card_for_grant(cast.night, grant, services.granted_within()) is not None
+    later = timezone.now() + dt.timedelta(seconds=services.TOKEN_MAX_AGE + 120)
+    with time_machine.travel(later, tick=False):
+        assert crisis_card_for_grant(cast.night, grant, services.granted_within()) is None
 
 
 @pytest.mark.parametrize(
