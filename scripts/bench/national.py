@@ -19,7 +19,8 @@ view and template stack; persistent connections, as deployed) by the named users
 the same rows at both sizes: the coordinator's home, the patient search, the koordinerende
 enhet's worklist, the leader's incomplete teams and indicators, the inbox, the patient's
 portal and access log, the relative's home, the team page, each section's htmx partial and
-the crisis card (legevakt). The sizes alternate in blocks, each block warmed up first (the
+the crisis card (legevakt). Before the pages, at each size, what beat does at night: the leaders'
+indicator months (timed and printed). The sizes alternate in blocks, each block warmed up first (the
 connection prepares its statements after five runs); the median of ``--runs`` requests per
 page and size is compared (a page that takes seconds gets fewer, so that it costs at most
 ``--budget`` seconds a size, and the table says how many), with the number of queries of one more request. One table is
@@ -165,6 +166,17 @@ def prepare(suffix: str, patients: int, log: Callable[[str], None] = print) -> f
     seconds = time.perf_counter() - started
     log(f"  filled in {loaded:.0f} s, {seconds:.0f} s with ANALYZE")
     return seconds
+
+
+def nightly(suffix: str) -> float:
+    """What beat does every night before the day's pages: the leaders' indicator months
+    (``coordination.reports.indicator_months``). Seconds."""
+    _use(suffix)
+    from coordination.reports.indicator_months import indicator_months_refresh
+
+    began = time.perf_counter()
+    indicator_months_refresh()
+    return time.perf_counter() - began
 
 
 def _has_rows(cursor: Any) -> bool:
@@ -335,6 +347,7 @@ def main(argv: list[str]) -> int:
         prepare(suffix, n)
     if args.generate_only:
         return 0
+    refresh = [nightly(suffix) for suffix in SUFFIXES]
     from django.test.utils import override_settings, setup_test_environment
 
     setup_test_environment()
@@ -350,6 +363,10 @@ def main(argv: list[str]) -> int:
             args.pages,
         )
     print(report(results, labels, patients, args.runs))
+    print(
+        f"the night's indicator months: {refresh[0]:.1f} s at {patients[0]:,}, "
+        f"{refresh[1]:.1f} s at {patients[1]:,} (every organisation, 36 months)"
+    )
     _use(SUFFIXES[1])
     failing = [(label, r) for label, r in zip(labels, results, strict=True) if not r.ok]
     large_tables = _large_tables()
