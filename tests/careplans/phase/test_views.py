@@ -378,10 +378,10 @@ def test_the_minimum_package_is_added_from_the_form(cast: Cast) -> None:
 
 # --- Query budget of the section --------------------------------------------------------------
 
-# 1 session, 2 user, 3 team with patient, 4 members with user and organisation, 5 consents,
-# 6 the viewer's standing, 7 the audit row (team_get); then the section: 8 the phase changes with
-# who made them, 9 the version shown, 10 its phase entries (their actors come from 4).
-SECTION_QUERIES = 10
+# 1 session, 2 user, 3 team with patient and the viewer's standing, 4 the audit row (team_get);
+# then the section: 5 the members with user and organisation, 6 the phase changes with who made
+# them, 7 the version shown, 8 its phase entries (their actors come from 5).
+SECTION_QUERIES = 8
 
 
 @pytest.mark.parametrize("members", [3, 40])
