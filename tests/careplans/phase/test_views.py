@@ -188,6 +188,33 @@ def test_without_javascript_the_phase_change_form_is_a_page(cast: Cast) -> None:
     assert "<html" in body and 'name="reason"' in body
 
 
+def test_the_change_form_is_not_in_the_page_until_the_coordinator_opens_it(cast: Cast) -> None:
+    """Issue 17: the first response carries the button, not the hidden form; the button loads
+    the form into the panel (htmx), and its href is the form's own page without JavaScript."""
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    assert f'href="{url}" hx-get="{url}" hx-target="#phase-change-panel"' in page
+    assert 'id="phase-change-panel" class="lkt-panel" aria-live="polite"></div>' in page
+    assert 'name="reason"' not in page
+    form = client.get(url, headers=HTMX).content.decode()
+    assert "<html" not in form
+    assert f'hx-post="{url}" hx-target="#phase-change-panel"' in form
+    assert 'name="phase"' in form and 'name="reason"' in form
+
+
+def test_the_opened_change_form_saves_and_the_section_then_shows_the_new_phase(
+    cast: Cast,
+) -> None:
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    assert 'name="reason"' in client.get(url, headers=HTMX).content.decode()
+    response = client.post(url, {"phase": "yellow", "reason": "Sover dårlig"}, headers=HTMX)
+    assert "fase-changed" in response["HX-Trigger"]
+    body = client.get(section_url(cast), headers=HTMX).content.decode()
+    assert "nå i <strong>gul fase</strong>" in body
+
+
 # --- The phase plan ---------------------------------------------------------------------------
 
 
