@@ -38,7 +38,16 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -367,16 +376,62 @@ def standing(who: AnyUser, patient: Patient) -> Standing:
         )
     flags = (
         Patient.objects.filter(pk=patient.pk)
-        .annotate(
-            is_member=_membership(user),
-            is_coordinator=_membership(user, role=Role.COORDINATOR),
-            is_creator=_creator(user),
-            team_consent=_standing_consent(Consent.Scope.TEAM_SHARING),
-        )
-        .values("is_member", "is_coordinator", "is_creator", "team_consent")
+        .annotate(**_staff_facts(user))
+        .values(*_STAFF_FACTS)
+        .order_by()
         .first()
     )
-    return Standing(**flags) if flags else Standing()
+    return _staff_standing(**flags) if flags else Standing()
+
+
+# What a health worker's standing is read from, as annotations of the one query that reads it.
+_STAFF_FACTS = ("member_role", "is_creator", "team_consent")
+
+
+def _staff_facts(user: User, patient_ref: str = "pk") -> dict[str, Subquery | Exists]:
+    """Over patients (``patient_ref``): the role of the user's active membership in the patient's
+    open team, whether they created it, and whether the consent to sharing in it stands. One
+    role at most: a patient has one open team (``one_open_team_per_patient``) and a user one
+    active membership of a team (``one_active_membership_per_user``), so the role says both
+    "member" and "coordinator" in one subquery where two ``_membership`` tests would be two."""
+    role = Member.objects.active().filter(
+        team__patient=OuterRef(patient_ref),
+        team__status__in=[Team.Status.ESTABLISHING, Team.Status.ACTIVE],
+        user=user,
+    )
+    return {
+        "member_role": Subquery(role.values("role")[:1]),
+        "is_creator": _creator(user, patient_ref),
+        "team_consent": _standing_consent(Consent.Scope.TEAM_SHARING, patient_ref),
+    }
+
+
+def _staff_standing(*, member_role: str | None, is_creator: bool, team_consent: bool) -> Standing:
+    return Standing(
+        is_member=member_role is not None,
+        is_coordinator=member_role == Role.COORDINATOR,
+        is_creator=is_creator,
+        team_consent=team_consent,
+    )
+
+
+def _team_standing(who: AnyUser, pk: int) -> tuple[Team, Standing]:
+    """The team with its patient, and the user's standing to the patient (``standing``); 404
+    when there is no such team. A health worker's in the same query as the team: the team
+    page and each of its sections read it on every request (issue 17), and one read is the
+    budget for access."""
+    user = as_user(who)
+    teams = Team.objects.select_related("patient").filter(pk=pk)
+    if user is not None and user.kind == User.Kind.STAFF:
+        team = teams.annotate(**_staff_facts(user, "patient")).first()
+        if team is None:
+            raise Http404
+        facts = {name: getattr(team, name) for name in _STAFF_FACTS}
+        return team, _staff_standing(**facts)
+    team = teams.first()
+    if team is None:
+        raise Http404
+    return team, standing(who, team.patient)
 
 
 # What a machine client does for the teams it reads: read, as staff in the team read.
@@ -534,11 +589,15 @@ def check(user: AnyUser, action: Action, patient: Patient) -> Standing:
     """Raise Http404 or PermissionDenied like ``authorize``, without an audit record: for a
     pre-check before input is validated, when the service that follows will authorize."""
     s = standing(user, patient)
+    _require(s, action)
+    return s
+
+
+def _require(s: Standing, action: Action) -> None:
     if not allows(s, Action.VIEW_IDENTITY):
         raise Http404
     if not allows(s, action):
         raise PermissionDenied
-    return s
 
 
 def authorize(
@@ -555,6 +614,22 @@ def authorize(
     they may see the patient but not do this.
     """
     s = check(user, action, patient)
+    _record(user, action, patient, obj=obj or patient, reason=reason)
+    return s
+
+
+def authorize_team(user: AnyUser, action: Action, pk: int) -> tuple[Team, Standing]:
+    """``authorize`` for the team by its key, with the team and the standing read in one query
+    for staff (``_team_standing``): decided and audited on every request, as ``authorize``."""
+    team, s = _team_standing(user, pk)
+    _require(s, action)
+    _record(user, action, team.patient, obj=team)
+    return team, s
+
+
+def _record(
+    user: AnyUser, action: Action, patient: Patient, *, obj: Model, reason: str = ""
+) -> None:
     actor = as_user(user)
     if actor is None:
         raise PermissionDenied
@@ -563,10 +638,9 @@ def authorize(
         user=actor,
         patient=patient,
         action=audit.CHANGE if action in _CHANGES else audit.VIEW,
-        obj=obj or patient,
+        obj=obj,
         reason=reason,
     )
-    return s
 
 
 def authorize_thread(

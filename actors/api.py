@@ -121,7 +121,7 @@ class TeamDetailApi(APIView):
     @extend_schema(operation_id="team_get", responses=reads(TeamSerializer, not_found=True))
     def get(self, request: Request, pk: int) -> Response:
         page = selectors.team_get(request.user, pk)
-        context = {"personal_id": page.shows_personal_id}
+        context = {"personal_id": page.shows_personal_id, "members": page.active_members}
         return Response(TeamSerializer(page.team, context=context).data)
 
 

@@ -399,6 +399,12 @@ class MemberQuerySet(models.QuerySet["Member"]):
         return self.filter(left_on__isnull=True)
 
 
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of ``value`` as ``get_FOO_display`` gives it: the value itself when no
+    choice has it."""
+    return str(choices(value).label) if value in choices.values else value
+
+
 class Member(models.Model):
     """A role in one team, held by a staff user or by an external contact without login.
 
@@ -496,6 +502,15 @@ class Member(models.Model):
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.get_role_display()})"
+
+    # Django's own get_FOO_display finds the label by hashing every choice's lazy label, which
+    # translates each of them: the team page's table of members translated the whole list of
+    # roles and of closeness once per row (issue 17). These translate the one label shown.
+    def get_role_display(self) -> str:  # type: ignore[no-redef]
+        return _choice_label(Role, self.role)
+
+    def get_closeness_display(self) -> str:  # type: ignore[no-redef]
+        return _choice_label(Closeness, self.closeness)
 
     @property
     def display_name(self) -> str:

@@ -17,7 +17,7 @@ from actors.access import (
     Action,
     allows,
     as_user,
-    authorize,
+    authorize_team,
     check,
     check_team_close,
     identifies,
@@ -42,6 +42,8 @@ from actors.models import (
 from lkt.core import audit
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
     from actors.access import AnyUser, Standing
@@ -59,7 +61,11 @@ def missing_roles(team: Team) -> list[Role]:
     """Mandatory roles without an active member; needs ``_with_role_flags`` or members loaded."""
     if hasattr(team, f"has_{Role.COORDINATOR.value}"):
         return [r for r in MANDATORY_ROLES if not getattr(team, f"has_{r.value}")]
-    held = {m.role for m in team.members.all() if m.left_on is None}
+    return _missing_among(team.members.all())
+
+
+def _missing_among(members: Iterable[Member]) -> list[Role]:
+    held = {m.role for m in members if m.left_on is None}
     return [r for r in MANDATORY_ROLES if r not in held]
 
 
@@ -118,16 +124,41 @@ class LevelGroup:
 
 @dataclass
 class TeamPage:
-    """What every section of the team page starts from: read once, shared by all sections."""
+    """What every section of the team page starts from: the team and the viewer's standing, read
+    once per request; members and consents on first use, so a section that shows neither does
+    not read them (issue 17: a partial's budget is one read for access, its own reads, the
+    audit row)."""
 
     team: Team
     standing: Standing
-    members: list[Member]  # active and former, with user and organisation
-    groups: list[LevelGroup]
-    missing_roles: list[Role]
-    consents: list[Consent]
-    former_members: list[Member]
     viewer: User | None = None  # who the page is for (a section may offer them an action)
+
+    @cached_property
+    def members(self) -> list[Member]:
+        """Active and former, with user and organisation: one query."""
+        return list(
+            self.team.members.select_related("user", "organisation").order_by("role", "joined_on")
+        )
+
+    @property
+    def groups(self) -> list[LevelGroup]:
+        """The active members by level, in ``_LEVEL_ORDER``, the empty levels left out."""
+        by_level = {value: LevelGroup(level=value, label=label) for value, label in _LEVEL_ORDER}
+        for member in self.active_members:
+            by_level[member.level].members.append(member)
+        return [group for group in by_level.values() if group.members]
+
+    @property
+    def missing_roles(self) -> list[Role]:
+        return _missing_among(self.members)
+
+    @cached_property
+    def consents(self) -> list[Consent]:
+        return list(self.team.patient.consents.order_by("-given_at"))
+
+    @property
+    def former_members(self) -> list[Member]:
+        return [m for m in self.members if m.left_on is not None]
 
     @property
     def active_members(self) -> list[Member]:
@@ -191,40 +222,10 @@ def team_for_close(user: AnyUser, pk: int) -> tuple[Team, bool]:
 
 
 def team_get(user: AnyUser, pk: int) -> TeamPage:
-    """The team page: members grouped by level, missing roles and consent status."""
-    team = (
-        Team.objects.select_related("patient")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=Member.objects.select_related("user", "organisation").order_by(
-                    "role", "joined_on"
-                ),
-            ),
-            Prefetch("patient__consents", queryset=Consent.objects.order_by("-given_at")),
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if team is None:
-        raise Http404
-    standing = authorize(user, Action.VIEW_TEAM, team.patient, obj=team)
-    members = list(team.members.all())
-    groups = [LevelGroup(level=value, label=label) for value, label in _LEVEL_ORDER]
-    by_level = {g.level: g for g in groups}
-    for member in members:
-        if member.left_on is None:
-            by_level[member.level].members.append(member)
-    return TeamPage(
-        team=team,
-        standing=standing,
-        members=members,
-        groups=[g for g in groups if g.members],
-        missing_roles=missing_roles(team),
-        consents=list(team.patient.consents.all()),
-        former_members=[m for m in members if m.left_on is not None],
-        viewer=as_user(user),
-    )
+    """The team page and each of its sections: the team with the viewer's standing (one query
+    for staff), decided and audited on every request (``authorize_team``)."""
+    team, standing = authorize_team(user, Action.VIEW_TEAM, pk)
+    return TeamPage(team=team, standing=standing, viewer=as_user(user))
 
 
 # A national id being typed: ASCII digits and spaces (``\d`` would take any script's digits).

@@ -138,5 +138,9 @@ class TeamSerializer(serializers.ModelSerializer[Team]):
 
     @extend_schema_field(MemberSerializer(many=True))
     def get_members(self, team: Team) -> list[dict[str, Any]]:
-        active = [m for m in team.members.all() if m.left_on is None]
+        # The team page's read (``TeamPage.active_members``) when the caller has it.
+        if "members" in self.context:
+            active = self.context["members"]
+        else:
+            active = [m for m in team.members.all() if m.left_on is None]
         return MemberSerializer(active, many=True).data  # type: ignore[return-value]

@@ -60,19 +60,14 @@ def _change_form(data: Any = None) -> PhaseChangeForm:
 
 
 def phase_section(page: TeamPage) -> dict[str, Any]:
-    """Three queries (``phase_overview``); the change form costs none."""
-    manages = allows(page.standing, Action.MANAGE_TEAM)
+    """Three queries (``phase_overview``); the change form loads when opened (``phase_change``)."""
     overview = phase_overview(page.team, page.members)
     # The named night contact comes from the members already read, like the acting member.
     by_pk = {m.pk: m for m in page.members}
     for row in overview.rows:
         if row.entry is not None and row.entry.night_contact_id:
             row.entry.night_contact = by_pk.get(row.entry.night_contact_id)
-    return {
-        "overview": overview,
-        "manages": manages,
-        "change_form": _change_form() if manages else None,
-    }
+    return {"overview": overview, "manages": allows(page.standing, Action.MANAGE_TEAM)}
 
 
 # ---------------------------------------------------------------------------------------------

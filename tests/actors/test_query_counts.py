@@ -28,12 +28,13 @@ pytestmark = pytest.mark.django_db
 HOME_QUERIES = 8
 # The team page's first response (issue 17: only the eager sections of
 #  lkt.workspace.team_page are rendered; the others load from their own URLs): 1 session,
-#  2 user, 3 team with patient, 4 members with user and organisation, 5 consents, 6 the
-#  viewer's standing, 7 the audit row; the "samarbeidsplan" section: 8 the version in force and
-#  the newest version; the "fase" section: 9 the phase changes with who made them, 10 the plan
-#  version shown, 11 its phase entries; the "koordinator" section: 12 the mandate with its
-#  deputy, 13 the open coordinator appointments ("medlemmer" reads nothing more).
-TEAM_QUERIES = 13
+#  2 user, 3 team with patient and the viewer's standing, 4 the audit row; the "samarbeidsplan"
+#  section: 5 the version in force and the newest version; the "fase" section: 6 the members
+#  with user and organisation (read once for the page), 7 the phase changes with who made them,
+#  8 the plan version shown, 9 its phase entries; the "koordinator" section: 10 the mandate with
+#  its deputy, 11 the open coordinator appointments ("medlemmer" reads nothing more); 12 the
+#  patient's consents (the page's warning and table).
+TEAM_QUERIES = 12
 
 
 def _teams_for(coordinator, count: int) -> None:
@@ -149,8 +150,8 @@ def test_the_team_api_uses_the_same_queries_for_3_and_40_members(
     for _ in range(members - 1):
         MemberFactory(team=team)
     client = client_for(coordinator)
-    # 1 session, 2 user, 3 team with patient, 4 members with user and organisation,
-    # 5 consents, 6 the viewer's standing, 7 the audit row: the team page's own reads.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 team with patient and the viewer's standing, 4 the audit row: the
+    # team page's own reads; 5 members with user and organisation.
+    with django_assert_num_queries(5):
         response = client.get(reverse("api:team-detail", args=[team.pk]))
     assert len(response.json()["members"]) == members

@@ -352,10 +352,10 @@ def test_a_team_without_members_gets_a_plain_sentence_instead_of_a_map(cast):
     assert "<svg" not in body and "Ingen aktører ennå" in body
 
 
-# The map section as htmx: 1 session, 2 user, 3 team with patient, 4 members with user and
-# organisation, 5 consents, 6 the viewer's standing, 7 the audit row, 8 the team's open
-# communication lines. The same for 3 and for 40 members.
-MAP_SECTION_QUERIES = 8
+# The map section as htmx: 1 session, 2 user, 3 team with patient and the viewer's standing,
+# 4 the audit row, 5 members with user and organisation, 6 the team's open communication
+# lines. The same for 3 and for 40 members.
+MAP_SECTION_QUERIES = 6
 
 
 @pytest.mark.django_db

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 
 # The team page section alone (htmx), for the coordinator: 1 session, 2 user, 3 team with
-# patient, 4 members with user and organisation, 5 consents, 6 the viewer's standing, 7 the
-# audit row, 8 the newest version of Min gode dag with its author.
-SECTION_QUERIES = 8
+# patient and the viewer's standing, 4 the audit row, 5 the newest version of Min gode dag
+# with its author.
+SECTION_QUERIES = 5
 # The history page, for the coordinator: 1 session, 2 user, 3 patient, 4 standing, 5 audit row,
 # 6 the number of versions (paginator), 7 one page of versions with their authors.
 HISTORY_QUERIES = 7

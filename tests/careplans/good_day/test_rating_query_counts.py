@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 # The section's own build: 1 the last twelve answers with who recorded each.
 SECTION_QUERIES = 1
-# The partial: 1 session, 2 user, 3 team with patient, 4 its members and 5 the patient's
-# consents (team_get's prefetches), 6 the viewer's standing, 7 the audit row, 8 the answers.
-PARTIAL_QUERIES = 8
+# The partial: 1 session, 2 user, 3 team with patient and the viewer's standing (team_get),
+# 4 the audit row, 5 the answers.
+PARTIAL_QUERIES = 5
 
 
 def _answers(cast: Cast, count: int) -> None:

@@ -188,6 +188,33 @@ def test_without_javascript_the_phase_change_form_is_a_page(cast: Cast) -> None:
     assert "<html" in body and 'name="reason"' in body
 
 
+def test_the_change_form_is_not_in_the_page_until_the_coordinator_opens_it(cast: Cast) -> None:
+    """Issue 17: the first response carries the button, not the hidden form; the button loads
+    the form into the panel (htmx), and its href is the form's own page without JavaScript."""
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    assert f'href="{url}" hx-get="{url}" hx-target="#phase-change-panel"' in page
+    assert 'id="phase-change-panel" class="lkt-panel" aria-live="polite"></div>' in page
+    assert 'name="reason"' not in page
+    form = client.get(url, headers=HTMX).content.decode()
+    assert "<html" not in form
+    assert f'hx-post="{url}" hx-target="#phase-change-panel"' in form
+    assert 'name="phase"' in form and 'name="reason"' in form
+
+
+def test_the_opened_change_form_saves_and_the_section_then_shows_the_new_phase(
+    cast: Cast,
+) -> None:
+    url = reverse("careplans:phase-change", args=[cast.team.pk])
+    client = client_for(cast.coordinator)
+    assert 'name="reason"' in client.get(url, headers=HTMX).content.decode()
+    response = client.post(url, {"phase": "yellow", "reason": "Sover dårlig"}, headers=HTMX)
+    assert "fase-changed" in response["HX-Trigger"]
+    body = client.get(section_url(cast), headers=HTMX).content.decode()
+    assert "nå i <strong>gul fase</strong>" in body
+
+
 # --- The phase plan ---------------------------------------------------------------------------
 
 
@@ -378,10 +405,10 @@ def test_the_minimum_package_is_added_from_the_form(cast: Cast) -> None:
 
 # --- Query budget of the section --------------------------------------------------------------
 
-# 1 session, 2 user, 3 team with patient, 4 members with user and organisation, 5 consents,
-# 6 the viewer's standing, 7 the audit row (team_get); then the section: 8 the phase changes with
-# who made them, 9 the version shown, 10 its phase entries (their actors come from 4).
-SECTION_QUERIES = 10
+# 1 session, 2 user, 3 team with patient and the viewer's standing, 4 the audit row (team_get);
+# then the section: 5 the members with user and organisation, 6 the phase changes with who made
+# them, 7 the version shown, 8 its phase entries (their actors come from 5).
+SECTION_QUERIES = 8
 
 
 @pytest.mark.parametrize("members", [3, 40])

@@ -117,12 +117,11 @@ def test_the_leaders_list_uses_the_same_queries_for_5_and_30_plans(
 
 
 # The team page section alone (htmx), for the coordinator: 1 session, 2 user, 3 team with
-# patient, 4 members with user and organisation, 5 consents, 6 the viewer's standing, 7 the
-# audit row (the page's own reads); then the section: 8 the version in force and the newest
-# version, and for a draft its missing approvals: 9 the organisations with parents, 10 the
-# leaders, 11 the representations in effect, 12 the patient's portal user, 13 the draft's
-# approvals.
-SECTION_QUERIES = 13
+# patient and the viewer's standing, 4 the audit row (the page's own reads); then the section:
+# 5 the version in force and the newest version, and for a draft its missing approvals:
+# 6 the members with user and organisation, 7 the organisations with parents, 8 the leaders,
+# 9 the representations in effect, 10 the patient's portal user, 11 the draft's approvals.
+SECTION_QUERIES = 11
 
 
 @pytest.mark.parametrize(("versions", "members"), [(3, 2), (30, 40)])

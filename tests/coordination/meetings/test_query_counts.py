@@ -28,9 +28,9 @@ MEETING_QUERIES = 11
 # meetings with leader and referent, 7 the patient's wishes.
 MEETING_LIST_QUERIES = 7
 # The "moter" section as htmx: 1 session, 2 user, then the team page's shared reads (3 team
-# with patient, 4 members, 5 consents, 6 standing, 7 audit row) and the section's own three:
-# 8 the next meetings, 9 the last ones held, 10 the patient's wishes.
-MEETINGS_SECTION_QUERIES = 10
+# with patient and standing, 4 audit row) and the section's own three: 5 the next meetings,
+# 6 the last ones held, 7 the patient's wishes.
+MEETINGS_SECTION_QUERIES = 7
 
 
 @pytest.fixture(autouse=True)

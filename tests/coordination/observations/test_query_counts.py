@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 # The section's own build: 1 the open observations with their reporters, 2 the latest decided
 # observations with reporter and decider. The answer forms and the report form cost none.
 SECTION_QUERIES = 2
-# The section served alone (htmx): 1 session, 2 user, 3 team with patient, 4 members with user
-# and organisation, 5 consents, 6 the viewer's standing, 7 the audit row, then the section's 2.
-PARTIAL_QUERIES = 7 + SECTION_QUERIES
+# The section served alone (htmx): 1 session, 2 user, 3 team with patient and the viewer's
+# standing, 4 the audit row, then the section's 2.
+PARTIAL_QUERIES = 4 + SECTION_QUERIES
 
 
 def _observations(cast: Cast, count: int) -> None:

@@ -23,8 +23,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.instant(MONDAY)]
 # with goal, owner (user, organisation) and the meeting of the decision they came from.
 TASK_LIST_QUERIES = 6
 # The "tiltak" section as htmx: 1 session, 2 user, the team page's shared reads (3 team with
-# patient, 4 members, 5 consents, 6 standing, 7 audit row) and the section's one: 8 open tasks.
-TASKS_SECTION_QUERIES = 8
+# patient and standing, 4 audit row) and the section's one: 5 open tasks.
+TASKS_SECTION_QUERIES = 5
 
 
 def _tasks(cast: Cast, size: int) -> None:

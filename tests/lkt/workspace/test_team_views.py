@@ -3,16 +3,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from lkt.workspace.team_page import SECTIONS
 from tests.conftest import client_for
 
-# 1 session, 2 user, 3 team with patient, 4 members, 5 consents, 6 standing, 7 audit row; the
-# eager sections: "samarbeidsplan" 8 (version in force and newest), "fase" 9-11 (phase changes,
-# plan version, its entries), "koordinator" 12-13 (mandate with deputy, open appointments).
-FIRST_RESPONSE_QUERIES = 13
+# 1 session, 2 user, 3 team with patient and the viewer's standing (one read for access), 4 audit
+# row; the eager sections: "samarbeidsplan" 5 (version in force and newest), "fase" 6-9 (members,
+# read once for the page, phase changes, plan version, its entries), "koordinator" 10-11 (mandate
+# with deputy, open appointments); 12 the consents (the page's warning and table).
+FIRST_RESPONSE_QUERIES = 12
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,43 @@ def test_team_page_first_response_queries(cast, django_assert_num_queries):
     client.get(reverse("workspace:team-list"))  # the session read, warmed up
     with django_assert_num_queries(FIRST_RESPONSE_QUERIES):
         client.get(reverse("workspace:team-detail", args=[cast.team.pk]))
+
+
+# A partial: 1 session, 2 user, 3 team with patient and the viewer's standing (one read for
+# access), 4 the audit row; then the section's own reads ("min-gode-dag": 5 its newest version).
+PARTIAL_BASE_QUERIES = 4
+
+
+def test_a_section_partial_costs_the_access_read_the_audit_row_and_its_own_reads(
+    cast, django_assert_num_queries
+):
+    client = client_for(cast.coordinator)
+    client.get(reverse("workspace:team-list"))  # the session read, warmed up
+    url = reverse("workspace:team-min-gode-dag", args=[cast.team.pk])
+    with django_assert_num_queries(PARTIAL_BASE_QUERIES + 1):
+        client.get(url, headers={"HX-Request": "true"})
+
+
+@pytest.mark.parametrize("key", [s.key for s in SECTIONS])
+def test_every_section_reads_access_once_and_writes_one_audit_row(cast, key):
+    """Issue 17: no section reads the team or the viewer's standing again (``team_get`` read
+    both in one query) and each read of a section leaves its one row in the access log."""
+    client = client_for(cast.coordinator)
+    url = reverse(f"workspace:team-{key}", args=[cast.team.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "actors_team"' in s and '"member_role"' in s for s in sql) == 1
+    assert sum(s.startswith('INSERT INTO "lkt_accesslog"') for s in sql) == 1
+    # The standing is not read a second time on its own (``actors.access.standing``).
+    assert not [s for s in sql if '"member_role"' in s and 'FROM "actors_patient"' in s]
+
+
+def test_a_member_who_leaves_loses_the_section_on_her_next_request(cast):
+    """Access is decided on every request: nothing of the decision outlives a membership."""
+    client = client_for(cast.member)
+    url = reverse("workspace:team-moter", args=[cast.team.pk])
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    cast.team.members.filter(user=cast.member).update(left_on=timezone.localdate())
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
