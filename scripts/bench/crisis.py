@@ -10,7 +10,8 @@ test Client (the whole middleware, view and template stack; no network), against
 seeded with a full plan (three phases, a night contact, wishes), a 12-member team, Min gode dag,
 goals and a crisis-sharing consent; a legevakt user opens the card by its signed link (the
 reason was given once; reloads of the link write no audit rows). Both pages are warmed up, then
-requested alternately ``--runs`` times; the medians and their ratio are printed.
+requested alternately in blocks of 20, ``--runs`` times; the fastest block median of each and
+their ratio are printed, three times with kept connections (each must be under 2×).
 """
 
 from __future__ import annotations
@@ -154,7 +155,9 @@ def _measure(night: Any, card_url: str, runs: int) -> tuple[float, float]:
     for _ in range(max(1, runs // 20)):
         card.append(_median_ms(night_client, card_url, 20))
         login.append(_median_ms(anonymous, login_url, 20))
-    return statistics.median(card), statistics.median(login)
+    # The fastest block of each: on a shared machine the others measure the neighbours (as
+    # timeit's documentation advises for the same reason); both pages are taken alike.
+    return min(card), min(login)
 
 
 def _login_url() -> str:

@@ -11,16 +11,21 @@ from tests.coordination.crisis_helpers import card_url, consent_to_crisis_sharin
 
 pytestmark = pytest.mark.django_db
 
+# The card's reads keep their plans (crisis_selectors._keyed_plans): in a transaction of their
+# own, SET LOCAL and the two statements; inside the test's transaction that is a savepoint,
+# the setting, the statements, the setting back and the release: 6.
+CARD_READS = 6
 # The card under its link (legevakt/AMK; the link names the logged opening, the access is
 # decided again at each request, see crisis_services.crisis_card_show): 1 session, 2 user,
-# then crisis_selectors.crisis_card_for_grant: 3 the opening's audit row, the team, patient,
+# then crisis_selectors.crisis_card_for_grant: the opening's audit row, the team, patient,
 # current phase and the version shown with its rød and gul entries, and the user's crisis
-# standing now (membership, team and crisis consent, the organisation's kind), 4 the members
-# they name and the coordinator. Re-checking the consent costs no query of its own.
-CARD_QUERIES = 4
+# standing now (membership, team and crisis consent, the organisation's kind) in one statement,
+# the members they name and the coordinator in the other. Re-checking the consent costs no
+# query of its own.
+CARD_QUERIES = 2 + CARD_READS
 # From the team page (staff in the team): 1 session, 2 user, 3 the open team with the crisis
-# standing (no organisation read: they are in the team), 4 the audit row, 5-6 the card.
-TEAM_CARD_QUERIES = 6
+# standing (no organisation read: they are in the team), 4 the audit row, then the card.
+TEAM_CARD_QUERIES = 4 + CARD_READS
 
 
 @pytest.mark.parametrize("extra_members", [0, 37])

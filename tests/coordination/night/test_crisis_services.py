@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
 from django.utils import timezone
 
@@ -342,3 +343,15 @@ def test_a_consented_card_asks_for_break_glass_after_the_withdrawal(cast: Cast):
     with pytest.raises(services.BreakGlassRequired) as needed:
         services.crisis_card_show(cast.night, token)
     assert services.lookup_token_patient(cast.night, needed.value.lookup) == cast.team.patient.pk
+
+
+def test_the_cards_kept_plans_do_not_outlast_its_reads(cast: Cast):
+    # Inside a caller's transaction (here the test's), later statements plan as the app's
+    # connections do (settings: plan_cache_mode), not with the card's generic plans.
+    consent_to_crisis_sharing(cast)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        before = cursor.fetchone()[0]
+        assert crisis_card_get(patient_pk=cast.team.patient.pk) is not None
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == before == "force_custom_plan"
