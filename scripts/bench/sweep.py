@@ -68,9 +68,9 @@ GENERATE = [
        (2, 'Hjemmetjenesten', '900000002', 'hjemmetjeneste', 'kommune', 1)""",
     """INSERT INTO actors_user (id, password, is_superuser, username, first_name, last_name,
            email, is_staff, is_active, date_joined, kind, hpr_number, phone, is_leader,
-           organisation_id)
+           profession, national_id, organisation_id)
        SELECT g, '!', false, 'ansatt' || g, 'Ansatt', 'Nr' || g, 'ansatt' || g || '@example.no',
-              false, true, now(), 'staff', '', '', g = %(s)s + 1,
+              false, true, now(), 'staff', '', '', g = %(s)s + 1, '', '',
               CASE WHEN g = %(s)s + 1 THEN 1 ELSE 1 + g %% 2 END
        FROM generate_series(1, %(s)s + 1) g""",
     """INSERT INTO actors_patient (id, name, national_id, birth_date, created_at)
@@ -78,14 +78,15 @@ GENERATE = [
               now()
        FROM generate_series(1, %(n)s) g""",
     """INSERT INTO actors_team (id, status, established_on, activated_on, missing_roles_reason,
-           created_by_id, patient_id)
-       SELECT g, 'active', %(today)s::date - 400, %(today)s::date - 390, '', 1 + g %% %(s)s, g
+           closed_reason, updated_at, created_by_id, patient_id)
+       SELECT g, 'active', %(today)s::date - 400, %(today)s::date - 390, '', '', now(),
+              1 + g %% %(s)s, g
        FROM generate_series(1, %(n)s) g""",
     # Four members a team: the coordinator, the fastlege, a nurse (one in 20 leaves in two to
     # twelve months), and a neighbour without login (one in five has left: history).
     """INSERT INTO actors_member (id, external_name, external_phone, external_email, role, level,
            closeness, involvement, joined_on, expected_leave_on, left_on, end_reason, user_id,
-           organisation_id, team_id)
+           organisation_id, previous_role, updated_at, team_id)
        SELECT 4 * (g - 1) + k,
               CASE WHEN k = 4 THEN 'Nabo ' || g ELSE '' END, '', '',
               (ARRAY['koordinator', 'fastlege', 'sykepleier', 'nabo'])[k],
@@ -96,7 +97,7 @@ GENERATE = [
               '',
               CASE WHEN k < 4 THEN 1 + (g + k - 1) %% %(s)s END,
               CASE WHEN k < 4 THEN 1 END,
-              g
+              '', now(), g
        FROM generate_series(1, %(n)s) g, generate_series(1, 4) k""",
     # Approved mandates with the nurse as deputy.
     """INSERT INTO coordination_mandate (id, task_description, authority, hours_per_month,
@@ -115,8 +116,8 @@ GENERATE = [
               CASE WHEN k = 1 THEN %(today)s::date + 31 + g %% 330
                    ELSE %(today)s::date + g %% 30 END
        FROM generate_series(1, %(n)s) g, generate_series(1, 2) k""",
-    """INSERT INTO careplans_goal (id, wish, text, position, created_at, patient_id)
-       SELECT g, 'Å sove bedre', 'Sove seks timer', 0, now(), g
+    """INSERT INTO careplans_goal (id, wish, text, position, created_at, updated_at, patient_id)
+       SELECT g, 'Å sove bedre', 'Sove seks timer', 0, now(), now(), g
        FROM generate_series(1, %(n)s) g""",
     # Tasks: one done, one open due in the next months, one long overdue (a backlog beyond
     # the sweep's catch-up week).
