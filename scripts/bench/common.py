@@ -40,3 +40,16 @@ def setup_django(*, suffix: str = "") -> None:
         connection.close()
         connection.settings_dict["NAME"] = name
     call_command("migrate", verbosity=0)
+
+
+_TEST_ENVIRONMENT: list[bool] = []
+
+
+def django_test_environment() -> None:
+    """Django's test environment (the test Client's host, templates rendered with a context
+    the benchmarks can read), set up once: run.py runs several benchmarks in one process."""
+    if not _TEST_ENVIRONMENT:
+        from django.test.utils import setup_test_environment
+
+        setup_test_environment()
+        _TEST_ENVIRONMENT.append(True)

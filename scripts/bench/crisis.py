@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-from common import setup_django
+from common import django_test_environment, setup_django
 
 RUNS = 200
 WARMUP = 20
@@ -32,10 +32,9 @@ TARGET = 2.0
 
 def _setup() -> None:
     setup_django()
-    from django.test.utils import setup_test_environment
 
     # The test Client's host ("testserver") and no collected static files needed.
-    setup_test_environment()
+    django_test_environment()
 
 
 def seed() -> tuple[Any, int]:

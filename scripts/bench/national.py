@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from common import setup_django
+from common import django_test_environment, setup_django
 
 if TYPE_CHECKING:
     from lkt.demo.national import Page
@@ -348,9 +348,9 @@ def main(argv: list[str]) -> int:
     if args.generate_only:
         return 0
     refresh = [nightly(suffix) for suffix in SUFFIXES]
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
 
-    setup_test_environment()
+    django_test_environment()
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from common import ROOT, setup_django
+from common import ROOT, django_test_environment, setup_django
 
 sys.path.insert(0, str(ROOT))  # this checkout's LKT, before any other on the path
 
@@ -51,14 +51,14 @@ def main(argv: list[str]) -> int:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
     from django.urls import reverse
 
     from actors.models import Team, User
     from actors.selectors import team_get
     from lkt.workspace.team_page import visible_sections
 
-    setup_test_environment()
+    django_test_environment()
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     coordinator = User.objects.get(username="cecilie")
     team = Team.objects.get(patient__name="Kari Solstrand")
