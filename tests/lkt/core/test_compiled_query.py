@@ -1,0 +1,64 @@
+"""``CompiledQuery``: a queryset compiled once gives, for any keys, what the queryset built for
+those keys gives (the model's fields, ``select_related`` objects without a query, annotations),
+and refuses a queryset whose keys it could not replace."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
+
+from actors.models import Member, Team
+from lkt.core.compiled_query import CompiledQuery
+from tests.factories import MemberFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _team_with_membership(pk: int, user: int):
+    return (
+        Team.objects.select_related("patient", "created_by")
+        .filter(pk=pk)
+        .annotate(
+            is_member=Exists(Member.objects.filter(team=OuterRef("pk"), user_id=user)),
+            active_members=Count("members", filter=Q(members__left_on__isnull=True)),
+        )
+    )
+
+
+def test_every_run_answers_as_the_queryset_built_for_its_keys():
+    read = CompiledQuery(_team_with_membership, "pk", "user")
+    first, second = MemberFactory(), MemberFactory()
+    MemberFactory(team=first.team)
+    for team in (first.team, second.team):
+        for user in (first.user, second.user):
+            expected = _team_with_membership(team.pk, user.pk).get()
+            got = read.first(pk=team.pk, user=user.pk)
+            assert got is not None
+            fields = [f.attname for f in Team._meta.concrete_fields]
+            assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
+            assert (got.is_member, got.active_members) == (
+                expected.is_member,
+                expected.active_members,
+            )
+            assert got.is_member == (user == (first.user if team == first.team else second.user))
+            with CaptureQueriesContext(connection) as reads:
+                assert got.patient == expected.patient
+                assert got.patient.name == expected.patient.name
+                assert got.created_by.username == expected.created_by.username
+            assert len(reads) == 0
+
+
+def test_no_row_is_none_and_the_keys_are_checked():
+    read = CompiledQuery(_team_with_membership, "pk", "user")
+    team = TeamFactory()
+    assert read.first(pk=team.pk + 1000, user=team.created_by.pk) is None
+    with pytest.raises(TypeError):
+        read.first(pk=team.pk)
+
+
+def test_a_key_the_queryset_does_not_pass_as_a_parameter_is_refused():
+    ignores_user = CompiledQuery(lambda pk, user: Team.objects.filter(pk=pk), "pk", "user")
+    with pytest.raises(ValueError, match="user"):
+        ignores_user.first(pk=1, user=2)
