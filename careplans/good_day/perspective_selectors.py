@@ -148,3 +148,8 @@ def perspective_matching(page: TeamPage) -> list[ChallengeMatching]:
         )
         result.append(ChallengeMatching(challenge=challenge, rows=rows))
     return result
+
+
+def perspective_given(member: Member, challenge: Challenge) -> Perspective | None:
+    """The member's perspective on the challenge, if given (the form opens with it)."""
+    return Perspective.objects.filter(member=member, challenge=challenge).first()

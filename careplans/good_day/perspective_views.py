@@ -8,14 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from actors.access import Action, allows
 from actors.forms import submit
 from actors.network.views import page_for_writing, section_answer
 from careplans.good_day import perspective_services
 from careplans.good_day.perspective_forms import PerspectiveForm
-from careplans.good_day.perspective_selectors import PerspectiveRow, perspective_matching
+from careplans.good_day.perspective_selectors import (
+    PerspectiveRow,
+    perspective_given,
+    perspective_matching,
+)
 from careplans.models import Challenge
 from lkt.core.http import HtmxHttpRequest
 
@@ -35,21 +39,19 @@ def _perspective_form(row: PerspectiveRow, data: Any = None) -> PerspectiveForm:
 
 
 def perspectives_section(page: TeamPage) -> dict[str, Any]:
-    """Two queries (``perspective_matching``)."""
+    """Two queries (``perspective_matching``). The forms render when opened
+    (``perspective_save`` answers GET with one): the section shows one per row the viewer may
+    write, and building them all took most of its time (issue 17)."""
     can_edit = allows(page.standing, Action.EDIT_NETWORK)
-    challenges = perspective_matching(page)
-    if can_edit:
-        for item in challenges:
-            for row in item.rows:
-                row.form = _perspective_form(row)
-    return {"challenges": challenges, "can_edit": can_edit}
+    return {"challenges": perspective_matching(page), "can_edit": can_edit}
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def perspective_save(
     request: HtmxHttpRequest, pk: int, challenge_pk: int, member_pk: int
 ) -> HttpResponse:
+    """GET: the form, with the perspective given so far; POST: save it."""
     page, user = page_for_writing(request, pk)
     challenge = get_object_or_404(Challenge, pk=challenge_pk, patient_id=page.team.patient_id)
     member = next((m for m in page.members if m.pk == member_pk), None)
@@ -57,6 +59,18 @@ def perspective_save(
         raise Http404
     if not perspective_services.may_write_perspective(page.standing, user, member):
         raise PermissionDenied
+    if request.method == "GET":
+        row = PerspectiveRow(challenge, member, perspective_given(member, challenge))
+        row.form = _perspective_form(row)
+        return section_answer(
+            request,
+            page,
+            key="perspektiver",
+            template=PERSPECTIVES,
+            partial="perspective-form",
+            context={"row": row},
+            saved=False,
+        )
     row = PerspectiveRow(challenge, member, None)
     row.form = _perspective_form(row, request.POST)
     saved = (

@@ -223,6 +223,37 @@ def test_the_matching_view_shows_texts_side_by_side_and_who_has_not_answered(cas
     assert "Skriv perspektivet til Nabo Nils" not in text  # … but not the neighbour's
 
 
+def test_the_section_renders_no_form_and_opening_one_loads_it_with_what_was_given(cast):
+    sleep = Challenge.objects.create(patient=cast.team.patient, text="Jeg sover dårlig")
+    url = _careplans_url("perspective-save", cast, sleep.pk, _tor(cast).pk)
+    tor = client_for(cast.member)
+    section = tor.get(_team_url("team-perspektiver", cast), headers=HTMX).content.decode()
+    assert "<form" not in section
+    assert f'hx-get="{url}" hx-trigger="toggle once from:closest details"' in section
+    assert f'<a class="ds-link" href="{url}">Åpne skjemaet</a>' in section
+    tor.post(url, {"text": "Uro om natta", "importance": "4"}, headers=HTMX)
+    form = tor.get(url, headers=HTMX).content.decode()
+    assert form.lstrip().startswith(f'<form id="perspective-{sleep.pk}-{_tor(cast).pk}"')
+    assert "Uro om natta</textarea>" in form
+    assert 'name="importance" value="4"' in form
+    # Without JavaScript the link is the form's own page.
+    page = tor.get(url).content.decode()
+    assert "<h1" in page and "Uro om natta</textarea>" in page
+
+
+def test_opening_a_colleagues_or_another_patients_form_is_refused(cast):
+    sleep = Challenge.objects.create(patient=cast.team.patient, text="Jeg sover dårlig")
+    foreign = Challenge.objects.create(patient=cast.other_team.patient, text="Ola sin")
+    tor = client_for(cast.member)
+    colleague = _careplans_url("perspective-save", cast, sleep.pk, _cecilie(cast).pk)
+    assert tor.get(colleague, headers=HTMX).status_code == 403
+    other = _careplans_url("perspective-save", cast, foreign.pk, _tor(cast).pk)
+    assert tor.get(other, headers=HTMX).status_code == 404
+    mine = _careplans_url("perspective-save", cast, sleep.pk, _tor(cast).pk)
+    assert client_for(cast.outsider).get(mine, headers=HTMX).status_code == 404
+    assert client_for(cast.relative).get(mine, headers=HTMX).status_code == 403
+
+
 def test_saving_a_perspective_in_place_triggers_the_section_reload(cast):
     sleep = Challenge.objects.create(patient=cast.team.patient, text="Jeg sover dårlig")
     response = client_for(cast.member).post(
