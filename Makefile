@@ -31,7 +31,7 @@ VENDOR := static/vendor
 OIDC_PROVIDER := tests/oidc_provider
 OIDC_PROVIDER_STAMP := $(OIDC_PROVIDER)/node_modules/.package-lock.json
 
-.PHONY: help venv install demo chromium services lint typecheck test test-journeys-second-instant vendor format bench oidc-provider
+.PHONY: help venv install demo chromium wrk services lint typecheck test test-journeys-second-instant vendor format bench oidc-provider
 
 help:
 	@echo "make demo       run the demo on http://127.0.0.1:8000 (SQLite, no services)"
@@ -41,7 +41,7 @@ help:
 	@echo "make services   check that PostgreSQL and Redis answer"
 	@echo "make chromium   install Debian's chromium for the browser tests"
 	@echo "make oidc-provider  install the test OpenID Provider (npm ci in tests/oidc_provider/)"
-	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders|teampage|national|teampage-wrk (the last two by name only), BENCH_ARGS=…, BENCH_DATABASE_URL=…lkt_bench"
+	@echo "make bench      benchmarks (not in make test): BENCH=sweep|crisis|leaders|teampage|national|teampage-wrk (empty: all, then one table), BENCH_ARGS=…, BENCH_DATABASE_URL=…lkt_bench"
 
 venv install: $(STAMP)
 
@@ -57,6 +57,12 @@ demo: $(STAMP)
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Playwright must not download its own browser (no network for that); it drives Debian's.
+# The team page's load test (scripts/bench/teampage_wrk.py) uses Debian's wrk.
+wrk:
+	@command -v wrk >/dev/null || { \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
+
 chromium:
 	@command -v chromium >/dev/null || { \
 		$(SUDO) apt-get update && \
@@ -118,12 +124,12 @@ vendor:
 	install -D -m 644 $(HTMX)/LICENSE $(VENDOR)/htmx/LICENSE
 
 # Benchmarks empty their own database (its name must contain "bench"), never the test one.
-# BENCH picks benchmarks by name (scripts/bench/run.py lists them); empty runs all but
-# national, which fails until the pages are flat in data size (issue 17).
-# BENCH_ARGS go to the benchmark (BENCH=national BENCH_ARGS="--report-only --runs 10").
+# BENCH picks benchmarks by name (scripts/bench/run.py lists them); empty runs them all and
+# ends with one table (measure, 10k, 500k, ratio, target, verdict).
+# BENCH_ARGS go to the benchmark (BENCH=national BENCH_ARGS="--runs 10").
 BENCH ?=
 BENCH_ARGS ?=
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lkt_bench
-bench: $(STAMP)
+bench: $(STAMP) wrk
 	env -u REDIS_URL DATABASE_URL='$(BENCH_DATABASE_URL)' DJANGO_SETTINGS_MODULE=lkt.settings \
 		$(BIN)/python scripts/bench/run.py $(BENCH) $(if $(BENCH_ARGS),-- $(BENCH_ARGS))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -53,3 +54,49 @@ def django_test_environment() -> None:
 
         setup_test_environment()
         _TEST_ENVIRONMENT.append(True)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table ``make bench`` ends with (run.py prints it): a measure, its figure
+    at the national set's two sizes (10k and 500k), their ratio, the target and the verdict. A
+    measure taken on data of its own says so in its name and leaves "500k" empty."""
+
+    measure: str
+    small: str
+    large: str = "—"
+    ratio: str = "—"
+    target: str = "—"
+    verdict: str = "—"
+    # Whether "over target" fails make bench; False for a target still open, which the
+    # table shows as such rather than hiding.
+    holds: bool = True
+
+    @property
+    def fails(self) -> bool:
+        return self.holds and self.verdict.startswith("over target")
+
+
+# The rows of every benchmark run in this process, in order.
+ROWS: list[Row] = []
+
+
+def verdict(ok: bool, *, holds: bool = True) -> str:
+    return "OK" if ok else ("over target" if holds else "over target (open)")
+
+
+def table(rows: list[Row]) -> str:
+    head = ("measure", "10k", "500k", "ratio", "target", "verdict")
+    cells = [head] + [(r.measure, r.small, r.large, r.ratio, r.target, r.verdict) for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append(
+            "  ".join(
+                cell.ljust(w) if i in (0, 4, 5) else cell.rjust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            ).rstrip()
+        )
+        if n == 0:
+            lines.append("-" * len(lines[0]))
+    return "\n".join(lines)

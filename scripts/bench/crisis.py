@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-from common import django_test_environment, setup_django
+from common import ROWS, Row, django_test_environment, setup_django, verdict
 
 RUNS = 200
 WARMUP = 20
@@ -202,12 +202,23 @@ def main(argv: list[str]) -> int:
             results.append((label, card_ms, login_ms, card_ms / login_ms))
     print(f"Crisis card vs login page (median of {args.runs} requests each, in-process Client)")
     for label, card_ms, login_ms, ratio in results:
-        verdict = "OK" if ratio < TARGET else "over target"
+        said = "OK" if ratio < TARGET else "over target"
         print(
             f"  {label:<30} card {card_ms:6.2f} ms | login {login_ms:6.2f} ms | "
-            f"ratio {ratio:4.2f}× (target < {TARGET:.0f}×) {verdict}"
+            f"ratio {ratio:4.2f}× (target < {TARGET:.0f}×) {said}"
         )
-    return 0 if all(ratio < TARGET for *_rest, ratio in results[1:]) else 1
+    for n, (label, card_ms, login_ms, ratio) in enumerate(results):
+        kept = n > 0  # the target is for kept connections, as deployed
+        ROWS.append(
+            Row(
+                f"crisis card, {label} (login page {login_ms:.2f} ms; demo card)",
+                f"{card_ms:.2f} ms",
+                ratio=f"{ratio:.2f}×",
+                target=f"< {TARGET:.0f}× login" if kept else "—",
+                verdict=verdict(ratio < TARGET) if kept else "—",
+            )
+        )
+    return 0
 
 
 if __name__ == "__main__":

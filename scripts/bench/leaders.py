@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import setup_django
+from common import ROWS, Row, setup_django, verdict
 
 PATIENTS = 20_000
 RUNS = 5
@@ -327,10 +327,10 @@ def main(argv: list[str]) -> int:
         ("(c) leader report PDF", report, LEADER_TARGET),
     ]
     for label, seconds, target in rows:
-        verdict = "OK" if seconds < target else "over target"
+        said = "OK" if seconds < target else "over target"
         print(
             f"  {label:<28} {seconds:6.3f} s | {seconds / reference:5.1f}× the reference "
-            f"| target < {target:.0f} s {verdict}"
+            f"| target < {target:.0f} s {said}"
         )
     print(f"      of which indicator_report {indicators_only:6.3f} s (12 months, stored months)")
     print(f"  computed from the facts      {from_facts:6.3f} s (before the night's refresh)")
@@ -338,7 +338,17 @@ def main(argv: list[str]) -> int:
         f"  the night's refresh          {refresh:6.3f} s ({MAX_MONTHS} months, every organisation)"
     )
     print("  stored months and facts give the same cells: OK")
-    return 0 if all(seconds < target for _l, seconds, target in rows) else 1
+    for label, seconds, target in rows:
+        ROWS.append(
+            Row(
+                f"{label[4:]}, {args.patients:,} patients in one kommune (own data)",
+                f"{seconds:.2f} s",
+                ratio=f"{seconds / reference:.1f}× ref.",
+                target=f"< {target:.0f} s",
+                verdict=verdict(seconds < target),
+            )
+        )
+    return 0
 
 
 def _status_pdf(team: Any, user: Any) -> bytes:

@@ -2,10 +2,7 @@
 
     make bench BENCH=national [BENCH_DATABASE_URL=postgres://…/lkt_bench]
     DATABASE_URL=postgres://…/lkt_bench .venv/bin/python scripts/bench/run.py national \\
-        [-- --patients 10000 500000 --runs 30 --report-only]
-
-Not in the default list of ``make bench`` (``run.py`` without a name) until the pages are made
-flat: it fails today by design and would make every ``make bench`` fail; run it by name.
+        [-- --patients 10000 500000 --runs 30]
 
 Two databases, ``DATABASE_URL``'s name followed by ``_national_10k`` and ``_national_500k``
 (created and migrated if needed), are filled once each with the national data set of
@@ -26,8 +23,10 @@ page and size is compared (a page that takes seconds gets fewer, so that it cost
 ``--budget`` seconds a size, and the table says how many), with the number of queries of one more request. One table is
 printed: measure, median at 10k, at 500k, ratio, target (≤ 1.3× and the same number of
 queries) and verdict; then EXPLAIN (ANALYZE, BUFFERS) at the large size of the slowest query
-of each page over target (or of the slowest page). Exit status 1 when a page is over target,
-unless ``--report-only``.
+of each page over target (or of the slowest page). The same figures go to ``make bench``'s
+table (``rows``) with the team page and its sections against the bare view, the crisis card
+against the login page (both measured here too, at both sizes), the night's refresh and the
+leader report PDF; run.py's exit status follows their verdicts.
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from common import django_test_environment, setup_django
+from common import ROWS, Row, django_test_environment, setup_django, verdict
 
 if TYPE_CHECKING:
     from lkt.demo.national import Page
@@ -54,6 +53,7 @@ BLOCKS = 3
 WARMUP = 6  # psycopg prepares a statement on its fifth run
 TARGET = 1.3
 BUDGET = 60.0  # seconds of timed requests per page and size, at most
+PDF_TARGET = 5.0  # the leader report over the national set, seconds (issue 17)
 
 
 @dataclass
@@ -198,6 +198,44 @@ class _Recorder:
             self.queries.append((time.perf_counter() - began, sql, params))
 
 
+ANONYMOUS = ""  # the login page's client
+BARE, LOGIN = "bare view", "login page"
+
+
+def _floors() -> list[Page]:
+    """What the team page and the crisis card are measured against (issue 17): the bare
+    ``login_required`` view of ``teampage_urls`` and the login page."""
+    from django.urls import reverse
+
+    from lkt.demo.national import Page
+
+    return [Page(BARE, "coordinator", "/bench/bare/"), Page(LOGIN, ANONYMOUS, reverse("login"))]
+
+
+def leader_report(suffix: str) -> float:
+    """The leader report PDF of the named leader's organisation, the last twelve months, as the
+    report job makes it (``coordination.reports``): the fastest of three runs, in seconds."""
+    _use(suffix)
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coordination.reports.report_jobs import indicator_report_pdf
+    from lkt.demo.national import named_users
+
+    leader = named_users()["leader"]
+    if leader.organisation is None:
+        raise SystemExit("the national set's leader has no organisation")
+    end = timezone.localdate()
+    start = (end.replace(day=1) - dt.timedelta(days=335)).replace(day=1)
+    times = []
+    for _ in range(3):
+        began = time.perf_counter()
+        indicator_report_pdf(leader.organisation, start, end, generated_by=leader)
+        times.append(time.perf_counter() - began)
+    return min(times)
+
+
 def _get(client: Any, page: Page) -> Any:
     headers = {"HX-Request": "true"} if page.htmx else {}
     response = client.get(page.url, secure=True, headers=headers)
@@ -219,11 +257,11 @@ def measure(
     for side in (0, 1):
         sides.use(side)
         users = named_users()
-        clients = {}
+        clients = {ANONYMOUS: Client()}
         for key, user in users.items():
             clients[key] = Client()
             clients[key].force_login(user)
-        prepared.append({"pages": pages(users), "clients": clients})
+        prepared.append({"pages": pages(users) + _floors(), "clients": clients})
     if only:
         # ``--pages``: the pages whose label holds one of the words, to measure a fix quickly.
         for found in prepared:
@@ -307,6 +345,77 @@ def report(results: list[Result], labels: list[str], patients: tuple[int, int], 
     return "\n".join(lines)
 
 
+def rows(by_label: dict[str, Result], refresh: list[float], pdf: list[float]) -> list[Row]:
+    """The benchmark's lines of ``make bench``'s table: each page's medians, then the team page
+    and its sections against the bare view, the crisis card against the login page, the
+    night's refresh and the leader report, at both sizes."""
+    found = []
+    for label, result in by_label.items():
+        found.append(
+            Row(
+                f"{label.strip()} ({result.queries[0]}/{result.queries[1]} queries)",
+                f"{result.median(0):.1f} ms",
+                f"{result.median(1):.1f} ms",
+                f"{result.ratio:.2f}×",
+                f"≤ {TARGET}×, same queries",
+                verdict(result.ok),
+            )
+        )
+
+    def against(label: str, floor: str, target: float, *, holds: bool, ms: list[float]) -> Row:
+        small, large = (value / by_label[floor].median(side) for side, value in enumerate(ms))
+        return Row(
+            f"{label} ÷ {floor}",
+            f"{small:.1f}×",
+            f"{large:.1f}×",
+            f"{large / small:.2f}×",
+            f"≤ {target:g}× (each size)",
+            verdict(max(small, large) <= target, holds=holds),
+            holds=holds,
+        )
+
+    from lkt.workspace.team_page import SECTIONS
+
+    eager = {f"section {s.key}" for s in SECTIONS if s.eager}
+    sections = [label for label in by_label if label.strip().startswith("section ")]
+    lazy = [by_label[label] for label in sections if label.strip() not in eager]
+
+    def medians(picked: list[Result]) -> list[float]:
+        return [sum(r.median(side) for r in picked) for side in (0, 1)]
+
+    page = by_label["team page"]
+    # The team page's floor targets are open (issue 17): shown, not failing make bench.
+    found.append(against("team page", BARE, 3, holds=False, ms=medians([page])))
+    found += [
+        against(label.strip(), BARE, 2, holds=False, ms=medians([by_label[label]]))
+        for label in sections
+    ]
+    found.append(against("page + lazy sections", BARE, 10, holds=False, ms=medians([page, *lazy])))
+    card = by_label["crisis card (legevakt)"]
+    # The crisis benchmark holds the target (three runs in a row); here it is shown at both sizes
+    # of the national set, whose plans are larger than the crisis benchmark's one.
+    found.append(against("crisis card", LOGIN, 2, holds=False, ms=medians([card])))
+    found.append(
+        Row(
+            "night's indicator months (every organisation)",
+            f"{refresh[0]:.1f} s",
+            f"{refresh[1]:.1f} s",
+            f"{refresh[1] / refresh[0]:.1f}×",
+        )
+    )
+    found.append(
+        Row(
+            "leader report PDF (the leader's kommune, 12 months)",
+            f"{pdf[0]:.2f} s",
+            f"{pdf[1]:.2f} s",
+            f"{pdf[1] / pdf[0]:.2f}×",
+            f"≤ {PDF_TARGET:g} s at 500k",
+            verdict(pdf[1] <= PDF_TARGET),
+        )
+    )
+    return found
+
+
 def _large_tables() -> set[str]:
     """The tables of the large database with over 100,000 rows (by the statistics)."""
     from django.db import connection
@@ -330,9 +439,6 @@ def main(argv: list[str]) -> int:
         help="seconds per page and size: a slower page gets fewer runs (at least 3)",
     )
     parser.add_argument(
-        "--report-only", action="store_true", help="print the table, exit 0 whatever it says"
-    )
-    parser.add_argument(
         "--generate-only", action="store_true", help="fill the databases, measure nothing"
     )
     parser.add_argument(
@@ -353,8 +459,9 @@ def main(argv: list[str]) -> int:
     django_test_environment()
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(
+        ROOT_URLCONF="teampage_urls",
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
-        | {"staticfiles": static}
+        | {"staticfiles": static},
     ):
         labels, results = measure(
             args.runs,
@@ -362,11 +469,13 @@ def main(argv: list[str]) -> int:
             lambda line: print(line, file=sys.stderr, flush=True),
             args.pages,
         )
+    pdf = [leader_report(suffix) for suffix in SUFFIXES]
     print(report(results, labels, patients, args.runs))
     print(
         f"the night's indicator months: {refresh[0]:.1f} s at {patients[0]:,}, "
         f"{refresh[1]:.1f} s at {patients[1]:,} (every organisation, 36 months)"
     )
+    ROWS.extend(rows(dict(zip(labels, results, strict=True)), refresh, pdf))
     _use(SUFFIXES[1])
     failing = [(label, r) for label, r in zip(labels, results, strict=True) if not r.ok]
     large_tables = _large_tables()
@@ -383,9 +492,7 @@ def main(argv: list[str]) -> int:
         print(plan)
         scanned = sorted(set(re.findall(r"Seq Scan on (\w+)", plan)) & large_tables)
         print(f"sequential scans of large tables: {', '.join(scanned) or 'none'}")
-    if args.report_only:
-        return 0
-    return 0 if not failing else 1
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """Run LKT's benchmarks: ``python scripts/bench/run.py [name ...] [-- options]``.
 
-Each benchmark is a module in this folder with ``main(argv) -> int``; add one by writing the
-module and naming it in ``BENCHES``. With no name, every benchmark in ``DEFAULT`` runs:
-all but ``national``, which fails until the pages are flat in data size (issue 17) and
-fills two large databases; run it by name. Benchmarks need a
-PostgreSQL database of their own (``DATABASE_URL``, by default ``lkt_bench``): they empty
-its tables. They are not part of ``make test``.
+Each benchmark is a module in this folder with ``main(argv) -> int`` (non-zero: it could not
+measure) that adds its lines to ``common.ROWS``; add one by writing the module and naming it in
+``BENCHES``. With no name, every benchmark runs, and one table ends the output: measure, figure
+at 10k, at 500k, ratio, target, verdict (issue 17). The exit status is 1 when a benchmark could
+not measure or a target that holds is missed; a target still open is shown as
+"over target (open)" and does not fail. Benchmarks need PostgreSQL databases of their own
+(``DATABASE_URL``, by default ``lkt_bench``, and its name with a suffix): they empty their
+tables. ``national`` fills two large ones the first time (about five minutes) and reuses them.
+They are not part of ``make test``.
 """
 
 from __future__ import annotations
@@ -24,13 +27,12 @@ BENCHES = {
     "leaders": "leaders",  # status PDF (< 1 s) and leader report (< 5 s) over 20 000 patients
     # the team page's first response and its lazy sections against a bare view (issue 17)
     "teampage": "teampage",
-    # every page at 10 000 and 500 000 patients (≤ 1.3×, the same queries); by name only
+    # every page at 10 000 and 500 000 patients (≤ 1.3×, the same queries), the floors' ratios
     "national": "national",
-    # the team page against a bare view under wrk, gunicorn and 10 connections; by name only
+    # the team page against a bare view under wrk, gunicorn and 10 connections
     "teampage-wrk": "teampage_wrk",
 }
-BY_NAME_ONLY = ("national", "teampage-wrk")
-DEFAULT = [name for name in BENCHES if name not in BY_NAME_ONLY]
+DEFAULT = list(BENCHES)
 
 
 def main(argv: list[str]) -> int:
@@ -44,10 +46,16 @@ def main(argv: list[str]) -> int:
         return 2
     status = 0
     for name in names or DEFAULT:
-        print(f"=== bench: {name}")
+        print(f"=== bench: {name}", flush=True)
         module = importlib.import_module(BENCHES[name])
         status |= module.main(rest)
-    return status
+    from common import ROWS, table
+
+    print("\n=== the table\n" + table(ROWS))
+    missed = [row.measure for row in ROWS if row.fails]
+    if missed:
+        print(f"missed: {'; '.join(missed)}")
+    return 1 if status or missed else 0
 
 
 if __name__ == "__main__":

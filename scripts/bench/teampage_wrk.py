@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from common import DEFAULT_URL, ROOT, setup_django
+from common import DEFAULT_URL, ROOT, ROWS, Row, setup_django, verdict
 
 PORT = 8765
 WRK = shutil.which("wrk") or "wrk"
@@ -40,7 +40,7 @@ def _database_url() -> str:
     return urlunsplit(url._replace(path=url.path + SUFFIX))
 
 
-def _prepare(static_root: str) -> tuple[str, int]:
+def _prepare(env: dict[str, str]) -> tuple[str, int]:
     """The demo loaded, static files collected; Cecilie's session id and Kari's team."""
     os.environ["LKT_SYNTHETIC_IDS"] = "true"
     setup_django(suffix=SUFFIX)
@@ -50,7 +50,14 @@ def _prepare(static_root: str) -> tuple[str, int]:
     from actors.models import Team, User
 
     call_command("seed_demo", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # With gunicorn's settings, in a process of their own: run.py may have set Django up with
+    # LKT's settings already, whose STATIC_ROOT is not the benchmark's.
+    subprocess.run(  # noqa: S603 – our own manage.py
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
     cecilie = User.objects.get(username="cecilie")
     team = Team.objects.open().filter(created_by=cecilie).order_by("pk").first() or (
         Team.objects.open().filter(members__user=cecilie).order_by("pk").first()
@@ -119,10 +126,7 @@ def main(argv: list[str]) -> int:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
     }
-    os.environ.update({k: env[k] for k in ("DEBUG", "SECURE_SSL_REDIRECT")})
-    os.environ["DJANGO_SETTINGS_MODULE"] = "teampage_site"
-    sys.path.insert(0, str(Path(__file__).parent))
-    session, team_pk = _prepare(static_root)
+    session, team_pk = _prepare(env)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603 – our own gunicorn
         [str(gunicorn), "lkt.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"],
@@ -152,15 +156,22 @@ def main(argv: list[str]) -> int:
     floor = results["bare view"][1]
     print(f"wrk, gunicorn 2 workers, {args.connections} connections, {args.duration} s each")
     print(f"{'page':<12} {'req/s':>9} {'median':>10} {'ratio':>7} {'target':>7}  verdict")
-    status = 0
     for label, (rate, median) in results.items():
         ratio = median / floor if floor else float("inf")
         target = "" if label == "bare view" else f"{TARGET:.0f}×"
-        verdict = "" if label == "bare view" else ("OK" if ratio <= TARGET else "over target")
-        if verdict == "over target":
-            status = 1
-        print(f"{label:<12} {rate:>9.1f} {median:>8.1f}ms {ratio:>6.1f}× {target:>7}  {verdict}")
-    return status
+        said = "" if label == "bare view" else verdict(ratio <= TARGET, holds=False)
+        print(f"{label:<12} {rate:>9.1f} {median:>8.1f}ms {ratio:>6.1f}× {target:>7}  {said}")
+        ROWS.append(
+            Row(
+                f"wrk {label}: {rate:.1f} req/s, median (demo, {args.connections} connections)",
+                f"{median:.1f} ms",
+                ratio=f"{ratio:.1f}×",
+                target="—" if label == "bare view" else f"≤ {TARGET:g}× bare",
+                verdict=said or "—",
+                holds=False,  # open (issue 17)
+            )
+        )
+    return 0
 
 
 if __name__ == "__main__":
