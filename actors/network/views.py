@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from actors import selectors
@@ -32,7 +32,7 @@ from actors.network.selectors import (
     scenario_overview,
 )
 from actors.selectors import TeamPage, team_section_url
-from lkt.core.http import HtmxHttpRequest
+from lkt.core.http import HtmxHttpRequest, form_data
 
 COMMUNICATION = "actors/team_communication.html"
 SCENARIOS = "actors/team_scenarios.html"
@@ -44,10 +44,10 @@ SCENARIOS = "actors/team_scenarios.html"
 
 
 def communication_section(page: TeamPage) -> dict[str, Any]:
-    """One query (``communication_overview``)."""
+    """One query (``communication_overview``); the form to add a line renders when opened
+    (``communication_line_add`` answers GET with it, issue 17)."""
     return {
         "overview": communication_overview(page),
-        "form": CommunicationLineForm(members=page.members, auto_id="line-%s"),
         "can_edit": allows(page.standing, Action.EDIT_NETWORK),
     }
 
@@ -112,11 +112,12 @@ def section_answer(
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the empty form; POST: add the line."""
     page, user = page_for_writing(request, pk)
-    form = CommunicationLineForm(request.POST, members=page.members, auto_id="line-%s")
-    saved = (
+    form = CommunicationLineForm(form_data(request), members=page.members, auto_id="line-%s")
+    saved = request.method == "POST" and (
         submit(
             form,
             lambda data: network_services.communication_line_add(

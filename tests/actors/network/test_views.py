@@ -95,6 +95,21 @@ def test_the_patient_reads_the_sections_without_forms_and_a_relative_does_not_se
 # Communication lines
 
 
+def test_the_form_for_a_new_line_renders_when_opened(cast):
+    url = _url("communication-line-add", cast)
+    tor = client_for(cast.member)
+    section = team_section_html(tor, cast.team.pk, "kommunikasjon")
+    assert 'id="line-form"' not in section
+    assert f'href="{url}" hx-get="{url}" hx-target="closest p"' in section
+    form = tor.get(url, headers=HTMX).content.decode()
+    assert form.lstrip().startswith('<form id="line-form"')
+    assert "Linjen er lagt til." not in form
+    assert not CommunicationLine.objects.exists()
+    # Without JavaScript the link is the form's own page; the patient may not open it.
+    assert "<h1" in tor.get(url).content.decode()
+    assert client_for(cast.patient).get(url, headers=HTMX).status_code == 403
+
+
 def test_adding_a_line_in_place_triggers_the_section_reload(cast):
     response = client_for(cast.member).post(
         _url("communication-line-add", cast), _line_data(cast), headers=HTMX
