@@ -60,17 +60,14 @@ def _prepare_form(row: ScenarioRow, members: list[Member], data: Any = None) -> 
 
 
 def scenarios_section(page: TeamPage) -> dict[str, Any]:
-    """One query (``scenario_overview``)."""
+    """One query (``scenario_overview``); the form for a planned transition renders when
+    opened (``scenario_add`` answers GET with it, issue 17)."""
     can_edit = allows(page.standing, Action.EDIT_NETWORK)
     overview = scenario_overview(page)
     if can_edit:
         for row in overview.rows:
             row.form = _prepare_form(row, page.members)
-    return {
-        "overview": overview,
-        "can_edit": can_edit,
-        "add_form": ScenarioAddForm(members=page.members, auto_id="scenario-%s"),
-    }
+    return {"overview": overview, "can_edit": can_edit}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,11 +165,12 @@ def communication_line_end(request: HtmxHttpRequest, pk: int, line_pk: int) -> H
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """GET: the empty form; POST: add the planned transition."""
     page, user = page_for_writing(request, pk)
-    form = ScenarioAddForm(request.POST, members=page.members, auto_id="scenario-%s")
-    saved = (
+    form = ScenarioAddForm(form_data(request), members=page.members, auto_id="scenario-%s")
+    saved = request.method == "POST" and (
         submit(form, lambda data: network_services.scenario_add(actor=user, team=page.team, **data))
         is not None
     )

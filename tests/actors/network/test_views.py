@@ -110,6 +110,19 @@ def test_the_form_for_a_new_line_renders_when_opened(cast):
     assert client_for(cast.patient).get(url, headers=HTMX).status_code == 403
 
 
+def test_the_form_for_a_planned_transition_renders_when_opened(cast):
+    url = _url("scenario-add", cast)
+    tor = client_for(cast.member)
+    section = team_section_html(tor, cast.team.pk, "scenarier")
+    assert 'id="scenario-add-form"' not in section
+    assert f'href="{url}" hx-get="{url}" hx-target="closest p"' in section
+    form = tor.get(url, headers=HTMX).content.decode()
+    assert form.lstrip().startswith('<form id="scenario-add-form"')
+    assert not Scenario.objects.exists()
+    assert "<h1" in tor.get(url).content.decode()
+    assert client_for(cast.patient).get(url, headers=HTMX).status_code == 403
+
+
 def test_adding_a_line_in_place_triggers_the_section_reload(cast):
     response = client_for(cast.member).post(
         _url("communication-line-add", cast), _line_data(cast), headers=HTMX
