@@ -62,28 +62,21 @@ def perspective_save(
     if request.method == "GET":
         row = PerspectiveRow(challenge, member, perspective_given(member, challenge))
         row.form = _perspective_form(row)
-        return section_answer(
-            request,
-            page,
-            key="perspektiver",
-            template=PERSPECTIVES,
-            partial="perspective-form",
-            context={"row": row},
-            saved=False,
+        saved = False
+    else:
+        row = PerspectiveRow(challenge, member, None)
+        row.form = _perspective_form(row, request.POST)
+        saved = (
+            submit(
+                row.form,
+                lambda data: perspective_services.perspective_save(
+                    actor=user, member=member, challenge=challenge, **data
+                ),
+            )
+            is not None
         )
-    row = PerspectiveRow(challenge, member, None)
-    row.form = _perspective_form(row, request.POST)
-    saved = (
-        submit(
-            row.form,
-            lambda data: perspective_services.perspective_save(
-                actor=user, member=member, challenge=challenge, **data
-            ),
-        )
-        is not None
-    )
-    if saved:
-        row.form = _perspective_form(row)
+        if saved:
+            row.form = _perspective_form(row)
     return section_answer(
         request,
         page,

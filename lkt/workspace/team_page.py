@@ -117,8 +117,6 @@ def _registry() -> list[Section]:
             "actors/team_members.html#members",
             Action.VIEW_TEAM,
             None,
-            # Eager: who is on the team, the first question on opening it.
-            eager=True,
         ),
         # Element B: communication lines, perspectives and scenarios (actors.network.views).
         Section(
@@ -163,8 +161,6 @@ def _registry() -> list[Section]:
             Action.VIEW_TEAM,
             coordinator_section,
             follows=("medlemmer",),
-            # Eager: who coordinates and with what mandate, the coordinator's own first check.
-            eager=True,
         ),
         # --- element E: meetings and tasks ---
         # Element E: the team's meetings and the patient's wishes for them; the tasks (tiltak)

@@ -96,6 +96,9 @@ def page_reads(cast: Cast, client) -> str:
     kari = cast.team.patient
     reads = [
         reverse("workspace:team-detail", args=[cast.team.pk]),
+        # Sections the team page loads when revealed (issue 17), each a page of its own too.
+        reverse("workspace:team-medlemmer", args=[cast.team.pk]),
+        reverse("workspace:team-koordinator", args=[cast.team.pk]),
         reverse("workspace:team-list"),
         reverse("workspace:portal-overview", args=[kari.pk]),
         reverse("workspace:portal-team", args=[kari.pk]),

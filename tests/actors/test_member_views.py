@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Closeness, Level, Member, NetworkLevel, Organisation, Role, Team
-from tests.conftest import client_for
+from tests.conftest import client_for, team_section_html
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_ending_needs_a_reason_and_keeps_the_row(cast):
     client.post(url, {"left_on": timezone.localdate().isoformat(), "reason": "Ny jobb"})
     ended = Member.objects.get(team=cast.team, user=cast.member)
     assert (ended.left_on, ended.end_reason) == (timezone.localdate(), "Ny jobb")
-    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    page = team_section_html(client, cast.team.pk, "medlemmer")
     assert "Tidligere medlemmer" in page
     assert "Ny jobb" in page
 
@@ -131,7 +131,7 @@ def test_a_team_with_missing_roles_goes_active_only_with_a_reason(cast):
     team.refresh_from_db()
     assert team.status == Team.Status.ACTIVE
     assert team.activated_on == timezone.localdate()
-    page = client.get(reverse("workspace:team-detail", args=[team.pk])).content.decode()
+    page = team_section_html(client, team.pk, "medlemmer")
     assert "Ingen kontakt med spesialisthelsetjenesten nå." in page
 
 
@@ -294,7 +294,7 @@ def test_a_contact_abroad_is_added_with_her_country_code_and_shown_with_a_tel_li
         assert response.status_code == 302
     assert cast.team.members.get(external_name="Tante Inger").external_phone == "+46701234567"
     assert cast.team.members.get(external_name="Nabo Nils").external_phone == "+4722334455"
-    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    page = team_section_html(client, cast.team.pk, "medlemmer")
     assert '<a class="ds-link" href="tel:+46701234567">+46 70 123 45 67</a>' in page
     assert '<a class="ds-link" href="tel:+4722334455">22 33 44 55</a>' in page
 

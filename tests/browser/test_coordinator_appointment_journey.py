@@ -21,6 +21,7 @@ from actors.validators import synthetic_national_id
 from coordination.models import Mandate, NeedReport
 from coordination.referral import services
 from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.conftest import Cast
 from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
@@ -101,7 +102,7 @@ def test_a_fastlege_reports_a_need_and_the_unit_registers_the_approved_coordinat
     _checked(page, page_log)
 
     # She proposes Cecilie in place on the team page.
-    section = page.locator("#koordinator")
+    section = reveal(page.locator("#koordinator"))
     expect(section).to_contain_text("Aktørfellesskapet har ingen koordinator.")
     section.get_by_role("link", name="Foreslå koordinator").click()
     panel = page.locator("#coordinator-panel")
@@ -132,13 +133,14 @@ def test_a_fastlege_reports_a_need_and_the_unit_registers_the_approved_coordinat
     )
     _checked(page, page_log)
     goto(page, f"/aktorfellesskap/{team.pk}/")
+    reveal(section)
     waiting = section.locator("li", has_text="venter på registrering hos den koordinerende enheten")
     waiting.get_by_role("button", name=re.compile("^Registrer som koordinator")).click()
     expect(page).to_have_url(re.compile(rf"/aktorfellesskap/{team.pk}/#koordinator$"))
     message = page.locator(".lkt-messages")
     expect(message).to_contain_text(f"{cast.coordinator} er registrert som koordinator i teamet.")
     expect(message).not_to_contain_text("forrige")
-    expect(section.get_by_role("listitem").first).to_contain_text(str(cast.coordinator))
+    expect(reveal(section).get_by_role("listitem").first).to_contain_text(str(cast.coordinator))
     expect(section).not_to_contain_text("ingen koordinator")
     _checked(page, page_log)
     assert NeedReport.objects.get(team=team).status == NeedReport.Status.TEAM_ESTABLISHED
@@ -178,13 +180,13 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
     # Cecilie cannot make Tor coordinator by changing his role: she proposes him.
     _as(page, "cecilie")
     goto(page, f"/aktorfellesskap/{team.pk}/")
-    members = page.locator("#medlemmer")
+    members = reveal(page.locator("#medlemmer"))
     members.get_by_role("link", name=f"Endre {cast.member}").click()
     role = page.locator("#member-panel").get_by_label("Rolle")
     expect(role).to_have_value(Role.NURSE.value)
     expect(role.locator("option", has_text="Koordinator og leder")).to_have_count(0)
     _checked(page, page_log)
-    section = page.locator("#koordinator")
+    section = reveal(page.locator("#koordinator"))
     section.get_by_role("link", name="Foreslå koordinator").click()
     page.locator("#coordinator-panel").get_by_label("Foreslått koordinator").select_option(
         value=str(cast.member.pk)
@@ -212,7 +214,7 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
     # Una registers him: the same membership, now coordinator, still a nurse.
     _as(page, "una")
     goto(page, f"/aktorfellesskap/{team.pk}/")
-    section.locator("li", has_text=str(cast.member)).get_by_role(
+    reveal(section).locator("li", has_text=str(cast.member)).get_by_role(
         "button", name=re.compile("^Registrer som koordinator")
     ).click()
     expect(page.locator(".lkt-messages")).to_contain_text(
@@ -220,10 +222,10 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
         "fortsetter til overleveringen er gjort."
     )
     expect(page.locator(".lkt-messages")).not_to_contain_text("allerede aktivt medlem")
-    tor_row = members.get_by_role("row").filter(has_text=str(cast.member))
+    tor_row = reveal(members).get_by_role("row").filter(has_text=str(cast.member))
     expect(tor_row).to_have_count(1)
     expect(tor_row).to_contain_text("Koordinator og leder av aktørfellesskapet (sykepleier)")
-    expect(section).to_contain_text(f"{cast.member}, sykepleier")
+    expect(reveal(section)).to_contain_text(f"{cast.member}, sykepleier")
     expect(section).to_contain_text("Overlapp")
     # The mandate is now Tor's: his own leader approves it, and he is no longer the deputy.
     mandate = section.locator(".lkt-facts")

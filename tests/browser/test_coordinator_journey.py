@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import assert_accessible
+from tests.browser.lazy import reveal
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -87,8 +88,8 @@ def test_coordinator_logs_in_and_opens_karis_team(transactional_db, cast, page, 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Aktørfellesskapet rundt Kari Nordvik"
     )
+    members = reveal(page.locator("#medlemmer"))
     expect(page.get_by_role("heading", name="Aktørfellesskapet er ikke komplett")).to_be_visible()
-    members = page.locator("#medlemmer")
     # Grouped by level: a heading per level, each with its own table of members.
     expect(members.get_by_role("heading", level=3, name="Kommune", exact=True)).to_be_visible()
     kommune_table = members.get_by_role("table", name="Kommune")

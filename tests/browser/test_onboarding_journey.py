@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 
 from actors.models import Patient, Profession, RelativeLink, StaffInvitation, User
 from tests.browser.conftest import PageLog, assert_accessible
+from tests.browser.lazy import reveal
 from tests.browser.test_coordinator_journey import goto, log_in
 from tests.factories import PASSWORD
 from tests.oidc_provider.provider import INVITED_PID, OLAV_PID, SISTER_PID
@@ -65,7 +66,7 @@ def test_a_new_patient_logs_in_and_lets_his_sister_see_his_goals_and_nothing_mor
     )
     page.get_by_label("Rolle").select_option(label="Sykepleier")
     page.get_by_role("button", name=re.compile(r"^Legg til")).click()
-    expect(page.locator("#medlemmer")).to_contain_text("Tor")
+    expect(reveal(page.locator("#medlemmer"))).to_contain_text("Tor")
     assert team.members.filter(user=cast.member, left_on__isnull=True).exists()
     _log_out(page)
 

@@ -25,7 +25,7 @@ def test_coordinator_adds_a_fastlege_in_place(
     )
     log_in(page, "cecilie", PASSWORD)
     goto(page, f"/aktorfellesskap/{cast.team.pk}/")
-    members = page.locator("#medlemmer")
+    members = reveal(page.locator("#medlemmer"))
     expect(members.get_by_text("Fastlege", exact=True)).to_be_visible()  # in the warning
 
     page.get_by_role("link", name="Legg til medlem").click()

@@ -300,6 +300,9 @@ def test_fhir_gives_each_role_no_more_than_its_pages(cast: Cast, role: str):
     pages = _page_text(
         client,
         reverse("workspace:team-detail", args=[cast.team.pk]),
+        # Sections the team page loads when revealed (issue 17), each a page of its own too.
+        reverse("workspace:team-medlemmer", args=[cast.team.pk]),
+        reverse("workspace:team-koordinator", args=[cast.team.pk]),
         reverse("careplans:good-day", args=[kari.pk]),
         reverse("coordination:team-tasks", args=[cast.team.pk]),
         reverse("coordination:team-meetings", args=[cast.team.pk]),

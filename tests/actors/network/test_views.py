@@ -95,30 +95,24 @@ def test_the_patient_reads_the_sections_without_forms_and_a_relative_does_not_se
 # Communication lines
 
 
-def test_the_form_for_a_new_line_renders_when_opened(cast):
-    url = _url("communication-line-add", cast)
+@pytest.mark.parametrize(
+    ("name", "section", "form_id", "model"),
+    [
+        ("communication-line-add", "kommunikasjon", "line-form", CommunicationLine),
+        ("scenario-add", "scenarier", "scenario-add-form", Scenario),
+    ],
+)
+def test_the_form_to_add_renders_when_opened(cast, name, section, form_id, model):
+    url = _url(name, cast)
     tor = client_for(cast.member)
-    section = team_section_html(tor, cast.team.pk, "kommunikasjon")
-    assert 'id="line-form"' not in section
-    assert f'href="{url}" hx-get="{url}" hx-target="closest p"' in section
+    html = team_section_html(tor, cast.team.pk, section)
+    assert f'id="{form_id}"' not in html
+    assert f'href="{url}" hx-get="{url}" hx-target="closest p"' in html
     form = tor.get(url, headers=HTMX).content.decode()
-    assert form.lstrip().startswith('<form id="line-form"')
-    assert "Linjen er lagt til." not in form
-    assert not CommunicationLine.objects.exists()
+    assert form.lstrip().startswith(f'<form id="{form_id}"')
+    assert 'role="status"' not in form  # nothing saved, nothing said
+    assert not model.objects.exists()
     # Without JavaScript the link is the form's own page; the patient may not open it.
-    assert "<h1" in tor.get(url).content.decode()
-    assert client_for(cast.patient).get(url, headers=HTMX).status_code == 403
-
-
-def test_the_form_for_a_planned_transition_renders_when_opened(cast):
-    url = _url("scenario-add", cast)
-    tor = client_for(cast.member)
-    section = team_section_html(tor, cast.team.pk, "scenarier")
-    assert 'id="scenario-add-form"' not in section
-    assert f'href="{url}" hx-get="{url}" hx-target="closest p"' in section
-    form = tor.get(url, headers=HTMX).content.decode()
-    assert form.lstrip().startswith('<form id="scenario-add-form"')
-    assert not Scenario.objects.exists()
     assert "<h1" in tor.get(url).content.decode()
     assert client_for(cast.patient).get(url, headers=HTMX).status_code == 403
 

@@ -17,7 +17,7 @@ from actors.validators import synthetic_national_id
 from coordination.models import CoordinatorAppointment, Mandate, NeedReport, Notification
 from coordination.models.referral import report_handled
 from coordination.referral import services
-from tests.conftest import Cast, Client, client_for
+from tests.conftest import Cast, Client, client_for, team_section_html
 from tests.coordination.referral.test_services import monas_team, register
 from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
 from tests.private_circle import karis_private_circle
@@ -290,12 +290,9 @@ def test_the_reporter_may_not_handle_their_report(cast: Cast):
 
 
 def test_the_team_page_shows_the_coordinator_section(cast: Cast):
-    body = (
-        client_for(cast.coordinator)
-        .get(reverse("workspace:team-detail", args=[cast.team.pk]))
-        .content.decode()
-    )
-    assert 'id="koordinator-heading"' in body
+    page = client_for(cast.coordinator).get(reverse("workspace:team-detail", args=[cast.team.pk]))
+    assert 'id="koordinator-heading"' in page.content.decode()
+    body = team_section_html(client_for(cast.coordinator), cast.team.pk, "koordinator")
     assert "Koordinatoren har ikke skrevet et mandat ennå." in body
 
 
@@ -379,8 +376,7 @@ def test_the_unit_registers_on_the_team_page_where_it_says_the_coordinator_waits
     _report, team, appointment = monas_team_with_tor_approved(cast, unit_staff)
     register = reverse("coordination:appointment-register", args=[team.pk, appointment.pk])
     client = client_for(unit_staff)
-    page = client.get(reverse("workspace:team-detail", args=[team.pk])).content.decode()
-    section = page[page.index('id="koordinator-heading"') :]
+    section = team_section_html(client, team.pk, "koordinator")
     assert "venter på registrering hos den koordinerende enheten" in section
     assert f'action="{register}"' in section
     response = client.post(register, {"from": "team"}, follow=True)
@@ -425,7 +421,7 @@ def test_a_nurse_registered_as_coordinator_shows_as_coordinator_and_nurse(
     body = response.content.decode()
     assert "allerede aktivt medlem" not in body
     assert f"{cast.member} er registrert som koordinator i teamet." in body
-    members = body[body.index('id="medlemmer-heading"') :]
+    members = team_section_html(client_for(unit_staff), team.pk, "medlemmer")
     assert "Koordinator og leder av aktørfellesskapet (sykepleier)" in members
     assert team.members.filter(user=cast.member).count() == 1
 
@@ -443,9 +439,7 @@ def test_after_a_change_of_coordinator_the_new_leader_is_asked_and_the_old_is_no
     assert f"Mandat for aktørfellesskap nr. {team.pk}" not in (
         client_for(cast.leader).get(approvals).content.decode()
     )
-    page = client_for(unit_staff).get(reverse("workspace:team-detail", args=[team.pk]))
-    section = page.content.decode()
-    section = section[section.index('id="koordinator-heading"') :]
+    section = team_section_html(client_for(unit_staff), team.pk, "koordinator")
     assert "Ikke godkjent ennå" in section
     assert str(cast.leader) not in section
 
@@ -456,8 +450,7 @@ def test_the_team_page_offers_registering_to_the_unit_only(cast: Cast):
     )
     services.appointment_decide(actor=cast.leader, appointment=appointment, approve=True)
     register = reverse("coordination:appointment-register", args=[cast.team.pk, appointment.pk])
-    page = client_for(cast.coordinator).get(reverse("workspace:team-detail", args=[cast.team.pk]))
-    body = page.content.decode()
+    body = team_section_html(client_for(cast.coordinator), cast.team.pk, "koordinator")
     assert "venter på registrering hos den koordinerende enheten" in body
     assert register not in body
 

@@ -29,12 +29,13 @@ def _team_with_membership(pk: int, user: int):
 
 def test_every_run_answers_as_the_queryset_built_for_its_keys():
     read = CompiledQuery(_team_with_membership, "pk", "user")
-    first, second = MemberFactory(), MemberFactory()
-    MemberFactory(team=first.team)
+    first, second = MemberFactory.create(), MemberFactory.create()
+    MemberFactory.create(team=first.team)
     for team in (first.team, second.team):
-        for user in (first.user, second.user):
-            expected = _team_with_membership(team.pk, user.pk).get()
-            got = read.first(pk=team.pk, user=user.pk)
+        for user in (first.user_id, second.user_id):
+            assert user is not None
+            expected = _team_with_membership(team.pk, user).get()
+            got = read.first(pk=team.pk, user=user)
             assert got is not None
             fields = [f.attname for f in Team._meta.concrete_fields]
             assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
@@ -42,7 +43,7 @@ def test_every_run_answers_as_the_queryset_built_for_its_keys():
                 expected.is_member,
                 expected.active_members,
             )
-            assert got.is_member == (user == (first.user if team == first.team else second.user))
+            assert got.is_member == (user == (first if team == first.team else second).user_id)
             with CaptureQueriesContext(connection) as reads:
                 assert got.patient == expected.patient
                 assert got.patient.name == expected.patient.name
@@ -52,7 +53,7 @@ def test_every_run_answers_as_the_queryset_built_for_its_keys():
 
 def test_no_row_is_none_and_the_keys_are_checked():
     read = CompiledQuery(_team_with_membership, "pk", "user")
-    team = TeamFactory()
+    team = TeamFactory.create()
     assert read.first(pk=team.pk + 1000, user=team.created_by.pk) is None
     with pytest.raises(TypeError):
         read.first(pk=team.pk)
