@@ -114,7 +114,7 @@ def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the empty form; POST: add the line."""
     page, user = page_for_writing(request, pk)
     form = CommunicationLineForm(form_data(request), members=page.members, auto_id="line-%s")
-    saved = request.method == "POST" and (
+    saved = (
         submit(
             form,
             lambda data: network_services.communication_line_add(
@@ -170,7 +170,7 @@ def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """GET: the empty form; POST: add the planned transition."""
     page, user = page_for_writing(request, pk)
     form = ScenarioAddForm(form_data(request), members=page.members, auto_id="scenario-%s")
-    saved = request.method == "POST" and (
+    saved = (
         submit(form, lambda data: network_services.scenario_add(actor=user, team=page.team, **data))
         is not None
     )

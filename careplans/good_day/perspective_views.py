@@ -21,7 +21,7 @@ from careplans.good_day.perspective_selectors import (
     perspective_matching,
 )
 from careplans.models import Challenge
-from lkt.core.http import HtmxHttpRequest
+from lkt.core.http import HtmxHttpRequest, form_data
 
 if TYPE_CHECKING:
     from actors.selectors import TeamPage
@@ -59,24 +59,21 @@ def perspective_save(
         raise Http404
     if not perspective_services.may_write_perspective(page.standing, user, member):
         raise PermissionDenied
-    if request.method == "GET":
-        row = PerspectiveRow(challenge, member, perspective_given(member, challenge))
-        row.form = _perspective_form(row)
-        saved = False
-    else:
-        row = PerspectiveRow(challenge, member, None)
-        row.form = _perspective_form(row, request.POST)
-        saved = (
-            submit(
-                row.form,
-                lambda data: perspective_services.perspective_save(
-                    actor=user, member=member, challenge=challenge, **data
-                ),
-            )
-            is not None
+    # A GET opens the form with the perspective given so far; a POST saves a new text over it.
+    given = perspective_given(member, challenge) if request.method == "GET" else None
+    row = PerspectiveRow(challenge, member, given)
+    row.form = _perspective_form(row, form_data(request))
+    saved = (
+        submit(
+            row.form,
+            lambda data: perspective_services.perspective_save(
+                actor=user, member=member, challenge=challenge, **data
+            ),
         )
-        if saved:
-            row.form = _perspective_form(row)
+        is not None
+    )
+    if saved:
+        row.form = _perspective_form(row)
     return section_answer(
         request,
         page,
