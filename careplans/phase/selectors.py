@@ -11,6 +11,7 @@ from django.http import Http404
 from actors.access import authorize
 from actors.models import Member
 from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import Action, AnyUser, Standing
@@ -28,7 +29,7 @@ def current_phase(team: Team) -> str:
     return latest or Phase.GREEN
 
 
-def shown_versions(team: Team) -> QuerySet[CarePlanVersion]:
+def shown_versions(team: Team | int) -> QuerySet[CarePlanVersion]:
     """The version whose phase plan the team works by: the one in force, else the newest
     draft. A queryset of at most one row, so it can also be used as a subquery."""
     in_force_first = Case(
@@ -96,20 +97,32 @@ def phase_overview(team: Team, members: list[Member]) -> PhaseOverview:
     draft). Three queries whatever the history, the plan or the team's size:
     1 the phase changes with who made them, 2 the version shown, 3 its phase entries (the
     actors come from ``members``, already read for the page)."""
-    history = list(
-        PhaseChange.objects.filter(team=team)
-        .select_related("changed_by")
-        .order_by("-changed_at", "-pk")
-    )
-    versions = shown_versions(team)
-    version = next(iter(versions), None)
-    entries = list(PhasePlanEntry.objects.filter(version__in=versions.values("pk")))
+    history = _HISTORY.all(team=team.pk)
+    version = _SHOWN_VERSION.first(team=team.pk)
+    entries = _SHOWN_ENTRIES.all(team=team.pk)
     return PhaseOverview(
         current=history[0].phase if history else Phase.GREEN,
         history=history,
         version=version,
         rows=phase_rows(entries, members),
     )
+
+
+# phase_overview's reads, compiled once: compiling them took longer than running them, on
+# every request of the team page (issue 17, lkt.core.compiled_query).
+_HISTORY = CompiledQuery(
+    lambda team: (
+        PhaseChange.objects.filter(team_id=team)
+        .select_related("changed_by")
+        .order_by("-changed_at", "-pk")
+    ),
+    "team",
+)
+_SHOWN_VERSION = CompiledQuery(shown_versions, "team")
+_SHOWN_ENTRIES = CompiledQuery(
+    lambda team: PhasePlanEntry.objects.filter(version__in=shown_versions(team).values("pk")),
+    "team",
+)
 
 
 def version_for_action(

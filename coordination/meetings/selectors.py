@@ -30,6 +30,7 @@ from careplans.models import AnnualActivity
 from coordination.meetings.services import may_write_minutes
 from coordination.models import AgendaItem, Decision, Meeting, MeetingPreferences
 from lkt.core import audit
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -45,9 +46,11 @@ _SECTION_HELD = 3
 def _visible_to(standing: Standing, meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     """Staff with clinical access see all of the team's meetings; the patient only those she
     is invited to."""
-    if standing.is_self:
-        return meetings.filter(patient_invited=True)
-    return meetings
+    return meetings.filter(_SEEN_BY_PATIENT_ONLY[standing.is_self])
+
+
+# Whether the viewer is the patient → the meetings she sees.
+_SEEN_BY_PATIENT_ONLY = {True: Q(patient_invited=True), False: Q()}
 
 
 def _may_see(standing: Standing, meeting: Meeting) -> bool:
@@ -160,7 +163,15 @@ def portal_meetings_seen(team: Team, standing: Standing) -> MeetingsSeen:
 
 
 def preferences_for(patient: Patient) -> MeetingPreferences | None:
-    return MeetingPreferences.objects.filter(patient=patient).select_related("updated_by").first()
+    return _PREFERENCES.first(patient=patient.pk)
+
+
+_PREFERENCES = CompiledQuery(
+    lambda patient: MeetingPreferences.objects.filter(patient_id=patient).select_related(
+        "updated_by"
+    ),
+    "patient",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,25 +320,52 @@ def meeting_get(user: AnyUser, pk: int) -> MeetingPage:
 
 def meetings_section(page: TeamPage) -> dict[str, Any]:
     """Three queries: 1 the next meetings, 2 the last ones held, 3 the patient's wishes."""
-    meetings = _visible_to(page.standing, Meeting.objects.filter(team=page.team)).select_related(
-        "leader__user", "referent__user"
-    )
-    now = timezone.now()
-    upcoming = list(
-        meetings.filter(
-            Q(status=Meeting.Status.PROPOSED)
-            | Q(status=Meeting.Status.PLANNED, starts_at__gte=now - dt.timedelta(hours=12))
-        ).order_by("starts_at", "pk")[:_SECTION_UPCOMING]
-    )
-    held = list(
-        meetings.filter(status=Meeting.Status.HELD).order_by("-starts_at", "-pk")[:_SECTION_HELD]
-    )
+    patient_only = page.standing.is_self
+    since = timezone.now() - dt.timedelta(hours=12)
     return {
-        "upcoming": upcoming,
-        "held": held,
+        "upcoming": _SECTION_AHEAD[patient_only].all(team=page.team.pk, since=since),
+        "held": _SECTION_LAST_HELD[patient_only].all(team=page.team.pk),
         "preferences": preferences_for(page.team.patient),
         "manages": allows(page.standing, Action.MANAGE_TEAM) and not page.standing.is_self,
     }
+
+
+def _section_meetings(team: int, patient_only: bool) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(team_id=team)
+        .filter(_SEEN_BY_PATIENT_ONLY[patient_only])
+        .select_related("leader__user", "referent__user")
+    )
+
+
+# The section's reads, compiled once per viewer kind (issue 17, lkt.core.compiled_query):
+# proposed meetings, and those planned from 12 hours ago; the last ones held.
+_SECTION_AHEAD = {
+    only: CompiledQuery(
+        lambda team, since, only=only: (
+            _section_meetings(team, only)
+            .filter(
+                Q(status=Meeting.Status.PROPOSED)
+                | Q(status=Meeting.Status.PLANNED, starts_at__gte=since)
+            )
+            .order_by("starts_at", "pk")[:_SECTION_UPCOMING]
+        ),
+        "team",
+        since=dt.datetime,
+    )
+    for only in (False, True)
+}
+_SECTION_LAST_HELD = {
+    only: CompiledQuery(
+        lambda team, only=only: (
+            _section_meetings(team, only)
+            .filter(status=Meeting.Status.HELD)
+            .order_by("-starts_at", "-pk")[:_SECTION_HELD]
+        ),
+        "team",
+    )
+    for only in (False, True)
+}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,14 +7,16 @@ queryset as the one statement of the rule (no SQL written by hand beside it): it
 with sentinel keys, compiled, and later runs replace the sentinels among the parameters by the
 request's keys, turning rows into model instances as Django's own iterator does.
 
-Only whole-number keys are replaced, and only where they are the parameter: a queryset that
-would fold a key into its SQL text, or use it twice in one parameter, cannot be compiled so,
-and ``compile`` refuses it. The queryset must not read the clock or settings that change after
-startup, since it is compiled once.
+Keys are whole numbers, or dates and times declared as such (``now=dt.datetime``), and are
+replaced only where they are the parameter: a queryset that would fold a key into its SQL
+text, compute with it (``now - 12 hours``: pass the result as the key) or use it twice in one
+parameter cannot be compiled so, and ``compile`` refuses it. The queryset must not read the
+clock or settings that change after startup, since it is compiled once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -24,42 +26,83 @@ from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=Model)
 
-# Keys no row has (primary keys are positive), one per name.
+# Keys no row has (primary keys are positive; no date in LKT is that old), one per name.
 _SENTINEL_BASE = -7_300_000_000
+_SENTINEL_DAY = dt.date(1901, 1, 1)
+_SENTINEL_TIME = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 
 
 class CompiledQuery(Generic[M]):
-    """``build(**keys)`` gives the queryset for keys passed by name; ``first(**keys)`` runs it."""
+    """``build(**keys)`` gives the queryset for keys passed by name; ``first(**keys)`` runs it
+    for its first row, ``all(**keys)`` for every row (up to the queryset's own slice). The
+    queryset may not prefetch: prefetching is more queries, which this does not run."""
 
-    def __init__(self, build: Callable[..., QuerySet[M]], *keys: str, using: str = "default"):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[M]],
+        *keys: str,
+        using: str = "default",
+        **typed: type[dt.date],
+    ):
         self._build = build
-        self._sentinels = {name: _SENTINEL_BASE - i for i, name in enumerate(keys)}
         self._using = using
-        self._compiled: _Compiled[M] | None = None
+        ops = connections[using].ops
+        # name → (the sentinel, how a key of its kind becomes the parameter Django passes)
+        self._keys: dict[str, tuple[Any, Callable[[Any], Any]]] = {
+            name: (_SENTINEL_BASE - i, int) for i, name in enumerate(keys)
+        }
+        for i, (name, kind) in enumerate(typed.items()):
+            if kind is dt.datetime:
+                sentinel: Any = _SENTINEL_TIME + dt.timedelta(microseconds=i)
+                self._keys[name] = (sentinel, ops.adapt_datetimefield_value)
+            elif kind is dt.date:
+                self._keys[name] = (_SENTINEL_DAY + dt.timedelta(days=i), ops.adapt_datefield_value)
+            else:
+                raise TypeError(f"{name}: a key is a whole number, a date or a datetime")
+        self._compiled: dict[bool, _Compiled[M]] = {}
 
-    def first(self, **keys: int) -> M | None:
-        compiled = self._compiled or self._compile()
-        if keys.keys() != self._sentinels.keys():
-            raise TypeError(f"keys {sorted(keys)}, expected {sorted(self._sentinels)}")
+    def first(self, **keys: Any) -> M | None:
+        compiled = self._compiled.get(True) or self._compile(first=True)
+        with connections[self._using].cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, keys))
+            row = cursor.fetchone()
+        return None if row is None else compiled.instances([row])[0]
+
+    def all(self, **keys: Any) -> list[M]:
+        compiled = self._compiled.get(False) or self._compile(first=False)
+        with connections[self._using].cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, keys))
+            rows = cursor.fetchall()
+        return compiled.instances(rows)
+
+    def _params(self, compiled: _Compiled[M], keys: dict[str, Any]) -> list[Any]:
+        if keys.keys() != self._keys.keys():
+            raise TypeError(f"keys {sorted(keys)}, expected {sorted(self._keys)}")
         params = list(compiled.params)
         for position, name in compiled.slots:
-            params[position] = int(keys[name])
-        with connections[self._using].cursor() as cursor:
-            cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        return None if row is None else compiled.instance(row)
+            params[position] = self._keys[name][1](keys[name])
+        return params
 
-    def _compile(self) -> _Compiled[M]:
-        queryset = self._build(**self._sentinels)[:1]
+    def _compile(self, *, first: bool) -> _Compiled[M]:
+        queryset = self._build(**{name: sentinel for name, (sentinel, _) in self._keys.items()})
+        if getattr(queryset, "_prefetch_related_lookups", ()):  # private in django-stubs
+            raise ValueError("a compiled query runs one statement: it cannot prefetch")
+        if first:
+            queryset = queryset[:1]
         compiler = queryset.query.get_compiler(using=self._using)
         sql, params = compiler.as_sql()
-        names = {value: name for name, value in self._sentinels.items()}
-        slots = [(i, names[p]) for i, p in enumerate(params) if p in names]
-        missing = set(self._sentinels) - {name for _, name in slots}
+        # A sentinel as Django passes it (SQLite's dates are strings).
+        names = {prepare(sentinel): name for name, (sentinel, prepare) in self._keys.items()}
+        slots = [(i, names[p]) for i, p in enumerate(params) if _may_be_key(p) and p in names]
+        missing = set(self._keys) - {name for _, name in slots}
         if missing or any(str(value) in sql for value in names):
             raise ValueError(f"keys not passed as parameters: {sorted(missing) or 'in the SQL'}")
-        self._compiled = _Compiled(compiler, sql, tuple(params), slots)
-        return self._compiled
+        self._compiled[first] = _Compiled(compiler, sql, tuple(params), slots)
+        return self._compiled[first]
+
+
+def _may_be_key(value: Any) -> bool:
+    return isinstance(value, int | str | dt.date)
 
 
 class _Compiled(Generic[M]):
@@ -79,14 +122,17 @@ class _Compiled(Generic[M]):
         self._annotations = list(compiler.annotation_col_map.items())
         self._converters = compiler.get_converters([col for col, _, _ in select])
 
-    def instance(self, row: tuple[Any, ...]) -> M:
+    def instances(self, rows: list[tuple[Any, ...]]) -> list[M]:
         if self._converters:
-            row = next(iter(self._compiler.apply_converters([row], self._converters)))
-        obj = self._model.from_db(
-            self._compiler.using, self._init_list, row[self._start : self._end]
-        )
-        for populator in self._populators:
-            populator.populate(row, obj)
-        for name, position in self._annotations:
-            setattr(obj, name, row[position])
-        return obj
+            rows = list(self._compiler.apply_converters(rows, self._converters))
+        objects = []
+        for row in rows:
+            obj = self._model.from_db(
+                self._compiler.using, self._init_list, row[self._start : self._end]
+            )
+            for populator in self._populators:
+                populator.populate(row, obj)
+            for name, position in self._annotations:
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects

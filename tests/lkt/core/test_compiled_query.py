@@ -4,6 +4,8 @@ and refuses a queryset whose keys it could not replace."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
@@ -63,3 +65,56 @@ def test_a_key_the_queryset_does_not_pass_as_a_parameter_is_refused():
     ignores_user = CompiledQuery(lambda pk, user: Team.objects.filter(pk=pk), "pk", "user")
     with pytest.raises(ValueError, match="user"):
         ignores_user.first(pk=1, user=2)
+
+
+def _members_since(team: int, since: dt.date):
+    return (
+        Member.objects.filter(team_id=team, joined_on__gte=since)
+        .select_related("user")
+        .order_by("joined_on", "pk")
+    )
+
+
+def test_all_gives_every_row_in_order_for_a_date_key():
+    read = CompiledQuery(_members_since, "team", since=dt.date)
+    team = TeamFactory.create()
+    day = dt.date(2026, 3, 1)
+    for offset in (-10, 0, 5, 20):
+        MemberFactory.create(team=team, joined_on=day + dt.timedelta(days=offset))
+    MemberFactory.create(joined_on=day)  # another team's
+    for since in (day - dt.timedelta(days=30), day, day + dt.timedelta(days=6)):
+        expected = list(_members_since(team.pk, since))
+        got = read.all(team=team.pk, since=since)
+        assert [m.pk for m in got] == [m.pk for m in expected]
+        assert [m.joined_on for m in got] == [m.joined_on for m in expected]
+    with CaptureQueriesContext(connection) as reads:
+        assert [m.user.username for m in got] == [m.user.username for m in expected]
+    assert len(reads) == 0
+    assert read.all(team=team.pk, since=day + dt.timedelta(days=21)) == []
+
+
+def test_a_datetime_key_and_the_queryset_s_own_slice():
+    def updated_by(team: int, now: dt.datetime):
+        return Team.objects.filter(pk=team, updated_at__lte=now).order_by("-pk")[:1]
+
+    read = CompiledQuery(updated_by, "team", now=dt.datetime)
+    team = TeamFactory.create()
+    assert [t.pk for t in read.all(team=team.pk, now=team.updated_at)] == [team.pk]
+    assert read.all(team=team.pk, now=team.updated_at - dt.timedelta(seconds=1)) == []
+
+
+def test_what_cannot_be_one_compiled_statement_is_refused():
+    prefetches = CompiledQuery(
+        lambda pk: Team.objects.filter(pk=pk).prefetch_related("members"), "pk"
+    )
+    with pytest.raises(ValueError, match="prefetch"):
+        prefetches.all(pk=1)
+    computes = CompiledQuery(
+        lambda team, now: Team.objects.filter(pk=team, updated_at__lte=now - dt.timedelta(hours=1)),
+        "team",
+        now=dt.datetime,
+    )
+    with pytest.raises(ValueError, match="now"):
+        computes.all(team=1, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    with pytest.raises(TypeError):
+        CompiledQuery(lambda name: Team.objects.all(), name=str)
