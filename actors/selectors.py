@@ -40,6 +40,7 @@ from actors.models import (
     User,
 )
 from lkt.core import audit
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -136,9 +137,10 @@ class TeamPage:
     @cached_property
     def members(self) -> list[Member]:
         """Active and former, with user and organisation: one query."""
-        return list(
-            self.team.members.select_related("user", "organisation").order_by("role", "joined_on")
-        )
+        members = _MEMBERS.all(team=self.team.pk)
+        for member in members:
+            member.team = self.team
+        return members
 
     @property
     def groups(self) -> list[LevelGroup]:
@@ -154,7 +156,10 @@ class TeamPage:
 
     @cached_property
     def consents(self) -> list[Consent]:
-        return list(self.team.patient.consents.order_by("-given_at"))
+        consents = _CONSENTS.all(patient=self.team.patient_id)
+        for consent in consents:
+            consent.patient = self.team.patient
+        return consents
 
     @property
     def former_members(self) -> list[Member]:
@@ -178,7 +183,7 @@ class TeamPage:
     def lines(self) -> list[CommunicationLine]:
         """Every communication line of the team, open and ended: one query, read once for the
         aktørkart and the communication section alike."""
-        return list(CommunicationLine.objects.filter(team=self.team).order_by("pk"))
+        return _LINES.all(team=self.team.pk)
 
     @property
     def team_sharing_consent(self) -> Consent | None:
@@ -191,6 +196,23 @@ class TeamPage:
             None,
         )
 
+
+# TeamPage's reads, compiled once: each section's request reads some of them, and compiling
+# took longer than PostgreSQL's answer (issue 17, lkt.core.compiled_query).
+_MEMBERS = CompiledQuery(
+    lambda team: (
+        Member.objects.filter(team_id=team)
+        .select_related("user", "organisation")
+        .order_by("role", "joined_on")
+    ),
+    "team",
+)
+_CONSENTS = CompiledQuery(
+    lambda patient: Consent.objects.filter(patient_id=patient).order_by("-given_at"), "patient"
+)
+_LINES = CompiledQuery(
+    lambda team: CommunicationLine.objects.filter(team_id=team).order_by("pk"), "team"
+)
 
 _LEVEL_ORDER: list[tuple[str, StrOrPromise]] = list(NetworkLevel.choices)
 

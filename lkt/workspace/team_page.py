@@ -251,11 +251,17 @@ SECTIONS: list[Section] = _registry()
 SECTIONS_BY_KEY = {section.key: section for section in SECTIONS}
 
 
-def visible_sections(page: TeamPage) -> list[tuple[Section, dict[str, Any] | None]]:
-    """The sections the viewer may see, with their data for the eager ones; ``None`` for the
-    others, which the page shows as a placeholder loading from the section's URL."""
+def visible_sections(
+    page: TeamPage, page_url: str
+) -> list[tuple[Section, dict[str, Any] | None, str]]:
+    """The sections the viewer may see, with their data for the eager ones (``None`` for the
+    others, which the page shows as a placeholder loading from the section's URL) and that URL.
+
+    A section's URL is the team page's followed by its key (``lkt.workspace.urls``), joined here
+    rather than reversed: reversing each section's took 0.6 ms of the first response (issue 17).
+    """
     return [
-        (section, section.data(page) if section.eager else None)
+        (section, section.data(page) if section.eager else None, f"{page_url}{section.key}/")
         for section in SECTIONS
         if allows(page.standing, section.action)
     ]

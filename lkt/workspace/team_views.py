@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
 from actors import selectors
@@ -43,7 +44,8 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page = selectors.team_get(request.user, pk)
-    context = {"page": page, "team": page.team, "sections": visible_sections(page)}
+    sections = visible_sections(page, reverse("workspace:team-detail", args=[pk]))
+    context = {"page": page, "team": page.team, "sections": sections}
     return render(request, "actors/team_detail.html", context)
 
 

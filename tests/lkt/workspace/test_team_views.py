@@ -50,6 +50,9 @@ def test_team_page_renders_only_the_eager_sections_and_links_the_others(cast):
     assert {s.key for s in eager} == {"samarbeidsplan", "fase"}
     assert 'id="fase-heading">Fase og kriseplan</h2>' in body
     assert 'id="samarbeidsplan-heading">' in body
+    for section in eager:  # its URL joined from the page's, as reverse makes it
+        url = reverse(f"workspace:team-{section.key}", args=[cast.team.pk])
+        assert f'hx-get="{url}" hx-trigger="{section.key}-changed from:body"' in body
     lazy = [s for s in SECTIONS if not s.eager]
     for section in lazy:
         url = reverse(f"workspace:team-{section.key}", args=[cast.team.pk])
