@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
+
+from lkt.core.compiled_query import CompiledInsert
 from lkt.models import AccessLog
 
 if TYPE_CHECKING:
@@ -26,17 +29,22 @@ def _object_type(obj: Model) -> str:
 
 def record(
     *, user: User | None, patient: Patient, action: str, obj: Model, reason: str = ""
-) -> AccessLog:
+) -> None:
     """One row; ``user`` None for a change the system made itself (the daily sweep), which
     then says why in ``reason``."""
-    return AccessLog.objects.create(
-        user=user,
-        patient=patient,
+    _ROW.insert(
+        user=user.pk if user else None,
+        patient=patient.pk,
         action=action,
         object_type=_object_type(obj),
         object_id=str(obj.pk or ""),
         reason=reason,
+        at=timezone.now(),
     )
+
+
+# Every page and section writes one (issue 17: compiled once, lkt.core.compiled_query).
+_ROW = CompiledInsert(AccessLog)
 
 
 def record_list(

@@ -10,8 +10,9 @@ request's keys, turning rows into model instances as Django's own iterator does.
 Keys are whole numbers, or dates and times declared as such (``now=dt.datetime``), and are
 replaced only where they are the parameter: a queryset that would fold a key into its SQL
 text, compute with it (``now - 12 hours``: pass the result as the key) or use it twice in one
-parameter cannot be compiled so, and ``compile`` refuses it. The queryset must not read the
-clock or settings that change after startup, since it is compiled once.
+parameter cannot be compiled so, and ``compile`` refuses it, as it refuses one that reads the
+clock itself (a date among its parameters that is no key). Nor may it read settings that
+change after startup, since it is compiled once.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, Generic, TypeVar
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
+from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=Model)
 
@@ -97,8 +99,44 @@ class CompiledQuery(Generic[M]):
         missing = set(self._keys) - {name for _, name in slots}
         if missing or any(str(value) in sql for value in names):
             raise ValueError(f"keys not passed as parameters: {sorted(missing) or 'in the SQL'}")
+        # A date that is no key was read when the queryset was built: compiled, it would stay
+        # that day's (PostgreSQL passes dates as such; SQLite's strings escape this check).
+        if any(isinstance(p, dt.date) and p not in names for p in params):
+            raise ValueError("the queryset reads the clock: pass the day or time as a key")
         self._compiled[first] = _Compiled(compiler, sql, tuple(params), slots)
         return self._compiled[first]
+
+
+class CompiledInsert:
+    """A row of ``model`` inserted by a statement compiled once: the audit row every page
+    writes (``lkt.core.audit``) cost Django longer to build than PostgreSQL to store. Every
+    column but the key is written, a value not given taken from its field's default; values are
+    prepared by their fields as ``save`` prepares them. Nothing is returned, and no signal is
+    sent, as with ``bulk_create``."""
+
+    def __init__(self, model: type[Model], using: str = "default"):
+        self._model = model
+        self._fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        self._using = using
+        self._sql: str | None = None
+
+    def insert(self, **values: Any) -> None:
+        unknown = values.keys() - {field.name for field in self._fields}
+        if unknown:
+            raise TypeError(f"{self._model.__name__} has no column {sorted(unknown)}")
+        connection = connections[self._using]
+        if self._sql is None:
+            query = InsertQuery(self._model)
+            query.insert_values(self._fields, [self._model()])
+            ((self._sql, _),) = query.get_compiler(using=self._using).as_sql()
+        params = [
+            field.get_db_prep_save(
+                values[field.name] if field.name in values else field.get_default(), connection
+            )
+            for field in self._fields
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self._sql, params)
 
 
 def _may_be_key(value: Any) -> bool:

@@ -10,9 +10,10 @@ import pytest
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from actors.models import Member, Team
-from lkt.core.compiled_query import CompiledQuery
+from lkt.core.compiled_query import CompiledInsert, CompiledQuery
 from tests.factories import MemberFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,5 +117,33 @@ def test_what_cannot_be_one_compiled_statement_is_refused():
     )
     with pytest.raises(ValueError, match="now"):
         computes.all(team=1, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    reads_the_clock = CompiledQuery(
+        lambda team: Team.objects.filter(pk=team, updated_at__lte=timezone.now()), "team"
+    )
+    with pytest.raises(ValueError, match="clock"):
+        reads_the_clock.all(team=1)
     with pytest.raises(TypeError):
         CompiledQuery(lambda name: Team.objects.all(), name=str)
+
+
+def test_a_compiled_insert_stores_the_row_create_would():
+    from lkt.models import AccessLog
+
+    insert = CompiledInsert(AccessLog)
+    team = TeamFactory.create()
+    at = dt.datetime(2026, 5, 4, 3, 2, 1, tzinfo=dt.UTC)
+    for user in (team.created_by.pk, None):
+        insert.insert(
+            user=user,
+            patient=team.patient.pk,
+            action="view",
+            object_type="actors.team",
+            object_id=str(team.pk),
+            at=at,
+        )
+    rows = AccessLog.objects.filter(patient=team.patient).order_by("pk")
+    assert [(r.user_id, r.action, r.object_id, r.object_type, r.reason, r.at) for r in rows] == [
+        (user, "view", str(team.pk), "actors.team", "", at) for user in (team.created_by.pk, None)
+    ]
+    with pytest.raises(TypeError, match="nowhere"):
+        insert.insert(nowhere=1)
