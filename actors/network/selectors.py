@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from actors.models import CommunicationLine, Member, Role, Scenario, Team
 from actors.validators import is_ascii_digits
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -281,7 +282,7 @@ def scenario_overview(page: TeamPage) -> ScenarioOverview:
     """The team's scenarios with their plans. One query."""
     members = {m.pk: m for m in page.members}
     # Query 1: the team's saved scenarios; their actors are taken from page.members.
-    saved = list(Scenario.objects.filter(team=page.team))
+    saved = _SAVED_SCENARIOS.all(team=page.team.pk)
     for scenario in saved:
         if scenario.member_id in members:
             scenario.member = members[scenario.member_id]
@@ -294,6 +295,11 @@ def scenario_overview(page: TeamPage) -> ScenarioOverview:
         saved=saved,
     )
     return ScenarioOverview(rows=rows, past=past)
+
+
+# scenario_overview's read, compiled once: compiling it took longer than running it, on every
+# request of the section (issue 17, lkt.core.compiled_query).
+_SAVED_SCENARIOS = CompiledQuery(lambda team: Scenario.objects.filter(team_id=team), "team")
 
 
 def continuity_warnings_for_teams(teams: Iterable[Team]) -> dict[int, int]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -15,6 +14,7 @@ from django.utils.text import capfirst
 from actors.access import Action, authorize
 from actors.models import Patient, RelativeLink, Representation, Team
 from actors.selectors import portal_patient
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -59,19 +59,39 @@ def access_labels(link: RelativeLink) -> list[StrOrPromise]:
 
 
 def patient_relative_links(patient: Patient) -> list[RelativeLink]:
-    """The patient's relatives with their users and open representations (two queries)."""
-    return list(
-        RelativeLink.objects.filter(patient=patient)
+    """The patient's relatives with their users and open representations (two queries; one
+    when there are none): each link's ``open_representations``, by pk, as a prefetch set them."""
+    links = _LINKS.all(patient=patient.pk)
+    if not links:
+        return links
+    by_pk = {link.pk: link for link in links}
+    for link in links:
+        link.open_representations = []  # type: ignore[attr-defined]
+    for representation in _OPEN_REPRESENTATIONS.all(patient=patient.pk):
+        # A link added between the two reads is not in ``links``: its representations neither.
+        if (owner := by_pk.get(representation.relative_link_id)) is not None:
+            representation.relative_link = owner
+            owner.open_representations.append(representation)  # type: ignore[attr-defined]
+    return links
+
+
+# The links and their open representations, compiled once (a prefetch cannot be): compiling
+# them took longer than running them, on every request of the team page (issue 17,
+# lkt.core.compiled_query).
+_LINKS = CompiledQuery(
+    lambda patient: (
+        RelativeLink.objects.filter(patient_id=patient)
         .select_related("relative")
-        .prefetch_related(
-            Prefetch(
-                "representations",
-                queryset=Representation.objects.open().order_by("pk"),
-                to_attr="open_representations",
-            )
-        )
         .order_by("name", "pk")
-    )
+    ),
+    "patient",
+)
+_OPEN_REPRESENTATIONS = CompiledQuery(
+    lambda patient: (
+        Representation.objects.open().filter(relative_link__patient_id=patient).order_by("pk")
+    ),
+    "patient",
+)
 
 
 def relative_rows(links: list[RelativeLink]) -> list[RelativeRow]:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from actors.models import Member, Perspective
 from careplans.models import Challenge
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -118,16 +119,9 @@ def perspective_matching(page: TeamPage) -> list[ChallengeMatching]:
     active = page.active_members
     members = {m.pk: m for m in active}
     # Query 1: the patient's current challenges (retired ones are history, not asked about).
-    challenges = list(
-        Challenge.objects.filter(patient_id=page.team.patient_id, retired_at__isnull=True)
-    )
+    challenges = _CURRENT_CHALLENGES.all(patient=page.team.patient_id)
     # Query 2: the perspectives of this team's active actors on those challenges.
-    perspectives = Perspective.objects.filter(
-        member__team=page.team,
-        member__left_on__isnull=True,
-        challenge__patient_id=page.team.patient_id,
-        challenge__retired_at__isnull=True,
-    )
+    perspectives = _ACTIVE_PERSPECTIVES.all(team=page.team.pk, patient=page.team.patient_id)
     by_pair: dict[tuple[int, int], Perspective] = {}
     for perspective in perspectives:
         if perspective.member_id in members:
@@ -148,6 +142,24 @@ def perspective_matching(page: TeamPage) -> list[ChallengeMatching]:
         )
         result.append(ChallengeMatching(challenge=challenge, rows=rows))
     return result
+
+
+# perspective_matching's reads, compiled once: compiling them took longer than running them,
+# on every request of the section (issue 17, lkt.core.compiled_query).
+_CURRENT_CHALLENGES = CompiledQuery(
+    lambda patient: Challenge.objects.filter(patient_id=patient, retired_at__isnull=True),
+    "patient",
+)
+_ACTIVE_PERSPECTIVES = CompiledQuery(
+    lambda team, patient: Perspective.objects.filter(
+        member__team_id=team,
+        member__left_on__isnull=True,
+        challenge__patient_id=patient,
+        challenge__retired_at__isnull=True,
+    ),
+    "team",
+    "patient",
+)
 
 
 def perspective_given(member: Member, challenge: Challenge) -> Perspective | None:

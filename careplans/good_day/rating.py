@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,8 +64,13 @@ def good_day_rating_record(
 
 def good_day_ratings(patient: Patient, limit: int) -> list[GoodDayRating]:
     """The newest answers, newest first, with who recorded them: one query."""
-    return list(
-        GoodDayRating.objects.filter(patient=patient)
+    return list(newest_ratings(patient.pk, limit))
+
+
+def newest_ratings(patient: int, limit: int) -> QuerySet[GoodDayRating]:
+    """``good_day_ratings`` as a queryset (the team page's section compiles it once)."""
+    return (
+        GoodDayRating.objects.filter(patient_id=patient)
         .select_related("recorded_by")
         .order_by("-rated_on", "-pk")[:limit]
     )

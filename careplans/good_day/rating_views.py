@@ -29,9 +29,11 @@ from careplans.good_day.rating import (
     good_day_ratings,
     good_day_ratings_for_portal,
     may_record,
+    newest_ratings,
     sparkline,
 )
 from careplans.good_day.rating_forms import GoodDayRatingForm, TeamGoodDayRatingForm
+from lkt.core.compiled_query import CompiledQuery
 from lkt.core.http import HtmxHttpRequest, form_data
 
 PORTAL = "careplans/good_day_rating_portal.html"
@@ -45,12 +47,19 @@ def good_day_rating_section(
 ) -> dict[str, Any]:
     """The "gode-dager" section: one query (the last answers with who recorded them); the
     standing is the page's and the form costs none."""
-    ratings = good_day_ratings(page.team.patient, SECTION_ANSWERS)
+    ratings = _SECTION_RATINGS.all(patient=page.team.patient_id)
     if not may_record(page.standing):
         form = None
     elif form is None:
         form = TeamGoodDayRatingForm(prefix=FORM_PREFIX)
     return {"ratings": ratings, "sparkline": sparkline(ratings), "form": form}
+
+
+# The section's read, compiled once: compiling it took longer than running it, on every request
+# of the section (issue 17, lkt.core.compiled_query).
+_SECTION_RATINGS = CompiledQuery(
+    lambda patient: newest_ratings(patient, SECTION_ANSWERS), "patient"
+)
 
 
 @login_required

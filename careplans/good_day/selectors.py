@@ -22,6 +22,7 @@ from actors.access import Action, Standing, allows, as_user, authorize
 from actors.models import Patient, Team, User
 from careplans.good_day.diff import EmptyVersion
 from careplans.models import GoodDayVersion
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -243,10 +244,17 @@ def good_day_for_team(page: TeamPage) -> dict[str, Any]:
 
     One query: the newest version with its author (the page's own reads cover the rest).
     """
-    current = (
-        GoodDayVersion.objects.filter(document__patient_id=page.team.patient_id)
+    current = _NEWEST_VERSION.first(patient=page.team.patient_id)
+    return {"current": current, "goals": goal_rows(current)}
+
+
+# good_day_for_team's read, compiled once: compiling it took longer than running it, on every
+# request of the section (issue 17, lkt.core.compiled_query).
+_NEWEST_VERSION = CompiledQuery(
+    lambda patient: (
+        GoodDayVersion.objects.filter(document__patient_id=patient)
         .select_related("written_by")
         .order_by("-number")
-        .first()
-    )
-    return {"current": current, "goals": goal_rows(current)}
+    ),
+    "patient",
+)

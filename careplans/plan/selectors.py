@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +56,7 @@ from careplans.models import (
     PlanCorrection,
 )
 from lkt.core import audit
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -637,9 +638,13 @@ def plan_in_force_and_draft(
 ) -> tuple[CarePlanVersion | None, CarePlanVersion | None]:
     """The version in force and the draft, if any (one query over the newest version and the one
     in force, with the light columns a status needs; ``plan.team`` is the team given)."""
+    return _in_force_and_draft(list(_in_force_and_newest(team.pk)), team)
+
+
+def _in_force_and_newest(team: int) -> QuerySet[CarePlanVersion]:
     newer = CarePlanVersion.objects.filter(plan=OuterRef("plan"), number__gt=OuterRef("number"))
-    versions = list(
-        CarePlanVersion.objects.filter(plan__team=team)
+    return (
+        CarePlanVersion.objects.filter(plan__team_id=team)
         .filter(Q(status=Status.IN_FORCE) | ~Exists(newer))
         .select_related("plan")
         .only(
@@ -656,6 +661,11 @@ def plan_in_force_and_draft(
         )
         .order_by("-number")
     )
+
+
+def _in_force_and_draft(
+    versions: list[CarePlanVersion], team: Team
+) -> tuple[CarePlanVersion | None, CarePlanVersion | None]:
     for version in versions:
         version.plan.team = team
     in_force = next((v for v in versions if v.status == Status.IN_FORCE), None)
@@ -672,11 +682,16 @@ def plan_for_team(page: TeamPage) -> dict[str, Any]:
     parents, 3 leaders, 4 the representatives in effect, 5 the draft's approvals.
     """
     team = page.team
-    in_force, draft = plan_in_force_and_draft(team)
+    in_force, draft = _in_force_and_draft(_SECTION_VERSIONS.all(team=team.pk), team)
     missing: list[RequiredApproval] = []
     if draft is not None:
+        approvals = _SECTION_APPROVALS.all(version=draft.pk)
+        for approval in approvals:
+            approval.version = draft
         missing = [
-            r for r in required_approvals(draft, team=team, members=page.members) if not r.done
+            r
+            for r in required_approvals(draft, team=team, members=page.members, approvals=approvals)
+            if not r.done
         ]
     return {
         "in_force": in_force,
@@ -684,3 +699,18 @@ def plan_for_team(page: TeamPage) -> dict[str, Any]:
         "missing": missing,
         "corrections_open": draft is not None and corrections_open(draft),
     }
+
+
+# plan_for_team's reads, compiled once: compiling them took longer than running them, on every
+# request of the section (issue 17, lkt.core.compiled_query). The draft's organisations,
+# leaders and representatives stay on the ORM: their keys are lists, or a date computed from
+# today.
+_SECTION_VERSIONS = CompiledQuery(_in_force_and_newest, "team")
+_SECTION_APPROVALS = CompiledQuery(
+    lambda version: PlanApproval.objects.filter(version_id=version).select_related(
+        "approver",
+        "personal_approval__witness_member__user",
+        "personal_approval__recorded_by",
+    ),
+    "version",
+)

@@ -36,6 +36,7 @@ from coordination.messages.services import next_meeting, unit_reads
 from coordination.models import Document, Meeting, Message, Thread, ThreadRead
 from coordination.referral.selectors import is_unit_staff, is_unit_staff_for_team
 from lkt.core import audit
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -48,13 +49,19 @@ SECTION_THREADS = 5
 def _threads_for(team: Team, standing: Standing, user: User) -> QuerySet[Thread]:
     """The team's threads the standing reads, each with its number of messages and of those
     unread by ``user`` (newer than their read mark, not their own): one query."""
-    threads = _annotated(Thread.objects.filter(team=team), user)
-    if not reads_thread(standing, with_patient=False):
+    return _team_threads(team.pk, user.pk, staff=reads_thread(standing, with_patient=False))
+
+
+def _team_threads(team: int, user: int, *, staff: bool) -> QuerySet[Thread]:
+    """``_threads_for`` by keys: ``staff`` whether the standing reads the threads among staff
+    too, not only those with the patient."""
+    threads = _annotated(Thread.objects.filter(team_id=team), user)
+    if not staff:
         threads = threads.filter(audience=Thread.Audience.WITH_PATIENT)
     return threads.select_related("created_by")
 
 
-def _annotated(threads: QuerySet[Thread], user: User) -> QuerySet[Thread]:
+def _annotated(threads: QuerySet[Thread], user: User | int) -> QuerySet[Thread]:
     """Each thread with its number of messages and of those unread by ``user``, newest first."""
     last_read = ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[
         :1
@@ -226,12 +233,26 @@ def threads_section(page: TeamPage) -> dict[str, Any]:
     viewer = page.viewer
     if viewer is None:
         return {"threads": [], "may_start": False}
-    threads = list(_threads_for(page.team, page.standing, viewer)[:SECTION_THREADS])
+    staff = reads_thread(page.standing, with_patient=False)
+    threads = _SECTION_THREADS[staff].all(team=page.team.pk, user=viewer.pk)
     return {
         "threads": threads,
         "unread_total": sum(t.unread_count for t in threads),  # type: ignore[attr-defined]
         "may_start": allows(page.standing, Action.POST_MESSAGE) and takes_writes(page.team),
     }
+
+
+# The section's read, compiled once per kind of reader (staff, or the patient's side): compiling
+# it took longer than running it, on every request of the team page (issue 17,
+# lkt.core.compiled_query).
+_SECTION_THREADS = {
+    staff: CompiledQuery(
+        lambda team, user, staff=staff: _team_threads(team, user, staff=staff)[:SECTION_THREADS],
+        "team",
+        "user",
+    )
+    for staff in (False, True)
+}
 
 
 @dataclass

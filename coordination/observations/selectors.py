@@ -13,6 +13,7 @@ from actors.models import Patient, Team, User
 from actors.selectors import portal_patient
 from coordination.models import Observation
 from lkt.core import audit
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -26,21 +27,33 @@ PORTAL_REPORTS = 50
 def open_observations(team: Team) -> list[Observation]:
     """The team's open observations, oldest first: the one waiting longest is answered first
     (one query)."""
-    return list(
-        Observation.objects.filter(team=team, status=Observation.Status.OPEN)
+    return _OPEN.all(team=team.pk)
+
+
+def decided_observations(team: Team) -> list[Observation]:
+    """The latest decided observations with who reported and who decided (one query)."""
+    return _DECIDED.all(team=team.pk)
+
+
+# The team section's reads, compiled once: compiling them took longer than running them, on
+# every request of the team page (issue 17, lkt.core.compiled_query).
+_OPEN = CompiledQuery(
+    lambda team: (
+        Observation.objects.filter(team_id=team, status=Observation.Status.OPEN)
         .select_related("reported_by")
         .order_by("created_at", "pk")
-    )
-
-
-def decided_observations(team: Team, limit: int = RECENTLY_DECIDED) -> list[Observation]:
-    """The latest decided observations with who reported and who decided (one query)."""
-    return list(
-        Observation.objects.filter(team=team)
+    ),
+    "team",
+)
+_DECIDED = CompiledQuery(
+    lambda team: (
+        Observation.objects.filter(team_id=team)
         .exclude(status=Observation.Status.OPEN)
         .select_related("reported_by", "decided_by")
-        .order_by(F("decided_at").desc(nulls_last=True), "-pk")[:limit]
-    )
+        .order_by(F("decided_at").desc(nulls_last=True), "-pk")[:RECENTLY_DECIDED]
+    ),
+    "team",
+)
 
 
 @dataclass

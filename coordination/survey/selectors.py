@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from actors.models import Member, Team, User
 from coordination.models import Dimension, SurveyParticipation, SurveyRound
 from coordination.reports.indicators import SUPPRESS_BELOW
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -114,15 +115,8 @@ def _not_answered() -> Subquery:
 
 def _round_results(team: Team) -> list[RoundResult]:
     """Every round of the team with its counts, and its means once it is over: one query."""
-    rounds = (
-        SurveyRound.objects.filter(team=team)
-        .annotate(
-            answered=Count("answers"),
-            not_answered=Coalesce(_not_answered(), 0),
-            **{f"mean_{d.value}": Avg(f"answers__{d.value}") for d in Dimension},
-        )
-        .order_by("number")
-    )
+    # With their annotations (answered, not_answered, mean_<dimension>), which mypy loses.
+    rounds: list[Any] = _ROUNDS.all(team=team.pk)
     results = []
     now = timezone.now()
     for r in rounds:
@@ -139,6 +133,22 @@ def _round_results(team: Team) -> list[RoundResult]:
             )
         )
     return results
+
+
+# The section's reads, compiled once: compiling them took longer than running them, on every
+# request of the team page (issue 17, lkt.core.compiled_query).
+_ROUNDS = CompiledQuery(
+    lambda team: (
+        SurveyRound.objects.filter(team_id=team)
+        .annotate(
+            answered=Count("answers"),
+            not_answered=Coalesce(_not_answered(), 0),
+            **{f"mean_{d.value}": Avg(f"answers__{d.value}") for d in Dimension},
+        )
+        .order_by("number")
+    ),
+    "team",
+)
 
 
 def _cells(results: list[RoundResult], value: str | None) -> list[Cell]:
@@ -180,9 +190,14 @@ def survey_open_round(team: Team) -> SurveyRound | None:
 
 def survey_answered_user_ids(survey_round: SurveyRound) -> frozenset[int]:
     """Who has answered the round, so that a member is not asked again (one query)."""
-    return frozenset(
-        SurveyParticipation.objects.filter(round=survey_round).values_list("user_id", flat=True)
-    )
+    return frozenset(p.user_id for p in _PARTICIPANTS.all(survey_round=survey_round.pk))
+
+
+# Compiled once as well, for the section while a round is open (issue 17).
+_PARTICIPANTS = CompiledQuery(
+    lambda survey_round: SurveyParticipation.objects.filter(round_id=survey_round).only("user"),
+    "survey_round",
+)
 
 
 def survey_has_answered(survey_round: SurveyRound, user: User) -> bool:

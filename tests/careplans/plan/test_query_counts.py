@@ -13,6 +13,7 @@ from careplans.models import (
     CarePlan,
     CarePlanVersion,
     PhasePlanEntry,
+    PlanApproval,
     PlanCorrection,
 )
 from careplans.plan.services import plan_draft_open
@@ -136,3 +137,28 @@ def test_the_team_section_uses_the_same_queries_whatever_the_history(
     body = response.content.decode()
     assert f"Versjon {versions} gjelder fra" in body
     assert f"Utkast {versions + 1} venter på 3 godkjenninger." in body
+
+
+def test_the_team_section_counts_the_approvals_already_given(cast, django_assert_num_queries):
+    """The section reads the draft's approvals through a compiled query (issue 17): one given
+    is one fewer missing, and other teams' approvals do not count."""
+    _history(cast, 3, 2)
+    draft = CarePlanVersion.objects.get(plan__team=cast.team, status="draft")
+    PlanApproval.objects.create(
+        version=draft, approver=cast.coordinator, capacity=PlanApproval.Capacity.COORDINATOR
+    )
+    other = TeamFactory.create(created_by=cast.coordinator)
+    other_plan = CarePlan.objects.create(team=other, version=1)
+    other_draft = CarePlanVersion.objects.create(
+        plan=other_plan, number=1, created_by=cast.coordinator
+    )
+    PlanApproval.objects.create(
+        version=other_draft, approver=cast.coordinator, capacity=PlanApproval.Capacity.PATIENT
+    )
+    client = client_for(cast.coordinator)
+    url = reverse("workspace:team-samarbeidsplan", args=[cast.team.pk])
+    with django_assert_num_queries(SECTION_QUERIES):
+        response = client.get(url, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "Utkast 4 venter på 2 godkjenninger." in body
+    assert "Koordinator" not in body

@@ -5,12 +5,20 @@ number of messages and files; and the unread counts are right."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
 from django.utils import timezone
 
-from coordination.messages.selectors import thread_get, thread_list_for_portal, thread_list_for_team
+from actors.selectors import team_get
+from coordination.messages.selectors import (
+    SECTION_THREADS,
+    thread_get,
+    thread_list_for_portal,
+    thread_list_for_team,
+    threads_section,
+)
 from coordination.messages.services import message_post, thread_mark_read, thread_start
 from coordination.models import Thread
 from tests.conftest import Cast
@@ -97,3 +105,23 @@ def test_unread_counts_are_per_reader_and_leave_out_ones_own(cast: Cast):
         message_post(actor=cast.member, thread=with_kari, body="Takk, Kari")
     kari = unread(cast.patient, cast)
     assert kari == {"Sak 1": 1}
+
+
+def test_the_team_section_shows_the_list_s_newest_threads_with_their_counts(
+    cast: Cast, django_assert_num_queries
+):
+    made = threads(cast, 8, messages=3)
+    thread_mark_read(user=cast.coordinator, thread=made[0])
+    for viewer in (cast.coordinator, cast.patient):
+        listing = thread_list_for_team(viewer, cast.team.pk)
+        page = team_get(viewer, cast.team.pk)
+        with django_assert_num_queries(1):
+            data = threads_section(page)
+            starters = [t.created_by.username for t in data["threads"]]
+        newest: list[Any] = listing.threads[:SECTION_THREADS]
+        assert [t.pk for t in data["threads"]] == [t.pk for t in newest]
+        assert starters == [t.created_by.username for t in newest]
+        shown: list[Any] = data["threads"]
+        counts = [(t.last_read, t.message_count, t.unread_count) for t in shown]
+        assert counts == [(t.last_read, t.message_count, t.unread_count) for t in newest]
+        assert data["unread_total"] == sum(c for _, _, c in counts)
