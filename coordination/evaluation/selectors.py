@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +30,7 @@ from coordination.models import (
     PlanPeriod,
 )
 from lkt.core import audit
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -124,26 +125,10 @@ def evaluation_section(page: TeamPage) -> dict[str, Any]:
     1 the newest periods with their evaluation (reverse one-to-one, joined), 2 the live
     evaluation meetings of those periods, 3 the statuses of the plan versions in force/draft.
     """
-    team = page.team
-    periods = list(
-        PlanPeriod.objects.filter(team=team)
-        .select_related("evaluation")
-        .order_by("-starts_on", "-pk")[:_SECTION_PERIODS]
-    )
-    meetings = list(
-        Meeting.objects.filter(
-            _LIVE_MEETING,
-            team=team,
-            kind=Meeting.Kind.EVALUATION,
-            plan_period__in=[p.pk for p in periods],
-        ).order_by("starts_at", "pk")
-    )
-    plan_statuses = set(
-        CarePlanVersion.objects.filter(
-            plan__team=team,
-            status__in=[CarePlanVersion.Status.IN_FORCE, CarePlanVersion.Status.DRAFT],
-        ).values_list("status", flat=True)
-    )
+    team = page.team.pk
+    periods = _SECTION_NEWEST_PERIODS.all(team=team)
+    meetings = _SECTION_LIVE_MEETINGS.all(team=team)
+    plan_statuses = {version.status for version in _SECTION_PLAN_VERSIONS.all(team=team)}
     state, current = cycle_state(
         today=timezone.localdate(), plan_statuses=plan_statuses, periods=periods, meetings=meetings
     )
@@ -163,6 +148,34 @@ def evaluation_section(page: TeamPage) -> dict[str, Any]:
         "manages": allows(page.standing, Action.MANAGE_TEAM),
         "may_read": allows(page.standing, Action.VIEW_CLINICAL) and is_staff_in_team(page.standing),
     }
+
+
+def _newest_first(team: int) -> QuerySet[PlanPeriod]:
+    return PlanPeriod.objects.filter(team_id=team).order_by("-starts_on", "-pk")
+
+
+# The section's reads, compiled once (issue 17, lkt.core.compiled_query): the newest periods
+# with their evaluation, the live evaluation meetings of those periods, the plan versions in
+# force or in draft (their statuses only).
+_SECTION_NEWEST_PERIODS = CompiledQuery(
+    lambda team: _newest_first(team).select_related("evaluation")[:_SECTION_PERIODS], "team"
+)
+_SECTION_LIVE_MEETINGS = CompiledQuery(
+    lambda team: Meeting.objects.filter(
+        _LIVE_MEETING,
+        team_id=team,
+        kind=Meeting.Kind.EVALUATION,
+        plan_period__in=_newest_first(team).values("pk")[:_SECTION_PERIODS],
+    ).order_by("starts_at", "pk"),
+    "team",
+)
+_SECTION_PLAN_VERSIONS = CompiledQuery(
+    lambda team: CarePlanVersion.objects.filter(
+        plan__team_id=team,
+        status__in=[CarePlanVersion.Status.IN_FORCE, CarePlanVersion.Status.DRAFT],
+    ).only("status"),
+    "team",
+)
 
 
 # ---------------------------------------------------------------------------------------------

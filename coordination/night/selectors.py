@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ from actors.access import require_user
 from careplans.models import PhaseChange
 from careplans.phase.selectors import PHASE_COLOURS
 from coordination.models import ContactImport, NightContact, NightService
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -53,16 +54,32 @@ class ServiceCount:
 def timeline(team: Team, limit: int) -> tuple[list[TimelineEntry], bool]:
     """The newest ``limit`` entries, and whether there are more (two queries: contacts with who
     recorded them, phase changes with who made them)."""
-    contacts = list(
-        NightContact.objects.filter(patient_id=team.patient_id)
+    contacts = list(_contacts_newest_first(team.patient_id)[: limit + 1])
+    changes = list(_changes_newest_first(team.pk)[: limit + 1])
+    return _merged(contacts, changes, limit)
+
+
+def _contacts_newest_first(patient: int) -> QuerySet[NightContact]:
+    return (
+        NightContact.objects.filter(patient_id=patient)
         .select_related("recorded_by")
-        .order_by("-occurred_at", "-pk")[: limit + 1]
+        .order_by("-occurred_at", "-pk")
     )
-    changes = list(
-        PhaseChange.objects.filter(team=team)
+
+
+def _changes_newest_first(team: int) -> QuerySet[PhaseChange]:
+    return (
+        PhaseChange.objects.filter(team_id=team)
         .select_related("changed_by")
-        .order_by("-changed_at", "-pk")[: limit + 1]
+        .order_by("-changed_at", "-pk")
     )
+
+
+def _merged(
+    contacts: list[NightContact], changes: list[PhaseChange], limit: int
+) -> tuple[list[TimelineEntry], bool]:
+    """The newest ``limit`` of the contacts and phase changes read (``limit + 1`` of each at
+    most), on one line, and whether there are more."""
     entries = [TimelineEntry(when=c.occurred_at, contact=c) for c in contacts] + [
         TimelineEntry(when=p.changed_at, phase_change=p) for p in changes
     ]
@@ -108,7 +125,11 @@ def service_counts(team: Team) -> list[ServiceCount]:
 def night_section_data(team: Team) -> dict[str, Any]:
     """The section: at most three queries whatever the number of contacts (1 contacts,
     2 phase changes, 3 the per-service counts)."""
-    entries, more = timeline(team, SECTION_LIMIT)
+    entries, more = _merged(
+        _SECTION_CONTACTS.all(patient=team.patient_id),
+        _SECTION_CHANGES.all(team=team.pk),
+        SECTION_LIMIT,
+    )
     counts = service_counts(team)
     totals = tuple(sum(c.counts[i] for c in counts) for i in range(len(PERIODS)))
     return {
@@ -118,6 +139,15 @@ def night_section_data(team: Team) -> dict[str, Any]:
         "totals": totals,
         "periods": PERIODS,
     }
+
+
+# The section's timeline reads, compiled once (issue 17, lkt.core.compiled_query).
+_SECTION_CONTACTS = CompiledQuery(
+    lambda patient: _contacts_newest_first(patient)[: SECTION_LIMIT + 1], "patient"
+)
+_SECTION_CHANGES = CompiledQuery(
+    lambda team: _changes_newest_first(team)[: SECTION_LIMIT + 1], "team"
+)
 
 
 def contact_import_get(who: AnyUser, pk: int) -> ContactImport:

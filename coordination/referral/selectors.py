@@ -31,6 +31,7 @@ from coordination.models import (
     NeedReport,
 )
 from coordination.models.referral import report_handled
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -338,23 +339,8 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
     """Two queries: 1 the mandate with its deputy's user, 2 the open appointments with their
     candidates. The coordinators come from the members already on the page."""
     team = page.team
-    mandate = (
-        Mandate.objects.filter(team=team)
-        .select_related("deputy__user", "approved_by", "coordinator__user")
-        .first()
-    )
-    appointments = list(
-        CoordinatorAppointment.objects.filter(
-            team=team,
-            status__in=[
-                CoordinatorAppointment.Status.PROPOSED,
-                CoordinatorAppointment.Status.APPROVED,
-                CoordinatorAppointment.Status.REJECTED,
-            ],
-        )
-        .select_related("candidate")
-        .order_by("-proposed_at")[:10]
-    )
+    mandate = _SECTION_MANDATE.first(team=team.pk)
+    appointments = _SECTION_APPOINTMENTS.all(team=team.pk)
     coordinators = [m for m in page.active_members if m.role == Role.COORDINATOR]
     # The unit registers an approved coordinator right where the section says it waits (two
     # queries more, only while an approval waits).
@@ -368,6 +354,31 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
         and page.viewer is not None
         and is_unit_staff_for_team(page.viewer, team),
     }
+
+
+# The section's reads, compiled once (issue 17, lkt.core.compiled_query): the mandate, and the
+# ten newest appointments still open or rejected.
+_SECTION_MANDATE = CompiledQuery(
+    lambda team: Mandate.objects.filter(team_id=team).select_related(
+        "deputy__user", "approved_by", "coordinator__user"
+    ),
+    "team",
+)
+_SECTION_APPOINTMENTS = CompiledQuery(
+    lambda team: (
+        CoordinatorAppointment.objects.filter(
+            team_id=team,
+            status__in=[
+                CoordinatorAppointment.Status.PROPOSED,
+                CoordinatorAppointment.Status.APPROVED,
+                CoordinatorAppointment.Status.REJECTED,
+            ],
+        )
+        .select_related("candidate")
+        .order_by("-proposed_at")[:10]
+    ),
+    "team",
+)
 
 
 def mandate_for_team(team: Team) -> Mandate | None:

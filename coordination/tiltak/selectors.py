@@ -20,6 +20,7 @@ from actors.access import Action, Standing, allows, check, require_user
 from actors.models import Team
 from coordination.models import Task
 from lkt.core import audit
+from lkt.core.compiled_query import CompiledQuery
 
 if TYPE_CHECKING:
     from actors.access import AnyUser
@@ -92,12 +93,18 @@ def task_list_for_team(user: AnyUser, pk: int) -> TaskList:
 def tasks_section(page: TeamPage) -> dict[str, Any]:
     """One query: the team's open tasks with goal and owner."""
     # The status is changed on the task list; the section only shows, so no viewer is needed.
-    rows = _rows(_tasks(page.team).filter(status__in=Task.OPEN_STATUSES), page.standing, None)
+    rows = _rows(_SECTION_OPEN_TASKS.all(team=page.team.pk), page.standing, None)
     return {
         "rows": rows,
         "overdue_count": sum(1 for r in rows if r.overdue),
         "may_create": allows(page.standing, Action.EDIT_NETWORK),
     }
+
+
+# The section's read, compiled once (issue 17, lkt.core.compiled_query).
+_SECTION_OPEN_TASKS = CompiledQuery(
+    lambda team: _tasks(team).filter(status__in=Task.OPEN_STATUSES), "team"
+)
 
 
 def overdue_counts(team_ids: Iterable[int], today: dt.date | None = None) -> dict[int, int]:
