@@ -402,7 +402,11 @@ class MemberQuerySet(models.QuerySet["Member"]):
 def _choice_label(choices: type[models.TextChoices], value: str) -> str:
     """The label of ``value`` as ``get_FOO_display`` gives it: the value itself when no
     choice has it."""
-    return str(choices(value).label) if value in choices.values else value
+    try:
+        choice = choices(value)  # the enum's own lookup: ``choices.values`` builds a list
+    except ValueError:
+        return value
+    return str(choice.label)
 
 
 class Member(models.Model):

@@ -93,7 +93,7 @@ TEMPLATES = [
             ],
         },
     },
-    # Only the crisis card (lkt/core/jinja2.py says why).
+    # The crisis card and the team page's sections (lkt/core/jinja2.py says why).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],

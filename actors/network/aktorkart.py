@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from lkt.core.dates import short_date
 
@@ -654,6 +654,32 @@ def _line_text(line: CommunicationLine, other: Member, outgoing: bool) -> str:
     return gettext("Fra %(name)s: %(channel)s, %(frequency)s") % values
 
 
+def _summary(name: str, actors: list[MapActor], rings: tuple[str, ...]) -> str:
+    """The map's description for a screen reader: who is where, counted per ring."""
+    text = ngettext(
+        "%(name)s i midten og %(counter)s aktør i ringer etter hvor ofte de er sammen med "
+        "%(name)s.",
+        "%(name)s i midten og %(counter)s aktører i ringer etter hvor ofte de er sammen med "
+        "%(name)s.",
+        len(actors),
+    ) % {"name": name, "counter": len(actors)}
+    counts = (
+        f" {label}: {sum(1 for a in actors if a.closeness == key)}."
+        for key, label in zip(RINGS, rings, strict=True)
+    )
+    return text + "".join(counts)
+
+
+def _via_patient(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext(
+        "%(counter)s kommunikasjonslinje går via pasienten.",
+        "%(counter)s kommunikasjonslinjer går via pasienten.",
+        count,
+    ) % {"counter": count}
+
+
 def build_aktorkart(page: TeamPage) -> dict[str, Any]:
     """The aktørkart section: the map and the same data as a table.
 
@@ -747,11 +773,8 @@ def build_aktorkart(page: TeamPage) -> dict[str, Any]:
         "lines": drawn,
         "rows": rows,
         "legend": [(style, _level_label(style.key)) for style in LEVEL_STYLES.values()],
-        "ring_counts": [
-            (label, sum(1 for a in actors if a.closeness == key))
-            for key, label in zip(RINGS, rings, strict=True)
-        ],
-        "via_patient_count": sum(1 for line in lines if line.channel == VIA_PATIENT),
+        "summary": _summary(page.team.patient.name, actors, rings),
+        "via_patient": _via_patient(sum(1 for line in lines if line.channel == VIA_PATIENT)),
         "colours": {
             "text": TEXT_COLOUR,
             "ring": RING_COLOUR,

@@ -1,10 +1,14 @@
-"""Jinja2, for the one page that must answer fastest: the crisis card (issue 7: within 2× the
-time of the login page, scripts/bench/crisis.py). Django's template engine spent about as long
-rendering that small page as the database spent finding it; Jinja2 compiles a template to Python
-and renders it in a third of the time. Every other page stays a Django template.
+"""Jinja2, for what must answer fastest: the crisis card (issue 7: within 2× the time of the
+login page, scripts/bench/crisis.py) and the team page's sections (issue 17: each partial near
+a bare view). Django's template engine spent about as long rendering the crisis card as the
+database spent finding it, and the sections' rendering was most of their partials; Jinja2
+compiles a template to Python and renders it in a third to a quarter of the time. Every other
+page stays a Django template, and a section is moved when it is rendered by the team page alone
+(lkt.workspace.team_page).
 
 Templates live in ``templates/jinja2/``; they translate with the ``_`` function, whose calls
-``makemessages`` extracts like ``{% translate %}``, so both engines share one catalogue.
+``makemessages`` extracts like ``{% translate %}``, so both engines share one catalogue. A
+plural is made in Python with ``ngettext`` (makemessages does not read it in a template here).
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ def environment(**options: Any) -> Environment:
         linebreaksbr=_linebreaksbr,
         phone=phones.phone,
         tel=phones.tel,
+        phone_link=phones.phone_link,
         phone_links=phones.phone_links,
     )
     return env

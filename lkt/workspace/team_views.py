@@ -16,7 +16,7 @@ from actors.access import allows, require_staff
 from actors.network.selectors import continuity_warnings_for_teams
 from coordination.tiltak.selectors import overdue_counts
 from lkt.core.http import HtmxHttpRequest
-from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, visible_sections
+from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, page_sections
 
 
 @login_required
@@ -44,7 +44,7 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page = selectors.team_get(request.user, pk)
-    sections = visible_sections(page, reverse("workspace:team-detail", args=[pk]))
+    sections = page_sections(request, page, reverse("workspace:team-detail", args=[pk]))
     context = {"page": page, "team": page.team, "sections": sections}
     return render(request, "actors/team_detail.html", context)
 
@@ -58,11 +58,8 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     page = selectors.team_get(request.user, pk)
     if not allows(page.standing, section.action):
         raise PermissionDenied
-    context = {"page": page, "team": page.team, "data": section.data(page), "section": section}
-    if FOLLOWING in request.GET:
-        # A message belongs to the section whose change it reports: not taking it here leaves
-        # it for that section's own reload, whichever request arrives first.
-        context["messages"] = ()
+    html = section.render(request, page, following=FOLLOWING in request.GET)
     if not request.htmx:
+        context = {"page": page, "team": page.team, "section": section, "html": html}
         return render(request, "actors/team_section_page.html", context)
-    return render(request, section.template, context)
+    return HttpResponse(html)

@@ -62,9 +62,9 @@ def main(argv: list[str]) -> int:
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     coordinator = User.objects.get(username="cecilie")
     team = Team.objects.get(patient__name="Kari Solstrand")
-    sections = visible_sections(team_get(coordinator, team.pk), "")
-    keys = [section.key for section, _, _ in sections]
-    lazy = {f"partial {section.key}" for section, data, _ in sections if data is None}
+    sections = visible_sections(team_get(coordinator, team.pk))
+    keys = [section.key for section in sections]
+    lazy = {f"partial {section.key}" for section in sections if not section.eager}
     connection.settings_dict["CONN_MAX_AGE"] = 600
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     storages = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}

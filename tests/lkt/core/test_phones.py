@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.template import Context, Template
+from django.template import Context, Template, engines
 from django.template.loader import get_template
 
 from lkt.core import phones
@@ -78,6 +78,16 @@ def test_the_template_filters_show_and_link_a_number():
         '{% load phones %}{{ n|phone }}|{{ n|phone:"international" }}|{{ n|tel }}'
     ).render(Context({"n": "+4740000007"}))
     assert rendered == "400 00 007|+47 400 00 007|tel:+4740000007"
+
+
+def test_the_jinja2_templates_link_a_number_as_the_django_ones_do():
+    """The team page's Jinja2 sections (lkt.core.jinja2) show a member's or a relative's
+    number with the same filter; a text that is no number is escaped, not linked."""
+    template = engines["jinja2"].from_string("{{ n|phone_link }}")
+    assert template.render({"n": "+4740000007"}) == get_template("lkt/phone-link.html").render(
+        {"number": "+4740000007"}
+    )
+    assert template.render({"n": "<b>ring</b>"}) == "&lt;b&gt;ring&lt;/b&gt;"
 
 
 def test_numbers_in_a_free_text_become_tel_links_and_the_rest_stays_as_typed():
