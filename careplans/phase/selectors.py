@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404
+from django.utils.translation import ngettext
 
 from actors.access import authorize
 from actors.models import Member
@@ -74,6 +75,14 @@ class PhaseOverview:
     @property
     def current_colour(self) -> str:
         return PHASE_COLOURS[Phase(self.current)]
+
+    @property
+    def history_label(self) -> str:
+        return ngettext(
+            "Historikk (%(counter)s endring)",
+            "Historikk (%(counter)s endringer)",
+            len(self.history),
+        ) % {"counter": len(self.history)}
 
 
 def phase_rows(

@@ -21,11 +21,12 @@ from django.http import HttpRequest
 from django.template.defaultfilters import linebreaksbr
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation.trans_real import translation
 from jinja2 import Environment
+from markupsafe import Markup
 
 from lkt.templatetags import phones
 
@@ -35,7 +36,17 @@ def _url(name: str, *args: Any) -> str:
 
 
 def _date(value: dt.date, format_string: str) -> str:
+    # A time of day in Norway's time, as Django's ``|date`` shows it (the database's is UTC).
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
     return dateformat.format(value, format_string)
+
+
+def _format_html(message: str, **values: Any) -> Markup:
+    """A translated message that holds markup of our own (``<strong>``), with its values
+    escaped: ``{{ _(message)|format_html(phase=…) }}``, where ``|format`` would escape the
+    message's markup too."""
+    return Markup(message) % values  # noqa: S704 (the message is ours; the values are escaped)
 
 
 def _linebreaksbr(value: str) -> SafeString:
@@ -48,6 +59,7 @@ def environment(**options: Any) -> Environment:
     env.globals.update(static=cache(static), url=_url)
     env.filters.update(
         date=_date,
+        format_html=_format_html,
         linebreaksbr=_linebreaksbr,
         phone=phones.phone,
         tel=phones.tel,

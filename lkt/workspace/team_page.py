@@ -118,7 +118,7 @@ def _registry() -> list[Section]:
         Section(
             "fase",
             _("Fase og kriseplan"),
-            "careplans/phase_team.html#phase-section",
+            "careplans/team_phase.html",
             Action.VIEW_PLAN,
             phase_section,
             # Eager: the current phase decides what everyone should do now.

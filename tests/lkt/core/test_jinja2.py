@@ -1,0 +1,45 @@
+"""The Jinja2 environment (lkt.core.jinja2) shows what the Django templates show: times in
+Norway's time, messages with our own markup and escaped values, and each template is found
+by the one engine meant for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.conf import settings
+from django.template import Context, Template, TemplateDoesNotExist, engines
+
+JINJA = engines["jinja2"]
+
+
+def test_a_time_is_shown_in_norways_time_as_djangos_date_filter_shows_it():
+    # 23:30 UTC on New Year's Eve is 00:30 on New Year's Day in Oslo.
+    at = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)
+    shown = JINJA.from_string('{{ at|date("j.n.Y H:i") }}').render({"at": at})
+    assert shown == "1.1.2026 00:30"
+    assert shown == Template('{{ at|date:"j.n.Y H:i" }}').render(Context({"at": at}))
+    assert JINJA.from_string('{{ d|date("j.n.Y") }}').render({"d": dt.date(2026, 2, 28)}) == (
+        "28.2.2026"
+    )
+
+
+def test_a_message_keeps_its_own_markup_and_escapes_its_values():
+    template = JINJA.from_string('{{ "Nå i <strong>%(phase)s</strong>."|format_html(phase=p) }}')
+    assert template.render({"p": "<rød>"}) == "Nå i <strong>&lt;rød&gt;</strong>."
+
+
+def test_no_jinja2_template_shares_its_name_with_a_django_template():
+    """Django's engine is asked first: a Django template of the same name would be rendered
+    in place of the Jinja2 one (a team page section, lkt.workspace.team_page)."""
+    jinja_root = Path(settings.BASE_DIR) / "templates" / "jinja2"
+    names = [str(path.relative_to(jinja_root)) for path in jinja_root.rglob("*.html")]
+    assert names
+    shadowed = []
+    for name in names:
+        try:
+            engines["django"].get_template(name)
+        except TemplateDoesNotExist:
+            continue
+        shadowed.append(name)
+    assert not shadowed
