@@ -16,7 +16,7 @@ from actors.access import allows, require_staff
 from actors.network.selectors import continuity_warnings_for_teams
 from coordination.tiltak.selectors import overdue_counts
 from lkt.core.http import HtmxHttpRequest
-from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, page_sections
+from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, render_sections
 
 
 @login_required
@@ -44,7 +44,7 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     page = selectors.team_get(request.user, pk)
-    sections = page_sections(request, page, reverse("workspace:team-detail", args=[pk]))
+    sections = render_sections(request, page, reverse("workspace:team-detail", args=[pk]))
     context = {"page": page, "team": page.team, "sections": sections}
     return render(request, "actors/team_detail.html", context)
 
