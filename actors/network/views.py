@@ -35,6 +35,7 @@ from actors.selectors import TeamPage, team_section_url
 from lkt.core.http import HtmxHttpRequest, form_data
 
 COMMUNICATION = "actors/team_communication.html"
+LINE_END = "actors/communication_line_end.html"  # Jinja2, in the section's rows
 SCENARIOS = "actors/team_scenarios.html"
 
 
@@ -158,7 +159,7 @@ def communication_line_end(request: HtmxHttpRequest, pk: int, line_pk: int) -> H
         return redirect(team_section_url(page.team.pk, "kommunikasjon"))
     response = render(
         request,
-        f"{COMMUNICATION}#line-end",
+        LINE_END,
         {"team": page.team, "line": line, "error": error, "ended": not error},
     )
     return response if error else trigger_client_event(response, "kommunikasjon-changed")

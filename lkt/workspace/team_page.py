@@ -144,7 +144,7 @@ def _registry() -> list[Section]:
         Section(
             "kommunikasjon",
             _("Kommunikasjon"),
-            "actors/team_communication.html#communication",
+            "actors/team_communication_section.html",
             Action.VIEW_CLINICAL,
             network_views.communication_section,
             follows=("medlemmer",),
@@ -152,7 +152,7 @@ def _registry() -> list[Section]:
         Section(
             "perspektiver",
             _("Perspektiver"),
-            "careplans/team_perspectives.html#perspectives",
+            "careplans/team_perspectives_section.html",
             Action.VIEW_CLINICAL,
             perspective_views.perspectives_section,
             follows=("medlemmer", "min-gode-dag"),
