@@ -32,6 +32,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from actors.access import (
     AGE_OF_HEALTH_CONSENT,
@@ -697,8 +698,17 @@ def plan_for_team(page: TeamPage) -> dict[str, Any]:
         "in_force": in_force,
         "draft": draft,
         "missing": missing,
+        "waiting": _waiting(draft, len(missing)) if draft is not None else "",
         "corrections_open": draft is not None and corrections_open(draft),
     }
+
+
+def _waiting(draft: CarePlanVersion, missing: int) -> str:
+    return ngettext(
+        "Utkast %(n)s venter på %(counter)s godkjenning.",
+        "Utkast %(n)s venter på %(counter)s godkjenninger.",
+        missing,
+    ) % {"n": draft.number, "counter": missing}
 
 
 # plan_for_team's reads, compiled once: compiling them took longer than running them, on every

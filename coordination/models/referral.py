@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from actors.models import Member, Organisation, Team, User
 from actors.validators import validate_national_id
@@ -251,3 +252,10 @@ class Mandate(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.approved_at is not None
+
+    @property
+    def hours_label(self) -> str:
+        """The time set aside, as the team page shows it: "12 timer per måned"."""
+        return ngettext(
+            "%(counter)s time per måned", "%(counter)s timer per måned", self.hours_per_month
+        ) % {"counter": self.hours_per_month}

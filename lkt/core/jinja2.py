@@ -35,8 +35,11 @@ def _url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
-def _date(value: dt.date, format_string: str) -> str:
-    # A time of day in Norway's time, as Django's ``|date`` shows it (the database's is UTC).
+def _date(value: dt.date | None, format_string: str) -> str:
+    """Django's ``|date``: nothing for no date, and a time of day in Norway's time (the
+    database's is UTC)."""
+    if value is None:
+        return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dateformat.format(value, format_string)

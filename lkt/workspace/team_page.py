@@ -107,7 +107,7 @@ def _registry() -> list[Section]:
         Section(
             "samarbeidsplan",
             _("Plan for samarbeid"),
-            "careplans/plan_team.html#plan-summary",
+            "careplans/team_plan.html",
             Action.VIEW_PLAN,
             plan_for_team,
             follows=("medlemmer",),
@@ -179,7 +179,7 @@ def _registry() -> list[Section]:
         Section(
             "koordinator",
             _("Koordinator og mandat"),
-            "coordination/team_coordinator.html#coordinator",
+            "coordination/team_coordinator_section.html",
             Action.VIEW_TEAM,
             coordinator_section,
             follows=("medlemmer",),
@@ -219,7 +219,7 @@ def _registry() -> list[Section]:
         Section(
             "evaluering",
             _("Planperiode og evaluering"),
-            "coordination/team_evaluation.html#evaluation-section",
+            "coordination/team_evaluation_section.html",
             Action.VIEW_CLINICAL,
             evaluation_section,
             follows=("moter", "samarbeidsplan"),

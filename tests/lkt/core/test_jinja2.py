@@ -19,9 +19,10 @@ def test_a_time_is_shown_in_norways_time_as_djangos_date_filter_shows_it():
     shown = JINJA.from_string('{{ at|date("j.n.Y H:i") }}').render({"at": at})
     assert shown == "1.1.2026 00:30"
     assert shown == Template('{{ at|date:"j.n.Y H:i" }}').render(Context({"at": at}))
-    assert JINJA.from_string('{{ d|date("j.n.Y") }}').render({"d": dt.date(2026, 2, 28)}) == (
-        "28.2.2026"
-    )
+    day = JINJA.from_string('{{ d|date("j.n.Y") }}')
+    assert day.render({"d": dt.date(2026, 2, 28)}) == "28.2.2026"
+    # No date is nothing, as Django shows it (a plan without a correction deadline).
+    assert day.render({"d": None}) == "" == Template('{{ d|date:"j.n.Y" }}').render(Context({}))
 
 
 def test_a_message_keeps_its_own_markup_and_escapes_its_values():
