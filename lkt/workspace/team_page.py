@@ -190,7 +190,7 @@ def _registry() -> list[Section]:
         Section(
             "moter",
             _("Møter"),
-            "coordination/team_meetings.html#meetings-section",
+            "coordination/team_meetings_section.html",
             Action.VIEW_CLINICAL,
             meetings_section,
         ),

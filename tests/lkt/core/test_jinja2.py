@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template import Context, Template, TemplateDoesNotExist, engines
+from django.utils import translation
 
 JINJA = engines["jinja2"]
 
@@ -44,3 +45,16 @@ def test_no_jinja2_template_shares_its_name_with_a_django_template():
             continue
         shadowed.append(name)
     assert not shadowed
+
+
+def test_a_django_template_renders_a_shared_jinja2_piece_with_the_values_named(rf):
+    """``{% jinja %}`` (lkt/templatetags/jinja.py): a meeting page shows the patient's wishes
+    from the same Jinja2 template as the team page's section, in the request's language."""
+    request = rf.get("/")
+    page = Template('{% load jinja %}{% jinja "coordination/meeting_wishes.html" preferences=p %}')
+    with translation.override("en"):
+        html = page.render(Context({"p": None, "request": request}))
+    assert "The patient has not recorded any wishes for meetings." in html
+    with translation.override("nb"):
+        html = page.render(Context({"p": None, "request": request}))
+    assert "Pasienten har ikke registrert ønsker for møter." in html
