@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from actors.access import Action, Standing, allows, check, require_user
 from actors.models import Team
@@ -69,8 +70,8 @@ class TaskList:
         return [r for r in self.rows if not r.task.is_open]
 
     @property
-    def overdue_count(self) -> int:
-        return sum(1 for r in self.rows if r.overdue)
+    def overdue(self) -> str:
+        return overdue_text(self.rows)
 
     @property
     def may_create(self) -> bool:
@@ -96,7 +97,7 @@ def tasks_section(page: TeamPage) -> dict[str, Any]:
     rows = _rows(_SECTION_OPEN_TASKS.all(team=page.team.pk), page.standing, None)
     return {
         "rows": rows,
-        "overdue_count": sum(1 for r in rows if r.overdue),
+        "overdue": overdue_text(rows),
         "may_create": allows(page.standing, Action.EDIT_NETWORK),
     }
 
@@ -105,6 +106,16 @@ def tasks_section(page: TeamPage) -> dict[str, Any]:
 _SECTION_OPEN_TASKS = CompiledQuery(
     lambda team: _tasks(team).filter(status__in=Task.OPEN_STATUSES), "team"
 )
+
+
+def overdue_text(rows: list[TaskRow]) -> str:
+    """How many of the tasks are past their due date, in words ("" when none is)."""
+    count = sum(1 for r in rows if r.overdue)
+    if not count:
+        return ""
+    return ngettext(
+        "%(counter)s tiltak er over fristen.", "%(counter)s tiltak er over fristen.", count
+    ) % {"counter": count}
 
 
 def overdue_counts(team_ids: Iterable[int], today: dt.date | None = None) -> dict[int, int]:

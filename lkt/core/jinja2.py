@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaksbr, truncatewords
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -64,6 +64,7 @@ def environment(**options: Any) -> Environment:
         date=_date,
         format_html=_format_html,
         linebreaksbr=_linebreaksbr,
+        truncatewords=truncatewords,
         phone=phones.phone,
         tel=phones.tel,
         phone_link=phones.phone_link,

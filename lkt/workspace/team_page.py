@@ -99,7 +99,7 @@ def _registry() -> list[Section]:
         Section(
             "min-gode-dag",
             _("Min gode dag"),
-            "careplans/good_day_team.html#good-day-summary",
+            "careplans/team_good_day.html",
             Action.VIEW_GOALS,
             good_day_for_team,
         ),
@@ -197,7 +197,7 @@ def _registry() -> list[Section]:
         Section(
             "tiltak",
             _("Tiltak"),
-            "coordination/team_tasks.html#tasks-section",
+            "coordination/team_tasks_section.html",
             Action.VIEW_CLINICAL,
             tasks_section,
             follows=("moter", "medlemmer"),
