@@ -64,8 +64,8 @@ def observation_section(page: TeamPage) -> dict[str, Any]:
         ],
         "decided": decided_observations(page.team),
         "manages": manages,
+        # The report form renders when opened (observation_create answers its GET).
         "may_report": allows(page.standing, Action.VIEW_CLINICAL),
-        "report_form": _report_form(),
     }
 
 

@@ -57,6 +57,19 @@ def test_the_team_page_shows_the_observations_section_with_open_observations(cas
     assert "Meld at noe har endret seg" in html
 
 
+def test_the_report_form_renders_when_opened_not_with_the_section(cast: Cast):
+    """Issue 17: the section carries a link that loads the form when its <details> opens; the
+    form's GET answers with the form alone (htmx) or its page (without JavaScript)."""
+    client = client_for(cast.member)
+    html = team_section_html(client, cast.team.pk, "observasjoner")
+    url = reverse("coordination:observation-create", args=[cast.team.pk])
+    assert f'hx-get="{url}" hx-trigger="toggle once from:closest details"' in html
+    assert "Hva har endret seg?" not in html
+    form = client.get(url, headers=HX).content.decode()
+    assert "Hva har endret seg?" in form and "<html" not in form
+    assert "<html" in client.get(url).content.decode()
+
+
 def test_the_coordinator_sees_the_answer_buttons_in_the_section_partial(cast: Cast):
     observation = _observe(cast)
     response = client_for(cast.coordinator).get(_section_url(cast), headers=HX)
