@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from actors.access import require_user
@@ -46,13 +46,17 @@ def good_day_rating_section(
     page: TeamPage, form: TeamGoodDayRatingForm | None = None
 ) -> dict[str, Any]:
     """The "gode-dager" section: one query (the last answers with who recorded them); the
-    standing is the page's and the form costs none."""
+    standing is the page's. The form renders when opened (issue 17: a GET of the URL it posts
+    to), so the section carries one only when it is given: with its errors, or on the page
+    without JavaScript."""
     ratings = _SECTION_RATINGS.all(patient=page.team.patient_id)
-    if not may_record(page.standing):
-        form = None
-    elif form is None:
-        form = TeamGoodDayRatingForm(prefix=FORM_PREFIX)
-    return {"ratings": ratings, "sparkline": sparkline(ratings), "form": form}
+    recording = may_record(page.standing)
+    return {
+        "ratings": ratings,
+        "sparkline": sparkline(ratings),
+        "may_record": recording,
+        "form": form if recording else None,
+    }
 
 
 # The section's read, compiled once: compiling it took longer than running it, on every request
@@ -99,14 +103,17 @@ def portal_good_days(request: HtmxHttpRequest, patient_pk: int) -> HttpResponse:
 
 @login_required
 @vary_on_headers("HX-Request")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def team_good_days_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The coordinator records the patient's answer on the team page (staff with EDIT_GOALS)."""
+    """The coordinator records the patient's answer on the team page (staff with EDIT_GOALS).
+    GET: the empty form, opened in the section (htmx) or on the section's page."""
     page = team_get(request.user, pk)
     if not may_record(page.standing):
         raise PermissionDenied
     actor = require_user(request.user)
     form = TeamGoodDayRatingForm(form_data(request), prefix=FORM_PREFIX)
+    if request.method == "GET" and request.htmx:
+        return render(request, f"{SECTION}#good-days-form", {"team": page.team, "form": form})
     saved = submit(
         form,
         lambda data: good_day_rating_record(actor=actor, patient=page.team.patient, **data),
@@ -117,8 +124,8 @@ def team_good_days_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     context = {
         "page": page,
         "team": page.team,
-        # After a save, a fresh form under the confirmation.
-        "data": good_day_rating_section(page, None if saved else form),
+        # After a save, the confirmation and the form closed; on errors, the form with them.
+        "data": good_day_rating_section(page, None if saved and request.htmx else form),
         "saved": saved is not None,
     }
     if request.htmx:

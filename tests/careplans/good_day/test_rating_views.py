@@ -93,7 +93,19 @@ def test_the_section_shows_the_last_twelve_answers_as_a_chart_and_a_table(cast: 
     assert body.count("<circle") == 12
     assert body.count('<th scope="row"><time') == 12
     assert "Pasienten selv" in body
-    assert 'name="good-days-rated_on"' in body
+    # The form renders when opened (issue 17): the section carries the link that loads it.
+    record = _record(cast)
+    assert f'hx-get="{record}" hx-trigger="toggle once from:closest details"' in body
+    assert 'name="good-days-rated_on"' not in body
+
+
+def test_the_form_opens_in_the_section_and_on_a_page_of_its_own(cast: Cast):
+    client = client_for(cast.coordinator)
+    form = client.get(_record(cast), headers=HTMX).content.decode()
+    assert 'name="good-days-rated_on"' in form and "<html" not in form
+    page = client.get(_record(cast)).content.decode()
+    assert 'name="good-days-rated_on"' in page and "<html" in page
+    assert client_for(cast.relative).get(_record(cast), headers=HTMX).status_code == 403
 
 
 def test_the_team_page_has_the_section_and_per_sees_it_without_the_form(cast: Cast):
