@@ -525,7 +525,7 @@ class Member(models.Model):
         """What the person is by trade, for a coordinator shown next to the role: the
         profession on their profile, else the role they held in the team before."""
         if self.user_id and self.user and self.user.has_clinical_profession:
-            return str(self.user.get_profession_display()).lower()
+            return _choice_label(Profession, self.user.profession).lower()
         if self.previous_role in Role.values:
             return str(Role(self.previous_role).label).lower()
         return ""

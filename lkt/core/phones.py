@@ -83,6 +83,9 @@ def _norwegian(number: phonenumbers.PhoneNumber) -> str:
     return f"{digits[:2]} {digits[2:4]} {digits[4:6]} {digits[6:]}"
 
 
+# A number is parsed by libphonenumber for every row that shows it (the team page's members,
+# relatives and phase plan): the same few numbers again and again, so the answers are kept.
+@lru_cache(maxsize=4096)
 def display(value: str, *, international: bool = False) -> str:
     """A stored number as people read it: ``400 00 007`` (``+47 400 00 007`` with
     ``international``), a foreign one as ``+46 70 123 45 67``; text that is no valid number
@@ -96,6 +99,7 @@ def display(value: str, *, international: bool = False) -> str:
     return f"+{number.country_code} {local}" if international else local
 
 
+@lru_cache(maxsize=4096)
 def tel_uri(value: str) -> str:
     """The ``tel:`` address of a number (E.164), or "" when it is no valid number."""
     number = parse(value)
