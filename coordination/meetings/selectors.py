@@ -319,23 +319,28 @@ def meeting_get(user: AnyUser, pk: int) -> MeetingPage:
 
 
 def meetings_section(page: TeamPage) -> dict[str, Any]:
-    """Three queries: 1 the next meetings, 2 the last ones held, 3 the patient's wishes."""
+    """Three queries: 1 the next meetings, 2 the last ones held, 3 the patient's wishes; the
+    leaders and referents come from the members the page reads."""
     patient_only = page.standing.is_self
     since = timezone.now() - dt.timedelta(hours=12)
+    upcoming = _SECTION_AHEAD[patient_only].all(team=page.team.pk, since=since)
+    held = _SECTION_LAST_HELD[patient_only].all(team=page.team.pk)
+    # Leader and referent from the members the page has read (every member, former ones too):
+    # four joins fewer, and planning the joins took longer than running the query (issue 17).
+    members = {m.pk: m for m in page.members}
+    for meeting in (*upcoming, *held):
+        meeting.leader = members.get(meeting.leader_id) if meeting.leader_id else None
+        meeting.referent = members.get(meeting.referent_id) if meeting.referent_id else None
     return {
-        "upcoming": _SECTION_AHEAD[patient_only].all(team=page.team.pk, since=since),
-        "held": _SECTION_LAST_HELD[patient_only].all(team=page.team.pk),
+        "upcoming": upcoming,
+        "held": held,
         "preferences": preferences_for(page.team.patient),
         "manages": allows(page.standing, Action.MANAGE_TEAM) and not page.standing.is_self,
     }
 
 
 def _section_meetings(team: int, patient_only: bool) -> QuerySet[Meeting]:
-    return (
-        Meeting.objects.filter(team_id=team)
-        .filter(_SEEN_BY_PATIENT_ONLY[patient_only])
-        .select_related("leader__user", "referent__user")
-    )
+    return Meeting.objects.filter(team_id=team).filter(_SEEN_BY_PATIENT_ONLY[patient_only])
 
 
 # The section's reads, compiled once per viewer kind (issue 17, lkt.core.compiled_query):
