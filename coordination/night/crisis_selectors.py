@@ -19,13 +19,11 @@ pin the result against the ORM's rules (tests/coordination/test_crisis_*.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Exists, Model, OuterRef
 
@@ -40,6 +38,7 @@ from actors.models import Consent, Member, Organisation, Patient, Role, Team, Us
 from careplans.models import CarePlan, CarePlanVersion, Phase, PhaseChange, PhasePlanEntry
 from careplans.phase.selectors import PHASE_COLOURS
 from lkt.core import phones
+from lkt.core.keyed_plans import keyed_plans
 from lkt.models import AccessLog
 
 # The acute phase first: on the card what to do now comes before what to watch for.
@@ -123,28 +122,6 @@ class CrisisCard:
     @cached_property
     def patient_wishes(self) -> list[CardEntry]:
         return [e for e in self.entries if e.patient_wishes]
-
-
-@contextmanager
-def _keyed_plans() -> Iterator[CursorWrapper]:
-    """A cursor whose statements may keep one plan per prepared statement on PostgreSQL.
-
-    The app's connections plan every statement afresh (``plan_cache_mode`` in settings: a
-    generic plan went bad on a query over every team). The card's statements find every row by
-    key, so a generic plan is as good as a custom one, and planning the first statement was
-    more than half its time (0.7 of 1.25 ms; with the plan kept, the card's reads take 0.8 ms).
-    SET LOCAL holds for this transaction only; inside a caller's transaction the setting goes
-    back when the reads are done (a failed read rolls the savepoint, and the setting, back)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            yield cursor
-        return
-    nested = connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-        yield cursor
-        if nested:
-            cursor.execute("SET LOCAL plan_cache_mode TO DEFAULT")
 
 
 def _t(model: type[Model]) -> str:
@@ -270,7 +247,7 @@ def crisis_card_get(
     shown with its rød and gul entries, 2 the members they name and the coordinator (see the
     module's docstring for why by hand). Access is decided before this is called."""
     params = _params(team=team_pk, patient=patient_pk)
-    with _keyed_plans() as cursor:
+    with keyed_plans() as cursor:
         cursor.execute(_HEAD_SQL + (_BY_TEAM if team_pk is not None else _BY_PATIENT), params)
         rows = cursor.fetchall()
         return _card(cursor, rows, params) if rows else None
@@ -309,7 +286,7 @@ def crisis_card_for_grant(
         team_sharing=Consent.Scope.TEAM_SHARING.value,
         crisis_plan=Consent.Scope.CRISIS_PLAN.value,
     )
-    with _keyed_plans() as cursor:
+    with keyed_plans() as cursor:
         cursor.execute(_NIGHT_HEAD_SQL, params)
         rows = cursor.fetchall()
         if not rows:

@@ -16,6 +16,7 @@ from actors.access import allows, require_staff
 from actors.network.selectors import continuity_warnings_for_teams
 from coordination.tiltak.selectors import overdue_counts
 from lkt.core.http import HtmxHttpRequest
+from lkt.core.keyed_plans import keyed_plans
 from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, render_sections
 
 
@@ -43,10 +44,12 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    page = selectors.team_get(request.user, pk)
-    sections = render_sections(request, page, reverse("workspace:team-detail", args=[pk]))
-    context = {"page": page, "team": page.team, "sections": sections}
-    return render(request, "actors/team_detail.html", context)
+    # Every read of the page is by key (the team, its patient, the viewer): keyed_plans.
+    with keyed_plans():
+        page = selectors.team_get(request.user, pk)
+        sections = render_sections(request, page, reverse("workspace:team-detail", args=[pk]))
+        context = {"page": page, "team": page.team, "sections": sections}
+        return render(request, "actors/team_detail.html", context)
 
 
 @login_required
@@ -55,10 +58,12 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     """One section of the team page as an htmx partial; without htmx, the section on a page of
     its own (the link of a section the team page shows as a placeholder, issue 17)."""
     section = SECTIONS_BY_KEY[key]
-    page = selectors.team_get(request.user, pk)
-    if not allows(page.standing, section.action):
-        raise PermissionDenied
-    html = section.render(request, page, following=FOLLOWING in request.GET)
+    # Every read of a section is by key (the team, its patient, the viewer): keyed_plans.
+    with keyed_plans():
+        page = selectors.team_get(request.user, pk)
+        if not allows(page.standing, section.action):
+            raise PermissionDenied
+        html = section.render(request, page, following=FOLLOWING in request.GET)
     if not request.htmx:
         context = {"page": page, "team": page.team, "section": section, "html": html}
         return render(request, "actors/team_section_page.html", context)

@@ -30,7 +30,7 @@ from actors.network.aktorkart import (
     layout_actor_map,
     text_box_size,
 )
-from tests.conftest import client_for, team_section_html
+from tests.conftest import KEYED_PLANS, client_for, team_section_html
 from tests.factories import (
     ConsentFactory,
     MemberFactory,
@@ -354,8 +354,8 @@ def test_a_team_without_members_gets_a_plain_sentence_instead_of_a_map(cast):
 
 # The map section as htmx: 1 session, 2 user, 3 team with patient and the viewer's standing,
 # 4 the audit row, 5 members with user and organisation, 6 the team's open communication
-# lines. The same for 3 and for 40 members.
-MAP_SECTION_QUERIES = 6
+# lines, and the transaction of keyed plans. The same for 3 and for 40 members.
+MAP_SECTION_QUERIES = 6 + KEYED_PLANS
 
 
 @pytest.mark.django_db

@@ -28,7 +28,7 @@ from careplans.good_day.perspective_selectors import (
     perspective_matching,
 )
 from careplans.models import Challenge
-from tests.conftest import Cast, client_for
+from tests.conftest import KEYED_PLANS, Cast, client_for
 from tests.factories import (
     ConsentFactory,
     MemberFactory,
@@ -273,12 +273,13 @@ def test_continuity_warnings_use_two_queries_for_any_number_of_teams(
 # Query budgets of the three sections: the same with 3 and with 40 members.
 
 # Every section partial starts from the team page's reads: 1 session, 2 user, 3 team with
-# patient and the viewer's standing, 4 the audit row. Then each section's own, all starting
+# patient and the viewer's standing, 4 the audit row, and the transaction of keyed plans.
+# Then each section's own, all starting
 # with 5 the members with user and organisation:
 #  kommunikasjon: 6 the team's lines.
 #  perspektiver: 6 the current challenges, 7 the active actors' perspectives on them.
 #  scenarier: 6 the team's saved scenarios.
-PAGE_QUERIES = 4
+PAGE_QUERIES = 4 + KEYED_PLANS
 SECTION_QUERIES = {"kommunikasjon": 2, "perspektiver": 3, "scenarier": 2}
 
 

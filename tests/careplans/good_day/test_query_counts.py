@@ -10,7 +10,7 @@ from django.urls import reverse
 from actors.models import Role
 from careplans.models import GoodDay, GoodDayVersion
 from tests.careplans.helpers import many_versions
-from tests.conftest import client_for
+from tests.conftest import KEYED_PLANS, client_for
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +19,8 @@ HTMX = {"HX-Request": "true"}
 
 # The team page section alone (htmx), for the coordinator: 1 session, 2 user, 3 team with
 # patient and the viewer's standing, 4 the audit row, 5 the newest version of Min gode dag
-# with its author.
-SECTION_QUERIES = 5
+# with its author; and the transaction of keyed plans.
+SECTION_QUERIES = 5 + KEYED_PLANS
 # The history page, for the coordinator: 1 session, 2 user, 3 patient, 4 standing, 5 audit row,
 # 6 the number of versions (paginator), 7 one page of versions with their authors.
 HISTORY_QUERIES = 7

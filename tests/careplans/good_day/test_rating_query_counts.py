@@ -14,7 +14,7 @@ from django.utils import timezone
 from actors.selectors import team_get
 from careplans.good_day.rating_views import good_day_rating_section
 from careplans.models import GoodDayRating
-from tests.conftest import Cast, client_for
+from tests.conftest import KEYED_PLANS, Cast, client_for
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.django_db
 # The section's own build: 1 the last twelve answers with who recorded each.
 SECTION_QUERIES = 1
 # The partial: 1 session, 2 user, 3 team with patient and the viewer's standing (team_get),
-# 4 the audit row, 5 the answers.
-PARTIAL_QUERIES = 5
+# 4 the audit row, 5 the answers; and the transaction of keyed plans.
+PARTIAL_QUERIES = 5 + KEYED_PLANS
 
 
 def _answers(cast: Cast, count: int) -> None:

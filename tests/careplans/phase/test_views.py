@@ -19,7 +19,7 @@ from careplans.models import AnnualActivity, CarePlanVersion, Phase, PhaseChange
 from careplans.phase.services import phase_change
 from coordination.models import Meeting
 from tests.careplans.phase_helpers import NIGHT, full_phase_plan, version_for
-from tests.conftest import Cast, client_for
+from tests.conftest import KEYED_PLANS, Cast, client_for
 from tests.factories import (
     ConsentFactory,
     MemberFactory,
@@ -407,8 +407,9 @@ def test_the_minimum_package_is_added_from_the_form(cast: Cast) -> None:
 
 # 1 session, 2 user, 3 team with patient and the viewer's standing, 4 the audit row (team_get);
 # then the section: 5 the members with user and organisation, 6 the phase changes with who made
-# them, 7 the version shown, 8 its phase entries (their actors come from 5).
-SECTION_QUERIES = 8
+# them, 7 the version shown, 8 its phase entries (their actors come from 5); and the transaction
+# of keyed plans.
+SECTION_QUERIES = 8 + KEYED_PLANS
 
 
 @pytest.mark.parametrize("members", [3, 40])

@@ -18,7 +18,7 @@ from careplans.models import (
 )
 from careplans.plan.services import plan_draft_open
 from coordination.models import Document
-from tests.conftest import client_for
+from tests.conftest import KEYED_PLANS, client_for
 from tests.factories import ConsentFactory, MemberFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,8 +121,9 @@ def test_the_leaders_list_uses_the_same_queries_for_5_and_30_plans(
 # patient and the viewer's standing, 4 the audit row (the page's own reads); then the section:
 # 5 the version in force and the newest version, and for a draft its missing approvals:
 # 6 the members with user and organisation, 7 the organisations with parents, 8 the leaders,
-# 9 the representations in effect, 10 the patient's portal user, 11 the draft's approvals.
-SECTION_QUERIES = 11
+# 9 the representations in effect, 10 the patient's portal user, 11 the draft's approvals; and
+# the transaction of keyed plans.
+SECTION_QUERIES = 11 + KEYED_PLANS
 
 
 @pytest.mark.parametrize(("versions", "members"), [(3, 2), (30, 40)])

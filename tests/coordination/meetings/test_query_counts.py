@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from actors.models import Role
 from coordination.models import AgendaItem, Decision, Meeting, Task
-from tests.conftest import Cast, client_for
+from tests.conftest import KEYED_PLANS, Cast, client_for
 from tests.coordination.meetings.test_services import FROZEN, NEXT_WEEK, plan
 from tests.coordination.tiltak.test_services import goal_for, tor
 from tests.factories import MemberFactory
@@ -30,8 +30,9 @@ MEETING_LIST_QUERIES = 7
 # The "moter" section as htmx: 1 session, 2 user, then the team page's shared reads (3 team
 # with patient and standing, 4 audit row, 5 the members, leaders and referents among them) and
 # the section's own three: 6 the next meetings, 7 the last ones held, 8 the patient's wishes
-# (the meetings with leader and referent joined in spent longer planning than running, issue 17).
-MEETINGS_SECTION_QUERIES = 8
+# (the meetings with leader and referent joined in spent longer planning than running, issue 17);
+# and the transaction of keyed plans.
+MEETINGS_SECTION_QUERIES = 8 + KEYED_PLANS
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from tests.coordination.crisis_helpers import card_url, consent_to_crisis_sharin
 
 pytestmark = pytest.mark.django_db
 
-# The card's reads keep their plans (crisis_selectors._keyed_plans): in a transaction of their
+# The card's reads keep their plans (lkt.core.keyed_plans): in a transaction of their
 # own, SET LOCAL and the two statements; inside the test's transaction that is a savepoint,
 # the setting, the statements, the setting back and the release: 6.
 CARD_READS = 6

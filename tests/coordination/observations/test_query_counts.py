@@ -9,7 +9,7 @@ from django.utils import timezone
 from actors.selectors import team_get
 from coordination.models import Observation
 from coordination.observations.views import observation_section
-from tests.conftest import Cast, client_for
+from tests.conftest import KEYED_PLANS, Cast, client_for
 from tests.factories import MemberFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 # observations with reporter and decider. The answer forms and the report form cost none.
 SECTION_QUERIES = 2
 # The section served alone (htmx): 1 session, 2 user, 3 team with patient and the viewer's
-# standing, 4 the audit row, then the section's 2.
-PARTIAL_QUERIES = 4 + SECTION_QUERIES
+# standing, 4 the audit row, the transaction of keyed plans, then the section's 2.
+PARTIAL_QUERIES = 4 + KEYED_PLANS + SECTION_QUERIES
 
 
 def _observations(cast: Cast, count: int) -> None:

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lkt.workspace.team_page import SECTIONS
-from tests.conftest import client_for
+from tests.conftest import KEYED_PLANS, client_for
 
 # 1 session, 2 user, 3 team with patient and the viewer's standing (one read for access), 4 audit
 # row; the eager sections: "samarbeidsplan" 5 (version in force and newest), "fase" 6-9 (members,
 # read once for the page, phase changes, plan version, its entries); 10 the consents (the page's
-# warning and table).
-FIRST_RESPONSE_QUERIES = 10
+# warning and table); and the transaction of keyed plans.
+FIRST_RESPONSE_QUERIES = 10 + KEYED_PLANS
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +87,9 @@ def test_team_page_first_response_queries(cast, django_assert_num_queries):
 
 
 # A partial: 1 session, 2 user, 3 team with patient and the viewer's standing (one read for
-# access), 4 the audit row; then the section's own reads ("min-gode-dag": 5 its newest version).
-PARTIAL_BASE_QUERIES = 4
+# access), 4 the audit row, the transaction of keyed plans (lkt.core.keyed_plans: the reads by
+# key keep their plans); then the section's own reads ("min-gode-dag": 5 its newest version).
+PARTIAL_BASE_QUERIES = 4 + KEYED_PLANS
 
 
 def test_a_section_partial_costs_the_access_read_the_audit_row_and_its_own_reads(

@@ -1,0 +1,48 @@
+"""Reads by key keep their plans inside ``keyed_plans`` (lkt.core.keyed_plans), and nothing
+else does: the setting goes back with the block, after a failure too, and after every team
+page request (the next page on the same connection plans afresh, as settings ask)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from lkt.core.keyed_plans import keyed_plans
+from tests.conftest import Cast, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+def test_the_block_keeps_plans_and_the_connection_plans_afresh_after_it():
+    assert _mode() == "force_custom_plan"  # lkt.settings: the app's connections
+    with keyed_plans():
+        assert _mode() == "force_generic_plan"
+    assert _mode() == "force_custom_plan"
+
+
+def test_a_failed_block_takes_the_setting_back_with_it():
+    with pytest.raises(ZeroDivisionError), keyed_plans():
+        assert _mode() == "force_generic_plan"
+        _ = 1 / 0
+    assert _mode() == "force_custom_plan"
+
+
+@pytest.mark.parametrize("url_name", ["workspace:team-detail", "workspace:team-moter"])
+def test_a_team_page_request_leaves_the_connection_as_it_found_it(cast: Cast, url_name: str):
+    client = client_for(cast.coordinator)
+    response = client.get(reverse(url_name, args=[cast.team.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert _mode() == "force_custom_plan"
+    # A refused section leaves it so too.
+    refused = client_for(cast.relative).get(
+        reverse("workspace:team-moter", args=[cast.team.pk]), headers={"HX-Request": "true"}
+    )
+    assert refused.status_code in (403, 404)
+    assert _mode() == "force_custom_plan"
