@@ -53,7 +53,9 @@ def survey_section(page: TeamPage, open_form: SurveyRoundOpenForm | None = None)
         "answered_ids": answered,
         "may_answer": may_answer,
         "manages": manages,
-        "open_form": (open_form or SurveyRoundOpenForm()) if manages else None,
+        # The form renders when opened (issue 17: survey_round_open answers its GET); the
+        # section carries it only with its errors.
+        "open_form": open_form if manages else None,
         "suppress_below": SUPPRESS_BELOW,
     }
 
@@ -104,12 +106,15 @@ def survey_answer(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @vary_on_headers("HX-Request")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def survey_round_open(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The coordinator opens a round; the members are invited to answer."""
+    """The coordinator opens a round; the members are invited to answer. GET: the empty form,
+    opened in the section (htmx) or on a page of its own."""
     team = team_for_action(request.user, pk, Action.MANAGE_TEAM)
     actor = require_user(request.user)
     form = SurveyRoundOpenForm(form_data(request))
+    if request.method == "GET" and request.htmx:
+        return render(request, f"{SECTION}#round-open-form", {"team": team, "form": form})
     opened = submit(
         form, lambda data: survey_services.survey_round_open(actor=actor, team=team, **data)
     )

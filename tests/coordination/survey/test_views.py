@@ -157,6 +157,20 @@ def test_the_results_table_shows_means_and_changes_in_words(cast: Cast):
     assert "minst 5 har svart" in body
 
 
+def test_the_round_form_renders_when_opened_not_with_the_section(cast: Cast):
+    """Issue 17: the closed <details> carries a link that loads the form when it opens; the
+    form's GET answers with the form alone (htmx) or its page (without JavaScript)."""
+    client = client_for(cast.coordinator)
+    section = client.get(_section_url(cast), headers=HX).content.decode()
+    assert f'hx-get="{_open_url(cast)}" hx-trigger="toggle once from:closest details"' in section
+    assert 'name="closes_on"' not in section
+    form = client.get(_open_url(cast), headers=HX).content.decode()
+    assert 'name="closes_on"' in form and "<html" not in form
+    page = client.get(_open_url(cast)).content.decode()
+    assert 'name="closes_on"' in page and "<html" in page
+    assert client_for(cast.member).get(_open_url(cast), headers=HX).status_code == 403
+
+
 def test_the_coordinator_opens_a_round_in_place(cast: Cast):
     client = client_for(cast.coordinator)
     section = client.get(_section_url(cast), headers=HX).content.decode()
