@@ -784,6 +784,13 @@ class CommunicationLine(models.Model):
     def __str__(self) -> str:
         return f"{self.from_member_id} → {self.to_member_id} ({self.channel})"
 
+    # As Member's: the aktørkart and the communication section show these for every line.
+    def get_channel_display(self) -> str:  # type: ignore[no-redef]
+        return _choice_label(self.Channel, self.channel)
+
+    def get_frequency_display(self) -> str:  # type: ignore[no-redef]
+        return _choice_label(self.Frequency, self.frequency)
+
 
 class Perspective(models.Model):
     """How one actor sees one of the patient's challenges, and how important it is to them."""

@@ -614,13 +614,14 @@ def _closeness_key(value: str) -> ClosenessKey:
     return "rarely"
 
 
-def _level_label(key: LevelKey) -> str:
+def _level_labels() -> dict[LevelKey, str]:
+    """The levels' names, translated once per map (not once per actor)."""
     return {
         "kommune": gettext("Kommune"),
         "spesialist": gettext("Spesialisthelsetjenesten"),
         "annen": gettext("Annen sektor"),
         "privat": gettext("Privat nettverk"),
-    }[key]
+    }
 
 
 def _ring_labels() -> tuple[str, str, str, str]:
@@ -696,6 +697,7 @@ def build_aktorkart(page: TeamPage) -> dict[str, Any]:
         if line.ended_on is None and line.from_member_id in by_id and line.to_member_id in by_id
     ]
     rings = _ring_labels()
+    levels = _level_labels()
     ring_by_key = dict(zip(RINGS, rings, strict=True))
     actors = [
         MapActor(
@@ -729,7 +731,7 @@ def build_aktorkart(page: TeamPage) -> dict[str, Any]:
                 style=LEVEL_STYLES[placed.actor.level],
                 description=_describe(
                     member,
-                    _level_label(placed.actor.level),
+                    levels[placed.actor.level],
                     ring_by_key[placed.actor.closeness],
                     leaving_on,
                 ),
@@ -760,7 +762,7 @@ def build_aktorkart(page: TeamPage) -> dict[str, Any]:
         MapRow(
             member=node.member,
             node=node,
-            level=_level_label(node.placed.actor.level),
+            level=levels[node.placed.actor.level],
             closeness=ring_by_key[node.placed.actor.closeness],
             status=gettext("Slutter snart") if node.leaving else gettext("Aktiv"),
             lines=line_texts[node.member.pk],
@@ -772,7 +774,7 @@ def build_aktorkart(page: TeamPage) -> dict[str, Any]:
         "nodes": nodes,
         "lines": drawn,
         "rows": rows,
-        "legend": [(style, _level_label(style.key)) for style in LEVEL_STYLES.values()],
+        "legend": [(style, levels[style.key]) for style in LEVEL_STYLES.values()],
         "summary": _summary(page.team.patient.name, actors, rings),
         "via_patient": _via_patient(sum(1 for line in lines if line.channel == VIA_PATIENT)),
         "colours": {
