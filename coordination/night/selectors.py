@@ -31,6 +31,7 @@ SECTION_LIMIT = 30
 # The full timeline page: years of contacts fit; beyond this the oldest are left out.
 PAGE_LIMIT = 1000
 PERIODS = (3, 6, 12)  # months, for the per-service count
+_LONGEST = f"m{max(PERIODS)}"
 
 
 @dataclass(frozen=True)
@@ -102,19 +103,9 @@ def months_ago(moment: dt.datetime, months: int) -> dt.datetime:
 def service_counts(team: Team) -> list[ServiceCount]:
     """Contacts per service over the last 3, 6 and 12 months: one aggregate query with a
     conditional count per period; services without contacts are left out."""
-    now = timezone.now()
-    starts = [months_ago(timezone.localtime(now), m) for m in PERIODS]
-    aggregates = {
-        f"m{months}": Count("pk", filter=Q(occurred_at__gte=start))
-        for months, start in zip(PERIODS, starts, strict=True)
-    }
-    rows = (
-        NightContact.objects.filter(patient_id=team.patient_id, occurred_at__gte=min(starts))
-        .values("service")
-        .annotate(**aggregates)
-        .values_list("service", *aggregates)
-        .order_by("service")
-    )
+    now = timezone.localtime(timezone.now())
+    starts = {f"m{months}": months_ago(now, months) for months in PERIODS}
+    rows = _SERVICE_COUNTS.rows(patient=team.patient_id, **starts)
     labels = dict(NightService.choices)
     return [
         ServiceCount(service=service, label=str(labels.get(service, service)), counts=tuple(counts))
@@ -141,6 +132,24 @@ def night_section_data(team: Team) -> dict[str, Any]:
     }
 
 
+def _service_counts(patient: int, **starts: dt.datetime) -> QuerySet[NightContact]:
+    """``starts``: each period's start by name ("m3" …); the longest period's bounds the rows
+    (named, not the least of them: a compiled key is a parameter, never compared here)."""
+    aggregates = {name: Count("pk", filter=Q(occurred_at__gte=at)) for name, at in starts.items()}
+    return (
+        NightContact.objects.filter(patient_id=patient, occurred_at__gte=starts[_LONGEST])
+        .values("service")
+        .annotate(**aggregates)
+        .values_list("service", *aggregates)
+        .order_by("service")
+    )
+
+
+# The section's reads, compiled once (issue 17, lkt.core.compiled_query): the per-service
+# counts from each period's start (the longest period's start also bounds the rows read).
+_SERVICE_COUNTS = CompiledQuery(
+    _service_counts, "patient", m3=dt.datetime, m6=dt.datetime, m12=dt.datetime
+)  # one key per period of PERIODS
 # The section's timeline reads, compiled once (issue 17, lkt.core.compiled_query).
 _SECTION_CONTACTS = CompiledQuery(
     lambda patient: _contacts_newest_first(patient)[: SECTION_LIMIT + 1], "patient"

@@ -23,7 +23,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import ValuesListIterable, get_related_populators
 from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=Model)
@@ -36,8 +36,10 @@ _SENTINEL_TIME = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
 
 class CompiledQuery(Generic[M]):
     """``build(**keys)`` gives the queryset for keys passed by name; ``first(**keys)`` runs it
-    for its first row, ``all(**keys)`` for every row (up to the queryset's own slice). The
-    queryset may not prefetch: prefetching is more queries, which this does not run."""
+    for its first row, ``all(**keys)`` for every row (up to the queryset's own slice), and
+    ``rows(**keys)`` gives a ``values_list()`` queryset's rows as tuples (an aggregate per
+    group). The queryset may not prefetch: prefetching is more queries, which this does not
+    run."""
 
     def __init__(
         self,
@@ -77,6 +79,14 @@ class CompiledQuery(Generic[M]):
             rows = cursor.fetchall()
         return compiled.instances(rows)
 
+    def rows(self, **keys: Any) -> list[tuple[Any, ...]]:
+        compiled = self._compiled.get(False) or self._compile(first=False)
+        if not compiled.tuples:
+            raise ValueError("rows() is for a values_list() queryset: use all() or first()")
+        with connections[self._using].cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled, keys))
+            return compiled.converted(cursor.fetchall())
+
     def _params(self, compiled: _Compiled[M], keys: dict[str, Any]) -> list[Any]:
         if keys.keys() != self._keys.keys():
             raise TypeError(f"keys {sorted(keys)}, expected {sorted(self._keys)}")
@@ -91,6 +101,16 @@ class CompiledQuery(Generic[M]):
             raise ValueError("a compiled query runs one statement: it cannot prefetch")
         if first:
             queryset = queryset[:1]
+        # Private in django-stubs: a values_list()'s fields and how its rows are made.
+        fields = getattr(queryset, "_fields", None)
+        tuples = getattr(queryset, "_iterable_class", None) is ValuesListIterable
+        if fields is not None:
+            # A values_list() row is its columns in the order of _fields; Django reorders them
+            # when annotations come between (ValuesListIterable), which this does not; nor does
+            # it make dicts (values()), flat values or named tuples.
+            query = queryset.query
+            if not tuples or list(fields) != [*query.values_select, *query.annotation_select]:
+                raise ValueError("a compiled values_list() names its fields, then annotations")
         compiler = queryset.query.get_compiler(using=self._using)
         sql, params = compiler.as_sql()
         # A sentinel as Django passes it (SQLite's dates are strings).
@@ -103,7 +123,7 @@ class CompiledQuery(Generic[M]):
         # that day's (PostgreSQL passes dates as such; SQLite's strings escape this check).
         if any(isinstance(p, dt.date) and p not in names for p in params):
             raise ValueError("the queryset reads the clock: pass the day or time as a key")
-        self._compiled[first] = _Compiled(compiler, sql, tuple(params), slots)
+        self._compiled[first] = _Compiled(compiler, sql, tuple(params), slots, tuples=tuples)
         return self._compiled[first]
 
 
@@ -147,10 +167,17 @@ class _Compiled(Generic[M]):
     """The SQL and how a row becomes an instance, as ``django.db.models.query.ModelIterable``
     does it: the model's columns, the related objects of ``select_related``, annotations."""
 
-    def __init__(self, compiler: Any, sql: str, params: tuple[Any, ...], slots: list[Any]):
+    def __init__(
+        self, compiler: Any, sql: str, params: tuple[Any, ...], slots: list[Any], *, tuples: bool
+    ):
         self.sql, self.params, self.slots = sql, params, slots
         self._compiler = compiler
         select, klass_info = compiler.select, compiler.klass_info
+        self._converters = compiler.get_converters([col for col, _, _ in select])
+        # A values_list() queryset has no model to build: its rows are tuples (``rows``).
+        self.tuples = tuples
+        if tuples:
+            return
         fields = klass_info["select_fields"]
         self._start, self._end = fields[0], fields[-1] + 1
         self._model: type[M] = klass_info["model"]
@@ -158,11 +185,17 @@ class _Compiled(Generic[M]):
         # django-stubs already types Django 6.0's extra argument; 5.2 takes three.
         self._populators = get_related_populators(klass_info, select, compiler.using)  # type: ignore[call-arg]
         self._annotations = list(compiler.annotation_col_map.items())
-        self._converters = compiler.get_converters([col for col, _, _ in select])
+
+    def converted(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows as Django gives them: each column through its field's converters."""
+        if not self._converters:
+            return rows
+        return [tuple(row) for row in self._compiler.apply_converters(rows, self._converters)]
 
     def instances(self, rows: list[tuple[Any, ...]]) -> list[M]:
-        if self._converters:
-            rows = list(self._compiler.apply_converters(rows, self._converters))
+        if self.tuples:
+            raise ValueError("a values_list() queryset gives rows(), not instances")
+        rows = self.converted(rows)
         objects = []
         for row in rows:
             obj = self._model.from_db(

@@ -5,10 +5,11 @@ and refuses a queryset whose keys it could not replace."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -102,6 +103,51 @@ def test_a_datetime_key_and_the_queryset_s_own_slice():
     team = TeamFactory.create()
     assert [t.pk for t in read.all(team=team.pk, now=team.updated_at)] == [team.pk]
     assert read.all(team=team.pk, now=team.updated_at - dt.timedelta(seconds=1)) == []
+
+
+def _members_per_team(since: dt.date, **teams: int) -> QuerySet[Any]:
+    return (
+        Member.objects.filter(team_id__in=list(teams.values()))
+        .values("team_id")
+        .annotate(all=Count("pk"), since=Count("pk", filter=Q(joined_on__gte=since)))
+        .values_list("team_id", "all", "since")
+        .order_by("team_id")
+    )
+
+
+def test_rows_give_a_values_list_aggregate_as_the_queryset_does():
+    read = CompiledQuery(_members_per_team, "a", "b", since=dt.date)
+    first, second = MemberFactory.create(), MemberFactory.create()
+    MemberFactory.create(team=first.team, joined_on=first.joined_on - dt.timedelta(days=30))
+    for since in (first.joined_on, first.joined_on - dt.timedelta(days=60)):
+        teams = {"a": first.team_id, "b": second.team_id}
+        expected = list(_members_per_team(since, **teams))
+        assert read.rows(since=since, **teams) == expected
+        assert expected[0][1] == 2  # the first team's two members
+    with pytest.raises(ValueError, match="rows"):
+        read.all(since=first.joined_on, a=1, b=2)
+
+
+def test_a_values_list_that_cannot_be_read_in_order_is_refused():
+    dicts: CompiledQuery[Any] = CompiledQuery(
+        lambda team: Member.objects.filter(team_id=team).values("pk"), "team"
+    )
+    with pytest.raises(ValueError, match="values_list"):
+        dicts.rows(team=1)
+    reordered: CompiledQuery[Any] = CompiledQuery(
+        lambda team: (
+            Member.objects.filter(team_id=team)
+            .values("team_id")
+            .annotate(n=Count("pk"))
+            .values_list("n", "team_id")
+        ),
+        "team",
+    )
+    with pytest.raises(ValueError, match="values_list"):
+        reordered.rows(team=1)
+    instances = CompiledQuery(lambda team: Member.objects.filter(team_id=team), "team")
+    with pytest.raises(ValueError, match="values_list"):
+        instances.rows(team=1)
 
 
 def test_what_cannot_be_one_compiled_statement_is_refused():
