@@ -142,6 +142,12 @@ class TeamPage:
             member.team = self.team
         return members
 
+    @cached_property
+    def members_by_pk(self) -> dict[int, Member]:
+        """``members`` by key: how a section finds the people its rows name (a task's owner, a
+        line's ends) without joining them again."""
+        return {member.pk: member for member in self.members}
+
     @property
     def groups(self) -> list[LevelGroup]:
         """The active members by level, in ``_LEVEL_ORDER``, the empty levels left out."""

@@ -45,7 +45,7 @@ class CommunicationOverview:
 
 def communication_overview(page: TeamPage) -> CommunicationOverview:
     """The team's lines, open and ended, with the two warnings. No query of its own."""
-    members = {m.pk: m for m in page.members}
+    members = page.members_by_pk
     # The team page has read every line once (page.lines); both ends come from page.members.
     # Open lines first, then ended ones, most recently ended first.
     lines = sorted(
@@ -280,7 +280,7 @@ class ScenarioOverview:
 
 def scenario_overview(page: TeamPage) -> ScenarioOverview:
     """The team's scenarios with their plans. One query."""
-    members = {m.pk: m for m in page.members}
+    members = page.members_by_pk
     # Query 1: the team's saved scenarios; their actors are taken from page.members.
     saved = _SAVED_SCENARIOS.all(team=page.team.pk)
     for scenario in saved:

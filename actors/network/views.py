@@ -142,7 +142,7 @@ def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 def communication_line_end(request: HtmxHttpRequest, pk: int, line_pk: int) -> HttpResponse:
     page, user = page_for_writing(request, pk)
     line = get_object_or_404(CommunicationLine, pk=line_pk, team=page.team)
-    members = {m.pk: m for m in page.members}
+    members = page.members_by_pk
     line.team = page.team
     line.from_member = members[line.from_member_id]
     line.to_member = members[line.to_member_id]
@@ -196,7 +196,7 @@ def scenario_prepare(request: HtmxHttpRequest, pk: int, key: str) -> HttpRespons
     parsed = parse_scenario_key(key)
     if parsed is None:
         raise Http404
-    members = {m.pk: m for m in page.members}
+    members = page.members_by_pk
     scenario: Scenario | None = None
     member: Member | None = None
     if parsed.scenario_id is not None:

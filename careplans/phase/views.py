@@ -63,7 +63,7 @@ def phase_section(page: TeamPage) -> dict[str, Any]:
     """Three queries (``phase_overview``); the change form loads when opened (``phase_change``)."""
     overview = phase_overview(page.team, page.members)
     # The named night contact comes from the members already read, like the acting member.
-    by_pk = {m.pk: m for m in page.members}
+    by_pk = page.members_by_pk
     for row in overview.rows:
         if row.entry is not None and row.entry.night_contact_id:
             row.entry.night_contact = by_pk.get(row.entry.night_contact_id)

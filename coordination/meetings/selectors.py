@@ -327,7 +327,7 @@ def meetings_section(page: TeamPage) -> dict[str, Any]:
     held = _SECTION_LAST_HELD[patient_only].all(team=page.team.pk)
     # Leader and referent from the members the page has read (every member, former ones too):
     # four joins fewer, and planning the joins took longer than running the query (issue 17).
-    members = {m.pk: m for m in page.members}
+    members = page.members_by_pk
     for meeting in (*upcoming, *held):
         meeting.leader = members.get(meeting.leader_id) if meeting.leader_id else None
         meeting.referent = members.get(meeting.referent_id) if meeting.referent_id else None

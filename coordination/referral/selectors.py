@@ -343,7 +343,7 @@ def coordinator_section(page: TeamPage) -> dict[str, Any]:
     if mandate is not None:
         # Deputy and coordinator from the members the page has read (former ones too): four
         # joins fewer, and planning the joins took longer than running the query (issue 17).
-        members = {m.pk: m for m in page.members}
+        members = page.members_by_pk
         mandate.deputy = members.get(mandate.deputy_id) if mandate.deputy_id else None
         mandate.coordinator = (
             members.get(mandate.coordinator_id) if mandate.coordinator_id else None

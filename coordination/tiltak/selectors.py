@@ -98,7 +98,7 @@ def tasks_section(page: TeamPage) -> dict[str, Any]:
     tasks = _SECTION_OPEN_TASKS.all(team=page.team.pk)
     # Each owner from the members the page has read (every member, former ones too): three
     # joins fewer, and planning the joins took longer than running the query (issue 17).
-    members = {m.pk: m for m in page.members}
+    members = page.members_by_pk
     for task in tasks:
         task.owner = members[task.owner_id]
     rows = _rows(tasks, page.standing, None)

@@ -3,8 +3,8 @@ login page, scripts/bench/crisis.py) and the team page's sections (issue 17: eac
 a bare view). Django's template engine spent about as long rendering the crisis card as the
 database spent finding it, and the sections' rendering was most of their partials; Jinja2
 compiles a template to Python and renders it in a third to a quarter of the time. Every other
-page stays a Django template, and a section is moved when it is rendered by the team page alone
-(lkt.workspace.team_page).
+page stays a Django template; a piece a section shares with one is written once, in Jinja2, and
+the Django page renders it with ``{% jinja %}`` (lkt.templatetags.jinja).
 
 Templates live in ``templates/jinja2/``; they translate with the ``_`` function, whose calls
 ``makemessages`` extracts like ``{% translate %}``, so both engines share one catalogue. A
