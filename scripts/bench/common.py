@@ -35,25 +35,20 @@ def setup_django(*, suffix: str = "") -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    # Benchmarks run one after another in one process (run.py): point the connection at this
-    # one's database, whichever set Django up.
+    # A benchmark may use more than one database (national's two sizes): point the connection
+    # at this one's, whichever set Django up.
     if connection.settings_dict["NAME"] != name:
         connection.close()
         connection.settings_dict["NAME"] = name
     call_command("migrate", verbosity=0)
 
 
-_TEST_ENVIRONMENT: list[bool] = []
-
-
 def django_test_environment() -> None:
-    """Django's test environment (the test Client's host, templates rendered with a context
-    the benchmarks can read), set up once: run.py runs several benchmarks in one process."""
-    if not _TEST_ENVIRONMENT:
-        from django.test.utils import setup_test_environment
+    """Django's test environment: the test Client's host, templates rendered with a context
+    the benchmarks can read."""
+    from django.test.utils import setup_test_environment
 
-        setup_test_environment()
-        _TEST_ENVIRONMENT.append(True)
+    setup_test_environment()
 
 
 @dataclass(frozen=True)
@@ -77,7 +72,7 @@ class Row:
         return self.holds and self.verdict.startswith("over target")
 
 
-# The rows of every benchmark run in this process, in order.
+# The rows of the benchmark run in this process, in order (run.py gathers every process's).
 ROWS: list[Row] = []
 
 

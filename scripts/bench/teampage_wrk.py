@@ -50,8 +50,8 @@ def _prepare(env: dict[str, str]) -> tuple[str, int]:
     from actors.models import Team, User
 
     call_command("seed_demo", verbosity=0)
-    # With gunicorn's settings, in a process of their own: run.py may have set Django up with
-    # LKT's settings already, whose STATIC_ROOT is not the benchmark's.
+    # With gunicorn's settings, in a process of their own: this one has LKT's settings, whose
+    # STATIC_ROOT is not the benchmark's.
     subprocess.run(  # noqa: S603 – our own manage.py
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         env=env,
