@@ -505,6 +505,7 @@ MATRIX: dict[str, Row] = {
     # Element D: the phase (seen with the plan: Kari and her team; Per is not allowed to see
     # her plan, 403), the phase plan and årshjul of a draft (written by the coordinator).
     "workspace:team-fase": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-faseplan": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "careplans:phase-change": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
     "careplans:phase-entry-edit": Row(
         "get",

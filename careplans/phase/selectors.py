@@ -63,10 +63,10 @@ class PhaseRow:
 
 @dataclass
 class PhaseOverview:
+    """The team's phase now and how it got there (the "fase" section)."""
+
     current: str
     history: list[PhaseChange]
-    version: CarePlanVersion | None
-    rows: list[PhaseRow] = field(default_factory=list)
 
     @property
     def current_label(self) -> str:
@@ -85,6 +85,16 @@ class PhaseOverview:
         ) % {"counter": len(self.history)}
 
 
+@dataclass
+class PhasePlan:
+    """Who does what in green, yellow and red (the "faseplan" section): the version shown and
+    its rows, with the phase the team is in now marked."""
+
+    current: str
+    version: CarePlanVersion | None
+    rows: list[PhaseRow] = field(default_factory=list)
+
+
 def phase_rows(
     entries: list[PhasePlanEntry], members: list[Member] | None = None
 ) -> list[PhaseRow]:
@@ -101,24 +111,25 @@ def phase_rows(
     return rows
 
 
-def phase_overview(team: Team, members: list[Member]) -> PhaseOverview:
-    """The current phase with its history and the phase plan of the version in force (or the
-    draft). Three queries whatever the history, the plan or the team's size:
-    1 the phase changes with who made them, 2 the version shown, 3 its phase entries (the
-    actors come from ``members``, already read for the page)."""
+def phase_overview(team: Team) -> PhaseOverview:
+    """The current phase with its history, newest first (one query whatever the history)."""
     history = _HISTORY.all(team=team.pk)
-    version = _SHOWN_VERSION.first(team=team.pk)
-    entries = _SHOWN_ENTRIES.all(team=team.pk)
-    return PhaseOverview(
-        current=history[0].phase if history else Phase.GREEN,
-        history=history,
-        version=version,
-        rows=phase_rows(entries, members),
+    return PhaseOverview(current=history[0].phase if history else Phase.GREEN, history=history)
+
+
+def phase_plan(team: Team, members: list[Member]) -> PhasePlan:
+    """The phase plan of the version in force (or the draft). Three queries whatever the plan
+    or the team's size: 1 the current phase, 2 the version shown, 3 its phase entries (the
+    actors come from ``members``, already read for the page)."""
+    return PhasePlan(
+        current=next(iter(_CURRENT.rows(team=team.pk)), (Phase.GREEN,))[0],
+        version=_SHOWN_VERSION.first(team=team.pk),
+        rows=phase_rows(_SHOWN_ENTRIES.all(team=team.pk), members),
     )
 
 
-# phase_overview's reads, compiled once: compiling them took longer than running them, on
-# every request of the team page (issue 17, lkt.core.compiled_query).
+# The sections' reads, compiled once: compiling them took longer than running them, on every
+# request of the team page (issue 17, lkt.core.compiled_query).
 _HISTORY = CompiledQuery(
     lambda team: (
         PhaseChange.objects.filter(team_id=team)
@@ -127,6 +138,15 @@ _HISTORY = CompiledQuery(
     ),
     "team",
 )
+
+
+def _latest_phase(team: int) -> QuerySet[PhaseChange]:
+    # A values_list() queryset, typed by its model as CompiledQuery.rows takes it.
+    latest = PhaseChange.objects.filter(team_id=team).order_by("-changed_at", "-pk")
+    return latest.values_list("phase")[:1]  # type: ignore[return-value]
+
+
+_CURRENT = CompiledQuery(_latest_phase, "team")
 _SHOWN_VERSION = CompiledQuery(shown_versions, "team")
 _SHOWN_ENTRIES = CompiledQuery(
     lambda team: PhasePlanEntry.objects.filter(version__in=shown_versions(team).values("pk")),

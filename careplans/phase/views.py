@@ -1,8 +1,9 @@
 """HTTP for the phase plan, the team's current phase and the årshjul.
 
-The "fase" section of the team page is built here (``phase_section``). Forms load into a panel
-with htmx and post back there: invalid input comes back in the same fragment with status 200,
-a save sends "fase-changed" or "arshjul-changed" so what shows the data reloads itself. Without
+The team page's "fase" and "faseplan" sections are built here (``phase_section``,
+``phase_plan_section``). Forms load into a panel with htmx and post back there: invalid input
+comes back in the same fragment with status 200, a save sends "fase-changed", "faseplan-changed"
+or "arshjul-changed" so what shows the data reloads itself. Without
 JavaScript every form is a page of its own and a save returns to where the user came from.
 """
 
@@ -40,6 +41,7 @@ from careplans.phase.selectors import (
     annual_activities,
     phase_entry,
     phase_overview,
+    phase_plan,
     phase_plan_members,
     version_for_action,
 )
@@ -60,14 +62,20 @@ def _change_form(data: Any = None) -> PhaseChangeForm:
 
 
 def phase_section(page: TeamPage) -> dict[str, Any]:
-    """Three queries (``phase_overview``); the change form loads when opened (``phase_change``)."""
-    overview = phase_overview(page.team, page.members)
+    """One query (``phase_overview``); the change form loads when opened (``phase_change``)."""
+    manages = allows(page.standing, Action.MANAGE_TEAM)
+    return {"overview": phase_overview(page.team), "manages": manages}
+
+
+def phase_plan_section(page: TeamPage) -> dict[str, Any]:
+    """Three queries (``phase_plan``); an entry's form loads when opened (``phase_entry_edit``)."""
+    plan = phase_plan(page.team, page.members)
     # The named night contact comes from the members already read, like the acting member.
     by_pk = page.members_by_pk
-    for row in overview.rows:
+    for row in plan.rows:
         if row.entry is not None and row.entry.night_contact_id:
             row.entry.night_contact = by_pk.get(row.entry.night_contact_id)
-    return {"overview": overview, "manages": allows(page.standing, Action.MANAGE_TEAM)}
+    return {"plan": plan, "manages": allows(page.standing, Action.MANAGE_TEAM)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,7 +147,10 @@ def phase_entry_edit(request: HtmxHttpRequest, version_pk: int, phase: str) -> H
     if saved is not None:
         message = _("%(phase)s fase er lagret i utkastet.") % {"phase": label}
         return saved_in_panel(
-            request, message, event="fase-changed", back=team_section_url(team.pk, "fase")
+            request,
+            message,
+            event="faseplan-changed",
+            back=team_section_url(team.pk, "faseplan"),
         )
     return form_answer(
         request,

@@ -25,7 +25,7 @@ from actors.selectors import TeamPage
 from careplans.good_day import perspective_views
 from careplans.good_day.rating_views import good_day_rating_section
 from careplans.good_day.selectors import good_day_for_team
-from careplans.phase.views import phase_section
+from careplans.phase.views import phase_plan_section, phase_section
 from careplans.plan.selectors import plan_for_team
 from coordination.evaluation.selectors import evaluation_section
 from coordination.meetings.selectors import meetings_section
@@ -114,15 +114,26 @@ def _registry() -> list[Section]:
             # Eager: the plan's status and approvals are what the team works from.
             eager=True,
         ),
-        # Element D: the team's current phase with its history, and the phase plan (crisis plan).
+        # Element D: the team's current phase with its history.
         Section(
             "fase",
-            _("Fase og kriseplan"),
+            _("Fase"),
             "careplans/team_phase.html",
             Action.VIEW_PLAN,
             phase_section,
             # Eager: the current phase decides what everyone should do now.
             eager=True,
+        ),
+        # Element D: who does what in each phase, the crisis plan in red. Lazy, right below
+        # the phase: it took half the first response's time (issue 17).
+        Section(
+            "faseplan",
+            _("Faseplan og kriseplan"),
+            "careplans/team_phase_plan.html",
+            Action.VIEW_PLAN,
+            phase_plan_section,
+            # Its "gjelder nå" mark follows the phase.
+            follows=("fase",),
         ),
         # Element B: the map of every actor around the patient (actors.network.aktorkart).
         Section(

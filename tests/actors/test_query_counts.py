@@ -29,11 +29,10 @@ HOME_QUERIES = 8
 # The team page's first response (issue 17: only the eager sections of
 #  lkt.workspace.team_page are rendered; the others load from their own URLs): 1 session,
 #  2 user, 3 team with patient and the viewer's standing, 4 the audit row; the "samarbeidsplan"
-#  section: 5 the version in force and the newest version; the "fase" section: 6 the members
-#  with user and organisation (read once for the page), 7 the phase changes with who made them,
-#  8 the plan version shown, 9 its phase entries; 10 the patient's consents (the page's warning
-#  and table); and the transaction of keyed plans.
-TEAM_QUERIES = 10 + KEYED_PLANS
+#  section: 5 the version in force and the newest version; the "fase" section: 6 the phase
+#  changes with who made them; 7 the patient's consents (the page's warning and table); and the
+#  transaction of keyed plans.
+TEAM_QUERIES = 7 + KEYED_PLANS
 
 
 def _teams_for(coordinator, count: int) -> None:

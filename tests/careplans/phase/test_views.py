@@ -1,4 +1,4 @@
-"""The "fase" section, the phase plan and the årshjul through HTTP: the full page, the htmx
+"""The "fase" and "faseplan" sections and the årshjul through HTTP: the full page, the htmx
 partials, saving in place (invalid: status 200 with the message in the fragment; valid: an
 HX-Trigger), without JavaScript (a redirect back, or the form on its own page), and the query
 budget of the section."""
@@ -38,6 +38,10 @@ def section_url(cast: Cast) -> str:
     return reverse("workspace:team-fase", args=[cast.team.pk])
 
 
+def plan_url(cast: Cast) -> str:
+    return reverse("workspace:team-faseplan", args=[cast.team.pk])
+
+
 def entry_data(**overrides: object) -> dict[str, object]:
     return {
         "signs": "Jeg slutter å svare på telefonen",
@@ -56,12 +60,17 @@ def entry_data(**overrides: object) -> dict[str, object]:
 def test_the_team_page_shows_the_phase_section_in_colour_and_words(cast: Cast) -> None:
     response = client_for(cast.member).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     body = response.content.decode()
-    assert 'id="fase-heading">Fase og kriseplan</h2>' in body
+    assert 'id="fase-heading">Fase</h2>' in body
     assert 'data-color="success" data-phase="green"' in body
     assert "nå i <strong>grønn fase</strong>" in body
-    assert "Det finnes ingen plan for samarbeid ennå" in body
     # Tor is a member, not the coordinator: no change form for him.
     assert "phase-change-panel" not in body
+    # The phase plan comes right after, loaded when it scrolls into view (issue 17).
+    assert f'<a class="ds-link" href="{plan_url(cast)}">Åpne Faseplan og kriseplan</a>' in body
+    assert "Det finnes ingen plan for samarbeid ennå" not in body
+    plan = client_for(cast.member).get(plan_url(cast), headers=HTMX).content.decode()
+    assert 'id="faseplan-heading">Faseplan og kriseplan</h2>' in plan
+    assert "Det finnes ingen plan for samarbeid ennå" in plan
 
 
 def test_the_section_shows_the_current_phase_and_who_changed_it_when_and_why(cast: Cast) -> None:
@@ -84,7 +93,7 @@ def test_the_phase_plan_in_force_is_shown_with_the_night_numbers_first_in_red(ca
     full_phase_plan(in_force, actor=tor)
     draft = version_for(cast.team, cast.coordinator)
     PhasePlanEntry.objects.create(version=draft, phase=Phase.GREEN, signs="Utkast", actions="x")
-    body = client_for(cast.coordinator).get(section_url(cast), headers=HTMX).content.decode()
+    body = client_for(cast.coordinator).get(plan_url(cast), headers=HTMX).content.decode()
     assert "Fra gjeldende plan, versjon 1." in body
     assert "Planen er ikke godkjent ennå" not in body
     assert "Tegn i green" in body and "Tegn i red" in body
@@ -99,12 +108,29 @@ def test_the_phase_plan_in_force_is_shown_with_the_night_numbers_first_in_red(ca
 
 def test_the_coordinator_sees_edit_links_on_the_draft_and_the_change_form(cast: Cast) -> None:
     draft = version_for(cast.team, cast.coordinator)
-    body = client_for(cast.coordinator).get(section_url(cast), headers=HTMX).content.decode()
+    client = client_for(cast.coordinator)
+    body = client.get(plan_url(cast), headers=HTMX).content.decode()
     assert "Planen er ikke godkjent ennå" in body
     for phase in Phase.values:
         assert reverse("careplans:phase-entry-edit", args=[draft.pk, phase]) in body
-    assert 'id="phase-change-panel"' in body
-    assert 'id="fase-panel"' in body
+    assert 'id="faseplan-panel"' in body
+    assert 'id="phase-change-panel"' in client.get(section_url(cast), headers=HTMX).content.decode()
+
+
+def test_the_phase_plan_marks_the_phase_now_and_reloads_after_a_phase_change(cast: Cast) -> None:
+    version_for(cast.team, cast.coordinator, status=CarePlanVersion.Status.IN_FORCE)
+    phase_change(actor=cast.coordinator, team=cast.team, phase=Phase.YELLOW, reason="Sover dårlig")
+    client = client_for(cast.coordinator)
+    body = client.get(plan_url(cast), headers=HTMX).content.decode()
+    yellow = body[body.index('id="phase-yellow-heading"') :]
+    assert yellow.index("Gjelder nå") < yellow.index("</h3>")
+    assert body.count("Gjelder nå") == 1
+    page = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    assert f'hx-get="{plan_url(cast)}?following=1" hx-trigger="fase-changed from:body"' in page
+
+
+def test_a_relative_without_leave_to_see_the_plan_gets_403_for_the_phase_plan(cast: Cast) -> None:
+    assert client_for(cast.relative).get(plan_url(cast), headers=HTMX).status_code == 403
 
 
 def test_a_relative_without_leave_to_see_the_plan_gets_403_for_the_section(cast: Cast) -> None:
@@ -226,7 +252,7 @@ def test_the_phase_form_loads_into_the_panel_and_saves_in_place(cast: Cast) -> N
     assert "<html" not in form and 'name="call_night"' in form
     response = client.post(url, entry_data(), headers=HTMX)
     assert response.status_code == 200
-    assert "fase-changed" in response["HX-Trigger"]
+    assert "faseplan-changed" in response["HX-Trigger"]
     assert PhasePlanEntry.objects.get(version=draft).call_night == NIGHT
 
 
@@ -290,7 +316,7 @@ def test_without_javascript_a_saved_phase_returns_to_the_section(cast: Cast) -> 
     assert "<html" in client.get(url).content.decode()
     response = client.post(url, entry_data(call_night=""))
     assert response.status_code == 302
-    assert response["Location"].endswith("#fase")
+    assert response["Location"].endswith("#faseplan")
 
 
 @pytest.mark.parametrize(("role", "status"), [("outsider", 404), ("member", 403), ("patient", 403)])
@@ -403,18 +429,19 @@ def test_the_minimum_package_is_added_from_the_form(cast: Cast) -> None:
     assert AnnualActivity.objects.filter(version=draft).count() == 5
 
 
-# --- Query budget of the section --------------------------------------------------------------
+# --- Query budget of the sections -------------------------------------------------------------
 
 # 1 session, 2 user, 3 team with patient and the viewer's standing, 4 the audit row (team_get);
-# then the section: 5 the members with user and organisation, 6 the phase changes with who made
-# them, 7 the version shown, 8 its phase entries (their actors come from 5); and the transaction
-# of keyed plans.
-SECTION_QUERIES = 8 + KEYED_PLANS
+# then "fase": 5 the phase changes with who made them. "faseplan": 5 the members with user and
+# organisation, 6 the current phase, 7 the version shown, 8 its phase entries (their actors come
+# from 5). Both inside the transaction of keyed plans.
+SECTION_QUERIES = {"fase": 5 + KEYED_PLANS, "faseplan": 8 + KEYED_PLANS}
 
 
+@pytest.mark.parametrize("key", SECTION_QUERIES)
 @pytest.mark.parametrize("members", [3, 40])
-def test_the_phase_section_uses_the_same_queries_for_3_and_40_members(
-    members: int, django_assert_num_queries: object
+def test_the_phase_sections_use_the_same_queries_for_3_and_40_members(
+    members: int, key: str, django_assert_num_queries: object
 ) -> None:
     coordinator = StaffFactory.create()
     team = TeamFactory.create(created_by=coordinator)
@@ -433,9 +460,13 @@ def test_the_phase_section_uses_the_same_queries_for_3_and_40_members(
             changed_by=coordinator,
         )
     client = client_for(coordinator)
-    with django_assert_num_queries(SECTION_QUERIES):  # type: ignore[operator]
-        response = client.get(reverse("workspace:team-fase", args=[team.pk]), headers=HTMX)
-    assert response.content.decode().count("<tr><td>") == members
+    with django_assert_num_queries(SECTION_QUERIES[key]):  # type: ignore[operator]
+        response = client.get(reverse(f"workspace:team-{key}", args=[team.pk]), headers=HTMX)
+    body = response.content.decode()
+    if key == "fase":
+        assert body.count("<tr><td>") == members
+    else:
+        assert body.count('<article class="lkt-phase"') == 3 and "Tegn i red" in body
 
 
 def karis_arshjul_with_meetings(cast: Cast) -> tuple[CarePlanVersion, dict[str, dt.date]]:

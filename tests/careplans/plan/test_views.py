@@ -384,7 +384,7 @@ def test_the_plan_lists_the_phases_green_yellow_red_and_links_the_phase_plan(cas
     section = text[text.index("Hva vi gjør når det går bra") :]
     green, yellow, red = (section.index(f"Tegn i {p}") for p in ("green", "yellow", "red"))
     assert green < yellow < red
-    link = reverse("workspace:team-detail", args=[cast.team.pk]) + "#fase"
+    link = reverse("workspace:team-detail", args=[cast.team.pk]) + "#faseplan"
     assert f'<a class="ds-link" href="{link}">se faseplanen</a>' in section
 
 
@@ -397,7 +397,7 @@ def test_the_draft_form_has_no_english_label_and_links_the_phase_plan(cast):
     )
     assert "Base version" not in body
     assert 'type="hidden" name="base_version"' in body
-    assert reverse("workspace:team-detail", args=[cast.team.pk]) + "#fase" in body
+    assert reverse("workspace:team-detail", args=[cast.team.pk]) + "#faseplan" in body
 
 
 def _in_force_with_documents(cast) -> CarePlanVersion:

@@ -190,11 +190,11 @@ def test_the_card_link_is_someone_elses_to_everyone_but_its_user(cast: Cast):
     assert client_for(cast.outsider).get(lookup_url(cast)).status_code == 404
 
 
-def test_team_staff_open_the_card_from_the_phase_section(cast: Cast):
+def test_team_staff_open_the_card_from_the_phase_plan_section(cast: Cast):
     crisis_plan(cast)
     url = reverse("coordination:crisis-card-team", args=[cast.team.pk])
     section = client_for(cast.member).get(
-        reverse("workspace:team-fase", args=[cast.team.pk]), headers={"HX-Request": "true"}
+        reverse("workspace:team-faseplan", args=[cast.team.pk]), headers={"HX-Request": "true"}
     )
     assert url in section.content.decode()
     assert "Kriseplan (kort)" in section.content.decode()

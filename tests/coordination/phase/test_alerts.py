@@ -327,7 +327,7 @@ def test_the_coordinator_names_the_night_contact_in_the_phase_plan(cast: Cast):
     entry = draft.phase_entries.get(phase=Phase.RED)
     assert entry.night_contact == plan.nils
     section = client.get(
-        reverse("workspace:team-fase", args=[cast.team.pk]), headers={"HX-Request": "true"}
+        reverse("workspace:team-faseplan", args=[cast.team.pk]), headers={"HX-Request": "true"}
     ).content.decode()
     # The section shows the plan in force (the helper's), whose night contact is Nils too.
     assert "Navngitt kontakt kveld og natt" in section
