@@ -180,11 +180,6 @@ class TeamPage:
         """Fødselsnummer and birth date, for staff who know the patient (the policy decides)."""
         return allows(self.standing, Action.VIEW_PERSONAL_ID)
 
-    @property
-    def shows_consents(self) -> bool:
-        """The consents with their history: the same rule as FHIR's Consent (VIEW_CONSENT)."""
-        return allows(self.standing, Action.VIEW_CONSENT)
-
     @cached_property
     def lines(self) -> list[CommunicationLine]:
         """Every communication line of the team, open and ended: one query, read once for the

@@ -506,6 +506,7 @@ MATRIX: dict[str, Row] = {
     # her plan, 403), the phase plan and årshjul of a draft (written by the coordinator).
     "workspace:team-fase": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "workspace:team-faseplan": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
+    "workspace:team-samtykker": Row("get", CLINICAL_SECTION, args=kari_team, htmx=True),
     "careplans:phase-change": Row("get", {**TEAM_MANAGE, "coordinator": 200}, args=kari_team),
     "careplans:phase-entry-edit": Row(
         "get",

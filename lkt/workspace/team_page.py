@@ -277,6 +277,15 @@ def _registry() -> list[Section]:
             Action.VIEW_GOALS,
             good_day_rating_section,
         ),
+        # The patient's consents with their history, who may withdraw them: the rule FHIR's
+        # Consent keeps (VIEW_CONSENT). Reads the page's consents (TeamPage.consents).
+        Section(
+            "samtykker",
+            _("Samtykker"),
+            "actors/team_consents.html",
+            Action.VIEW_CONSENT,
+            None,
+        ),
     ]
 
 

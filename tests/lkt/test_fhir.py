@@ -270,11 +270,15 @@ def test_a_persons_searches_by_fodselsnummer_count_against_the_lookup_limit(cast
 
 @pytest.mark.parametrize("role", ["patient", "relative", "member", "coordinator"])
 def test_consents_reach_in_fhir_whoever_sees_them_on_the_team_page(cast: Cast, role: str):
-    """One rule (VIEW_CONSENT) for the team page's consent table and FHIR's Consent."""
+    """One rule (VIEW_CONSENT) for the team page's consent section and FHIR's Consent."""
     client = client_for(cast.user(role))
     page = client.get(reverse("workspace:team-detail", args=[cast.team.pk]))
     assert page.status_code == 200
-    on_page = 'id="consent-heading"' in page.content.decode()
+    on_page = 'href="#samtykker"' in page.content.decode()
+    section = client.get(
+        reverse("workspace:team-samtykker", args=[cast.team.pk]), headers={"HX-Request": "true"}
+    )
+    assert (section.status_code == 200) == on_page
     found = entries(fhir_get(client, f"Consent?patient={cast.team.patient.pk}"), "Consent")
     assert bool(found) == on_page
     assert on_page == (role != "relative")
