@@ -4,7 +4,8 @@ a bare view). Django's template engine spent about as long rendering the crisis 
 database spent finding it, and the sections' rendering was most of their partials; Jinja2
 compiles a template to Python and renders it in a third to a quarter of the time. Every other
 page stays a Django template; a piece a section shares with one is written once, in Jinja2, and
-the Django page renders it with ``{% jinja %}`` (lkt.templatetags.jinja).
+the Django page renders it with ``{% jinja %}`` (lkt.templatetags.jinja). So does every page's
+header (the menu, ``lkt/page_header.html``), the larger part of base.html's rendering.
 
 Templates live in ``templates/jinja2/``; they translate with the ``_`` function, whose calls
 ``makemessages`` extracts like ``{% translate %}``, so both engines share one catalogue. A
