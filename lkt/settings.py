@@ -93,14 +93,18 @@ TEMPLATES = [
             ],
         },
     },
-    # The crisis card and the team page's sections (lkt/core/jinja2.py says why).
+    # The crisis card, the team page and its sections, every page's header (lkt/core/jinja2.py).
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "lkt.core.jinja2.environment",
-            "context_processors": ["lkt.core.jinja2.i18n"],
+            "context_processors": [
+                "lkt.core.jinja2.i18n",
+                # The header's unread count, read only where the menu shows it.
+                "coordination.notifications.menu_context.menu",
+            ],
         },
     },
 ]

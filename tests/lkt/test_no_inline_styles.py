@@ -81,8 +81,9 @@ def test_no_script_of_ours_sets_a_style():
 
 
 def test_htmx_is_told_not_to_inject_its_own_style_element():
-    base = (ROOT / "templates" / "base.html").read_text(encoding="utf-8")
-    assert '"includeIndicatorStyles": false' in base
+    # Every page's head: base.html and lkt/page.html render this piece.
+    head = (ROOT / "templates" / "jinja2" / "lkt" / "page_head.html").read_text(encoding="utf-8")
+    assert '"includeIndicatorStyles": false' in head
 
 
 def test_the_check_finds_an_inline_style():

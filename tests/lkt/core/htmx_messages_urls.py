@@ -51,7 +51,7 @@ def invalid(request: HttpRequest) -> HttpResponse:
 
 def page(request: HttpRequest) -> HttpResponse:
     """A full page: its message area, as base.html has it."""
-    template = engines["django"].from_string('{% include "lkt/messages.html" %}')
+    template = engines["jinja2"].get_template("lkt/messages.html")
     return HttpResponse(template.render({"messages": messages.get_messages(request)}, request))
 
 

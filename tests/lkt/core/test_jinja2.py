@@ -7,8 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.template import Context, Template, TemplateDoesNotExist, engines
+from django.test.utils import override_settings
+from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
 JINJA = engines["jinja2"]
@@ -58,3 +61,20 @@ def test_a_django_template_renders_a_shared_jinja2_piece_with_the_values_named(r
     with translation.override("nb"):
         html = page.render(Context({"p": None, "request": request}))
     assert "Pasienten har ikke registrert ønsker for møter." in html
+
+
+def test_url_is_reverse_remembered_per_script_prefix_and_url_configuration():
+    template = JINJA.from_string("{{ url('workspace:team-detail', 7) }}")
+    assert template.render({}) == reverse("workspace:team-detail", args=[7])
+    prefix = get_script_prefix()
+    set_script_prefix("/lkt/")
+    try:
+        assert template.render({}).startswith("/lkt/aktorfellesskap/7/")
+    finally:
+        set_script_prefix(prefix)
+    assert template.render({}) == reverse("workspace:team-detail", args=[7])
+    # Another URL configuration (a test's, a request's urlconf) is another key.
+    with override_settings(ROOT_URLCONF="tests.lkt.core.one_url"):
+        assert JINJA.from_string("{{ url('only') }}").render({}) == "/bare/"
+        with pytest.raises(NoReverseMatch):
+            template.render({})
