@@ -33,7 +33,9 @@ def _country(others: int):
     return coordinator
 
 
-@pytest.mark.parametrize("others", [5, 50])
+# Not fewer: on ten rows a sequential scan is the cheaper plan, and PostgreSQL took it whenever
+# autovacuum had analyzed the table by then (the flaky [5] of stops 26 and 27).
+@pytest.mark.parametrize("others", [50, 150])
 def test_the_search_reads_only_the_users_own_patients(others: int) -> None:
     coordinator = _country(others)
     search = (
