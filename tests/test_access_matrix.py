@@ -499,6 +499,10 @@ MATRIX: dict[str, Row] = {
     "api-docs-fhir": Row("get", statuses(200)),
     "workspace:team-list": Row("get", STAFF_ONLY),
     "workspace:team-detail": Row("get", TEAM_VIEW, args=kari_team),
+    # A batch of sections with a clinical one: as that one alone.
+    "workspace:team-sections": Row(
+        "get", CLINICAL_SECTION, args=kari_team, query="s=medlemmer&s=moter", htmx=True
+    ),
     "workspace:team-medlemmer": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     "workspace:team-aktorkart": Row("get", TEAM_VIEW, args=kari_team, htmx=True),
     "workspace:team-min-gode-dag": Row("get", TEAM_VIEW, args=kari_team, htmx=True),

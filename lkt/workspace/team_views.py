@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,7 +17,14 @@ from actors.network.selectors import continuity_warnings_for_teams
 from coordination.tiltak.selectors import overdue_counts
 from lkt.core.http import HtmxHttpRequest
 from lkt.core.keyed_plans import keyed_plans
-from lkt.workspace.team_page import FOLLOWING, SECTIONS_BY_KEY, render_sections
+from lkt.workspace.team_page import (
+    BATCH,
+    FOLLOWING,
+    SECTIONS,
+    SECTIONS_BY_KEY,
+    render_batch,
+    render_sections,
+)
 
 
 @login_required
@@ -68,3 +75,22 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
         context = {"page": page, "team": page.team, "section": section, "html": html}
         return render(request, "actors/team_section_page.html", context)
     return HttpResponse(html)
+
+
+@login_required
+def team_sections(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """A batch of the team page's lazy sections in one htmx request, the keys in ``?s=``
+    (lkt.workspace.team_page.runs): one access read and one audit row for them all. The whole
+    batch is refused if the viewer may not see one of its sections, as that section alone is.
+    Without htmx there is nothing to swap into: on to the page."""
+    if not request.htmx:
+        return redirect("workspace:team-detail", pk)
+    keys = set(request.GET.getlist(BATCH))
+    if not keys or not keys <= SECTIONS_BY_KEY.keys():
+        raise Http404
+    sections = [section for section in SECTIONS if section.key in keys]  # in the page's order
+    with keyed_plans():
+        page = selectors.team_get(request.user, pk)
+        if not all(allows(page.standing, section.action) for section in sections):
+            raise PermissionDenied
+        return HttpResponse(render_batch(request, page, sections))

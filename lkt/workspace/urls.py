@@ -21,6 +21,8 @@ urlpatterns = [
         )
         for section in SECTIONS
     ),
+    # A batch of the sections, its URL joined by lkt.workspace.team_page.runs.
+    path("aktorfellesskap/<int:pk>/seksjoner/", team_views.team_sections, name="team-sections"),
     path("aktorfellesskap/", team_views.team_list, name="team-list"),
     path("aktorfellesskap/<int:pk>/", team_views.team_detail, name="team-detail"),
     path("min-side/", portal_views.portal_home, name="portal-home"),

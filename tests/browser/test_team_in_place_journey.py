@@ -24,8 +24,14 @@ def test_coordinator_adds_a_fastlege_in_place(
         username="frida", first_name="Frida", last_name="Legevik", organisation=cast.kommune
     )
     log_in(page, "cecilie", PASSWORD)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(urlsplit(request.url).path))
     goto(page, f"/aktorfellesskap/{cast.team.pk}/")
     members = reveal(page.locator("#medlemmer"))
+    # Issue 17: the members came in one batch with the sections around them, not on their own.
+    expect(page.locator("#samtykker").get_by_text("Henter …")).to_have_count(0)
+    assert f"/aktorfellesskap/{cast.team.pk}/seksjoner/" in requested
+    assert not [path for path in requested if path.endswith(("/medlemmer/", "/samtykker/"))]
     expect(members.get_by_text("Fastlege", exact=True)).to_be_visible()  # in the warning
 
     page.get_by_role("link", name="Legg til medlem").click()

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
@@ -41,28 +44,101 @@ def test_home_warns_about_a_member_leaving_without_a_plan(cast):
 
 def test_team_page_renders_only_the_eager_sections_and_links_the_others(cast):
     """Issue 17: the first response carries the eager sections; every other one is a
-    placeholder with its heading, a link to its own URL and an htmx load when it comes into
-    view, the one place its content is rendered."""
+    placeholder with its heading, a link to its own URL and a reload from it, in a batch that
+    loads when it comes into view, the one place its content is rendered."""
     client = client_for(cast.coordinator)
-    body = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    page_url = reverse("workspace:team-detail", args=[cast.team.pk])
+    body = client.get(page_url).content.decode()
     eager = [s for s in SECTIONS if s.eager]
     assert {s.key for s in eager} == {"samarbeidsplan", "fase"}
     assert 'id="fase-heading">Fase</h2>' in body
     assert 'id="samarbeidsplan-heading">' in body
-    for section in eager:  # its URL joined from the page's, as reverse makes it
+    for section in SECTIONS:  # its URL joined from the page's, as reverse makes it
         url = reverse(f"workspace:team-{section.key}", args=[cast.team.pk])
         assert f'hx-get="{url}" hx-trigger="{section.key}-changed from:body"' in body
     lazy = [s for s in SECTIONS if not s.eager]
     for section in lazy:
-        url = reverse(f"workspace:team-{section.key}", args=[cast.team.pk])
-        assert f'href="{url}"' in body
-        assert (
-            f'hx-get="{url}" hx-trigger="intersect once, {section.key}-changed from:body"' in body
-        )
+        assert f'href="{reverse(f"workspace:team-{section.key}", args=[cast.team.pk])}"' in body
     assert body.count("data-lazy-section") == len(lazy)
     assert body.count("Henter …") == len(lazy)
     # A lazy section's own content (the meetings' "Kommende møter") is not in the first response.
     assert "Kommende møter" not in body
+    # The runs of lazy sections between the eager ones, each one batch that loads them all.
+    batch = reverse("workspace:team-sections", args=[cast.team.pk])
+    assert batch == f"{page_url}seksjoner/"
+    assert _batches(body) == [["min-gode-dag"], [s.key for s in lazy[1:]]]
+    assert body.count('hx-trigger="intersect once"') == 2
+
+
+def _batches(body: str) -> list[list[str]]:
+    """The keys of each batch on the page, from its wrapper's URL."""
+    urls = re.findall(r'class="lkt-lazy-batch" hx-get="([^"]+)" hx-trigger="intersect once"', body)
+    return [parse_qs(urlsplit(html.unescape(url)).query)["s"] for url in urls]
+
+
+def _batch(client, cast, keys, **headers):
+    url = reverse("workspace:team-sections", args=[cast.team.pk])
+    return client.get(url, {"s": keys}, headers={"HX-Request": "true"} | headers)
+
+
+def test_a_batch_fills_each_placeholder_out_of_band_with_one_access_read_and_audit_row(cast):
+    client = client_for(cast.coordinator)
+    keys = [s.key for s in SECTIONS if not s.eager]
+    with CaptureQueriesContext(connection) as queries:
+        response = _batch(client, cast, list(reversed(keys)))
+    assert response.status_code == 200
+    body = response.content.decode()
+    # In the page's order, whatever the query's, each into its own placeholder.
+    swaps = re.findall(r'<div hx-swap-oob="innerHTML:#([a-z-]+)">', body)
+    assert swaps == keys
+    assert "Kommende møter" in body and 'id="moter-heading"' in body
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "actors_team"' in s and '"member_role"' in s for s in sql) == 1
+    assert sum(s.startswith('INSERT INTO "lkt_accesslog"') for s in sql) == 1
+
+
+def test_a_batch_reads_no_more_than_its_sections_partials_own_reads(cast):
+    """Issue 17: a batch costs the access read, the audit row and each section's own reads,
+    once: never more than the partials' own reads together (the members and consents the
+    page reads once serve every section that shows them)."""
+    client = client_for(cast.coordinator)
+    client.get(reverse("workspace:team-list"))  # the session read, warmed up
+    keys = [s.key for s in SECTIONS if not s.eager]
+    own = 0
+    for key in keys:
+        url = reverse(f"workspace:team-{key}", args=[cast.team.pk])
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, headers={"HX-Request": "true"})
+        own += len(queries) - PARTIAL_BASE_QUERIES
+    with CaptureQueriesContext(connection) as queries:
+        assert _batch(client, cast, keys).status_code == 200
+    assert len(queries) <= PARTIAL_BASE_QUERIES + own
+    assert len(queries) < PARTIAL_BASE_QUERIES * len(keys)
+
+
+def test_a_batch_is_refused_whole_when_one_of_its_sections_is_not_the_viewers(cast):
+    """Per the relative sees the team, not its clinical sections: a batch with one of them is
+    refused as that section alone is; the batches of his own page load."""
+    client = client_for(cast.relative)
+    assert _batch(client, cast, ["medlemmer", "moter"]).status_code == 403
+    body = client.get(reverse("workspace:team-detail", args=[cast.team.pk])).content.decode()
+    batches = _batches(body)
+    assert batches and "moter" not in sum(batches, [])
+    for keys in batches:
+        response = _batch(client, cast, keys)
+        assert response.status_code == 200
+        assert "Kommende møter" not in response.content.decode()
+
+
+def test_a_batch_of_no_or_unknown_sections_is_not_found_and_without_htmx_is_the_page(cast):
+    client = client_for(cast.coordinator)
+    assert _batch(client, cast, []).status_code == 404
+    assert _batch(client, cast, ["moter", "ukjent"]).status_code == 404
+    assert _batch(client_for(cast.outsider), cast, ["moter"]).status_code == 404
+    url = reverse("workspace:team-sections", args=[cast.team.pk])
+    response = client.get(url, {"s": "moter"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:team-detail", args=[cast.team.pk])
 
 
 def test_a_lazy_section_is_readable_on_its_own_page_without_javascript(cast):
