@@ -103,6 +103,9 @@ def _registry() -> list[Section]:
             "careplans/team_good_day.html",
             Action.VIEW_GOALS,
             good_day_for_team,
+            # Eager: first on the page, always in view, and small (one read); lazy it cost a
+            # request of its own right after the page (issue 17).
+            eager=True,
         ),
         # Element D: the plan for samarbeid, its status and approvals (careplans.plan.views).
         Section(

@@ -27,12 +27,12 @@ pytestmark = pytest.mark.django_db
 #  aggregate), 8 the count of teams awaiting consent.
 HOME_QUERIES = 8
 # The team page's first response (issue 17: only the eager sections of
-#  lkt.workspace.team_page are rendered; the others load from their own URLs): 1 session,
-#  2 user, 3 team with patient and the viewer's standing, 4 the audit row; the "samarbeidsplan"
-#  section: 5 the version in force and the newest version; the "fase" section: 6 the phase
-#  changes with who made them; 7 the patient's consents (the page's warning and table); and the
-#  transaction of keyed plans.
-TEAM_QUERIES = 7 + KEYED_PLANS
+#  lkt.workspace.team_page are rendered; the others load in a batch): 1 session,
+#  2 user, 3 team with patient and the viewer's standing, 4 the audit row; "min-gode-dag": 5 its
+#  newest version; "samarbeidsplan": 6 the version in force and the newest version; "fase": 7
+#  the phase changes with who made them; 8 the patient's consents (the page's warning and
+#  table); and the transaction of keyed plans.
+TEAM_QUERIES = 8 + KEYED_PLANS
 
 
 def _teams_for(coordinator, count: int) -> None:

@@ -63,8 +63,9 @@ def test_the_team_page_shows_the_three_network_sections(cast):
         ("scenarier", "Scenarier og overganger"),
     ]:
         assert f'id="{key}-heading">{title}</h2>' in body
-        assert f'hx-trigger="intersect once, {key}-changed from:body"' in body
         section = reverse(f"workspace:team-{key}", args=[cast.team.pk])
+        assert f'hx-get="{section}" hx-trigger="{key}-changed from:body"' in body
+        assert f"s={key}" in body  # in the lazy sections' batch
         assert f'hx-get="{section}?following=1" hx-trigger="medlemmer-changed from:body' in body
     # Tor has no line to the coordinator yet (the lazy section, from its own URL).
     section = team_section_html(client_for(cast.coordinator), cast.team.pk, "kommunikasjon")

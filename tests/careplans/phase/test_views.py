@@ -187,7 +187,7 @@ def test_the_team_page_reloads_a_section_without_its_message_only_for_the_sectio
         f'hx-get="{night}?following=1" hx-trigger="fase-changed from:body, observasjoner-changed from:body"'
         in body
     )
-    assert f'hx-get="{night}" hx-trigger="intersect once, natt-changed from:body"' in body
+    assert f'hx-get="{night}" hx-trigger="natt-changed from:body"' in body
 
 
 def test_a_phase_change_without_a_reason_comes_back_in_the_fragment_with_200(cast: Cast) -> None:

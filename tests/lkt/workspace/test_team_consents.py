@@ -34,7 +34,8 @@ def test_the_first_response_links_the_consents_but_carries_no_table(cast: Cast) 
     body = client_for(cast.coordinator).get(reverse("workspace:team-detail", args=[cast.team.pk]))
     html = body.content.decode()
     assert '<a class="ds-link" href="#samtykker">Samtykker</a>' in html
-    assert f'hx-get="{section_url(cast)}" hx-trigger="intersect once' in html
+    assert f'hx-get="{section_url(cast)}" hx-trigger="samtykker-changed from:body"' in html
+    assert "s=samtykker" in html  # in the lazy sections' batch
     assert "Samtykker med historikk" not in html
 
 

@@ -10,14 +10,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from lkt.workspace.team_page import SECTIONS
+from lkt.workspace.team_page import SECTIONS, Placed, runs
 from tests.conftest import KEYED_PLANS, client_for
 
 # 1 session, 2 user, 3 team with patient and the viewer's standing (one read for access), 4 audit
-# row; the eager sections: "samarbeidsplan" 5 (version in force and newest), "fase" 6 (phase
-# changes); 7 the consents (the page's warning and table); and the transaction of keyed plans.
-FIRST_RESPONSE_QUERIES = 7 + KEYED_PLANS
+# row; the eager sections: "min-gode-dag" 5 (its newest version), "samarbeidsplan" 6 (version
+# in force and newest), "fase" 7 (phase changes); 8 the consents (the page's warning and
+# table); and the transaction of keyed plans.
+FIRST_RESPONSE_QUERIES = 8 + KEYED_PLANS
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +52,8 @@ def test_team_page_renders_only_the_eager_sections_and_links_the_others(cast):
     page_url = reverse("workspace:team-detail", args=[cast.team.pk])
     body = client.get(page_url).content.decode()
     eager = [s for s in SECTIONS if s.eager]
-    assert {s.key for s in eager} == {"samarbeidsplan", "fase"}
+    assert [s.key for s in eager] == ["min-gode-dag", "samarbeidsplan", "fase"]
+    assert 'id="min-gode-dag-heading">' in body
     assert 'id="fase-heading">Fase</h2>' in body
     assert 'id="samarbeidsplan-heading">' in body
     for section in SECTIONS:  # its URL joined from the page's, as reverse makes it
@@ -66,8 +69,8 @@ def test_team_page_renders_only_the_eager_sections_and_links_the_others(cast):
     # The runs of lazy sections between the eager ones, each one batch that loads them all.
     batch = reverse("workspace:team-sections", args=[cast.team.pk])
     assert batch == f"{page_url}seksjoner/"
-    assert _batches(body) == [["min-gode-dag"], [s.key for s in lazy[1:]]]
-    assert body.count('hx-trigger="intersect once"') == 2
+    assert _batches(body) == [[s.key for s in lazy]]
+    assert body.count('hx-trigger="intersect once"') == 1
 
 
 def _batches(body: str) -> list[list[str]]:
@@ -200,3 +203,19 @@ def test_a_member_who_leaves_loses_the_section_on_her_next_request(cast):
     assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
     cast.team.members.filter(user=cast.member).update(left_on=timezone.localdate())
     assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_each_run_of_lazy_sections_between_eager_ones_is_one_batch():
+    by_key = {s.key: s for s in SECTIONS}
+    order = [("fase", True), ("moter", False), ("tiltak", False), ("medlemmer", True)]
+    placed = [
+        Placed(by_key[key], mark_safe("<p></p>") if eager else None, f"/t/{key}/")
+        for key, eager in [*order, ("natt", False)]
+    ]
+    got = [([p.section.key for p in run.placed], run.url) for run in runs(placed, "/t/")]
+    assert got == [
+        (["fase"], None),
+        (["moter", "tiltak"], "/t/seksjoner/?s=moter&s=tiltak"),
+        (["medlemmer"], None),
+        (["natt"], "/t/seksjoner/?s=natt"),
+    ]
