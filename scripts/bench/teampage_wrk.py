@@ -8,8 +8,8 @@ bare view of ``teampage_urls`` added; gunicorn with two workers on 127.0.0.1; Ce
 coordinator of Kari's team) logged in. wrk (Debian's package) loads the bare view and then the
 team page, each for ``--duration`` seconds over ``--connections`` connections, in one run; the
 table gives requests a second and the median latency, and the ratio of the medians against the
-issue's target for the first response (≤ 3× the bare view). By name only: the team page renders
-every section today, so it is over its target until the sections load when revealed.
+issue's target for the first response (≤ 3× the bare view). The first response only: its eager
+sections; the batch of lazy ones that follows it is measured in process (teampage.py).
 """
 
 from __future__ import annotations
