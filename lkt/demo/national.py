@@ -51,10 +51,11 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from actors.models import Patient, Team, User
+from actors.selectors import team_get
 from actors.validators import org_number_with_check_digit
 from coordination.night.crisis_services import crisis_card_open, crisis_step_get
 from lkt.demo.leaders import FIRST_NAMES, SURNAMES
-from lkt.workspace.team_page import SECTIONS
+from lkt.workspace.team_page import SECTIONS, batch_urls
 
 PER_KOMMUNE = 1400
 KOMMUNER_PER_HF = 18
@@ -1199,6 +1200,12 @@ def pages(users: dict[str, User]) -> list[Page]:
             htmx=True,
         )
         for s in SECTIONS
+    ]
+    # The batches the team page loads its lazy sections in, after the page (its "all sections").
+    page_url = reverse("workspace:team-detail", args=[team.pk])
+    found += [
+        Page(f"  batch {n}", "coordinator", url, htmx=True)
+        for n, url in enumerate(batch_urls(team_get(users["coordinator"], team.pk), page_url), 1)
     ]
     found.append(
         Page("crisis card (legevakt)", "night", reverse("coordination:crisis-card", args=[token]))

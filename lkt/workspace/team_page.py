@@ -345,6 +345,13 @@ def runs(placed: list[Placed], page_url: str) -> list[Run]:
     ]
 
 
+def batch_urls(page: TeamPage, page_url: str) -> list[str]:
+    """The URLs of the batches the page places for its viewer, no section rendered: what a
+    benchmark requests after the page, as a browser does."""
+    placed = [Placed(s, mark_safe("") if s.eager else None, "") for s in visible_sections(page)]
+    return [run.url for run in runs(placed, page_url) if run.url]
+
+
 def render_sections(request: HttpRequest, page: TeamPage, page_url: str) -> SafeString:
     """The team page's table of contents and the sections the viewer may see: the eager ones
     rendered, the others placeholders that load in batches (``runs``).

@@ -53,11 +53,10 @@ def main(argv: list[str]) -> int:
     from django.test import Client
     from django.test.utils import override_settings
     from django.urls import reverse
-    from django.utils.safestring import mark_safe
 
     from actors.models import Team, User
     from actors.selectors import team_get
-    from lkt.workspace.team_page import Placed, runs, visible_sections
+    from lkt.workspace.team_page import batch_urls, visible_sections
 
     django_test_environment()
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
@@ -75,8 +74,6 @@ def main(argv: list[str]) -> int:
         ROOT_URLCONF="teampage_urls", STORAGES=storages | {"staticfiles": static}
     ):
         page_url = reverse("workspace:team-detail", args=[team.pk])
-        # The batches as the page makes them (its eager sections' HTML is not needed here).
-        placed = [Placed(s, mark_safe("") if s.eager else None, "") for s in sections]
         urls: list[tuple[str, str, dict[str, str]]] = (
             [
                 ("bare view", "/bench/bare/", {}),
@@ -87,9 +84,8 @@ def main(argv: list[str]) -> int:
                 for key in keys
             ]
             + [
-                (f"batch of {len(run.placed)} ({run.placed[0].section.key} …)", run.url, htmx)
-                for run in runs(placed, page_url)
-                if run.url
+                (f"batch {n}", url, htmx)
+                for n, url in enumerate(batch_urls(team_get(coordinator, team.pk), page_url), 1)
             ]
         )
         for _, url, headers in urls:
