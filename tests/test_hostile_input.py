@@ -53,6 +53,7 @@ QUERY_KEYS = (
     "til",
     "n",
     "following",
+    "s",  # the sections of a team page batch (getlist)
     "organisation",
     "start",
     "end",

@@ -329,14 +329,14 @@ def runs(placed: list[Placed], page_url: str) -> list[Run]:
     for all its sections instead of one each (issue 17)."""
     groups: list[list[Placed]] = []
     for item in placed:
-        if item.html is None and groups and groups[-1][-1].html is None:
+        if not item.section.eager and groups and not groups[-1][-1].section.eager:
             groups[-1].append(item)
         else:
             groups.append([item])
     # The batch's URL is the page's followed by "seksjoner/" (lkt.workspace.urls).
     return [
         Run(group)
-        if group[0].html is not None
+        if group[0].section.eager
         else Run(
             group,
             f"{page_url}seksjoner/?" + urlencode([(BATCH, item.section.key) for item in group]),
@@ -348,7 +348,7 @@ def runs(placed: list[Placed], page_url: str) -> list[Run]:
 def batch_urls(page: TeamPage, page_url: str) -> list[str]:
     """The URLs of the batches the page places for its viewer, no section rendered: what a
     benchmark requests after the page, as a browser does."""
-    placed = [Placed(s, mark_safe("") if s.eager else None, "") for s in visible_sections(page)]
+    placed = [Placed(section, None, "") for section in visible_sections(page)]
     return [run.url for run in runs(placed, page_url) if run.url]
 
 

@@ -78,6 +78,7 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
 
 
 @login_required
+@vary_on_headers("HX-Request")
 def team_sections(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """A batch of the team page's lazy sections in one htmx request, the keys in ``?s=``
     (lkt.workspace.team_page.runs): one access read and one audit row for them all. The whole

@@ -16,9 +16,9 @@ view and template stack; persistent connections, as deployed) by the named users
 the same rows at both sizes: the coordinator's home, the patient search, the koordinerende
 enhet's worklist, the leader's incomplete teams and indicators, the inbox, the patient's
 portal and access log, the relative's home, the team page, each section's htmx partial, the
-batches the page loads its lazy sections in, and the crisis card (legevakt). Before the pages, at each size, what beat does at night: the leaders'
-indicator months (timed and printed). The sizes alternate in blocks, each block warmed up first (the
-connection prepares its statements after five runs); the median of ``--runs`` requests per
+batches the page loads its lazy sections in, and the crisis card (legevakt). Before the pages,
+at each size, what beat does at night: the leaders' indicator months (timed and printed).
+The sizes alternate in blocks, each block warmed up first (the connection prepares its statements after five runs); the median of ``--runs`` requests per
 page and size is compared (a page that takes seconds gets fewer, so that it costs at most
 ``--budget`` seconds a size, and the table says how many), with the number of queries of one more request. One table is
 printed: measure, median at 10k, at 500k, ratio, target (≤ 1.3× and the same number of

@@ -10,7 +10,8 @@ process through Django's test Client with a persistent connection: the bare view
 else; the floor the wrk benchmark uses too), the team page, every section as the htmx partial
 it reloads from, and each batch the page loads its lazy sections in (``team_page.runs``).
 Medians per URL; ratios to the bare view are printed against the targets: first response ≤ 3×,
-each partial ≤ 2×, the page with its batches, all its sections, ≤ 10×. Exit status 0 whatever the verdict (``--strict``: 1 when a target fails).
+each partial ≤ 2×, the page with its batches, all its sections, ≤ 10×. Exit status 0 whatever
+the verdict (``--strict``: 1 when a target fails).
 """
 
 from __future__ import annotations
