@@ -61,14 +61,13 @@ def _prepare_form(row: ScenarioRow, members: list[Member], data: Any = None) -> 
 
 
 def scenarios_section(page: TeamPage) -> dict[str, Any]:
-    """One query (``scenario_overview``); the form for a planned transition renders when
-    opened (``scenario_add`` answers GET with it, issue 17)."""
-    can_edit = allows(page.standing, Action.EDIT_NETWORK)
-    overview = scenario_overview(page)
-    if can_edit:
-        for row in overview.rows:
-            row.form = _prepare_form(row, page.members)
-    return {"overview": overview, "can_edit": can_edit}
+    """One query (``scenario_overview``); the forms to add a planned transition and to write a
+    scenario's plan render when opened (``scenario_add`` and ``scenario_prepare`` answer GET
+    with them, issue 17)."""
+    return {
+        "overview": scenario_overview(page),
+        "can_edit": allows(page.standing, Action.EDIT_NETWORK),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,10 +188,13 @@ def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def scenario_prepare(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
-    """Save "what then" and the responsible actor for one scenario, detected or planned."""
+    """GET: the form with the scenario's saved plan, for a scenario the section shows now;
+    POST: save "what then" and the responsible actor for one scenario, detected or planned."""
     page, user = page_for_writing(request, pk)
+    if request.method == "GET":
+        return _scenario_form(request, page, key)
     parsed = parse_scenario_key(key)
     if parsed is None:
         raise Http404
@@ -235,6 +237,21 @@ def scenario_prepare(request: HtmxHttpRequest, pk: int, key: str) -> HttpRespons
         )
 
     saved = submit(row.form, prepare) is not None
+    return _scenario_answer(request, page, row, saved=saved)
+
+
+def _scenario_form(request: HtmxHttpRequest, page: TeamPage, key: str) -> HttpResponse:
+    # The row as the section shows it, with its saved plan: one query.
+    row = next((row for row in scenario_overview(page).rows if row.key == key), None)
+    if row is None:
+        raise Http404
+    row.form = _prepare_form(row, page.members)
+    return _scenario_answer(request, page, row, saved=False)
+
+
+def _scenario_answer(
+    request: HtmxHttpRequest, page: TeamPage, row: ScenarioRow, *, saved: bool
+) -> HttpResponse:
     return section_answer(
         request,
         page,

@@ -429,4 +429,36 @@ def test_a_patient_turning_16_shows_the_rights_change_in_the_section(cast):
     text = body.content.decode()
     assert "Pasienten fyller 16 år" in text
     assert "pasient- og brukerrettighetsloven § 4-3" in text
-    assert 'action="' + _url("scenario-prepare", cast, "turning_16") + '"' in text
+    url = _url("scenario-prepare", cast, "turning_16")
+    assert f'href="{url}" hx-get="{url}"' in text
+
+
+def test_a_scenarios_plan_form_renders_when_opened_with_the_saved_plan(cast):
+    Member.objects.filter(pk=_tor(cast).pk).update(
+        expected_leave_on=add_months(timezone.localdate(), 2)
+    )
+    key = f"member_leaving-{_tor(cast).pk}"
+    url = _url("scenario-prepare", cast, key)
+    tor = client_for(cast.member)
+    section = team_section_html(tor, cast.team.pk, "scenarier")
+    assert f'id="scenario-form-{key}"' not in section
+    # Without a plan the way to write one is the section's primary action.
+    assert f'data-variant="primary" href="{url}" hx-get="{url}"' in section
+    assert "Skriv hva vi gjør da" in section
+    form = tor.get(url, headers=HTMX).content.decode()
+    assert form.lstrip().startswith(f'<form id="scenario-form-{key}"')
+    assert 'role="status"' not in form
+    assert not Scenario.objects.exists()  # opening the form saves nothing
+    tor.post(url, {"what_then": "Cecilie tar over", "responsible": _cecilie(cast).pk}, headers=HTMX)
+    section = team_section_html(tor, cast.team.pk, "scenarier")
+    assert f'data-variant="secondary" href="{url}"' in section
+    assert "Endre planen" in section
+    # Opened again, the form holds the saved plan to change.
+    form = tor.get(url, headers=HTMX).content.decode()
+    assert "Cecilie tar over</textarea>" in form
+    assert f'<option value="{_cecilie(cast).pk}" selected>' in form
+    # Without JavaScript the link is the form's own page; the patient may not open it, and a
+    # scenario the section does not show has no form.
+    assert "<h1" in tor.get(url).content.decode()
+    assert client_for(cast.patient).get(url, headers=HTMX).status_code == 403
+    assert tor.get(_url("scenario-prepare", cast, "turning_16"), headers=HTMX).status_code == 404
