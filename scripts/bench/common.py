@@ -43,12 +43,15 @@ def setup_django(*, suffix: str = "") -> None:
     call_command("migrate", verbosity=0)
 
 
-def django_test_environment() -> None:
-    """Django's test environment: the test Client's host, templates rendered with a context
-    the benchmarks can read."""
-    from django.test.utils import setup_test_environment
+def client_environment() -> None:
+    """What Django's test Client needs to request pages in process, and no more: its host
+    allowed and mail kept in memory. Not ``setup_test_environment()``: that instruments every
+    Django template render to copy its context for the Client, a cost production never pays
+    (a quarter of the team page's batch of sections, issue 17)."""
+    from django.conf import settings
 
-    setup_test_environment()
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @dataclass(frozen=True)

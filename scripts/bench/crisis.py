@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-from common import ROWS, Row, django_test_environment, setup_django, verdict
+from common import ROWS, Row, client_environment, setup_django, verdict
 
 RUNS = 200
 WARMUP = 20
@@ -34,7 +34,7 @@ def _setup() -> None:
     setup_django()
 
     # The test Client's host ("testserver") and no collected static files needed.
-    django_test_environment()
+    client_environment()
 
 
 def seed() -> tuple[Any, int]:

@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from common import ROWS, Row, django_test_environment, setup_django, verdict
+from common import ROWS, Row, client_environment, setup_django, verdict
 
 if TYPE_CHECKING:
     from lkt.demo.national import Page
@@ -457,7 +457,7 @@ def main(argv: list[str]) -> int:
     refresh = [nightly(suffix) for suffix in SUFFIXES]
     from django.test.utils import override_settings
 
-    django_test_environment()
+    client_environment()
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(
         ROOT_URLCONF="teampage_urls",

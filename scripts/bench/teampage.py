@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-from common import ROOT, ROWS, Row, django_test_environment, setup_django, verdict
+from common import ROOT, ROWS, Row, client_environment, setup_django, verdict
 
 sys.path.insert(0, str(ROOT))  # this checkout's LKT, before any other on the path
 
@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
     from actors.selectors import team_get
     from lkt.workspace.team_page import batch_urls, visible_sections
 
-    django_test_environment()
+    client_environment()
     call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     coordinator = User.objects.get(username="cecilie")
     team = Team.objects.get(patient__name="Kari Solstrand")
