@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,7 +44,9 @@ from coordination.observations.services import observations_url
 from coordination.phase import alerts
 from lkt.core.http import HtmxHttpRequest, form_data
 
-SECTION = "coordination/team_observations.html"
+SECTION = "coordination/team_observations_section.html"  # Jinja2, as the item
+ITEM = "coordination/observation_item.html"
+REPORT_FORM = "coordination/observation_report_form.html"
 FORM_PAGE = "coordination/observation_form_page.html"
 PORTAL = "portal/observation_list.html"
 CHANGED = "observasjoner-changed"
@@ -98,8 +101,8 @@ def observation_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         return trigger_client_event(HttpResponse(""), CHANGED)
     context = {"team": team, "report_form": form, "title": _("Noe har endret seg")}
     if request.htmx:
-        return render(request, f"{SECTION}#report-form", context)
-    return render(request, FORM_PAGE, {**context, "partial": f"{SECTION}#report-form"})
+        return render(request, REPORT_FORM, context)
+    return render(request, FORM_PAGE, {**context, "partial": REPORT_FORM})
 
 
 @login_required
@@ -136,8 +139,13 @@ def observation_decide(request: HtmxHttpRequest, pk: int, observation_pk: int) -
         page = team_get(request.user, team.pk)
         response = render(
             request,
-            f"{SECTION}#observations",
-            {"page": page, "team": team, "data": observation_section(page)},
+            SECTION,
+            {
+                "page": page,
+                "team": team,
+                "data": observation_section(page),
+                "messages": get_messages(request),
+            },
         )
         response["HX-Retarget"] = "#observasjoner"
         response["HX-Reswap"] = "innerHTML"
@@ -152,8 +160,8 @@ def observation_decide(request: HtmxHttpRequest, pk: int, observation_pk: int) -
         "title": _("Svar på observasjonen"),
     }
     if request.htmx:
-        return render(request, f"{SECTION}#observation-item", context)
-    return render(request, FORM_PAGE, {**context, "partial": f"{SECTION}#observation-item"})
+        return render(request, ITEM, context)
+    return render(request, FORM_PAGE, context)
 
 
 # ---------------------------------------------------------------------------------------------

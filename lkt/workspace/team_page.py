@@ -256,7 +256,7 @@ def _registry() -> list[Section]:
         Section(
             "observasjoner",
             _("Observasjoner"),
-            "coordination/team_observations.html#observations",
+            "coordination/team_observations_section.html",
             Action.VIEW_CLINICAL,
             observation_section,
         ),
