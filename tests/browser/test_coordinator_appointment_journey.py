@@ -22,9 +22,9 @@ from coordination.models import Mandate, NeedReport
 from coordination.referral import services
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.lazy import reveal
-from tests.browser.test_coordinator_journey import goto, log_in
+from tests.browser.test_coordinator_journey import goto, log_in_as
 from tests.conftest import Cast
-from tests.factories import PASSWORD, OrganisationFactory, StaffFactory
+from tests.factories import OrganisationFactory, StaffFactory
 
 pytestmark = pytest.mark.browser
 
@@ -43,11 +43,6 @@ def unit_staff(cast: Cast) -> User:
     )
 
 
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
-
-
 def _checked(page: Page, page_log: PageLog) -> None:
     assert_accessible(page)
     page_log.assert_clean()
@@ -63,7 +58,7 @@ def test_a_fastlege_reports_a_need_and_the_unit_registers_the_approved_coordinat
     unit_staff(cast)
 
     # Frida, the fastlege, reports: the form knows she is the fastlege.
-    _as(page, "frida")
+    log_in_as(page, "frida")
     page.get_by_role("link", name="Meld behov").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Meld behov for koordinerte tjenester"
@@ -83,7 +78,7 @@ def test_a_fastlege_reports_a_need_and_the_unit_registers_the_approved_coordinat
     _checked(page, page_log)
 
     # Una is told, and her menu leads to the worklist.
-    _as(page, "una")
+    log_in_as(page, "una")
     page.get_by_role("link", name=re.compile(r"^Varsler")).click()
     notice = page.locator("li", has_text="Ny melding om behov")
     expect(notice).to_contain_text("meldt av fastlegen")
@@ -116,7 +111,7 @@ def test_a_fastlege_reports_a_need_and_the_unit_registers_the_approved_coordinat
     _checked(page, page_log)
 
     # Leif approves.
-    _as(page, "leif")
+    log_in_as(page, "leif")
     page.get_by_role("link", name="Til godkjenning", exact=True).click()
     decision = page.locator("article", has_text=f"{cast.coordinator} som koordinator")
     decision.get_by_label("Godkjenn").check()
@@ -126,7 +121,7 @@ def test_a_fastlege_reports_a_need_and_the_unit_registers_the_approved_coordinat
     _checked(page, page_log)
 
     # Una is told, and registers Cecilie on the team page, where it says she waits.
-    _as(page, "una")
+    log_in_as(page, "una")
     page.get_by_role("link", name=re.compile(r"^Varsler")).click()
     expect(page.locator("li", has_text="Svar på forslag om koordinator")).to_contain_text(
         "venter på at dere registrerer"
@@ -178,7 +173,7 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
     services.mandate_approve(actor=cast.leader, mandate=Mandate.objects.get(team=team))
 
     # Cecilie cannot make Tor coordinator by changing his role: she proposes him.
-    _as(page, "cecilie")
+    log_in_as(page, "cecilie")
     goto(page, f"/aktorfellesskap/{team.pk}/")
     members = reveal(page.locator("#medlemmer"))
     members.get_by_role("link", name=f"Endre {cast.member}").click()
@@ -195,7 +190,7 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
     expect(page.locator("#lkt-messages")).to_contain_text("Forslaget er sendt til lederen")
     _checked(page, page_log)
 
-    _as(page, "leif")
+    log_in_as(page, "leif")
     page.get_by_role("link", name="Til godkjenning", exact=True).click()
     decision = page.locator("article", has_text=f"{cast.member} som koordinator")
     decision.get_by_label("Godkjenn").check()
@@ -204,7 +199,7 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
     _checked(page, page_log)
 
     # Cecilie hears of it.
-    _as(page, "cecilie")
+    log_in_as(page, "cecilie")
     page.get_by_role("link", name=re.compile(r"^Varsler")).click()
     expect(page.locator("li", has_text="Svar på forslag om koordinator")).to_contain_text(
         f"Lederen har godkjent {cast.member}"
@@ -212,7 +207,7 @@ def test_a_nurse_made_coordinator_stays_the_same_member_with_her_profession(
     _checked(page, page_log)
 
     # Una registers him: the same membership, now coordinator, still a nurse.
-    _as(page, "una")
+    log_in_as(page, "una")
     goto(page, f"/aktorfellesskap/{team.pk}/")
     reveal(section).locator("li", has_text=str(cast.member)).get_by_role(
         "button", name=re.compile("^Registrer som koordinator")

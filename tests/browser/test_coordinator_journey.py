@@ -59,6 +59,17 @@ def log_in(page: Page, username: str, password: str) -> None:
     page.get_by_role("button", name="Logg inn").click()
 
 
+def log_in_as(page: Page, username: str) -> None:
+    """Another user in the same browser, in a session of her own. The page left behind must be
+    done first: an htmx request it sends once the cookies are cleared (a reload after the last
+    save) comes back with a CSRF cookie of its own, which can land over the login page's, and
+    the login is refused as forged (seen once on a clean clone's run)."""
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    log_in(page, username, PASSWORD)
+
+
 def test_coordinator_logs_in_and_opens_karis_team(transactional_db, cast, page, page_log):
     goto(page, "/konto/logg-inn/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Logg inn i LKT")

@@ -20,17 +20,11 @@ from coordination.evaluation.services import (
 )
 from coordination.models import Meeting, PlanPeriod, Task
 from tests.browser.conftest import PageLog, assert_accessible
-from tests.browser.test_coordinator_journey import goto, log_in
-from tests.factories import PASSWORD
+from tests.browser.test_coordinator_journey import goto, log_in_as
 
 pytestmark = pytest.mark.browser
 
 DECISION = "Tor følger Kari til svømmehallen hver tirsdag."
-
-
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
 
 
 def test_coordinator_turns_a_decision_in_the_evaluation_meeting_into_a_task_for_tor(
@@ -55,7 +49,7 @@ def test_coordinator_turns_a_decision_in_the_evaluation_meeting_into_a_task_for_
     tor = team.members.get(user=cast.member)
     due = today + dt.timedelta(days=14)
 
-    _as(page, "cecilie")
+    log_in_as(page, "cecilie")
     goto(page, f"/moter/{meeting.pk}/")
     body = page.locator("#meeting-body")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Evalueringsmøte")
@@ -119,7 +113,7 @@ def test_coordinator_turns_a_decision_in_the_evaluation_meeting_into_a_task_for_
     expect(result).to_contain_text("Jeg svømmer når Tor blir med.")
     assert_accessible(page)
 
-    _as(page, "tor")
+    log_in_as(page, "tor")
     goto(page, "/varsler/")
     item = page.get_by_role("listitem").filter(has_text="Nytt tiltak")
     expect(item).to_have_count(1)

@@ -31,10 +31,10 @@ from coordination.models import NightContact, Notification
 from coordination.tasks import night_digest_task
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.lazy import reveal
-from tests.browser.test_coordinator_journey import goto, log_in
+from tests.browser.test_coordinator_journey import goto, log_in_as
 from tests.browser.test_night_journey import RED_ACTIONS, _crisis_plan
 from tests.conftest import Cast
-from tests.factories import PASSWORD, ConsentFactory, OrganisationFactory, StaffFactory
+from tests.factories import ConsentFactory, OrganisationFactory, StaffFactory
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +42,6 @@ OSLO = ZoneInfo("Europe/Oslo")
 WHY = "Kari ringte 113, redd og alene. Trenger kriseplanen for å vite hvem vi ringer."
 FIRST = "Ringte 113, redd og alene. Snakket med henne i tjue minutter."
 LATE = "Ringte igjen, roligere. Ville bare høre en stemme."
-
-
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
 
 
 def _fill_contact(page: Page, when: dt.datetime, reason: str) -> None:
@@ -77,7 +72,7 @@ def test_a_contact_registered_from_the_crisis_card_reaches_the_morning_digest(
         return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=OSLO)
 
     with time_machine.travel(at(2, 0), tick=True):
-        _as(page, marte.username)
+        log_in_as(page, marte.username)
         expect(page.get_by_role("heading", level=1)).to_have_text("Kriseplan: finn pasient")
         menu = page.get_by_role("navigation", name="Hovedmeny")
         expect(menu.get_by_role("link", name="Registrer kontakt")).to_be_visible()
@@ -122,7 +117,7 @@ def test_a_contact_registered_from_the_crisis_card_reaches_the_morning_digest(
         # 07:30: the beat's task, run here eagerly.
         assert night_digest_task.apply().get() == 1
 
-        _as(page, cast.coordinator.username)
+        log_in_as(page, cast.coordinator.username)
         digest = _inbox(page)
         expect(digest).to_have_count(1)
         expect(digest).to_contain_text(f"Aktørfellesskap nr. {cast.team.pk}:")
@@ -135,7 +130,7 @@ def test_a_contact_registered_from_the_crisis_card_reaches_the_morning_digest(
 
     with time_machine.travel(at(9, 0), tick=True):
         # Marte had not had time for the second call: from her menu, by fødselsnummer.
-        _as(page, marte.username)
+        log_in_as(page, marte.username)
         page.get_by_role("navigation", name="Hovedmeny").get_by_role(
             "link", name="Registrer kontakt"
         ).click()
@@ -149,7 +144,7 @@ def test_a_contact_registered_from_the_crisis_card_reaches_the_morning_digest(
         expect(page.get_by_role("status")).to_contain_text("får et eget varsel om den nå")
         assert_accessible(page)
 
-        _as(page, cast.coordinator.username)
+        log_in_as(page, cast.coordinator.username)
         digests = _inbox(page)
         expect(digests).to_have_count(2)
         late = digests.filter(has_text="registrert etter morgenoppsummeringen")

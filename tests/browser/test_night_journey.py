@@ -31,10 +31,9 @@ from coordination.night.digest import night_digest_send
 from lkt.models import AccessLog
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.lazy import reveal
-from tests.browser.test_coordinator_journey import goto, log_in
+from tests.browser.test_coordinator_journey import goto, log_in_as
 from tests.careplans.phase_helpers import NIGHT, version_for
 from tests.conftest import Cast
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -43,11 +42,6 @@ RED_ACTIONS = "Ring Tor med en gang; han kjenner Kari og kommer ut."
 WISHES = "Ring pappa. Ikke send meg hjem alene."
 TOR_PHONE = "+4791234567"
 WHY = "Kari er på legevakten nå, sterkt urolig og vil ikke snakke. Trenger kriseplanen."
-
-
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
 
 
 def _crisis_plan(cast: Cast) -> Member:
@@ -92,7 +86,7 @@ def test_legevakt_breaks_glass_at_night_and_the_coordinator_reads_it_in_the_morn
 
     with time_machine.travel(night, tick=True):
         # The legevakt's LKT is the lookup: no teams, no inbox.
-        _as(page, cast.night.username)
+        log_in_as(page, cast.night.username)
         expect(page.get_by_role("heading", level=1)).to_have_text("Kriseplan: finn pasient")
         assert page.url.endswith(reverse("coordination:crisis-lookup"))
         expect(page.get_by_role("link", name="Mine aktørfellesskap")).to_have_count(0)
@@ -150,7 +144,7 @@ def test_legevakt_breaks_glass_at_night_and_the_coordinator_reads_it_in_the_morn
         # 07:30: what Celery beat runs (coordination.tasks.night_digest_task).
         assert night_digest_send(night_day) == 1
 
-        _as(page, "cecilie")
+        log_in_as(page, "cecilie")
         goto(page, reverse("coordination:notification-list"))
         digest = page.locator(".lkt-notifications > li", has_text="Nattens kontakter")
         expect(digest).to_have_count(1)

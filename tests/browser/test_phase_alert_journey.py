@@ -14,19 +14,13 @@ from careplans.models import Phase
 from coordination.models import Notification, Observation
 from tests.browser.conftest import PageLog, assert_accessible, check
 from tests.browser.lazy import reveal
-from tests.browser.test_coordinator_journey import goto, log_in
+from tests.browser.test_coordinator_journey import goto, log_in_as
 from tests.careplans.phase_helpers import NIGHT
 from tests.coordination.alert_helpers import crisis_plan
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 WORRY = "Kari sover ikke og snakker om å gi opp."
-
-
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
 
 
 def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_acknowledges(
@@ -36,7 +30,7 @@ def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_ackn
     plan = crisis_plan(cast)  # Nils is the named contact for evenings and nights in rød
     team_url = f"/aktorfellesskap/{team.pk}/"
 
-    _as(page, "tor")
+    log_in_as(page, "tor")
     goto(page, team_url)
     section = reveal(page.locator("#observasjoner"))
     expect(section.get_by_text("Ingen åpne observasjoner.")).to_be_visible()
@@ -52,7 +46,7 @@ def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_ackn
     expect(proposal.get_by_role("button")).to_have_count(0)  # only the coordinator decides
     assert_accessible(page)
 
-    _as(page, "cecilie")
+    log_in_as(page, "cecilie")
     goto(page, team_url)
     reveal(section)
     proposal = section.locator(".lkt-observation", has_text=WORRY)
@@ -68,7 +62,7 @@ def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_ackn
     assert_accessible(page)
     assert Observation.objects.get(team=team).status == Observation.Status.CONFIRMED
 
-    _as(page, "nils")
+    log_in_as(page, "nils")
     goto(page, "/varsler/")
     waiting = page.locator("section", has=page.get_by_role("heading", name="Må kvitteres"))
     first = page.locator(".lkt-notifications > li").first

@@ -24,10 +24,9 @@ from playwright.sync_api import Page, expect
 from careplans.models import PhasePlanEntry
 from lkt.core import audit
 from tests.browser.conftest import PageLog, assert_accessible
-from tests.browser.test_coordinator_journey import goto, log_in
+from tests.browser.test_coordinator_journey import goto, log_in_as
 from tests.conftest import Cast
 from tests.coordination.crisis_helpers import crisis_plan
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +35,6 @@ PHONE = {"width": 390, "height": 844}
 WHY = "Kari er på legevakten nå og vil ikke snakke. Trenger kriseplanen."
 WISHES = "Ring søsteren min Lise i Sverige, +46 70 123 45 67. Ikke politiet."
 HOSTILE = "Slutter å spise <img src=x onerror=alert(1)>"
-
-
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
 
 
 def test_numbers_on_the_crisis_card_are_tap_to_call_and_kari_reads_who_looked_in_plain_words(
@@ -56,7 +50,7 @@ def test_numbers_on_the_crisis_card_are_tap_to_call_and_kari_reads_who_looked_in
     morning = dt.datetime.combine(night_day, dt.time(9, 0), tzinfo=OSLO)
 
     with time_machine.travel(night, tick=True):
-        _as(page, cast.night.username)
+        log_in_as(page, cast.night.username)
         page.get_by_label("Fødselsnummer").fill(kari.national_id)
         page.get_by_role("button", name="Finn kriseplan").click()
         page.get_by_label("Hvorfor er det nødvendig å se kriseplanen uten samtykke?").fill(WHY)
@@ -95,7 +89,7 @@ def test_numbers_on_the_crisis_card_are_tap_to_call_and_kari_reads_who_looked_in
 
     with time_machine.travel(morning + dt.timedelta(hours=2), tick=True):
         page.set_viewport_size(PHONE)
-        _as(page, cast.patient.username)
+        log_in_as(page, cast.patient.username)
         page.get_by_role("link", name="Hvem har sett mine opplysninger").first.click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Hvem har sett mine opplysninger")
         assert_accessible(page)

@@ -12,15 +12,9 @@ from playwright.sync_api import Page, expect
 
 from careplans.models import CarePlanVersion
 from tests.browser.conftest import PageLog, assert_accessible
-from tests.browser.test_coordinator_journey import goto, log_in
-from tests.factories import PASSWORD
+from tests.browser.test_coordinator_journey import goto, log_in_as
 
 pytestmark = pytest.mark.browser
-
-
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
 
 
 def _approve(page: Page, plan_url: str) -> None:
@@ -34,7 +28,7 @@ def test_draft_approved_by_all_comes_into_force_and_reaches_the_portal(
     team, kari = cast.team, cast.team.patient
     plan_url = f"/samarbeidsplan/{team.pk}/"
 
-    _as(page, "cecilie")
+    log_in_as(page, "cecilie")
     goto(page, plan_url)
     page.get_by_role("button", name="Lag det første utkastet").click()
     expect(page).to_have_url(re.compile(r"/utkast/$"))  # straight on to writing the draft
@@ -43,7 +37,7 @@ def test_draft_approved_by_all_comes_into_force_and_reaches_the_portal(
     expect(page.get_by_role("heading", name="Utkast 1 venter på godkjenning")).to_be_visible()
     assert_accessible(page)
 
-    _as(page, "tor")  # a member corrects the draft in place while the window is open
+    log_in_as(page, "tor")  # a member corrects the draft in place while the window is open
     goto(page, plan_url)
     page.get_by_label("Ditt innspill til utkastet").fill("Legg til hvem som ringer Per.")
     page.get_by_role("button", name="Send innspillet").click()
@@ -51,7 +45,7 @@ def test_draft_approved_by_all_comes_into_force_and_reaches_the_portal(
     expect(page.locator("#plan-corrections")).to_contain_text("Innspillet ditt er lagt til")
     assert_accessible(page)
 
-    _as(page, "cecilie")  # everyone has read it: she closes the window, and approval opens
+    log_in_as(page, "cecilie")  # everyone has read it: she closes the window, and approval opens
     goto(page, plan_url)
     expect(page.locator("#plan-body")).to_contain_text("Utkastet kan godkjennes fra")
     page.get_by_role("button", name="Lukk fristen for innspill nå").click()
@@ -59,14 +53,14 @@ def test_draft_approved_by_all_comes_into_force_and_reaches_the_portal(
     _approve(page, plan_url)
     expect(page.locator("#plan-body")).to_contain_text("Cecilie")
 
-    _as(page, "leif")  # the leader of the kommune, where the core members work
+    log_in_as(page, "leif")  # the leader of the kommune, where the core members work
     goto(page, "/leder/planer-til-godkjenning/")
     page.get_by_role("link", name=re.compile(r"^Les og godkjenn")).first.click()
     expect(page.locator("body")).not_to_contain_text("Kari Nordvik")  # structure, not the patient
     assert_accessible(page)
     _approve(page, plan_url)
 
-    _as(page, "kari")
+    log_in_as(page, "kari")
     _approve(page, plan_url)
     expect(page.get_by_role("heading", name=re.compile(r"^Planen som gjelder"))).to_be_visible()
     assert CarePlanVersion.objects.get(plan__team=team).status == "in_force"
@@ -75,7 +69,7 @@ def test_draft_approved_by_all_comes_into_force_and_reaches_the_portal(
     expect(page.locator("main")).not_to_contain_text("venter på godkjenning")
     assert_accessible(page)
 
-    _as(page, "per")  # Kari's father may see her team, not her plan
+    log_in_as(page, "per")  # Kari's father may see her team, not her plan
     response = page.goto(f"/min-side/{kari.pk}/planen/")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="Fant ikke siden")).to_be_visible()

@@ -17,24 +17,18 @@ from careplans.models import CarePlan, CarePlanVersion
 from careplans.plan.services import plan_approve
 from tests.browser.conftest import PageLog, assert_accessible
 from tests.browser.lazy import reveal
-from tests.browser.test_coordinator_journey import goto, log_in
+from tests.browser.test_coordinator_journey import goto, log_in_as
 from tests.careplans.helpers import ready_draft
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 SIRI = synthetic_national_id(dt.date(1990, 3, 12), 1)
 
 
-def _as(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    log_in(page, username, PASSWORD)
-
-
 def test_kari_adds_her_sister_with_goals_only_and_the_coordinator_sees_it(
     transactional_db, cast, page: Page, page_log: PageLog
 ):
-    _as(page, "kari")
+    log_in_as(page, "kari")
     page.get_by_role("link", name="Hva pårørende kan se").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hva pårørende kan se")
     assert_accessible(page)
@@ -64,7 +58,7 @@ def test_kari_adds_her_sister_with_goals_only_and_the_coordinator_sees_it(
     link = RelativeLink.objects.get(national_id=SIRI)
     assert (link.may_see_team, link.may_see_goals, link.may_see_plan) == (False, True, False)
 
-    _as(page, "cecilie")
+    log_in_as(page, "cecilie")
     goto(page, f"/aktorfellesskap/{cast.team.pk}/#parorende")
     section = reveal(page.locator("#parorende"))
     row = section.get_by_role("row").filter(has_text="Siri Nordvik")
@@ -87,7 +81,7 @@ def test_the_coordinator_records_karis_approval_given_in_a_meeting_and_the_plan_
         )
     plan_url = f"/samarbeidsplan/{team.pk}/"
 
-    _as(page, "cecilie")
+    log_in_as(page, "cecilie")
     goto(page, plan_url)
     page.get_by_role("link", name="Registrer pasientens godkjenning gitt personlig").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("gitt personlig")
@@ -108,7 +102,7 @@ def test_the_coordinator_records_karis_approval_given_in_a_meeting_and_the_plan_
     assert_accessible(page)
     assert CarePlanVersion.objects.get(plan__team=team).status == "in_force"
 
-    _as(page, "kari")  # she sees it later on Min side
+    log_in_as(page, "kari")  # she sees it later on Min side
     goto(page, f"/min-side/{team.patient.pk}/planen/")
     expect(page.locator("main")).to_contain_text("Du godkjente planen i et møte")
     assert_accessible(page)
