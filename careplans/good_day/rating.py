@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actors.access import Action, Standing, allows, check, require_user
 from actors.models import Patient, User
@@ -85,6 +86,17 @@ class Sparkline:
     dots: list[tuple[int, int, GoodDayRating]]
     width: int
     height: int
+
+    @property
+    def description(self) -> str:
+        """The chart's <desc>: what it shows and where the numbers are."""
+        answers = len(self.dots)
+        return ngettext(
+            "Linje over det siste svaret, fra 0 til 7 gode dager. Tallene står i tabellen under.",
+            "Linje over de siste %(answers)s svarene, eldst til venstre, fra 0 til 7 gode dager. "
+            "Tallene står i tabellen under.",
+            answers,
+        ) % {"answers": answers}
 
 
 # Pixels per answer and for the 0–7 scale: small enough to sit beside the table on a laptop.

@@ -37,7 +37,8 @@ from lkt.core.compiled_query import CompiledQuery
 from lkt.core.http import HtmxHttpRequest, form_data
 
 PORTAL = "careplans/good_day_rating_portal.html"
-SECTION = "careplans/good_day_rating_team.html"
+SECTION = "careplans/team_good_days_section.html"  # Jinja2
+FORM = "careplans/good_days_form.html"
 SECTION_KEY = "gode-dager"
 FORM_PREFIX = "good-days"
 
@@ -113,7 +114,7 @@ def team_good_days_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     actor = require_user(request.user)
     form = TeamGoodDayRatingForm(form_data(request), prefix=FORM_PREFIX)
     if request.method == "GET" and request.htmx:
-        return render(request, f"{SECTION}#good-days-form", {"team": page.team, "form": form})
+        return render(request, FORM, {"team": page.team, "form": form})
     saved = submit(
         form,
         lambda data: good_day_rating_record(actor=actor, patient=page.team.patient, **data),
@@ -129,5 +130,5 @@ def team_good_days_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "saved": saved is not None,
     }
     if request.htmx:
-        return render(request, f"{SECTION}#good-days-section", context)
+        return render(request, SECTION, context)
     return render(request, "careplans/good_day_rating_page.html", context)

@@ -8,6 +8,9 @@ the Django page renders it with ``{% jinja %}`` (lkt.templatetags.jinja). So do 
 head, header (the menu), messages and footer, which base.html renders with ``{% jinja %}`` and
 the team page, written in Jinja2, with ``lkt/page.html``.
 
+A form a section shows stays Django's (its widgets are Django templates), rendered inside the
+section with ``django()``, and only when shown: forms render when opened (issue 17).
+
 Templates live in ``templates/jinja2/``; they translate with the ``_`` function, whose calls
 ``makemessages`` extracts like ``{% translate %}``, so both engines share one catalogue. A
 plural is made in Python with ``ngettext`` (makemessages does not read it in a template here).
@@ -22,6 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
+from django.template import engines
 from django.template.defaultfilters import linebreaksbr, truncatewords
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -29,7 +33,8 @@ from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation.trans_real import translation
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from lkt.templatetags import phones
@@ -64,6 +69,15 @@ def _format_html(message: str, **values: Any) -> Markup:
     return Markup(message) % values  # noqa: S704 (the message is ours; the values are escaped)
 
 
+@pass_context
+def _django(context: Context, name: str, **values: Any) -> Markup:
+    """A Django template inside a Jinja2 one, with the page's request: a form a section shows
+    (its widgets and field pieces are Django's), ``{{ django("<name>", form=…) }}``. The
+    reverse of ``{% jinja %}`` (lkt.templatetags.jinja)."""
+    html = engines["django"].get_template(name).render(values, context.get("request"))
+    return Markup(html)  # noqa: S704 (rendered by Django's engine, which escapes what it puts in)
+
+
 def _linebreaksbr(value: str) -> SafeString:
     return linebreaksbr(value, autoescape=True)
 
@@ -71,7 +85,7 @@ def _linebreaksbr(value: str) -> SafeString:
 def environment(**options: Any) -> Environment:
     env = Environment(**options)  # noqa: S701 (Django's backend turns autoescape on)
     # A static file's URL is fixed for the life of a deployment (the manifest is read at start).
-    env.globals.update(static=cache(static), url=_url, page_messages=get_messages)
+    env.globals.update(static=cache(static), url=_url, page_messages=get_messages, django=_django)
     env.filters.update(
         date=_date,
         format_html=_format_html,

@@ -277,7 +277,7 @@ def _registry() -> list[Section]:
         Section(
             "gode-dager",
             _("Gode dager"),
-            "careplans/good_day_rating_team.html#good-days-section",
+            "careplans/team_good_days_section.html",
             Action.VIEW_GOALS,
             good_day_rating_section,
         ),
