@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "lkt.core.csrf.django",
             ],
         },
     },
@@ -102,6 +103,7 @@ TEMPLATES = [
             "environment": "lkt.core.jinja2.environment",
             "context_processors": [
                 "lkt.core.jinja2.i18n",
+                "lkt.core.csrf.jinja2",
                 # The header's unread count, read only where the menu shows it.
                 "coordination.notifications.menu_context.menu",
             ],
