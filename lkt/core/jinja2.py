@@ -19,6 +19,7 @@ plural is made in Python with ``ngettext`` (makemessages does not read it in a t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
@@ -32,7 +33,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
-from django.utils.translation.trans_real import translation
+from django.utils.translation.trans_real import DjangoTranslation, translation
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -100,7 +101,17 @@ def environment(**options: Any) -> Environment:
 
 
 def i18n(request: HttpRequest) -> dict[str, Any]:
-    """``_`` bound to the request's language once per page: a plain catalogue lookup per
-    string, where Django's ``gettext`` looks the language up again for every one."""
+    """``_`` bound to the request's language once per page, each string's lookup remembered
+    (``_catalogue``), where Django's ``gettext`` looks the language up again for every one."""
     language = get_language()
-    return {"_": translation(language).gettext, "LANGUAGE_CODE": language}
+    return {"_": _catalogue(translation(language)), "LANGUAGE_CODE": language}
+
+
+@lru_cache(maxsize=16)
+def _catalogue(found: DjangoTranslation) -> Callable[[str], str]:
+    """A language's lookups remembered. Django looks each string up through a chain of
+    catalogues (every app's, then the default language's), a microsecond a string and most for
+    a bokmål string, which no catalogue holds; a batch of the team page's sections looks up
+    five hundred (issue 17). Keyed by the catalogue itself, so a reloaded one starts afresh;
+    only the templates' own strings come here, a bounded set."""
+    return lru_cache(maxsize=4096)(found.gettext)

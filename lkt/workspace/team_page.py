@@ -308,11 +308,13 @@ BATCH = "s"
 
 @dataclass(frozen=True)
 class Placed:
-    """A section as the page places it: its HTML when eager (None for a placeholder) and its URL."""
+    """A section as the page places it: its HTML when eager (None for a placeholder), its URL
+    and its title in the page's language, translated once for the contents and the placeholder."""
 
     section: Section
     html: SafeString | None
     url: str
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -364,6 +366,7 @@ def render_sections(request: HttpRequest, page: TeamPage, page_url: str) -> Safe
             section,
             section.render(request, page) if section.eager else None,
             f"{page_url}{section.key}/",
+            str(section.title),
         )
         for section in visible_sections(page)
     ]

@@ -63,6 +63,30 @@ def test_a_django_template_renders_a_shared_jinja2_piece_with_the_values_named(r
     assert "Pasienten har ikke registrert ønsker for møter." in html
 
 
+def test_a_string_is_remembered_per_language_and_a_reloaded_catalogue_is_read_afresh(rf, tmp_path):
+    """The ``_`` of a Jinja2 template remembers what it looked up (lkt.core.jinja2.i18n), for
+    one language's catalogue as Django loaded it."""
+    import polib
+
+    request = rf.get("/")
+    template = JINJA.from_string('{{ _("Gode dager") }}')
+    seen = (("en", "Good days"), ("nb", "Gode dager"), ("en", "Good days"), ("nn", "Gode dager"))
+    for language, shown in seen:
+        with translation.override(language):
+            assert template.render({}, request) == shown
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="Gode dager", msgstr="Gode dagar"))
+    (tmp_path / "nn" / "LC_MESSAGES").mkdir(parents=True)
+    po.save_as_mofile(str(tmp_path / "nn" / "LC_MESSAGES" / "django.mo"))
+    # A changed LOCALE_PATHS makes Django load its catalogues again (as a restart would).
+    with override_settings(LOCALE_PATHS=[tmp_path, *settings.LOCALE_PATHS]):
+        with translation.override("nn"):
+            assert template.render({}, request) == "Gode dagar"
+        with translation.override("en"):
+            assert template.render({}, request) == "Good days"
+
+
 def test_url_is_reverse_remembered_per_script_prefix_and_url_configuration():
     template = JINJA.from_string("{{ url('workspace:team-detail', 7) }}")
     assert template.render({}) == reverse("workspace:team-detail", args=[7])
