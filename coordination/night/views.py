@@ -47,7 +47,6 @@ from lkt.core.dates import short_datetime
 from lkt.core.http import HtmxHttpRequest, form_data
 from lkt.core.throttling import lookup_refused_message, national_id_lookup_refused
 
-SECTION = "coordination/team_night.html"
 CONTACT_PAGE = "coordination/night_contact_form.html"
 CHANGED = "natt-changed"
 

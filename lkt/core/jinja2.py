@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
 from django.template import engines
-from django.template.defaultfilters import linebreaksbr, truncatewords
+from django.template.defaultfilters import linebreaksbr, truncatechars, truncatewords
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
@@ -91,6 +91,7 @@ def environment(**options: Any) -> Environment:
         date=_date,
         format_html=_format_html,
         linebreaksbr=_linebreaksbr,
+        truncatechars=truncatechars,
         truncatewords=truncatewords,
         phone=phones.phone,
         tel=phones.tel,

@@ -246,7 +246,7 @@ def _registry() -> list[Section]:
         Section(
             "natt",
             _("Kontakter utenom kontortid"),
-            "coordination/team_night.html#night-section",
+            "coordination/team_night_section.html",
             Action.VIEW_CLINICAL,
             night_section,
             follows=("fase", "observasjoner"),

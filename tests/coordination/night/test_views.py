@@ -202,10 +202,11 @@ def test_team_section_shows_contacts_phase_changes_and_counts(cast: Cast):
         occurred_at=NOW - dt.timedelta(days=10),
         reason="Funnet ute",
         outcome="sent_home",
+        suicide_risk=True,
         recorded_by=cast.coordinator,
     )
     PhaseChange.objects.create(
-        team=cast.team, phase="yellow", reason="Flere kontakter", changed_by=cast.coordinator
+        team=cast.team, phase="yellow", reason="Flere kontakter " * 20, changed_by=cast.coordinator
     )
     response = client_for(cast.member).get(
         reverse("workspace:team-natt", args=[cast.team.pk]), headers={"HX-Request": "true"}
@@ -213,6 +214,10 @@ def test_team_section_shows_contacts_phase_changes_and_counts(cast: Cast):
     body = response.content.decode()
     assert response.status_code == 200
     assert body.index("Ny fase: gul") < body.index("Funnet ute") < body.index("Bekymringsmelding")
+    assert "Funnet ute – sendt hjem. <strong>Selvmordsfare vurdert som til stede.</strong>" in body
+    assert f"registrert av {cast.coordinator}" in body
+    # A long reason is cut at 200 characters, the last an ellipsis.
+    assert ("Flere kontakter " * 13)[:199] + "…" in body
     # Politi: 1 in 3 months, 2 in 6 and 12.
     assert '<th scope="row">Politi</th><td>1</td><td>2</td><td>2</td>' in body
 
