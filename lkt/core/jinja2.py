@@ -61,10 +61,10 @@ def _date(value: dt.date | None, format_string: str) -> str:
     if isinstance(value, dt.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        written = _TIMES.get(format_string)
-    else:
-        written = _DAYS.get(format_string)
-    return written(value) if written else dateformat.format(value, format_string)
+        at = _TIMES.get(format_string)
+        return at(value) if at else dateformat.format(value, format_string)
+    day = _DAYS.get(format_string)
+    return day(value) if day else dateformat.format(value, format_string)
 
 
 def _day(value: dt.date) -> str:

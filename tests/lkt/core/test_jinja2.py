@@ -33,7 +33,7 @@ _DAYS = [dt.date(2026, 1, 5), dt.date(987, 12, 31)]
 _TIMES = [
     dt.datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=dt.UTC),  # summer time begins
     dt.datetime(2026, 10, 25, 1, 5, tzinfo=dt.UTC),  # and ends
-    dt.datetime(2026, 7, 1, 9, 3),  # naive, as Django leaves it
+    dt.datetime(2026, 7, 1, 9, 3),  # noqa: DTZ001 (naive, as Django leaves it)
 ]
 _DAY_FORMATS = ["j.n.Y", "Y-m-d", "c", "j. F Y"]
 _TIME_FORMATS = [*_DAY_FORMATS, "j.n.Y H:i", "D j.n.Y \\k\\l. H:i"]
