@@ -74,8 +74,11 @@ class Section:
             "section": self,
             "messages": () if following else get_messages(request),
         }
-        # Both engines escape what they put in; Jinja2's answer is a plain str all the same.
-        return mark_safe(render_to_string(self.template, context, request))  # noqa: S308
+        # Asked of its own engine: Django's loader asks Django's first, whose miss cost 18 µs a
+        # section. Both escape what they put in; Jinja2's answer is a plain str all the same.
+        engine = None if "#" in self.template else "jinja2"
+        html = render_to_string(self.template, context, request, using=engine)
+        return mark_safe(html)  # noqa: S308
 
     @property
     def reload_events(self) -> str:
@@ -371,7 +374,7 @@ def render_sections(request: HttpRequest, page: TeamPage, page_url: str) -> Safe
         for section in visible_sections(page)
     ]
     context = {"placed": placed, "runs": runs(placed, page_url)}
-    html = render_to_string("workspace/team_sections.html", context, request)
+    html = render_to_string("workspace/team_sections.html", context, request, using="jinja2")
     return mark_safe(html)  # noqa: S308 (rendered by Jinja2, which escapes what it puts in)
 
 
@@ -380,5 +383,7 @@ def render_batch(request: HttpRequest, page: TeamPage, sections: list[Section]) 
     show no message (``following``): a batch is the page's own load, whose messages the page
     showed."""
     rendered = [(section, section.render(request, page, following=True)) for section in sections]
-    html = render_to_string("workspace/team_section_batch.html", {"rendered": rendered}, request)
+    html = render_to_string(
+        "workspace/team_section_batch.html", {"rendered": rendered}, request, using="jinja2"
+    )
     return mark_safe(html)  # noqa: S308 (rendered by Jinja2, which escapes what it puts in)

@@ -56,7 +56,7 @@ def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         page = selectors.team_get(request.user, pk)
         sections = render_sections(request, page, reverse("workspace:team-detail", args=[pk]))
         context = {"page": page, "team": page.team, "sections": sections}
-        return render(request, "actors/team_detail.html", context)
+        return render(request, "actors/team_detail.html", context, using="jinja2")
 
 
 @login_required
