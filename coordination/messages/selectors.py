@@ -33,6 +33,7 @@ from actors.access import (
 from actors.models import Patient, Team, User
 from actors.selectors import portal_patient
 from coordination.messages.services import next_meeting, unit_reads
+from coordination.messages.thread_rows import ThreadRow, thread_rows, unread_total
 from coordination.models import Document, Meeting, Message, Thread, ThreadRead
 from coordination.referral.selectors import is_unit_staff, is_unit_staff_for_team
 from lkt.core import audit
@@ -84,8 +85,8 @@ class ThreadList:
     threads: list[Thread]
 
     @property
-    def unread_total(self) -> int:
-        return sum(t.unread_count for t in self.threads)  # type: ignore[attr-defined]
+    def rows(self) -> list[ThreadRow]:
+        return thread_rows(self.threads)
 
     @property
     def may_start(self) -> bool:
@@ -232,12 +233,14 @@ def threads_section(page: TeamPage) -> dict[str, Any]:
     """The team page's "Meldinger": the newest threads with what is unread (one query)."""
     viewer = page.viewer
     if viewer is None:
-        return {"threads": [], "may_start": False}
+        return {"rows": [], "may_start": False}
     staff = reads_thread(page.standing, with_patient=False)
     threads = _SECTION_THREADS[staff].all(team=page.team.pk, user=viewer.pk)
     return {
-        "threads": threads,
-        "unread_total": sum(t.unread_count for t in threads),  # type: ignore[attr-defined]
+        "rows": thread_rows(threads),
+        "unread_total": unread_total(
+            sum(t.unread_count for t in threads)  # type: ignore[attr-defined]
+        ),
         "may_start": allows(page.standing, Action.POST_MESSAGE) and takes_writes(page.team),
     }
 

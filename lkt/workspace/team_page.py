@@ -226,7 +226,7 @@ def _registry() -> list[Section]:
         Section(
             "meldinger",
             _("Meldinger"),
-            "coordination/thread_list.html#threads-section",
+            "coordination/team_threads_section.html",
             Action.VIEW_THREADS,
             threads_section,
         ),

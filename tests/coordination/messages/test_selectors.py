@@ -112,16 +112,24 @@ def test_the_team_section_shows_the_list_s_newest_threads_with_their_counts(
 ):
     made = threads(cast, 8, messages=3)
     thread_mark_read(user=cast.coordinator, thread=made[0])
+    totals = []
     for viewer in (cast.coordinator, cast.patient):
         listing = thread_list_for_team(viewer, cast.team.pk)
         page = team_get(viewer, cast.team.pk)
         with django_assert_num_queries(1):
             data = threads_section(page)
-            starters = [t.created_by.username for t in data["threads"]]
+            starters = [row.thread.created_by.username for row in data["rows"]]
         newest: list[Any] = listing.threads[:SECTION_THREADS]
-        assert [t.pk for t in data["threads"]] == [t.pk for t in newest]
+        shown: list[Any] = [row.thread for row in data["rows"]]
+        assert [t.pk for t in shown] == [t.pk for t in newest]
         assert starters == [t.created_by.username for t in newest]
-        shown: list[Any] = data["threads"]
         counts = [(t.last_read, t.message_count, t.unread_count) for t in shown]
         assert counts == [(t.last_read, t.message_count, t.unread_count) for t in newest]
-        assert data["unread_total"] == sum(c for _, _, c in counts)
+        unread = sum(c for _, _, c in counts)
+        said = {0: "", 1: "Du har 1 ulest melding."}.get(
+            unread, f"Du har {unread} uleste meldinger."
+        )
+        assert data["unread_total"] == said
+        totals.append(unread)
+        assert [row.messages for row in data["rows"]] == ["3 meldinger"] * len(shown)
+    assert max(totals) > 1
