@@ -18,6 +18,7 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from actors.models import Member, Team, User
 from coordination.models import Dimension, SurveyParticipation, SurveyRound
@@ -68,6 +69,13 @@ class RoundResult:
     @property
     def suppressed(self) -> bool:
         return self.means is None
+
+    @property
+    def answered_label(self) -> str:
+        """How many answered, in words (a plural, made here where makemessages reads it)."""
+        return ngettext("%(answered)s svar", "%(answered)s svar", self.answered) % {
+            "answered": self.answered
+        }
 
     @property
     def is_open(self) -> bool:

@@ -35,7 +35,8 @@ from coordination.survey.selectors import (
 )
 from lkt.core.http import HtmxHttpRequest, form_data
 
-SECTION = "coordination/team_survey.html"
+SECTION = "coordination/team_survey_section.html"  # Jinja2
+OPEN_FORM = "coordination/survey_round_open_form.html"
 KEY = "koordinering"
 
 
@@ -65,11 +66,13 @@ def _section_response(
 ) -> HttpResponse:
     """The whole section in this response, message included (like the observations)."""
     page = team_get(request.user, team.pk)
-    response = render(
-        request,
-        f"{SECTION}#survey-section",
-        {"page": page, "team": page.team, "data": survey_section(page, open_form)},
-    )
+    context = {
+        "page": page,
+        "team": page.team,
+        "data": survey_section(page, open_form),
+        "messages": messages.get_messages(request),
+    }
+    response = render(request, SECTION, context, using="jinja2")
     response["HX-Retarget"] = f"#{KEY}"
     response["HX-Reswap"] = "innerHTML"
     return response
@@ -114,7 +117,7 @@ def survey_round_open(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     actor = require_user(request.user)
     form = SurveyRoundOpenForm(form_data(request))
     if request.method == "GET" and request.htmx:
-        return render(request, f"{SECTION}#round-open-form", {"team": team, "form": form})
+        return render(request, OPEN_FORM, {"team": team, "form": form})
     opened = submit(
         form, lambda data: survey_services.survey_round_open(actor=actor, team=team, **data)
     )

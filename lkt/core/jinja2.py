@@ -31,6 +31,7 @@ from django.template.defaultfilters import linebreaksbr, truncatechars, truncate
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
+from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation.trans_real import DjangoTranslation, translation
@@ -113,6 +114,7 @@ def environment(**options: Any) -> Environment:
         date=_date,
         format_html=_format_html,
         linebreaksbr=_linebreaksbr,
+        number=localize,
         truncatechars=truncatechars,
         truncatewords=truncatewords,
         phone=phones.phone,

@@ -269,7 +269,7 @@ def _registry() -> list[Section]:
         Section(
             "koordinering",
             _("Relasjonell koordinering"),
-            "coordination/team_survey.html#survey-section",
+            "coordination/team_survey_section.html",
             Action.VIEW_CLINICAL,
             survey_section,
             follows=("medlemmer",),

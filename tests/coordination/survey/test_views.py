@@ -154,7 +154,11 @@ def test_the_results_table_shows_means_and_changes_in_words(cast: Cast):
     assert "opp 1,0" in body
     assert "ned 1,0" in body
     assert "skjult" in body  # round 3 has four answers
+    assert '<span class="lkt-muted">4 svar</span>' in body
     assert "minst 5 har svart" in body
+    english = HX | {"Accept-Language": "en"}
+    shown = client_for(cast.member).get(_section_url(cast), headers=english).content.decode()
+    assert "5 answers" in shown and "up 1.0" in shown
 
 
 def test_the_round_form_renders_when_opened_not_with_the_section(cast: Cast):
