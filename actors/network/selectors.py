@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from actors.models import CommunicationLine, Member, Role, Scenario, Team
 from actors.validators import is_ascii_digits
@@ -276,6 +277,16 @@ class ScenarioOverview:
     @property
     def unprepared(self) -> list[ScenarioRow]:
         return [row for row in self.rows if not row.is_prepared]
+
+    @property
+    def unprepared_said(self) -> str:
+        """How many lack a plan, in words (a plural, made here where makemessages reads it)."""
+        count = len(self.unprepared)
+        return ngettext(
+            "Én overgang mangler en plan eller en ansvarlig.",
+            "%(counter)s overganger mangler en plan eller en ansvarlig.",
+            count,
+        ) % {"counter": count}
 
 
 def scenario_overview(page: TeamPage) -> ScenarioOverview:

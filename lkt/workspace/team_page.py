@@ -45,8 +45,8 @@ if TYPE_CHECKING:
 class Section:
     key: str  # the anchor, the partial's URL segment and the URL name "actors:team-<key>"
     title: StrOrPromise
-    # A Jinja2 template under templates/jinja2/ (lkt/core/jinja2.py says why), or a Django
-    # template's partial "<app>/<file>.html#<partial>" for the sections not moved yet.
+    # A Jinja2 template under templates/jinja2/ (lkt/core/jinja2.py says why); a form it shows
+    # stays Django's, rendered inside it with django().
     template: str
     action: Action
     # What the partial needs beyond the TeamPage itself (the members section needs nothing more).
@@ -75,9 +75,8 @@ class Section:
             "messages": () if following else get_messages(request),
         }
         # Asked of its own engine: Django's loader asks Django's first, whose miss cost 18 µs a
-        # section. Both escape what they put in; Jinja2's answer is a plain str all the same.
-        engine = None if "#" in self.template else "jinja2"
-        html = render_to_string(self.template, context, request, using=engine)
+        # section. Jinja2 escapes what it puts in; its answer is a plain str all the same.
+        html = render_to_string(self.template, context, request, using="jinja2")
         return mark_safe(html)  # noqa: S308
 
     @property
@@ -178,7 +177,7 @@ def _registry() -> list[Section]:
         Section(
             "scenarier",
             _("Scenarier og overganger"),
-            "actors/team_scenarios.html#scenarios",
+            "actors/team_scenarios_section.html",
             Action.VIEW_CLINICAL,
             network_views.scenarios_section,
             follows=("medlemmer",),

@@ -335,7 +335,9 @@ def test_a_leaving_member_shows_a_continuity_warning_until_the_plan_is_saved(cas
     client = client_for(cast.coordinator)
     body = client.get(_team_url("team-scenarier", cast), headers=HTMX).content.decode()
     assert "Kontinuiteten er ikke sikret" in body
+    assert "Én overgang mangler en plan eller en ansvarlig." in body
     assert "Aktør slutter: Tor Testesen" in body
+    assert "Tor Testesen (Sykepleier) slutter i aktørfellesskapet." in body
     key = f"member_leaving-{_tor(cast).pk}"
     response = client.post(
         _url("scenario-prepare", cast, key),
@@ -382,6 +384,11 @@ def test_a_planned_discharge_is_added_in_place_and_a_past_date_is_refused(cast):
     body = client.get(_team_url("team-scenarier", cast), headers=HTMX).content.decode()
     assert "Utskrivning fra DPS" in body
     assert "Kontinuiteten er ikke sikret" in body  # no plan yet
+    Member.objects.filter(pk=_tor(cast).pk).update(
+        expected_leave_on=add_months(timezone.localdate(), 5)
+    )
+    body = client.get(_team_url("team-scenarier", cast), headers=HTMX).content.decode()
+    assert "2 overganger mangler en plan eller en ansvarlig." in body
 
 
 def test_a_planned_scenario_is_prepared_by_its_key_and_without_javascript_returns_to_the_section(
