@@ -39,6 +39,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from lkt.core.dates import written
 from lkt.templatetags import phones
 
 
@@ -55,35 +56,14 @@ def _reverse(name: str, args: tuple[Any, ...], prefix: str, urlconf: Any, root: 
 
 
 def _date(value: dt.date | None, format_string: str) -> str:
-    """Django's ``|date``: nothing for no date, and a time of day in Norway's time (the
-    database's is UTC)."""
+    """Django's ``|date``: nothing for no date, a time of day in Norway's time (the database's
+    is UTC), the formats of numbers only written out (lkt.core.dates.written)."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        at = _TIMES.get(format_string)
-        return at(value) if at else dateformat.format(value, format_string)
-    day = _DAYS.get(format_string)
-    return day(value) if day else dateformat.format(value, format_string)
-
-
-def _day(value: dt.date) -> str:
-    return f"{value.day}.{value.month}.{value.year:04d}"
-
-
-# The formats of numbers only that the templates use, written out as Django writes them:
-# dateformat reads the format afresh for every date, 20 µs each, half of a section that lists a
-# dozen dates (issue 17). A format with words (a month's name) is Django's, in the language.
-_DAYS: dict[str, Callable[[dt.date], str]] = {
-    "j.n.Y": _day,
-    "Y-m-d": lambda value: f"{value.year:04d}-{value.month:02d}-{value.day:02d}",
-    "c": lambda value: value.isoformat(),
-}
-_TIMES: dict[str, Callable[[dt.datetime], str]] = {
-    **_DAYS,
-    "j.n.Y H:i": lambda value: f"{_day(value)} {value.hour:02d}:{value.minute:02d}",
-}
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    done = written(value, format_string)
+    return dateformat.format(value, format_string) if done is None else done
 
 
 def _format_html(message: str, **values: Any) -> Markup:

@@ -9,9 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, defaultfilters, engines
 from django.utils import translation
 from django.utils.formats import date_format
+from django.utils.timezone import template_localtime
 
 from lkt.core import dates
 from tests.clock import OSLO
@@ -118,3 +119,26 @@ def test_python_writes_the_time_as_the_pages_do():
     with translation.override("nb"):
         assert dates.short_datetime(MOMENT) == "2.12.2026 kl. 09:05"
         assert date_format(MOMENT, "SHORT_DATETIME_FORMAT") == "2.12.2026 kl. 09:05"
+
+
+_DAYS = [dt.date(2026, 1, 5), dt.date(987, 12, 31)]
+_TIMES = [
+    dt.datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=dt.UTC),  # summer time begins
+    dt.datetime(2026, 10, 25, 1, 5, tzinfo=dt.UTC),  # and ends
+    dt.datetime(2026, 7, 1, 9, 3),  # noqa: DTZ001 (naive, as Django leaves it)
+]
+_DAY_FORMATS = ["j.n.Y", "Y-m-d", "c", "j. F Y"]
+_TIME_FORMATS = [*_DAY_FORMATS, "j.n.Y H:i", "D j.n.Y \\k\\l. H:i"]
+
+
+@pytest.mark.parametrize(
+    ("value", "format_string"),
+    [(d, f) for d in _DAYS for f in _DAY_FORMATS] + [(t, f) for t in _TIMES for f in _TIME_FORMATS],
+)
+def test_both_engines_write_a_date_as_djangos_own_filter_writes_it(value, format_string):
+    """The formats of numbers only written out (lkt.core.dates.written), the others Django's
+    own, in Norwegian, by the |date of either engine."""
+    django_own = defaultfilters.date(template_localtime(value), format_string)
+    shown = {"v": value, "f": format_string}
+    assert Template("{{ v|date:f }}").render(Context(shown)) == django_own
+    assert engines["jinja2"].from_string("{{ v|date(f) }}").render(shown) == django_own

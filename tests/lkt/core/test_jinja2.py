@@ -29,26 +29,6 @@ def test_a_time_is_shown_in_norways_time_as_djangos_date_filter_shows_it():
     assert day.render({"d": None}) == "" == Template('{{ d|date:"j.n.Y" }}').render(Context({}))
 
 
-_DAYS = [dt.date(2026, 1, 5), dt.date(987, 12, 31)]
-_TIMES = [
-    dt.datetime(2026, 3, 29, 0, 59, 59, 123456, tzinfo=dt.UTC),  # summer time begins
-    dt.datetime(2026, 10, 25, 1, 5, tzinfo=dt.UTC),  # and ends
-    dt.datetime(2026, 7, 1, 9, 3),  # noqa: DTZ001 (naive, as Django leaves it)
-]
-_DAY_FORMATS = ["j.n.Y", "Y-m-d", "c", "j. F Y"]
-_TIME_FORMATS = [*_DAY_FORMATS, "j.n.Y H:i", "D j.n.Y \\k\\l. H:i"]
-
-
-@pytest.mark.parametrize(
-    ("value", "format_string"),
-    [(d, f) for d in _DAYS for f in _DAY_FORMATS] + [(t, f) for t in _TIMES for f in _TIME_FORMATS],
-)
-def test_a_date_is_written_as_djangos_date_filter_writes_it(value, format_string):
-    """The formats written out in lkt.core.jinja2, and the others Django's own, in Norwegian."""
-    django = Template("{{ v|date:f }}").render(Context({"v": value, "f": format_string}))
-    assert JINJA.from_string("{{ v|date(f) }}").render({"v": value, "f": format_string}) == django
-
-
 def test_a_message_keeps_its_own_markup_and_escapes_its_values():
     template = JINJA.from_string('{{ "Nå i <strong>%(phase)s</strong>."|format_html(phase=p) }}')
     assert template.render({"p": "<rød>"}) == "Nå i <strong>&lt;rød&gt;</strong>."
