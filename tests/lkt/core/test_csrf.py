@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from django.middleware.csrf import _unmask_cipher_token, rotate_token
+from django.middleware import csrf as django_csrf
+from django.middleware.csrf import rotate_token
 from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
@@ -15,6 +16,12 @@ from actors.selectors import team_get
 from lkt.core import csrf
 from lkt.workspace.team_page import batch_urls
 from tests.conftest import client_for
+
+
+def _unmask(token: str) -> str:
+    """The secret a masked token carries (Django's own, untyped in its stubs)."""
+    return str(django_csrf._unmask_cipher_token(token))  # type: ignore[attr-defined]
+
 
 TOKENS = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
@@ -36,7 +43,7 @@ def test_every_form_of_a_response_carries_one_token_and_the_next_response_anothe
         assert len(first) > 2 and len(set(first)) == 1, url
         assert set(first) != set(second)
         secret = client.cookies["csrftoken"].value
-        assert _unmask_cipher_token(first[0]) == _unmask_cipher_token(second[0]) == secret
+        assert _unmask(first[0]) == _unmask(second[0]) == secret
     add = reverse("actors:member-add", args=[cast.team.pk])
     member = {"role": "annen", "external_name": "Nabo Nils", "involvement": "core"}
     assert client.post(add, member | {"closeness": "weekly"}).status_code == 403
@@ -50,10 +57,10 @@ def test_the_token_follows_a_new_secret_and_is_made_only_when_asked_for():
     assert "CSRF_COOKIE" not in request.META  # no form, no cookie
     made = csrf.token(request)
     assert csrf.token(request) == made
-    assert _unmask_cipher_token(made) == request.META["CSRF_COOKIE"]
+    assert _unmask(made) == request.META["CSRF_COOKIE"]
     rotate_token(request)  # at login
     renewed = csrf.token(request)
     assert renewed != made
-    assert _unmask_cipher_token(renewed) == request.META["CSRF_COOKIE"]
+    assert _unmask(renewed) == request.META["CSRF_COOKIE"]
     shown = engines["jinja2"].from_string("{{ csrf_input }} {{ csrf_token }}").render({}, request)
     assert _tokens(shown) == [renewed] and shown.endswith(renewed)

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 from django.template import Context, Template, defaultfilters, engines
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.timezone import template_localtime
 
 from lkt.core import dates
 from tests.clock import OSLO
@@ -138,7 +137,8 @@ _TIME_FORMATS = [*_DAY_FORMATS, "j.n.Y H:i", "D j.n.Y \\k\\l. H:i"]
 def test_both_engines_write_a_date_as_djangos_own_filter_writes_it(value, format_string):
     """The formats of numbers only written out (lkt.core.dates.written), the others Django's
     own, in Norwegian, by the |date of either engine."""
-    django_own = defaultfilters.date(template_localtime(value), format_string)
+    aware = isinstance(value, dt.datetime) and timezone.is_aware(value)
+    django_own = defaultfilters.date(timezone.localtime(value) if aware else value, format_string)
     shown = {"v": value, "f": format_string}
     assert Template("{{ v|date:f }}").render(Context(shown)) == django_own
     assert engines["jinja2"].from_string("{{ v|date(f) }}").render(shown) == django_own
