@@ -32,6 +32,7 @@ from actors.network.selectors import (
     scenario_overview,
 )
 from actors.selectors import TeamPage, team_section_url
+from lkt.core.forms import focus_when_opened
 from lkt.core.http import HtmxHttpRequest, form_data
 
 COMMUNICATION = "actors/team_communication.html"
@@ -125,6 +126,7 @@ def communication_line_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if saved:
         form = CommunicationLineForm(members=page.members, auto_id="line-%s")
+    focus_when_opened(request, form)
     return section_answer(
         request,
         page,
@@ -176,6 +178,7 @@ def scenario_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     )
     if saved:
         form = ScenarioAddForm(members=page.members, auto_id="scenario-%s")
+    focus_when_opened(request, form)
     return section_answer(
         request,
         page,
@@ -246,6 +249,7 @@ def _scenario_form(request: HtmxHttpRequest, page: TeamPage, key: str) -> HttpRe
     if row is None:
         raise Http404
     row.form = _prepare_form(row, page.members)
+    focus_when_opened(request, row.form)
     return _scenario_answer(request, page, row, saved=False)
 
 

@@ -21,6 +21,7 @@ from careplans.good_day.perspective_selectors import (
     perspective_matching,
 )
 from careplans.models import Challenge
+from lkt.core.forms import focus_when_opened
 from lkt.core.http import HtmxHttpRequest, form_data
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ def perspective_save(
     )
     if saved:
         row.form = _perspective_form(row)
+    focus_when_opened(request, row.form)
     return section_answer(
         request,
         page,

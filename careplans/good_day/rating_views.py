@@ -34,6 +34,7 @@ from careplans.good_day.rating import (
 )
 from careplans.good_day.rating_forms import GoodDayRatingForm, TeamGoodDayRatingForm
 from lkt.core.compiled_query import CompiledQuery
+from lkt.core.forms import focus_when_opened
 from lkt.core.http import HtmxHttpRequest, form_data
 
 PORTAL = "careplans/good_day_rating_portal.html"
@@ -114,6 +115,7 @@ def team_good_days_record(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     actor = require_user(request.user)
     form = TeamGoodDayRatingForm(form_data(request), prefix=FORM_PREFIX)
     if request.method == "GET" and request.htmx:
+        focus_when_opened(request, form)
         return render(request, FORM, {"team": page.team, "form": form})
     saved = submit(
         form,

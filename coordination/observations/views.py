@@ -42,6 +42,7 @@ from coordination.observations.selectors import (
 )
 from coordination.observations.services import observations_url
 from coordination.phase import alerts
+from lkt.core.forms import focus_when_opened
 from lkt.core.http import HtmxHttpRequest, form_data
 
 SECTION = "coordination/team_observations_section.html"  # Jinja2, as the item
@@ -100,6 +101,7 @@ def observation_create(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             return redirect(_back(team.pk))
         return trigger_client_event(HttpResponse(""), CHANGED)
     context = {"team": team, "report_form": form, "title": _("Noe har endret seg")}
+    focus_when_opened(request, form)
     if request.htmx:
         return render(request, REPORT_FORM, context)
     return render(request, FORM_PAGE, {**context, "partial": REPORT_FORM})

@@ -33,6 +33,7 @@ from coordination.survey.selectors import (
     survey_open_round,
     survey_results,
 )
+from lkt.core.forms import focus_when_opened
 from lkt.core.http import HtmxHttpRequest, form_data
 
 SECTION = "coordination/team_survey_section.html"  # Jinja2
@@ -117,6 +118,7 @@ def survey_round_open(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     actor = require_user(request.user)
     form = SurveyRoundOpenForm(form_data(request))
     if request.method == "GET" and request.htmx:
+        focus_when_opened(request, form)
         return render(request, OPEN_FORM, {"team": team, "form": form})
     opened = submit(
         form, lambda data: survey_services.survey_round_open(actor=actor, team=team, **data)

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +136,15 @@ class DateTimeField(forms.DateTimeField):
         if _input_type(widget) == "datetime-local":
             attrs |= {"min": f"{EARLIEST_DATE.isoformat()}T00:00", "max": f"{LATEST_DATE}T23:59"}
         return attrs
+
+
+def focus_when_opened(request: HttpRequest, form: forms.BaseForm) -> None:
+    """A form that renders when opened (issue 17) takes the focus as it arrives: its first
+    field gets ``autofocus``, which htmx focuses in what it swaps in, where the link that asked
+    for the form is gone (and the focus with it) or the summary that opened it is behind. Only
+    for that GET: on its own page, or back with errors, the page keeps its focus order."""
+    if request.method != "GET" or not request.headers.get("HX-Request"):
+        return
+    field = next(iter(form.visible_fields()), None)
+    if field is not None:
+        field.field.widget.attrs["autofocus"] = True

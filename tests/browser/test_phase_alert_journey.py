@@ -35,7 +35,9 @@ def test_member_proposes_red_the_coordinator_confirms_and_the_night_contact_ackn
     section = reveal(page.locator("#observasjoner"))
     expect(section.get_by_text("Ingen åpne observasjoner.")).to_be_visible()
     section.get_by_text("Meld at noe har endret seg").click()
-    section.get_by_label("Hva har endret seg?").fill(WORRY)
+    # The form renders as the details open, and the focus goes to its first field.
+    expect(section.get_by_label("Hva har endret seg?")).to_be_focused()
+    page.keyboard.type(WORRY)
     check(section.get_by_label("Rød", exact=True))
     assert_accessible(page)
     section.get_by_role("button", name="Send til koordinatoren").click()
