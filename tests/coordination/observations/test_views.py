@@ -3,6 +3,8 @@ an alert (coordination.observations.views)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -78,6 +80,10 @@ def test_the_coordinator_sees_the_answer_buttons_in_the_section_partial(cast: Ca
     assert f'id="observation-{observation.pk}"' in html
     assert "Bekreft rød fase" in html
     assert "Avvis forslaget" in html
+    # The note's help is there for the field that names it.
+    described = re.search(r'<textarea[^>]*aria-describedby="([^"]+)"', html)
+    assert described is not None
+    assert f'id="{described.group(1)}">Må fylles ut når du avviser et forslag.' in html
 
 
 def test_the_section_does_not_reload_when_the_phase_changes():
