@@ -12,11 +12,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from lkt.core.dates import short_date
+from lkt.core.http import HtmxHttpRequest
 
 # What a person sees when their save lost a race on a unique key (a double click, two tabs, two
 # people): nothing of theirs was saved, because the same thing already was.
@@ -138,12 +138,12 @@ class DateTimeField(forms.DateTimeField):
         return attrs
 
 
-def focus_when_opened(request: HttpRequest, form: forms.BaseForm) -> None:
+def focus_when_opened(request: HtmxHttpRequest, form: forms.BaseForm) -> None:
     """A form that renders when opened (issue 17) takes the focus as it arrives: its first
     field gets ``autofocus``, which htmx focuses in what it swaps in, where the link that asked
     for the form is gone (and the focus with it) or the summary that opened it is behind. Only
     for that GET: on its own page, or back with errors, the page keeps its focus order."""
-    if request.method != "GET" or not request.headers.get("HX-Request"):
+    if request.method != "GET" or not request.htmx:
         return
     field = next(iter(form.visible_fields()), None)
     if field is not None:

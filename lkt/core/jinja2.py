@@ -30,7 +30,7 @@ from django.template import engines
 from django.template.defaultfilters import linebreaksbr, truncatechars, truncatewords
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -39,8 +39,7 @@ from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from lkt.core.dates import written
-from lkt.templatetags import phones
+from lkt.templatetags import dates, phones
 
 
 def _url(name: str, *args: Any) -> str:
@@ -56,14 +55,14 @@ def _reverse(name: str, args: tuple[Any, ...], prefix: str, urlconf: Any, root: 
 
 
 def _date(value: dt.date | None, format_string: str) -> str:
-    """Django's ``|date``: nothing for no date, a time of day in Norway's time (the database's
-    is UTC), the formats of numbers only written out (lkt.core.dates.written)."""
+    """Django templates' ``|date`` (lkt.templatetags.dates, the formats of numbers written out):
+    nothing for no date, and a time of day in Norway's time (the database's is UTC), which
+    Django's engine converts to before it calls the filter."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    done = written(value, format_string)
-    return dateformat.format(value, format_string) if done is None else done
+    return dates.date(value, format_string)
 
 
 def _format_html(message: str, **values: Any) -> Markup:

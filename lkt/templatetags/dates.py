@@ -1,6 +1,7 @@
-"""Django's ``|date`` for every Django template (a builtin, settings.TEMPLATES), the formats of
-numbers only written out as Jinja2's are (lkt.core.dates.written): the lists of meetings, tasks
-and patients write a few dates a row. Any other format, or value, is Django's own filter."""
+"""Django's ``|date`` for every Django template (a builtin, settings.TEMPLATES) and behind
+Jinja2's (lkt.core.jinja2), the formats of numbers only written out (lkt.core.dates.written):
+the lists of meetings, tasks and patients write a few dates a row. Any other format, or value,
+is Django's own filter."""
 
 from __future__ import annotations
 
