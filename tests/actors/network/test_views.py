@@ -13,6 +13,7 @@ from django.utils import timezone
 from actors.models import CommunicationLine, Member, Patient, Perspective, Role, Scenario
 from actors.network.selectors import add_months, birthday
 from careplans.models import Challenge
+from lkt.models import AccessLog
 from tests.conftest import Cast, client_for, team_section_html
 from tests.factories import MemberFactory
 
@@ -452,10 +453,16 @@ def test_a_scenarios_plan_form_renders_when_opened_with_the_saved_plan(cast):
     # Without a plan the way to write one is the section's primary action.
     assert f'data-variant="primary" href="{url}" hx-get="{url}"' in section
     assert "Skriv hva vi gjør da" in section
+    logged = AccessLog.objects.filter(user=cast.member, patient=cast.team.patient)
+    before = logged.count()
     form = tor.get(url, headers=HTMX).content.decode()
     assert form.lstrip().startswith(f'<form id="scenario-form-{key}"')
     assert 'role="status"' not in form
     assert not Scenario.objects.exists()  # opening the form saves nothing
+    assert logged.count() == before + 1  # Tor's opening it is in Kari's access log
+    # Opening it is guarded as saving it is: the patient may not, one outside the team sees none.
+    assert client_for(cast.patient).get(url, headers=HTMX).status_code == 403
+    assert client_for(cast.outsider).get(url, headers=HTMX).status_code == 404
     tor.post(url, {"what_then": "Cecilie tar over", "responsible": _cecilie(cast).pk}, headers=HTMX)
     section = team_section_html(tor, cast.team.pk, "scenarier")
     assert f'data-variant="secondary" href="{url}"' in section
