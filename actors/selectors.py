@@ -187,14 +187,14 @@ class TeamPage:
         return _LINES.all(team=self.team.pk)
 
     @property
-    def team_sharing_consent(self) -> Consent | None:
-        return next(
-            (
-                c
-                for c in self.consents
-                if c.scope == Consent.Scope.TEAM_SHARING and c.withdrawn_at is None
-            ),
-            None,
+    def sharing_consent_missing(self) -> bool:
+        """Whether the patient has given no consent to sharing in the team, or withdrawn it: the
+        page's warning. A health worker's standing holds it (``team_consent``, read with the
+        team), so the page reads no consents for it; anyone else's is told by the consents."""
+        if self.viewer is not None and self.viewer.kind == User.Kind.STAFF:
+            return not self.standing.team_consent
+        return not any(
+            c.scope == Consent.Scope.TEAM_SHARING and c.withdrawn_at is None for c in self.consents
         )
 
 

@@ -30,9 +30,10 @@ HOME_QUERIES = 8
 #  lkt.workspace.team_page are rendered; the others load in a batch): 1 session,
 #  2 user, 3 team with patient and the viewer's standing, 4 the audit row; "min-gode-dag": 5 its
 #  newest version; "samarbeidsplan": 6 the version in force and the newest version; "fase": 7
-#  the phase changes with who made them; 8 the patient's consents (the page's warning and
-#  table); and the transaction of keyed plans.
-TEAM_QUERIES = 8 + KEYED_PLANS
+#  the phase changes with who made them; and the transaction of keyed plans. Not the patient's
+#  consents: a health worker's standing says whether sharing is consented to (the page's
+#  warning), and their table is a lazy section.
+TEAM_QUERIES = 7 + KEYED_PLANS
 
 
 def _teams_for(coordinator, count: int) -> None:

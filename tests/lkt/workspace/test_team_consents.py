@@ -89,3 +89,25 @@ def test_the_section_costs_the_same_for_1_and_30_consents(
         body = client.get(section_url(cast), headers=HTMX).content.decode()
     assert body.count("Trukket tilbake") == consents
     assert body.count("Trekk tilbake") == 2  # the two in force
+
+
+WARNING = "Samtykke til deling mangler"
+
+
+@pytest.mark.parametrize("role", ["coordinator", "patient"])
+def test_the_page_warns_while_sharing_is_not_consented_to(cast: Cast, role: str) -> None:
+    """Staff learn it from their standing, read with the team; the patient from the consents:
+    both see the warning while no consent to sharing stands, and not once one does."""
+    page = reverse("workspace:team-detail", args=[cast.team.pk])
+    client = client_for(cast.user(role))
+    assert WARNING not in client.get(page).content.decode()
+    sharing = Consent.objects.get(
+        patient=cast.team.patient, scope=Consent.Scope.TEAM_SHARING, withdrawn_at__isnull=True
+    )
+    sharing.withdrawn_at = sharing.given_at
+    sharing.save()
+    html = client.get(page).content.decode()
+    assert WARNING in html
+    # Only who manages the team is offered to record a new one.
+    record = reverse("actors:consent-record", args=[cast.team.pk])
+    assert (record in html) is (role == "coordinator")

@@ -17,9 +17,9 @@ from tests.conftest import KEYED_PLANS, client_for
 
 # 1 session, 2 user, 3 team with patient and the viewer's standing (one read for access), 4 audit
 # row; the eager sections: "min-gode-dag" 5 (its newest version), "samarbeidsplan" 6 (version
-# in force and newest), "fase" 7 (phase changes); 8 the consents (the page's warning and
-# table); and the transaction of keyed plans.
-FIRST_RESPONSE_QUERIES = 8 + KEYED_PLANS
+# in force and newest), "fase" 7 (phase changes); and the transaction of keyed plans. Not the
+# consents: the viewer's standing says whether sharing is consented to (the page's warning).
+FIRST_RESPONSE_QUERIES = 7 + KEYED_PLANS
 
 pytestmark = pytest.mark.django_db
 
