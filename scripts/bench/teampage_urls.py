@@ -1,11 +1,17 @@
 """LKT's URLs and the floor to measure against: a login_required view rendering a one-line
-template, through the same middleware and session as every page."""
+template, through the same middleware and session as every page. Beside it, the least a
+section partial does (issue 17's budget without the section): the access read and the audit
+row in the transaction of keyed plans, as ``lkt.workspace.team_views.team_section`` runs them,
+and the same with a commit that does not wait for the WAL to reach the disk."""
 
 from django.contrib.auth.decorators import login_required
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import path
 
+from actors.selectors import team_get
+from lkt.core.keyed_plans import keyed_plans
 from lkt.urls import urlpatterns as lkt_urlpatterns
 
 _ONE_LINE = engines["django"].from_string("<p>{{ request.user.get_username }}</p>")
@@ -16,4 +22,29 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_ONE_LINE.render({}, request))
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench-bare"), *lkt_urlpatterns]
+@login_required
+def partial_floor(request: HttpRequest, pk: int) -> HttpResponse:
+    with keyed_plans():
+        page = team_get(request.user, pk)
+    return HttpResponse(page.team.patient.name)
+
+
+@login_required
+def partial_floor_async_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    # keyed_plans' one setting statement, with synchronous_commit off beside it: the same
+    # round trips, and the audit row's commit no longer waits for the disk.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"
+            " set_config('synchronous_commit', 'off', true)"
+        )
+        page = team_get(request.user, pk)
+    return HttpResponse(page.team.patient.name)
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench-bare"),
+    path("bench/floor/<int:pk>/", partial_floor),
+    path("bench/floor-async-commit/<int:pk>/", partial_floor_async_commit),
+    *lkt_urlpatterns,
+]
