@@ -1,5 +1,6 @@
 """LKT's URLs and the floor to measure against: a login_required view rendering a one-line
-template, through the same middleware and session as every page. Beside it, the least a
+template, through the same middleware and session as every page. Beside it, the team page's
+first response without its sections (the frame, the access read, the audit row), the least a
 section partial does (issue 17's budget without the section): the access read and the audit
 row in the transaction of keyed plans, as ``lkt.workspace.team_views.team_section`` runs them,
 and the same with a commit that does not wait for the WAL to reach the disk."""
@@ -7,6 +8,7 @@ and the same with a commit that does not wait for the WAL to reach the disk."""
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template import engines
 from django.urls import path
 
@@ -42,8 +44,19 @@ def partial_floor_async_commit(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(page.team.patient.name)
 
 
+@login_required
+def page_floor(request: HttpRequest, pk: int) -> HttpResponse:
+    # The team page's first response without its sections: the frame, the access read and the
+    # audit row (lkt.workspace.team_views.team_detail with nothing for render_sections).
+    with keyed_plans():
+        page = team_get(request.user, pk)
+        context = {"page": page, "team": page.team, "sections": ""}
+        return render(request, "actors/team_detail.html", context, using="jinja2")
+
+
 urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
+    path("bench/page-floor/<int:pk>/", page_floor),
     path("bench/floor/<int:pk>/", partial_floor),
     path("bench/floor-async-commit/<int:pk>/", partial_floor_async_commit),
     *lkt_urlpatterns,
