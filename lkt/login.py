@@ -15,12 +15,14 @@ import base64
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from actors.forms import LoginForm
+from lkt.core.compiled_query import CompiledQuery
 
 
 def lockout_response(
@@ -43,7 +45,19 @@ def is_local_admin(user: Any) -> bool:
     return bool(user.is_staff or user.is_superuser)
 
 
-class PasswordBackend(ModelBackend):
+# The session's user, read on every request: compiled once, as its session (lkt.core.sessions).
+_USER = CompiledQuery(lambda pk: get_user_model()._default_manager.filter(pk=pk), "pk")
+
+
+class _SessionUser(ModelBackend):
+    """ModelBackend's ``get_user``, by the compiled read."""
+
+    def get_user(self, user_id: int) -> Any:
+        user = _USER.first(pk=user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class PasswordBackend(_SessionUser):
     """Django's password check, for everyone while ``LKT_PASSWORD_LOGIN`` is on (the demo, a
     kommune without ID-porten and HelseID yet), and afterwards for local admin accounts only:
     patients, relatives and staff then log in through their provider. A session a password
@@ -55,7 +69,7 @@ class PasswordBackend(ModelBackend):
         )
 
 
-class IdentityBackend(ModelBackend):
+class IdentityBackend(_SessionUser):
     """The backend of a session opened through ID-porten or HelseID (actors.identity.views):
     it checks no password (``authenticate`` finds no one), it only reads the session's user."""
 

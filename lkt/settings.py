@@ -301,6 +301,8 @@ LKT_DOCUMENT_MAX_BYTES = env.int("LKT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1
 # checked on the size Django reports before a byte is read for the type.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# Django's database sessions, their read compiled once (lkt.core.sessions).
+SESSION_ENGINE = "lkt.core.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -7,8 +7,8 @@ queryset as the one statement of the rule (no SQL written by hand beside it): it
 with sentinel keys, compiled, and later runs replace the sentinels among the parameters by the
 request's keys, turning rows into model instances as Django's own iterator does.
 
-Keys are whole numbers, or dates and times declared as such (``now=dt.datetime``), and are
-replaced only where they are the parameter: a queryset that would fold a key into its SQL
+Keys are whole numbers, or dates, times and strings declared as such (``now=dt.datetime``,
+``session_key=str``), and are replaced only where they are the parameter: a queryset that would fold a key into its SQL
 text, compute with it (``now - 12 hours``: pass the result as the key) or use it twice in one
 parameter cannot be compiled so, and ``compile`` refuses it, as it refuses one that reads the
 clock itself (a date among its parameters that is no key). Nor may it read settings that
@@ -28,10 +28,12 @@ from django.db.models.sql import InsertQuery
 
 M = TypeVar("M", bound=Model)
 
-# Keys no row has (primary keys are positive; no date in LKT is that old), one per name.
+# Keys no row has (primary keys are positive; no date in LKT is that old; no text of ours
+# holds a control character), one per name.
 _SENTINEL_BASE = -7_300_000_000
 _SENTINEL_DAY = dt.date(1901, 1, 1)
 _SENTINEL_TIME = dt.datetime(1901, 1, 1, tzinfo=dt.UTC)
+_SENTINEL_TEXT = "\x1fcompiled-query-key-"
 
 
 class CompiledQuery(Generic[M]):
@@ -46,7 +48,7 @@ class CompiledQuery(Generic[M]):
         build: Callable[..., QuerySet[M]],
         *keys: str,
         using: str = "default",
-        **typed: type[dt.date],
+        **typed: type[dt.date] | type[str],
     ):
         self._build = build
         self._using = using
@@ -61,8 +63,10 @@ class CompiledQuery(Generic[M]):
                 self._keys[name] = (sentinel, ops.adapt_datetimefield_value)
             elif kind is dt.date:
                 self._keys[name] = (_SENTINEL_DAY + dt.timedelta(days=i), ops.adapt_datefield_value)
+            elif kind is str:
+                self._keys[name] = (f"{_SENTINEL_TEXT}{i}", str)
             else:
-                raise TypeError(f"{name}: a key is a whole number, a date or a datetime")
+                raise TypeError(f"{name}: a key is a whole number, a date, a datetime or a str")
         self._compiled: dict[bool, _Compiled[M]] = {}
 
     def first(self, **keys: Any) -> M | None:

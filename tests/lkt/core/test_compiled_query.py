@@ -13,9 +13,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from actors.models import Member, Team
+from actors.models import Member, Team, User
 from lkt.core.compiled_query import CompiledInsert, CompiledQuery
-from tests.factories import MemberFactory, TeamFactory
+from tests.factories import MemberFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +169,26 @@ def test_what_cannot_be_one_compiled_statement_is_refused():
     with pytest.raises(ValueError, match="clock"):
         reads_the_clock.all(team=1)
     with pytest.raises(TypeError):
-        CompiledQuery(lambda name: Team.objects.all(), name=str)
+        CompiledQuery(lambda share: Team.objects.all(), share=float)
+    # A text key changed on its way to the parameter ("%name%") is not the parameter.
+    contains = CompiledQuery(lambda name: User.objects.filter(username__contains=name), name=str)
+    with pytest.raises(ValueError, match="name"):
+        contains.all(name="kari")
+
+
+def test_a_text_key_answers_as_the_queryset_built_for_it():
+    read = CompiledQuery(
+        lambda name, now: User.objects.filter(username=name, date_joined__lte=now),
+        name=str,
+        now=dt.datetime,
+    )
+    kari, ola = StaffFactory.create(), StaffFactory.create()
+    now = timezone.now()
+    for user in (kari, ola):
+        got = read.first(name=user.username, now=now)
+        assert got is not None and got.pk == user.pk
+    assert read.first(name=kari.username + "x", now=now) is None
+    assert read.first(name=kari.username, now=kari.date_joined - dt.timedelta(seconds=1)) is None
 
 
 def test_a_compiled_insert_stores_the_row_create_would():
