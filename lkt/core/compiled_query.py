@@ -7,9 +7,10 @@ queryset as the one statement of the rule (no SQL written by hand beside it): it
 with sentinel keys, compiled, and later runs replace the sentinels among the parameters by the
 request's keys, turning rows into model instances as Django's own iterator does.
 
-Keys are whole numbers, or dates, times and strings declared as such (``now=dt.datetime``,
-``session_key=str``), and are replaced only where they are the parameter: a queryset that would fold a key into its SQL
-text, compute with it (``now - 12 hours``: pass the result as the key) or use it twice in one
+Keys are whole numbers, or dates, times and text declared as such (``now=dt.datetime``,
+``key=str``, the session's in lkt.core.sessions), and are replaced only where they are the
+parameter: a queryset that would fold a key into its SQL text, compute with it (``now - 12
+hours``: pass the result as the key), change it (``__contains``) or use it twice in one
 parameter cannot be compiled so, and ``compile`` refuses it, as it refuses one that reads the
 clock itself (a date among its parameters that is no key). Nor may it read settings that
 change after startup, since it is compiled once.

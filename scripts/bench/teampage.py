@@ -13,8 +13,8 @@ Medians per URL; ratios to the bare view are printed against the targets: first 
 each partial ≤ 2×, the page with its batches, all its sections, ≤ 10×. Beside them the floors
 under those targets: the page's frame without its sections, what each partial does before its
 section (the access read, the audit row and their transaction), and the same with a commit that
-does not wait for the disk. Exit status 0
-whatever the verdict (``--strict``: 1 when a target fails).
+does not wait for the disk. Exit status 0 whatever the verdict (``--strict``: 1 when a target
+fails).
 """
 
 from __future__ import annotations
@@ -136,7 +136,7 @@ def _target(label: str) -> float | None:
     the floors are those of the page and the partials, shown against their targets."""
     if label in ("team page", PAGE_FLOOR):
         return FIRST
-    return PARTIAL if label.startswith("partial") or label == FLOOR_ASYNC else None
+    return PARTIAL if label.startswith("partial") or label in (FLOOR, FLOOR_ASYNC) else None
 
 
 def _row(label: str, ms: float, ratio: float, target: float) -> None:
