@@ -871,16 +871,16 @@ def unit_kommune_id(who: AnyUser) -> int | None:
 def leader_organisations(who: AnyUser) -> QuerySet[Organisation]:
     """Organisations whose aggregate figures the user may see: their own and those below it."""
     user: User | None = as_user(who)
-    if user is None or not is_leader(user):
+    if user is None or not is_leader(user) or user.organisation_id is None:
         return Organisation.objects.none()
-    root = user.organisation_id
     # Organisation trees are shallow (helseforetak → klinikk → avdeling); three levels suffice.
-    return Organisation.objects.filter(
-        Q(pk=root)
-        | Q(parent_id=root)
-        | Q(parent__parent_id=root)
-        | Q(parent__parent__parent_id=root)
+    # Read down from the root by the parent's index, in one query: asked upwards of every
+    # organisation ("whose parent, or parent's parent, is mine"), PostgreSQL scanned them all,
+    # 2.1 ms of each of the indicator page's five queries at 2,964 organisations (issue 17).
+    paths = Organisation.objects.filter(pk=user.organisation_id).values_list(
+        "pk", "children", "children__children", "children__children__children"
     )
+    return Organisation.objects.filter(pk__in={pk for path in paths for pk in path if pk})
 
 
 def invitation_organisations(who: AnyUser) -> QuerySet[Organisation]:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -335,21 +336,28 @@ def indicator_report(
     (``indicator_months``) when they are all there and fresh, else from the facts. Access is
     the caller's: the views pass only an organisation from ``actors.access.leader_organisations``."""
     today = today or timezone.localdate()
-    tree = organisation_tree()
     months: Months = months_between(start, end)
-    children = [pk for pk, (parent, _n, _l) in tree.items() if parent == organisation.pk]
+    # The organisation and those directly below it, by key: the page reads no other (every
+    # organisation took 3 ms of the page at 2,964 of them, issue 17).
+    names = dict(
+        Organisation.objects.filter(Q(pk=organisation.pk) | Q(parent_id=organisation.pk))
+        .order_by()
+        .values_list("pk", "name")
+    )
+    children = [pk for pk in names if pk != organisation.pk]
     stored = stored_sums([organisation.pk, *children], months, today)
     if stored:
         sums, as_of = stored
     else:
-        # Each organisation in the tree counts for the total and for the child it sits under.
+        # From the facts: the whole tree, for the subtrees and the caseload limits inherited
+        # from above. Each organisation counts for the total and for the child it sits under.
+        tree = organisation_tree()
         keys: dict[int, tuple[int, ...]] = {organisation.pk: (organisation.pk,)}
         for child in children:
             for pk in subtree(tree, child):
                 keys[pk] = (organisation.pk, child)
         facts = load_facts(tree, subtree(tree, organisation.pk), months, today)
         sums, as_of = accumulate(facts, keys), None
-    names = {pk: name for pk, (_p, name, _l) in tree.items()}
     return IndicatorReport(
         organisation=organisation,
         start=months.first,

@@ -11,9 +11,9 @@ from tests.factories import MemberFactory, OrganisationFactory, StaffFactory, Te
 
 pytestmark = pytest.mark.django_db
 
-# 1 session, 2 user, 3 teams with role flags (the leader's organisations as a subquery),
-# 4 their coordinators.
-LEADER_LIST_QUERIES = 4
+# 1 session, 2 user, 3 the leader's organisations (actors.access.leader_organisations), 4 teams
+# with role flags, 5 their coordinators.
+LEADER_LIST_QUERIES = 5
 
 
 def _complete_team(organisation):

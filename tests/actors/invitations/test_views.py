@@ -178,8 +178,9 @@ def test_the_list_reads_a_fixed_number_of_queries(cast: Cast, count, django_asse
         )
     client = client_for(cast.leader)
     client.get(URL)
-    # 1 session, 2 user, 3 the organisations Leif may invite to, 4 their open invitations with
-    # organisation and inviter, 5 the organisations of the form's choice.
-    with django_assert_num_queries(5):
+    # 1 session, 2 user, 3 Leif's organisation and those below it (actors.access.
+    # leader_organisations), 4 the organisations he may invite to, 5 their open invitations with
+    # organisation and inviter, 6 the organisations of the form's choice.
+    with django_assert_num_queries(6):
         html = client.get(URL).content.decode()
     assert html.count("<td>Invitert ") == count

@@ -32,9 +32,10 @@ pytestmark = pytest.mark.django_db
 # representations in effect (a guardian or fullmakt approves for an adult too), 17 the
 # approvals.
 PLAN_QUERIES = 17
-# The leader's list: 1 session, 2 user, 3 the newest drafts with their teams, 4 the core
-# members in the leader's organisations, 5 the leader approvals already given.
-LEADER_QUERIES = 5
+# The leader's list: 1 session, 2 user, 3 the leader's organisations (actors.access.
+# leader_organisations), 4 the newest drafts with their teams, 5 the core members in them,
+# 6 the leader approvals already given.
+LEADER_QUERIES = 6
 
 
 def _history(cast, versions: int, members: int) -> None:

@@ -65,9 +65,10 @@ def test_the_notification_list_uses_the_same_queries_for_5_and_50(
     assert response.content.decode().count("Melding ") == count
 
 
-# The leader's approvals: 1 session, 2 user, 3 proposed coordinators with organisation and
-# caseload (one query, a counted join), 4 unapproved mandates with deputy.
-APPROVALS_QUERIES = 4
+# The leader's approvals: 1 session, 2 user, 3 the leader's organisations (actors.access.
+# leader_organisations), 4 proposed coordinators with organisation and caseload (one query, a
+# counted join), 5 unapproved mandates with deputy.
+APPROVALS_QUERIES = 5
 
 
 @pytest.mark.parametrize("count", [5, 50])
