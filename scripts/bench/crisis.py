@@ -184,9 +184,9 @@ def main(argv: list[str]) -> int:
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     results = []
     # The login page reads nothing from the database; the card must (session, user, card). With
-    # CONN_MAX_AGE=0 (the settings' default) every such request also opens a new PostgreSQL
-    # connection, which alone costs more than the whole login page; a deployment keeps
-    # connections (DATABASE_URL …?conn_max_age=600). Both are measured and printed.
+    # CONN_MAX_AGE=0 (DATABASE_URL …?conn_max_age=0) every such request also opens a new
+    # PostgreSQL connection, which alone costs more than the whole login page; LKT keeps them
+    # for a minute unless told otherwise (lkt/settings.py). Both are measured and printed.
     with override_settings(
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
         | {"staticfiles": static}

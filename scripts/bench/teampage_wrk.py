@@ -3,8 +3,8 @@
     make bench BENCH=teampage-wrk [BENCH_ARGS="--duration 20 --connections 10"]
 
 The demo data (``seed_demo``) in a database of its own (``…_teampage``); production-like
-settings (DEBUG off, collected static files, connections kept for a minute as in
-docker-compose.yml) with the bare view of ``teampage_urls`` added; gunicorn with two workers
+settings (DEBUG off, collected static files, connections kept for a minute as the settings
+keep them) with the bare view of ``teampage_urls`` added; gunicorn with two workers
 on 127.0.0.1; Cecilie (the coordinator of Kari's team) logged in. wrk (Debian's package) loads
 the bare view and then the team page, each for ``--duration`` seconds over ``--connections``
 connections, in one run; the table gives requests a second and the median latency, and the
@@ -37,12 +37,8 @@ SUFFIX = "_teampage"
 
 
 def _database_url() -> str:
-    """The benchmark's database, its connections kept as docker-compose keeps them. Without
-    ``conn_max_age`` every request opened a connection of its own and lost its prepared
-    statements: the bare view served 214 requests a second (1,264 kept), and the cost of
-    connecting hid the team page's own (2.0× the bare view; 4.4× kept)."""
     url = urlsplit(os.environ.get("DATABASE_URL", DEFAULT_URL))
-    return urlunsplit(url._replace(path=url.path + SUFFIX, query="conn_max_age=60"))
+    return urlunsplit(url._replace(path=url.path + SUFFIX))
 
 
 def _prepare(env: dict[str, str]) -> tuple[str, int]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
 from django.conf import settings
 
 from lkt.celery import app
@@ -20,17 +21,17 @@ PROBE = (
 )
 
 
-def _settings_with(env: dict[str, str]) -> list[Any]:
+def _settings_with(env: dict[str, str], probe: str = PROBE) -> Any:
     base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
     result = subprocess.run(  # noqa: S603 – our own settings module
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         cwd=settings.BASE_DIR,
         env={**base, "DJANGO_SETTINGS_MODULE": "lkt.settings", **env},
         capture_output=True,
         text=True,
         check=True,
     )
-    return list(json.loads(result.stdout))
+    return json.loads(result.stdout)
 
 
 def test_without_an_environment_the_demo_runs_on_sqlite_with_eager_tasks():
@@ -49,6 +50,25 @@ def test_with_redis_tasks_go_through_the_broker():
     assert broker == "redis://127.0.0.1:6379/0"
     assert engine == "django.db.backends.postgresql"
     assert cache.endswith("RedisCache")
+
+
+KEPT = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.DATABASES['default']['CONN_MAX_AGE'])"
+)
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("postgres://u@h:5432/d", 60),
+        ("postgres://u@h:5432/d?conn_max_age=0", 0),
+        ("postgres://u@h:5432/d?conn_max_age=600", 600),
+        ("sqlite:///demo.sqlite3", 0),
+    ],
+)
+def test_postgresql_connections_are_kept_for_a_minute_unless_the_url_says(url, kept):
+    assert _settings_with({"DATABASE_URL": url}, KEPT) == kept
 
 
 def test_the_celery_app_reaches_the_real_broker_in_the_test_run():
@@ -74,7 +94,7 @@ def _login_settings(env: dict[str, str]) -> list[Any]:
         text=True,
         check=True,
     )
-    return list(json.loads(result.stdout))
+    return json.loads(result.stdout)
 
 
 IDPORTEN = {
