@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,8 +22,15 @@ PROBE = (
 )
 
 
-def _settings_with(env: dict[str, str], probe: str = PROBE) -> Any:
-    base = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+def _settings_with(
+    env: dict[str, str],
+    probe: str = PROBE,
+    *,
+    unset: Callable[[str], bool] = lambda name: name in {"REDIS_URL", "DATABASE_URL"},
+) -> Any:
+    """What ``probe`` prints of LKT's settings made from ``env``, over this process's
+    environment without the variables ``unset`` names."""
+    base = {k: v for k, v in os.environ.items() if not unset(k)}
     result = subprocess.run(  # noqa: S603 – our own settings module
         [sys.executable, "-c", probe],
         cwd=settings.BASE_DIR,
@@ -85,16 +93,11 @@ LOGIN_PROBE = (
 
 
 def _login_settings(env: dict[str, str]) -> list[Any]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("OIDC_", "LKT_PASSWORD"))}
-    result = subprocess.run(  # noqa: S603 – our own settings module
-        [sys.executable, "-c", LOGIN_PROBE],
-        cwd=settings.BASE_DIR,
-        env={**base, "DJANGO_SETTINGS_MODULE": "lkt.settings", **env},
-        capture_output=True,
-        text=True,
-        check=True,
+    return list(
+        _settings_with(
+            env, LOGIN_PROBE, unset=lambda name: name.startswith(("OIDC_", "LKT_PASSWORD"))
+        )
     )
-    return json.loads(result.stdout)
 
 
 IDPORTEN = {
