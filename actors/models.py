@@ -322,6 +322,9 @@ class Team(models.Model):
     )
     # When the row was last saved: FHIR's meta.lastUpdated and _lastUpdated (lkt.fhir).
     updated_at = models.DateTimeField(auto_now=True)
+    # Counts every change to what the team page shows, kept by PostgreSQL's triggers
+    # (lkt.workspace.team_revision), never by the app: the key of the page's rendered sections.
+    revision = models.BigIntegerField(db_default=0, editable=False)
 
     objects = TeamQuerySet.as_manager()
 

@@ -21,6 +21,8 @@ from actors.models import (
     User,
 )
 from actors.validators import org_number_with_check_digit, synthetic_national_id
+from careplans.models import Goal
+from coordination.models import Task
 
 PASSWORD = "riktig-hest-batteri-stift"  # noqa: S105 – test and demo password
 
@@ -129,3 +131,19 @@ class RepresentationFactory(factory.django.DjangoModelFactory[Representation]):
     basis = Representation.Basis.PARENTAL_RESPONSIBILITY
     valid_from = factory.LazyFunction(timezone.localdate)
     recorded_by = factory.SubFactory(StaffFactory)
+
+
+class TaskFactory(factory.django.DjangoModelFactory[Task]):
+    """A task for a new goal of the team's patient, owned and made by the team's first member."""
+
+    class Meta:
+        model = Task
+
+    team = factory.SubFactory(TeamFactory)
+    goal = factory.LazyAttribute(
+        lambda t: Goal.objects.create(patient=t.team.patient, text="Sove bedre", wish="Orke mer")
+    )
+    owner = factory.LazyAttribute(lambda t: t.team.members.order_by("pk").first())
+    created_by = factory.LazyAttribute(lambda t: t.owner.user)
+    title = "Ringe"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))

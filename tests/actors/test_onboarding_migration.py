@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.conftest import Cast
+from tests.migrating import migrate, migrated_back
 
 BEFORE = [("actors", "0006_login_lockout_by_axes")]
 AFTER = [("actors", "0007_people_onboarding")]
@@ -18,13 +17,8 @@ AFTER = [("actors", "0007_people_onboarding")]
 
 @pytest.fixture
 def before(cast: Cast) -> Iterator[Any]:
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    try:
-        yield executor.loader.project_state(BEFORE).apps
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back(BEFORE) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,10 +35,7 @@ def test_existing_links_take_the_users_name_and_keep_meetings_unless_excluded(
         created_by_id=cast.patient.pk,
     )
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-
-    after = executor.loader.project_state(AFTER).apps.get_model("actors", "RelativeLink")
+    after = migrate(AFTER).get_model("actors", "RelativeLink")
     rows = {
         link.relative_id: (link.name, link.national_id, link.may_communicate)
         for link in after.objects.all()

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.conftest import Cast
+from tests.migrating import migrate, migrated_back
 
 BEFORE = [("careplans", "0006_annual_missed")]
 AFTER = [("careplans", "0007_one_open_plan_draft")]
@@ -20,13 +19,8 @@ AFTER = [("careplans", "0007_one_open_plan_draft")]
 def before(cast: Cast) -> Iterator[Any]:
     """The historical models as they were before the migration, with the database there; the
     database goes back to the newest migrations afterwards, whatever the test did."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    try:
-        yield executor.loader.project_state(BEFORE).apps
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
+    with migrated_back(BEFORE) as apps:
+        yield apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -52,10 +46,7 @@ def test_the_migration_keeps_the_newest_draft_open_and_supersedes_the_others(
     # Ola's: a draft left behind when a newer one went in force.
     olas = versions(cast.other_team.pk, "draft", "in_force")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-
-    after = executor.loader.project_state(AFTER).apps.get_model("careplans", "CarePlanVersion")
+    after = migrate(AFTER).get_model("careplans", "CarePlanVersion")
     statuses = dict(after.objects.values_list("pk", "status"))
     assert [statuses[v.pk] for v in karis] == ["in_force", "superseded", "superseded", "draft"]
     assert [statuses[v.pk] for v in olas] == ["superseded", "in_force"]
