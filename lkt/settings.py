@@ -334,7 +334,14 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The team page's rendered sections, in each process's own memory: a hit must cost no
+    # round trip (lkt.workspace.section_cache). 2,000 entries of 1–20 KB.
+    "sections": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sections",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Celery: with no Redis (the demo) tasks run eagerly in the web process.

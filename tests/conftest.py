@@ -134,6 +134,14 @@ def client() -> Client:
 
 
 @pytest.fixture(autouse=True)
+def _no_kept_sections():
+    """Every test starts with no team-page section kept (lkt.workspace.section_cache): the
+    frozen clock would keep one from an earlier test's instant fresh in this one."""
+    caches["sections"].clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _norwegian_by_default():
     """Every test starts in bokmål: a request in English leaves English active in the thread
     (LocaleMiddleware does not reset it), which would leak into the next test's services."""

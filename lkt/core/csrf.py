@@ -9,6 +9,9 @@ the one it made, until the secret itself changes (``rotate_token`` at login).
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,6 +30,27 @@ def token(request: HttpRequest) -> str:
     masked = get_token(request)
     request._lkt_csrf_token = (request.META.get("CSRF_COOKIE"), masked)  # type: ignore[attr-defined]
     return masked
+
+
+# Where a token goes in HTML kept to serve later responses (lkt.workspace.section_cache): random
+# per process, whose memory keeps that HTML, so no text a user writes can be taken for it.
+PLACEHOLDER = f"lktcsrf{secrets.token_hex(16)}"
+
+
+@contextmanager
+def placeholder(request: HttpRequest) -> Iterator[None]:
+    """Renders in the block put ``PLACEHOLDER`` where the request's token goes; each response
+    the HTML is served in puts its own in (``with_token``), a new mask as ever."""
+    made = getattr(request, "_lkt_csrf_token", None)
+    request._lkt_csrf_token = (request.META.get("CSRF_COOKIE"), PLACEHOLDER)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        request._lkt_csrf_token = made  # type: ignore[attr-defined]
+
+
+def with_token(request: HttpRequest, html: str) -> str:
+    return html.replace(PLACEHOLDER, token(request)) if PLACEHOLDER in html else html
 
 
 def _input(request: HttpRequest) -> SafeString:

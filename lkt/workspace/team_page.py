@@ -36,6 +36,7 @@ from coordination.observations.views import observation_section
 from coordination.referral.selectors import coordinator_section
 from coordination.survey.views import survey_section
 from coordination.tiltak.selectors import tasks_section
+from lkt.workspace import section_cache
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -64,20 +65,28 @@ class Section:
     def render(
         self, request: HttpRequest, page: TeamPage, *, following: bool = False
     ) -> SafeString:
-        """The section's HTML, for the page, its partial and its own page alike. After a change
-        elsewhere (``following``) it shows no message: that belongs to the section the change
-        is in, whichever reload arrives first."""
+        """The section's HTML, for the page, its partial and its own page alike, kept for the
+        viewer while the team is unchanged (``section_cache``). After a change elsewhere
+        (``following``) it shows no message: that belongs to the section the change is in,
+        whichever reload arrives first. One that shows a message is rendered afresh."""
+        messages = () if following else get_messages(request)
+        if messages:
+            html = self._render(request, page, messages)
+        else:
+            html = section_cache.kept(request, page, self.key, lambda: self._render(request, page))
+        return mark_safe(html)  # noqa: S308 (rendered by Jinja2, which escapes what it puts in)
+
+    def _render(self, request: HttpRequest, page: TeamPage, messages: Any = ()) -> str:
         context = {
             "page": page,
             "team": page.team,
             "data": self.data(page),
             "section": self,
-            "messages": () if following else get_messages(request),
+            "messages": messages,
         }
         # Asked of its own engine: Django's loader asks Django's first, whose miss cost 18 µs a
         # section. Jinja2 escapes what it puts in; its answer is a plain str all the same.
-        html = render_to_string(self.template, context, request, using="jinja2")
-        return mark_safe(html)  # noqa: S308
+        return render_to_string(self.template, context, request, using="jinja2")
 
     @property
     def reload_events(self) -> str:
