@@ -371,7 +371,18 @@ def render_sections(request: HttpRequest, page: TeamPage, page_url: str) -> Safe
 
     A section's URL is the team page's followed by its key (``lkt.workspace.urls``), joined here
     rather than reversed: reversing each section's took 0.6 ms of the first response (issue 17).
+    Kept for the viewer as a section is (``section_cache``), unless an eager section has a
+    message to show.
     """
+    if get_messages(request):
+        return mark_safe(_render_sections(request, page, page_url))  # noqa: S308 (as below)
+    html = section_cache.kept(
+        request, page, "team-page", lambda: _render_sections(request, page, page_url)
+    )
+    return mark_safe(html)  # noqa: S308 (rendered by Jinja2, which escapes what it puts in)
+
+
+def _render_sections(request: HttpRequest, page: TeamPage, page_url: str) -> str:
     placed = [
         Placed(
             section,
@@ -382,8 +393,7 @@ def render_sections(request: HttpRequest, page: TeamPage, page_url: str) -> Safe
         for section in visible_sections(page)
     ]
     context = {"placed": placed, "runs": runs(placed, page_url)}
-    html = render_to_string("workspace/team_sections.html", context, request, using="jinja2")
-    return mark_safe(html)  # noqa: S308 (rendered by Jinja2, which escapes what it puts in)
+    return render_to_string("workspace/team_sections.html", context, request, using="jinja2")
 
 
 def render_batch(request: HttpRequest, page: TeamPage, sections: list[Section]) -> SafeString:

@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from actors.selectors import team_get
 from lkt.core import csrf
 from lkt.workspace import section_cache
-from lkt.workspace.team_page import SECTIONS_BY_KEY
+from lkt.workspace.team_page import SECTIONS_BY_KEY, render_sections
 from tests.conftest import client_for
 from tests.factories import TaskFactory
 from tests.lkt.workspace.test_team_views import PARTIAL_BASE_QUERIES
@@ -130,20 +130,45 @@ def test_an_entry_lasts_a_minute_so_the_clock_alone_changes_it_soon(cast):
     assert len(calls) == 2
 
 
+def _without_token(html: str) -> str:
+    """The response's HTML with its masked CSRF tokens (64 letters and digits, new each time)."""
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", html)
+
+
+def _request_with(cast, *texts: str) -> Any:
+    request: Any = RequestFactory().get("/")  # with what the middleware adds
+    request.user = cast.coordinator
+    request.htmx = True
+    request._messages = CookieStorage(request)
+    for text in texts:
+        messages.success(request, text)
+    return request
+
+
 def test_a_section_that_shows_a_message_is_rendered_afresh_and_not_kept(cast):
     """The message after a change belongs to that response alone."""
     page = team_get(cast.coordinator, cast.team.pk)
+    fase = SECTIONS_BY_KEY["fase"]
+    assert "Fasen er lagret" in fase.render(_request_with(cast, "Fasen er lagret"), page)
+    assert "Fasen er lagret" not in fase.render(_request_with(cast), page)
 
-    def request_with(*texts: str):
-        request: Any = RequestFactory().get("/")  # with what the middleware adds
-        request.user = cast.coordinator
-        request.htmx = True
-        request._messages = CookieStorage(request)
-        for text in texts:
-            messages.success(request, text)
-        return request
 
-    assert "Fasen er lagret" in SECTIONS_BY_KEY["fase"].render(
-        request_with("Fasen er lagret"), page
-    )
-    assert "Fasen er lagret" not in SECTIONS_BY_KEY["fase"].render(request_with(), page)
+def test_the_page_is_kept_whole_and_rendered_afresh_for_a_message(cast):
+    """A form posted without JavaScript lands on the page with its message in an eager
+    section: that response renders the page afresh, the next is kept again."""
+    page = team_get(cast.coordinator, cast.team.pk)
+    url = reverse("workspace:team-detail", args=[cast.team.pk])
+    kept = render_sections(_request_with(cast), page, url)
+    with_message = render_sections(_request_with(cast, "Fasen er lagret"), page, url)
+    assert "Fasen er lagret" in with_message
+    assert render_sections(_request_with(cast), page, url) == kept
+    assert "Fasen er lagret" not in kept
+
+
+def test_a_repeat_of_the_page_costs_its_access_read_and_audit_row(cast, django_assert_num_queries):
+    client = client_for(cast.coordinator)
+    url = reverse("workspace:team-detail", args=[cast.team.pk])
+    first = client.get(url).content.decode()
+    with django_assert_num_queries(PARTIAL_BASE_QUERIES):
+        again = client.get(url).content.decode()
+    assert 'id="fase-heading"' in again and _without_token(again) == _without_token(first)
