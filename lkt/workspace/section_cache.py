@@ -6,7 +6,9 @@ threads, their survey answer); from the language; and from the clock (a meeting 
 a survey round past its deadline). So an entry is keyed by the section, the team with its
 revision, the viewer with their standing (decided afresh on every request, as ever) and the
 language, and lives ``FRESH_FOR`` seconds, which bounds what the
-clock alone changes. A change shows at once: the next request reads the new revision.
+clock alone changes. A change shows at once: the next request reads the new revision. The
+section's rows are read after the revision, from committed rows (only GETs render one), so
+what an entry holds is never older than its key.
 
 Kept in each process's own memory (settings: the "sections" cache): a hit costs no round trip,
 which is the point (a partial's budget is the access read and the audit row, issue 17); the
