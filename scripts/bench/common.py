@@ -7,6 +7,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -52,6 +53,16 @@ def client_environment() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def sections_afresh() -> dict[str, Any]:
+    """``CACHES`` with nothing kept in "sections": every team page section rendered afresh, as
+    for the first viewer after a change (lkt.workspace.section_cache), its reads all made."""
+    from django.conf import settings
+
+    return settings.CACHES | {
+        "sections": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }
 
 
 @dataclass(frozen=True)

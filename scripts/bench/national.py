@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from common import ROWS, Row, client_environment, setup_django, verdict
+from common import ROWS, Row, client_environment, sections_afresh, setup_django, verdict
 
 if TYPE_CHECKING:
     from lkt.demo.national import Page
@@ -456,19 +456,16 @@ def main(argv: list[str]) -> int:
     if args.generate_only:
         return 0
     refresh = [nightly(suffix) for suffix in SUFFIXES]
-    from django.conf import settings
     from django.test.utils import override_settings
 
     client_environment()
     static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
-    # Every team page section rendered afresh: its reads are what must stay flat in data size,
-    # and a section kept for its viewer (lkt.workspace.section_cache) reads nothing.
-    afresh = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
     with override_settings(
         ROOT_URLCONF="teampage_urls",
         STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
         | {"staticfiles": static},
-        CACHES=settings.CACHES | {"sections": afresh},
+        # The sections' reads are what must stay flat in data size; a kept one reads nothing.
+        CACHES=sections_afresh(),
     ):
         labels, results = measure(
             args.runs,

@@ -28,7 +28,15 @@ import sys
 import time
 from typing import Any
 
-from common import ROOT, ROWS, Row, client_environment, setup_django, verdict
+from common import (
+    ROOT,
+    ROWS,
+    Row,
+    client_environment,
+    sections_afresh,
+    setup_django,
+    verdict,
+)
 
 sys.path.insert(0, str(ROOT))  # this checkout's LKT, before any other on the path
 
@@ -64,7 +72,6 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--strict", action="store_true")
     args = parser.parse_args(argv)
     setup_django()
-    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -110,8 +117,7 @@ def main(argv: list[str]) -> int:
         )
         kept = _medians(client, urls, args.runs)
         # The same requests with nothing kept: what the first viewer after a change waits for.
-        nothing_kept = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-        with override_settings(CACHES=settings.CACHES | {"sections": nothing_kept}):
+        with override_settings(CACHES=sections_afresh()):
             afresh = _medians(client, urls, args.runs)
     ok = True
     for name, ms in ((KEPT, kept), (AFRESH, afresh)):
