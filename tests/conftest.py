@@ -288,6 +288,9 @@ def client_for(user: User | None) -> Client:
 # savepoint, SET LOCAL plan_cache_mode, the setting back and the release. In production it is
 # one (SET LOCAL; BEGIN and COMMIT are no queries Django counts).
 KEYED_PLANS = 4
+# A block that reads nothing (a section kept for its viewer) sends no setting: inside the test's
+# transaction its savepoint and the release are left; in production nothing at all.
+KEYED_PLANS_UNUSED = 2
 
 
 def team_section_html(client: Client, team_pk: int, key: str) -> str:

@@ -1,6 +1,14 @@
 """The team page and the list of one's teams: what a health worker sees of the teams across the
 domains (members, plan, meetings, tasks, night), section by section from the registry in
-``lkt.workspace.team_page``."""
+``lkt.workspace.team_page``.
+
+Each team view decides access first (``team_get``: the team with the viewer's standing, then
+the audit row, each statement committing itself, so the row is on disk before anything of the
+team is shown), and renders after it in ``keyed_plans``: the sections' reads are all by key, and
+a section kept for its viewer reads nothing, so it opens no transaction. A kept section costs
+two round trips to the database, not five with BEGIN, SET LOCAL and COMMIT around them: those
+three took longer than planning the access read afresh (issue 17).
+"""
 
 from __future__ import annotations
 
@@ -51,9 +59,8 @@ def team_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @vary_on_headers("HX-Request")
 def team_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    # Every read of the page is by key (the team, its patient, the viewer): keyed_plans.
+    page = selectors.team_get(request.user, pk)  # in autocommit: see the module's docstring
     with keyed_plans():
-        page = selectors.team_get(request.user, pk)
         sections = render_sections(request, page, reverse("workspace:team-detail", args=[pk]))
         context = {"page": page, "team": page.team, "sections": sections}
         return render(request, "actors/team_detail.html", context, using="jinja2")
@@ -65,11 +72,10 @@ def team_section(request: HtmxHttpRequest, pk: int, key: str) -> HttpResponse:
     """One section of the team page as an htmx partial; without htmx, the section on a page of
     its own (the link of a section the team page shows as a placeholder, issue 17)."""
     section = SECTIONS_BY_KEY[key]
-    # Every read of a section is by key (the team, its patient, the viewer): keyed_plans.
+    page = selectors.team_get(request.user, pk)  # in autocommit: see the module's docstring
+    if not allows(page.standing, section.action):
+        raise PermissionDenied
     with keyed_plans():
-        page = selectors.team_get(request.user, pk)
-        if not allows(page.standing, section.action):
-            raise PermissionDenied
         html = section.render(request, page, following=FOLLOWING in request.GET)
     if not request.htmx:
         context = {"page": page, "team": page.team, "section": section, "html": html}
@@ -90,8 +96,8 @@ def team_sections(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not keys or not keys <= SECTIONS_BY_KEY.keys():
         raise Http404
     sections = [section for section in SECTIONS if section.key in keys]  # in the page's order
+    page = selectors.team_get(request.user, pk)  # in autocommit: see the module's docstring
+    if not all(allows(page.standing, section.action) for section in sections):
+        raise PermissionDenied
     with keyed_plans():
-        page = selectors.team_get(request.user, pk)
-        if not all(allows(page.standing, section.action) for section in sections):
-            raise PermissionDenied
         return HttpResponse(render_batch(request, page, sections))

@@ -12,8 +12,7 @@ it reloads from, and each batch the page loads its lazy sections in (``team_page
 Medians per URL; ratios to the bare view are printed against the targets: first response ≤ 3×,
 each partial ≤ 2×, the page with its batches, all its sections, ≤ 10×. Beside them the floors
 under those targets: the page's frame without its sections, what each partial does before its
-section (the access read, the audit row and their transaction), and the same with a commit that
-does not wait for the disk. Two passes: with the sections kept for their viewer (every view
+section (the access read and the audit row). Two passes: with the sections kept for their viewer (every view
 but the first after a change to the team) and with each rendered afresh (that first view).
 Exit status 0 whatever the verdict (``--strict``: 1 when a target
 fails).
@@ -44,12 +43,10 @@ RUNS = 60
 WARMUP = 5
 FIRST, PARTIAL, ALL = 3.0, 2.0, 10.0
 # What the first response is without its sections, and what every partial does before its
-# section (teampage_urls): the floors under those targets; and the partials' floor with the
-# audit row's commit not waiting for the disk.
+# section (teampage_urls): the floors under those targets.
 PAGE_FLOOR = "page floor (no sections)"
 FLOOR = "partial floor"
-FLOOR_ASYNC = "floor, commit not waiting"
-FLOORS = (PAGE_FLOOR, FLOOR, FLOOR_ASYNC)
+FLOORS = (PAGE_FLOOR, FLOOR)
 # The two passes: sections kept for their viewer (lkt.workspace.section_cache), as on every
 # view but the first after a change; and every section rendered afresh, as on that first.
 KEPT, AFRESH = "sections kept", "rendered afresh"
@@ -104,7 +101,6 @@ def main(argv: list[str]) -> int:
                 ("team page", page_url, {}),
                 (PAGE_FLOOR, f"/bench/page-floor/{team.pk}/", {}),
                 (FLOOR, f"/bench/floor/{team.pk}/", htmx),
-                (FLOOR_ASYNC, f"/bench/floor-async-commit/{team.pk}/", htmx),
             ]
             + [
                 (f"partial {key}", reverse(f"workspace:team-{key}", args=[team.pk]), htmx)
@@ -167,7 +163,7 @@ def _target(label: str) -> float | None:
     the floors are those of the page and the partials, shown against their targets."""
     if label in ("team page", PAGE_FLOOR):
         return FIRST
-    return PARTIAL if label.startswith("partial") or label in (FLOOR, FLOOR_ASYNC) else None
+    return PARTIAL if label.startswith("partial") or label == FLOOR else None
 
 
 def _row(label: str, ms: float, ratio: float, target: float) -> None:

@@ -1,12 +1,10 @@
 """LKT's URLs and the floor to measure against: a login_required view rendering a one-line
 template, through the same middleware and session as every page. Beside it, the team page's
-first response without its sections (the frame, the access read, the audit row), the least a
+first response without its sections (the frame, the access read, the audit row), and the least a
 section partial does (issue 17's budget without the section): the access read and the audit
-row in the transaction of keyed plans, as ``lkt.workspace.team_views.team_section`` runs them,
-and the same with a commit that does not wait for the WAL to reach the disk."""
+row, as ``lkt.workspace.team_views.team_section`` runs them."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import engines
@@ -26,21 +24,7 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def partial_floor(request: HttpRequest, pk: int) -> HttpResponse:
-    with keyed_plans():
-        page = team_get(request.user, pk)
-    return HttpResponse(page.team.patient.name)
-
-
-@login_required
-def partial_floor_async_commit(request: HttpRequest, pk: int) -> HttpResponse:
-    # keyed_plans' one setting statement, with synchronous_commit off beside it: the same
-    # round trips, and the audit row's commit no longer waits for the disk.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('plan_cache_mode', 'force_generic_plan', true),"
-            " set_config('synchronous_commit', 'off', true)"
-        )
-        page = team_get(request.user, pk)
+    page = team_get(request.user, pk)
     return HttpResponse(page.team.patient.name)
 
 
@@ -48,8 +32,8 @@ def partial_floor_async_commit(request: HttpRequest, pk: int) -> HttpResponse:
 def page_floor(request: HttpRequest, pk: int) -> HttpResponse:
     # The team page's first response without its sections: the frame, the access read and the
     # audit row (lkt.workspace.team_views.team_detail with nothing for render_sections).
+    page = team_get(request.user, pk)
     with keyed_plans():
-        page = team_get(request.user, pk)
         context = {"page": page, "team": page.team, "sections": ""}
         return render(request, "actors/team_detail.html", context, using="jinja2")
 
@@ -58,6 +42,5 @@ urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
     path("bench/page-floor/<int:pk>/", page_floor),
     path("bench/floor/<int:pk>/", partial_floor),
-    path("bench/floor-async-commit/<int:pk>/", partial_floor_async_commit),
     *lkt_urlpatterns,
 ]
