@@ -135,7 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # it to a generic plan that ignores the bound user, and the home page's visibility
         # count went from 7 ms to 2.3 s at 500,000 teams (issue 17); custom plans cost a
         # replan of a few tenths of a millisecond. Reads by key only (the crisis card, the
-        # team page) keep a generic plan, in a transaction of their own (lkt.core.keyed_plans).
+        # team page's sections) keep a generic plan, in a transaction of their own
+        # (lkt.core.keyed_plans).
         # JIT compiled that query for 0.28 s: LKT's queries are short OLTP reads, where JIT
         # never pays.
         "options": env.str(
